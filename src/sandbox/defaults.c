@@ -648,6 +648,16 @@ static cJSON *template_without_hash(const cJSON *t)
 	return c;
 }
 
+char *template_canonical(const cJSON *tmpl)
+{
+	cJSON *c = template_without_hash(tmpl);
+	struct strbuf sb = { 0 };
+
+	jcanon(c, &sb);
+	cJSON_Delete(c);
+	return sb_steal(&sb);
+}
+
 bool template_equal_ignore_hash(const cJSON *a, const cJSON *b)
 {
 	cJSON *x = template_without_hash(a), *y = template_without_hash(b);

@@ -1,0 +1,60 @@
+#include "app/sources.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "git/repo.h"
+#include "util/xalloc.h"
+
+int sources_open_repo(struct app *app, struct err *err)
+{
+	struct store_event ev = { .domain = STORE_CI };
+	struct git_head head;
+	struct err gerr;
+	const char *start = app->opts.repo ? app->opts.repo : ".";
+
+	if (git_head_read(&head, start, &gerr)) {
+		/* An explicit --repo must exist; otherwise shipdeck runs without one. */
+		if (app->opts.repo)
+			return err_set(err, "--repo %s: %s", app->opts.repo, gerr.msg);
+		app_source_state(app, SOURCE_GIT, SOURCE_UNCONFIGURED, 0,
+				 "no repository: run shipdeck inside a git repository or pass "
+				 "--repo DIR");
+		return project_load(&app->project, NULL, err);
+	}
+	free(app->repo_root);
+	app->repo_root = xstrdup(head.root);
+	ev.ci = (struct ci_event){ .type = CI_EV_REPO, .repo_path = head.root,
+				   .branch = head.branch, .head_sha = head.sha,
+				   .dirty = head.dirty };
+	app_apply(app, &ev);
+	app_source_state(app, SOURCE_GIT, SOURCE_READY, 0, NULL);
+	project_free(&app->project);
+	return project_load(&app->project, app->repo_root, err);
+}
+
+int sources_start(struct app *app, struct err *err)
+{
+	if (sources_open_repo(app, err))
+		return -1;
+	app_source_state(app, SOURCE_KUBE, SOURCE_UNCONFIGURED, 0,
+			 "no cluster: start with --kubeconfig or `shipdeck demo`");
+	if (!app->repo_root)
+		app_source_state(app, SOURCE_CI, SOURCE_UNCONFIGURED, 0,
+				 "no pipeline: run shipdeck inside a git repository or pass "
+				 "--repo DIR");
+	else
+		app_source_state(app, SOURCE_CI, SOURCE_UNCONFIGURED, 0,
+				 "no pipeline: add %s to %s", app->project.pipeline_file,
+				 app->repo_root);
+	app_source_state(app, SOURCE_REGISTRY, SOURCE_UNCONFIGURED, 0,
+			 "no registry: set image.name in .shipdeck.yml");
+	app_source_state(app, SOURCE_METRICS, SOURCE_UNCONFIGURED, 0,
+			 "no Prometheus: set prometheus: in .shipdeck.yml");
+	return 0;
+}
+
+void sources_stop(struct app *app)
+{
+	(void)app;
+}

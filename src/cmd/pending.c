@@ -1,0 +1,69 @@
+/* Commands whose issue has not landed yet: each says so plainly and exits 2.
+ * A command leaves this file when its own file implements it. */
+#include "cmd/cmd.h"
+
+static int not_yet(struct app *app, struct cmd_args *args)
+{
+	(void)app;
+	(void)args;
+	return cmd_fail(EXIT_USAGE, "this command is not available yet in shipdeck %s",
+			SHIPDECK_VERSION);
+}
+
+const struct cmd cmd_demo = {
+	.name = "demo",
+	.summary = "start a sandbox cluster, pipeline, registry and Prometheus, and the console",
+	.usage = "demo [--dir D] [--fresh] [--up | --down]",
+	.run = not_yet,
+};
+
+const struct cmd cmd_rollout = {
+	.name = "rollout",
+	.summary = "watch, inspect and undo rolling updates",
+	.usage = "rollout status|history|watch DEPLOY [--timeout D]\n"
+		 "rollout undo DEPLOY [--to-revision N] [--dry-run]\n"
+		 "rollout pause|resume|restart DEPLOY",
+	.run = not_yet,
+};
+
+const struct cmd cmd_deploy = {
+	.name = "deploy",
+	.summary = "set a deployment's image to a tag or image",
+	.usage = "deploy DEPLOY TAG|IMAGE [--container C] [--dry-run]",
+	.run = not_yet,
+};
+
+const struct cmd cmd_get = {
+	.name = "get",
+	.summary = "list deployments or pods as a plain table (or --json)",
+	.usage = "get deployments|pods [-A]",
+	.run = not_yet,
+};
+
+const struct cmd cmd_pipeline = {
+	.name = "pipeline",
+	.summary = "run the pipeline file locally, list builds, read logs, cancel",
+	.usage = "pipeline run [--tests] [--commit REV]\n"
+		 "pipeline ls\n"
+		 "pipeline logs N [STEP]\n"
+		 "pipeline cancel N",
+	.run = not_yet,
+};
+
+const struct cmd cmd_images = {
+	.name = "images",
+	.summary = "list the image tags with commit, build and where each runs",
+	.usage = "images",
+	.run = not_yet,
+};
+
+const struct cmd cmd_canary = {
+	.name = "canary",
+	.summary = "start, analyse, promote or abort a canary or blue/green release",
+	.usage = "canary start APP TAG\n"
+		 "canary status APP\n"
+		 "canary analyze APP\n"
+		 "canary promote APP\n"
+		 "canary abort APP [--auto]",
+	.run = not_yet,
+};

@@ -95,3 +95,22 @@ bool app_idle(const struct app *app)
 {
 	return app->actions_running == 0 && http_active_oneshot(app->http) == 0;
 }
+
+void app_log_provider(struct app *app, const char *prefix, log_open_fn open, void *ctx)
+{
+	if (app->nlog_providers < (int)(sizeof app->log_providers / sizeof *app->log_providers))
+		app->log_providers[app->nlog_providers++] =
+			(struct log_provider){ .prefix = prefix, .open = open, .ctx = ctx };
+}
+
+void app_open_log(struct app *app, const char *id)
+{
+	for (int i = 0; i < app->nlog_providers; i++) {
+		const struct log_provider *p = &app->log_providers[i];
+
+		if (!strncmp(id, p->prefix, strlen(p->prefix))) {
+			p->open(p->ctx, app, id);
+			return;
+		}
+	}
+}

@@ -32,6 +32,16 @@ struct ci_runner;
 struct registry_source;
 struct canary_ctl;
 
+/* A source that can fill a log buffer on request ("pod/NS/NAME/CONTAINER",
+ * "build/12/test"). */
+typedef void (*log_open_fn)(void *ctx, struct app *app, const char *id);
+
+struct log_provider {
+	const char *prefix;         /* "pod/" */
+	log_open_fn open;
+	void *ctx;
+};
+
 struct app {
 	struct options opts;
 	struct loop *loop;
@@ -54,6 +64,9 @@ struct app {
 	struct ui *ui;
 	void (*confirm)(struct app *app, struct action_req *req);
 
+	struct log_provider log_providers[4];
+	int nlog_providers;
+
 	int actions_running;        /* actions started and not yet finished */
 	int exit_code;
 };
@@ -72,6 +85,11 @@ void app_message(struct app *app, enum status_level level, const char *fmt, ...)
 /* A source's state for its pane and the status bar. */
 void app_source_state(struct app *app, enum source_id source, enum source_state state,
 		      int attempt, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Log buffers on demand: a view asks for id; the provider whose prefix
+ * matches starts filling buffer id (or does nothing when it already does). */
+void app_log_provider(struct app *app, const char *prefix, log_open_fn open, void *ctx);
+void app_open_log(struct app *app, const char *id);
 
 /* True when nothing is under way that a script should wait for: no one-shot
  * request, no running action, no pending source work (screen tests wait for

@@ -32,6 +32,8 @@ struct ci_runner;
 struct registry_source;
 struct canary_ctl;
 
+struct app;
+
 /* A source that can fill a log buffer on request ("pod/NS/NAME/CONTAINER",
  * "build/12/test"). */
 typedef void (*log_open_fn)(void *ctx, struct app *app, const char *id);

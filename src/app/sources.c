@@ -3,7 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci/source.h"
 #include "git/repo.h"
+#include "util/file.h"
 #include "util/xalloc.h"
 
 int sources_open_repo(struct app *app, struct err *err)
@@ -39,14 +41,22 @@ int sources_start(struct app *app, struct err *err)
 		return -1;
 	app_source_state(app, SOURCE_KUBE, SOURCE_UNCONFIGURED, 0,
 			 "no cluster: start with --kubeconfig or `shipdeck demo`");
-	if (!app->repo_root)
+	if (!app->repo_root) {
 		app_source_state(app, SOURCE_CI, SOURCE_UNCONFIGURED, 0,
 				 "no pipeline: run shipdeck inside a git repository or pass "
 				 "--repo DIR");
-	else
-		app_source_state(app, SOURCE_CI, SOURCE_UNCONFIGURED, 0,
-				 "no pipeline: add %s to %s", app->project.pipeline_file,
-				 app->repo_root);
+	} else {
+		char *file = xasprintf("%s/%s", app->repo_root, app->project.pipeline_file);
+		struct err cerr;
+
+		if (!file_exists(file))
+			app_source_state(app, SOURCE_CI, SOURCE_UNCONFIGURED, 0,
+					 "no pipeline: add %s to %s", app->project.pipeline_file,
+					 app->repo_root);
+		else if (ci_source_start(app, &cerr))
+			app_source_state(app, SOURCE_CI, SOURCE_FAILED, 0, "%s", cerr.msg);
+		free(file);
+	}
 	app_source_state(app, SOURCE_REGISTRY, SOURCE_UNCONFIGURED, 0,
 			 "no registry: set image.name in .shipdeck.yml");
 	app_source_state(app, SOURCE_METRICS, SOURCE_UNCONFIGURED, 0,
@@ -56,5 +66,5 @@ int sources_start(struct app *app, struct err *err)
 
 void sources_stop(struct app *app)
 {
-	(void)app;
+	ci_source_stop(app);
 }

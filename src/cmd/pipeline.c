@@ -51,20 +51,6 @@ static void print_json(cJSON *o)
 	cJSON_Delete(o);
 }
 
-static void fmt_duration(int64_t ms, char *buf, size_t size)
-{
-	if (ms < 10000)
-		snprintf(buf, size, "%.1fs", (double)ms / 1000);
-	else if (ms < 60000)
-		snprintf(buf, size, "%llds", (long long)(ms / 1000));
-	else if (ms < 3600000)
-		snprintf(buf, size, "%lldm%02llds", (long long)(ms / 60000),
-			 (long long)(ms / 1000 % 60));
-	else
-		snprintf(buf, size, "%lldh%02lldm", (long long)(ms / 3600000),
-			 (long long)(ms / 60000 % 60));
-}
-
 static int64_t span(int64_t start, int64_t end)
 {
 	return start && end >= start ? end - start : 0;
@@ -131,7 +117,7 @@ static void on_step(void *ctx, const struct ci_build *b, const struct ci_step *s
 	char dur[32];
 
 	print_header(st, b);
-	fmt_duration(span(s->started_ms, s->finished_ms), dur, sizeof dur);
+	ci_duration_format(span(s->started_ms, s->finished_ms), dur, sizeof dur);
 	if (st->out.json) {
 		cJSON *o = cJSON_CreateObject();
 
@@ -206,7 +192,7 @@ static void on_done(void *ctx, const struct ci_build *b)
 	if (b->number != st->number && st->number)
 		return;
 	print_header(st, b);
-	fmt_duration(span(b->started_ms, b->finished_ms), dur, sizeof dur);
+	ci_duration_format(span(b->started_ms, b->finished_ms), dur, sizeof dur);
 	if (st->out.json) {
 		cJSON *o = cJSON_CreateObject();
 
@@ -309,7 +295,7 @@ static int cmd_ls(struct app *app, struct cmd_args *args)
 		char *subject = text_safe(b->subject ? b->subject : "");
 		char *branch = text_safe(b->branch && *b->branch ? b->branch : "-");
 
-		fmt_duration(span(b->started_ms, b->finished_ms), dur, sizeof dur);
+		ci_duration_format(span(b->started_ms, b->finished_ms), dur, sizeof dur);
 		snprintf(trigger, sizeof trigger, "%s%s", b->trigger ? b->trigger : "-",
 			 b->tests_only ? " tests" : "");
 		printf("%-6d %-12s %-8.7s %-16s %-14s %-9s %-20s %s\n", b->number,

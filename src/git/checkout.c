@@ -92,7 +92,8 @@ int workdir_checkout(const char *repo_root, const char *sha, const char *branch,
 		git_fail(err, dir);
 		goto out;
 	}
-	fprintf(out, "  %zu files at %.7s%s%s\n", git_index_entrycount(index), sha,
+	fprintf(out, "  %zu file%s at %.7s%s%s\n", git_index_entrycount(index),
+		git_index_entrycount(index) == 1 ? "" : "s", sha,
 		branch && *branch ? " on branch " : " (detached)", branch && *branch ? branch : "");
 	rc = 0;
 out:

@@ -1,5 +1,6 @@
 #include "store/ci.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,23 @@ int ci_status_parse(const char *s)
 bool ci_status_done(enum ci_status s)
 {
 	return s != CI_PENDING && s != CI_RUNNING;
+}
+
+char *ci_duration_format(int64_t ms, char *buf, size_t size)
+{
+	if (ms < 0)
+		ms = 0;
+	if (ms < 10000)
+		snprintf(buf, size, "%.1fs", (double)ms / 1000);
+	else if (ms < 60000)
+		snprintf(buf, size, "%llds", (long long)(ms / 1000));
+	else if (ms < 3600000)
+		snprintf(buf, size, "%lldm%02llds", (long long)(ms / 60000),
+			 (long long)(ms / 1000 % 60));
+	else
+		snprintf(buf, size, "%lldh%02lldm", (long long)(ms / 3600000),
+			 (long long)(ms / 60000 % 60));
+	return buf;
 }
 
 static char *dup_or_null(const char *s)

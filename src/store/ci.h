@@ -27,6 +27,8 @@ const char *ci_status_name(enum ci_status s);
 int ci_status_parse(const char *s);
 /* Passed, failed, skipped, cancelled, interrupted or error: it will not change. */
 bool ci_status_done(enum ci_status s);
+/* "0.4s", "42s", "3m07s", "1h02m". Returns buf. */
+char *ci_duration_format(int64_t ms, char *buf, size_t size);
 
 struct ci_step {
 	char *key;                  /* unique in the build: log id part and log file name */

@@ -55,19 +55,26 @@ static void end_line(struct ci_capture *c)
 	c->lines++;
 }
 
-/* A line longer than CI_CAPTURE_OVERLONG goes to disk as it comes; the tail
- * that might hold the start of a secret waits for the rest. */
+/* A line longer than CI_CAPTURE_OVERLONG goes to disk as it comes, masked
+ * whole first; the last bytes (where a value may begin that the next read
+ * completes) wait for the rest. */
 static void spill(struct ci_capture *c)
 {
 	size_t keep = c->mask->longest ? c->mask->longest - 1 : 0, start = c->out.len, n;
+	struct strbuf tail = { 0 };
 
-	if (c->line.len <= keep)
-		return;
-	ci_mask_apply(c->mask, c->line.s, c->line.len - keep, &c->out);
+	ci_mask_apply(c->mask, c->line.s, c->line.len, &c->out);
 	n = c->out.len - start;
-	keep_head(c, c->out.s + start, n);
-	c->overlong += n;
-	sb_consume(&c->line, c->line.len - keep);
+	if (n <= keep)
+		keep = n;
+	sb_append(&tail, c->out.s + c->out.len - keep, keep);
+	c->out.len -= keep;
+	c->out.s[c->out.len] = '\0';
+	keep_head(c, c->out.s + start, n - keep);
+	c->overlong += n - keep;
+	sb_reset(&c->line);
+	sb_append(&c->line, tail.s ? tail.s : "", tail.len);
+	sb_free(&tail);
 }
 
 static void write_out(struct ci_capture *c, int64_t now_ms)

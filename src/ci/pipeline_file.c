@@ -182,7 +182,7 @@ static int parse_step(const struct at *parent, size_t index, const struct ynode 
 	struct at a = { .file = parent->file };
 	const struct ynode *v;
 
-	snprintf(a.where, sizeof a.where, "%s.steps[%zu]", parent->where, index);
+	snprintf(a.where, sizeof a.where, "%s[%zu]", parent->where, index);
 	s->line = n->line;
 	s->col = n->col;
 	s->when.status = CI_ON_SUCCESS;
@@ -195,7 +195,7 @@ static int parse_step(const struct at *parent, size_t index, const struct ynode 
 		return -1;
 	if (!*s->name || strchr(s->name, '/'))
 		return fail_at(&a, v, err, "a step name must be non-empty and without '/'");
-	snprintf(a.where, sizeof a.where, "%s.steps[%zu] (%s)", parent->where, index, s->name);
+	snprintf(a.where, sizeof a.where, "%s[%zu] (%s)", parent->where, index, s->name);
 	if ((v = ynode_get(n, "image")) && read_scalar(&a, v, &s->image, err))
 		return -1;
 	if ((v = ynode_get(n, "pull")) && ynode_expect(v, YNODE_SCALAR, a.file, a.where, err))

@@ -280,6 +280,9 @@ bool ci_history_settle(const struct ci_history *h, struct ci_build *b, bool repa
 			s->message = xstrdup("the build was interrupted");
 		}
 	}
+	/* and what left its group: the dead owner can no longer tell */
+	if (repair)
+		proc_signal_marked(marker, NULL, SIGKILL);
 	free(marker);
 	b->status = CI_INTERRUPTED;
 	b->finished_ms = last > b->started_ms ? last : b->started_ms;

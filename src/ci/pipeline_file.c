@@ -186,8 +186,7 @@ static int parse_step(const struct at *parent, size_t index, const struct ynode 
 	s->line = n->line;
 	s->col = n->col;
 	s->when.status = CI_ON_SUCCESS;
-	if (ynode_expect(n, YNODE_MAP, a.file, a.where, err)
-	    || ynode_check_keys(n, step_keys, a.file, a.where, err))
+	if (ynode_expect(n, YNODE_MAP, a.file, a.where, err))
 		return -1;
 	if (!(v = ynode_get(n, "name")))
 		return fail_at(&a, n, err, "a step needs a name");
@@ -196,6 +195,8 @@ static int parse_step(const struct at *parent, size_t index, const struct ynode 
 	if (!*s->name || strchr(s->name, '/'))
 		return fail_at(&a, v, err, "a step name must be non-empty and without '/'");
 	snprintf(a.where, sizeof a.where, "%s[%zu] (%s)", parent->where, index, s->name);
+	if (ynode_check_keys(n, step_keys, a.file, a.where, err))
+		return -1;
 	if ((v = ynode_get(n, "image")) && read_scalar(&a, v, &s->image, err))
 		return -1;
 	if ((v = ynode_get(n, "pull")) && ynode_expect(v, YNODE_SCALAR, a.file, a.where, err))

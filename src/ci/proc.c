@@ -111,6 +111,29 @@ static bool any_member(pid_t pid, const void *ctx)
 	return true;
 }
 
+int proc_signal_marked(const char *marker, const char *marker2, int sig)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	pid_t self = getpid();
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		struct proc_stat st;
+		pid_t pid = (pid_t)atoi(e->d_name);
+
+		if (pid <= 1 || pid == self || proc_stat_read(pid, &st) || st.state == 'Z')
+			continue;
+		if (environ_has(pid, marker) && (!marker2 || environ_has(pid, marker2))
+		    && !kill(pid, sig))
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
 bool proc_group_signal(pid_t pgid, uint64_t leader_start, const char *marker, int sig)
 {
 	struct proc_stat st;

@@ -25,6 +25,10 @@ bool proc_same(pid_t pid, uint64_t start, const char *boot);
  * recorded start time, or, the leader gone, a live member whose environment
  * holds marker ("SHIPDECK_BUILD=…"). Returns true when it signalled. */
 bool proc_group_signal(pid_t pgid, uint64_t leader_start, const char *marker, int sig);
+/* Signals every live process whose environment holds marker (and marker2
+ * when not NULL): what a step left running even outside its group (setsid).
+ * Returns how many. */
+int proc_signal_marked(const char *marker, const char *marker2, int sig);
 /* A member of group pgid is alive (zombies do not count). */
 bool proc_group_alive(pid_t pgid);
 

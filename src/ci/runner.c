@@ -385,9 +385,12 @@ static void on_kill(void *ctx)
 	struct build_run *b = ctx;
 
 	b->kill_timer = 0;
-	for (size_t i = 0; i < b->plan.n; i++)
-		if (b->steps[i].pid && !b->steps[i].exited)
+	for (size_t i = 0; i < b->plan.n; i++) {
+		if (b->steps[i].pid && !b->steps[i].exited) {
 			step_signal(&b->steps[i], SIGKILL);
+			step_sweep(&b->steps[i], SIGKILL);
+		}
+	}
 }
 
 int ci_runner_cancel(struct ci_runner *r, int n, const char *why, ci_cancel_done_fn done,
@@ -407,9 +410,12 @@ int ci_runner_cancel(struct ci_runner *r, int n, const char *why, ci_cancel_done
 	free(b->rec->message);
 	b->rec->message = xstrdup(why ? why : "cancelled");
 	ci_sched_cancel(&b->sched);
-	for (size_t i = 0; i < b->plan.n; i++)
-		if (b->steps[i].pid && !b->steps[i].exited)
+	for (size_t i = 0; i < b->plan.n; i++) {
+		if (b->steps[i].pid && !b->steps[i].exited) {
 			step_signal(&b->steps[i], SIGTERM);
+			step_sweep(&b->steps[i], SIGTERM);
+		}
+	}
 	b->kill_timer = loop_timer_add(r->app->loop, CI_CANCEL_GRACE_MS, on_kill, b);
 	sync_decisions(b);
 	build_changed(b);

@@ -80,6 +80,8 @@ char *build_log_id(int number, const char *key);
 void step_start(struct build_run *b, size_t i);
 /* TERM (or KILL) to the step's process group, if it is still ours. */
 void step_signal(struct step_run *s, int sig);
+/* sig to the step's processes that left its group (found by environment). */
+void step_sweep(struct step_run *s, int sig);
 void step_flush(struct step_run *s);
 void step_sync(struct step_run *s);
 /* Stops waiting for the step (its group killed) and ends it as cancelled. */

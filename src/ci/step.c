@@ -150,6 +150,7 @@ static void set_drone_env(struct build_run *b, size_t i, struct ci_envv *e, cons
 	ci_envv_set(e, "SHIPDECK_IMAGE_TAG", rec->image_tag);
 	/* the marker lets a restart tell the build's leftovers from strangers */
 	ci_envv_set(e, "SHIPDECK_BUILD", b->marker + strlen("SHIPDECK_BUILD="));
+	ci_envv_set(e, "SHIPDECK_STEP", b->rec->steps[i].key);
 	free(ref);
 }
 
@@ -284,8 +285,9 @@ static void on_child_exit(void *ctx, pid_t pid, int status)
 	s->exited = true;
 	s->wait_status = status;
 	/* a step ends with its shell, as a container does: what it left running
-	 * in the background goes too */
+	 * in the background goes too, in its group or not */
 	step_signal(s, SIGKILL);
+	step_sweep(s, SIGKILL);
 	if (s->fd >= 0)
 		s->eof_timer = loop_timer_add(b->runner->app->loop, EOF_WAIT_MS, on_eof_timeout, s);
 	maybe_done(s);
@@ -366,6 +368,15 @@ void step_signal(struct step_run *s, int sig)
 
 	if (s->pid > 0)
 		proc_group_signal(s->pid, rs->pg_start, s->build->marker, sig);
+}
+
+void step_sweep(struct step_run *s, int sig)
+{
+	char *step = xasprintf("SHIPDECK_STEP=%s", s->build->rec->steps[s->index].key);
+
+	if (s->pid > 0)
+		proc_signal_marked(s->build->marker, step, sig);
+	free(step);
 }
 
 void step_flush(struct step_run *s)

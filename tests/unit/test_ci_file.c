@@ -96,7 +96,7 @@ static void test_errors(void)
 {
 	static const struct bad cases[] = {
 		{ "kind: pipeline\nsteps:\n- name: a\n  comands: [x]\n",
-		  ".drone.yml:4:3: unknown key 'comands' in pipeline 'default'.steps[0]",
+		  ".drone.yml:4:3: unknown key 'comands' in pipeline 'default'.steps[0] (a)",
 		  "unknown step key with line:col" },
 		{ "kind: pipeline\nstep:\n- name: a\n",
 		  ".drone.yml:2:1: unknown key 'step' in document 1",

@@ -34,6 +34,19 @@ static void out_init(struct out *o, const struct app *app)
 	o->text_flags = TEXT_KEEP_TAB | (isatty(STDOUT_FILENO) ? TEXT_KEEP_SGR : 0);
 }
 
+/* Printable ASCII and tabs need no sanitizing: most build output is that,
+ * and the sanitizer's per-character work would dominate a flood. */
+static bool plain_ascii(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)p[i];
+
+		if ((ch < 0x20 && ch != '\t') || ch >= 0x7f)
+			return false;
+	}
+	return true;
+}
+
 static char *safe_line(const char *text, size_t len, unsigned flags)
 {
 	struct strbuf sb = { 0 };
@@ -159,29 +172,43 @@ static void on_lines(void *ctx, const struct ci_build *b, const struct ci_step *
 {
 	struct run_state *st = ctx;
 	const char *p = text, *end = text + len;
+	struct strbuf out = { 0 };
 
 	print_header(st, b);
 	for (uint64_t no = first; p < end; no++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		char *line = safe_line(p, n, st->out.json ? TEXT_KEEP_TAB : st->out.text_flags);
 
 		if (st->out.json) {
+			char *line = safe_line(p, n, TEXT_KEEP_TAB);
 			cJSON *o = cJSON_CreateObject();
+			char *js;
 
 			cJSON_AddStringToObject(o, "type", "log");
 			cJSON_AddNumberToObject(o, "build", b->number);
 			cJSON_AddStringToObject(o, "step", s->key);
 			cJSON_AddNumberToObject(o, "line", (double)no);
 			cJSON_AddStringToObject(o, "text", line);
-			print_json(o);
+			js = cJSON_PrintUnformatted(o);
+			sb_puts(&out, js);
+			sb_putc(&out, '\n');
+			cJSON_free(js);
+			cJSON_Delete(o);
+			free(line);
 		} else {
-			printf("%s | %s\n", s->key, line);
+			sb_puts(&out, s->key);
+			sb_puts(&out, " | ");
+			if (plain_ascii(p, n))
+				sb_append(&out, p, n);
+			else
+				text_sanitize(p, n, &out, st->out.text_flags);
+			sb_putc(&out, '\n');
 		}
-		free(line);
 		p = nl ? nl + 1 : end;
 	}
+	fwrite(out.s ? out.s : "", 1, out.len, stdout);
 	fflush(stdout);
+	sb_free(&out);
 }
 
 static void on_done(void *ctx, const struct ci_build *b)
@@ -342,8 +369,10 @@ static void print_step_log(const struct ci_history *h, const struct ci_build *b,
 	}
 	while ((got = log_reader_lines(&rd, at, LOG_BATCH, final, lines)) > 0) {
 		for (size_t i = 0; i < got; i++) {
-			char *line = safe_line(lines[i].text, strlen(lines[i].text),
-					       o->json ? TEXT_KEEP_TAB : o->text_flags);
+			size_t len = strlen(lines[i].text);
+			char *line = !o->json && plain_ascii(lines[i].text, len)
+				? xstrdup(lines[i].text)
+				: safe_line(lines[i].text, len, o->json ? TEXT_KEEP_TAB : o->text_flags);
 
 			if (o->json) {
 				cJSON *str = cJSON_CreateString(line);

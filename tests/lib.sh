@@ -74,6 +74,9 @@ sd_script() {
 	mkdir -p "$SD_OUT"
 	COLUMNS=${size%x*} LINES=${size#*x} SHIPDECK_SCRIPT=$steps SHIPDECK_SCRIPT_OUT=$SD_OUT \
 		timeout 60 "$SHIPDECK" "$@" </dev/null
+	local code=$?
+	[ "$code" = 0 ] || sd_fail "shipdeck $* in script mode exited $code"
+	return "$code"
 }
 
 # sd_golden DUMP GOLDEN [SED_SCRIPT]: compares a dump (normalised by the sed

@@ -30,13 +30,11 @@ sd_check "cursor visible" test "$(sd_tmux display -p '#{cursor_flag}')" = 1
 sd_tmux kill-server
 
 # SIGTERM restores the terminal too.
-sd_tmux_start 100 30 sh -c "echo PID=\$\$; exec '$SHIPDECK'"
-sd_tmux set-option -g remain-on-exit on
+sd_tmux_start 100 30 sh -c "'$SHIPDECK'; echo EXIT=\$?; sleep 60"
 sd_check "started for SIGTERM" sd_tmux_wait "5 Canary"
-pid=$(sd_tmux display -p '#{pane_pid}')
+pid=$(pgrep -P "$(sd_tmux display -p '#{pane_pid}')" | head -1)
 kill -TERM "$pid"
-for i in $(seq 50); do [ "$(sd_tmux display -p '#{pane_dead}')" = 1 ] && break; sleep 0.1; done
-sd_check "SIGTERM exits cleanly" test "$(sd_tmux display -p '#{pane_dead_status}')" = 0
+sd_check "SIGTERM exits cleanly" sd_tmux_wait "EXIT=0"
 sd_check "terminal restored after SIGTERM" test "$(sd_tmux display -p '#{alternate_on}')" = 0
 sd_tmux kill-server
 

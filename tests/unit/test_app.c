@@ -74,6 +74,11 @@ static void test_config(void)
 	config_free(&cfg);
 }
 
+static int parse(struct project *p, const char *src, struct err *err)
+{
+	return project_parse(p, ".shipdeck.yml", src, strlen(src), err);
+}
+
 static void test_project(void)
 {
 	struct project p;
@@ -106,14 +111,13 @@ static void test_project(void)
 	tap_is_int(a->nmetrics, 2, "default metrics");
 	project_free(&p);
 
-	tap_ok(project_parse(&p, ".shipdeck.yml", "image:\n  tag: latest\n", 21, &err) == -1,
+	tap_ok(parse(&p, "image:\n  tag: latest\n", &err) == -1,
 	       "latest refused");
 	tap_ok(strstr(err.msg, ".shipdeck.yml:2:8: image.tag") != NULL, "latest names line:col");
-	tap_ok(project_parse(&p, ".shipdeck.yml", "image:\n  tag: \"{branch}\"\n", 24, &err) == -1,
+	tap_ok(parse(&p, "image:\n  tag: \"{branch}\"\n", &err) == -1,
 	       "non-unique template refused");
-	tap_ok(project_parse(&p, ".shipdeck.yml", "apps:\n  x:\n    steps: [50, 20]\n", 33,
-			     &err) == -1, "decreasing steps refused");
-	tap_ok(project_parse(&p, ".shipdeck.yml", "pipline: {}\n", 12, &err) == -1, "typo refused");
+	tap_ok(parse(&p, "apps:\n  x:\n    steps: [50, 20]\n", &err) == -1, "decreasing steps refused");
+	tap_ok(parse(&p, "pipline: {}\n", &err) == -1, "typo refused");
 	tap_is_str(err.msg, ".shipdeck.yml:1:1: unknown key 'pipline' in the top level",
 		   "typo named");
 	tap_ok(project_check_tag_template("{sha7}-{build}", &err) == 0, "default template ok");

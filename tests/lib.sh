@@ -17,7 +17,7 @@ SD_FAILED=0
 
 sd_cleanup() {
 	local pid
-	[ -n "$SD_TMUX" ] && tmux -L "$SD_TMUX" kill-server 2>/dev/null
+	[ -n "$SD_TMUX" ] && tmux -L "$SD_TMUX" kill-server 2>/dev/null || true
 	for pid in "${SD_PIDS[@]}"; do
 		kill "$pid" 2>/dev/null
 	done
@@ -104,7 +104,7 @@ sd_golden() {
 sd_tmux_start() {
 	local cols=$1 lines=$2
 	shift 2
-	[ -n "$SD_TMUX" ] && tmux -L "$SD_TMUX" kill-server 2>/dev/null
+	[ -n "$SD_TMUX" ] && tmux -L "$SD_TMUX" kill-server 2>/dev/null || true
 	SD_TMUX=shipdeck-test-$$-$RANDOM
 	tmux -L "$SD_TMUX" -f /dev/null new-session -d -x "$cols" -y "$lines" \
 		-e HOME="$HOME" -e XDG_CONFIG_HOME="$XDG_CONFIG_HOME" \

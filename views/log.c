@@ -222,24 +222,37 @@ static int plain_width(const char *text)
 	return w;
 }
 
-static char *cut_note(size_t cut)
+/* What a line does not show: bytes memory did not keep, or (when a wrapped
+ * line would take more than a screen) the rest of it. */
+static char *cut_note(const struct line_ref *l, bool capped)
 {
-	return cut ? xasprintf(" …(+%zu bytes in the log file)", cut) : xstrdup("");
+	if (capped)
+		return xasprintf(" …(%zu bytes in all: the whole line is in the log file)",
+				 strlen(l->text) + l->cut);
+	return l->cut ? xasprintf(" …(+%zu bytes in the log file)", l->cut) : xstrdup("");
 }
 
-/* Rows line n takes on screen. */
-static int rows_of(struct log_view *v, const struct log_buffer *b, uint64_t n, int width)
+/* Rows line n takes on screen: one unless wrapped, and never more than a
+ * screen (*capped then). */
+static int rows_of(struct log_view *v, const struct log_buffer *b, uint64_t n, int width,
+		   int height, bool *capped)
 {
 	struct line_ref l;
-	int avail = width - prefix_width(v), w;
+	int avail = width - prefix_width(v), w, rows;
 	char *note;
 
+	*capped = false;
 	if (!v->wrap || avail <= 0 || !line_at(v, b, n, &l))
 		return 1;
-	note = cut_note(l.cut);
+	note = cut_note(&l, false);
 	w = plain_width(l.text) + text_width(note);
 	free(note);
-	return w <= avail ? 1 : (w + avail - 1) / avail;
+	rows = w <= avail ? 1 : (w + avail - 1) / avail;
+	if (rows > height && height > 0) {
+		rows = height;
+		*capped = true;
+	}
+	return rows;
 }
 
 /* The first line of the last screenful. */
@@ -252,7 +265,9 @@ static uint64_t bottom_top(struct log_view *v, const struct log_buffer *b, int w
 	if (!v->wrap)
 		return total > (uint64_t)height ? total - (uint64_t)height : 0;
 	for (uint64_t n = total; n-- > 0;) {
-		used += rows_of(v, b, n, width);
+		bool capped;
+
+		used += rows_of(v, b, n, width, height, &capped);
 		if (used > height)
 			return n + 1 < total ? n + 1 : n;
 	}
@@ -326,6 +341,7 @@ static int draw_line(struct log_view *v, struct view_ctx *c, const struct log_bu
 {
 	struct line_ref l;
 	int x = prefix_width(v), avail = c->width - x, rows, used = 0;
+	bool capped;
 	char *note;
 
 	if (!line_at(v, b, n, &l)) {
@@ -334,16 +350,24 @@ static int draw_line(struct log_view *v, struct view_ctx *c, const struct log_bu
 	}
 	if (v->stamps)
 		draw_stamp(c, y, l.time_ms);
-	note = cut_note(l.cut);
-	rows = v->wrap ? rows_of(v, b, n, c->width) : 1;
+	rows = rows_of(v, b, n, c->width, c->height, &capped);
+	note = cut_note(&l, capped);
 	for (int r = 0; r < rows && y + r < c->height; r++) {
 		int skip = r * (avail > 0 ? avail : 1);
 		int w = draw_ansi(c, y + r, x, l.text, skip);
+		bool last = r == rows - 1 || y + r == c->height - 1;
 
 		if (v->needle)
 			draw_matches(v, c, y + r, x, l.text, skip, avail);
-		if (r == rows - 1 && l.cut)
-			draw_text(c, y + r, x + w, ROLE_MUTED, note);
+		if (last && *note) {
+			int nw = text_width(note);
+
+			/* the note takes the end of the last row when the text fills it */
+			draw_text(c, y + r, x + w + nw <= c->width ? x + w : c->width - nw,
+				  ROLE_MUTED, note);
+		} else if (!v->wrap && plain_width(l.text) > avail) {
+			draw_text(c, y + r, c->width - 1, ROLE_MUTED, "…");
+		}
 		used++;
 	}
 	free(note);

@@ -173,7 +173,7 @@ struct cols {
 static void fit_columns(struct cols *k, int w)
 {
 	*k = (struct cols){ .icon = 2, .num = 6, .status = 12, .sha = 8, .dur = 8,
-			    .trigger = 14 };
+			    .trigger = 15 };
 	if (w >= 110) {
 		k->branch = 14;
 		k->tag = 22;
@@ -194,11 +194,22 @@ static void fit_columns(struct cols *k, int w)
 	}
 }
 
+/* A column: its text cut to width - 1, so one space always separates it from
+ * the next. */
+static void cell(struct view_ctx *c, int y, int *x, int width, enum role role, const char *text)
+{
+	if (width <= 0)
+		return;
+	draw_cell(c, y, *x, width - 1, role, text);
+	*x += width;
+}
+
 static void draw_build_row(struct view_ctx *c, int y, const struct ci_build *b, bool selected,
 			   bool cursor, const struct cols *k)
 {
 	const char *icon;
 	enum role role, text = cursor ? ROLE_SELECTION : ROLE_NORMAL;
+	enum role muted = cursor ? ROLE_SELECTION : ROLE_MUTED;
 	char num[16], dur[32], trigger[40], sha[8];
 	int64_t ms = elapsed(b->started_ms, b->finished_ms, b->status == CI_RUNNING, c);
 	int x = 1;
@@ -206,8 +217,8 @@ static void draw_build_row(struct view_ctx *c, int y, const struct ci_build *b, 
 	icon_of(b->status, false, &icon, &role);
 	if (cursor)
 		draw_row_fill(c, y, ROLE_SELECTION);
-	else if (selected)
-		draw_text(c, y, 0, ROLE_TITLE, "›");
+	if (cursor || selected)
+		draw_text(c, y, 0, cursor ? ROLE_SELECTION : ROLE_TITLE, "›");
 	snprintf(num, sizeof num, "#%d", b->number);
 	snprintf(sha, sizeof sha, "%.7s", b->commit ? b->commit : "");
 	snprintf(trigger, sizeof trigger, "%s%s", b->trigger ? b->trigger : "",
@@ -216,19 +227,15 @@ static void draw_build_row(struct view_ctx *c, int y, const struct ci_build *b, 
 		ci_duration_format(ms, dur, sizeof dur);
 	else
 		snprintf(dur, sizeof dur, "-");
-	x += draw_cell(c, y, x, k->icon, cursor ? ROLE_SELECTION : role, icon);
-	x += draw_cell(c, y, x, k->num, text, num);
-	if (k->status)
-		x += draw_cell(c, y, x, k->status, cursor ? ROLE_SELECTION : role,
-			       ci_status_name(b->status));
-	x += draw_cell(c, y, x, k->sha, cursor ? ROLE_SELECTION : ROLE_MUTED, sha);
-	x += draw_cell(c, y, x, k->subject, text, b->subject ? b->subject : "");
-	x += draw_cell(c, y, x, k->branch, text, b->branch && *b->branch ? b->branch : "-");
-	x += draw_cell(c, y, x, k->trigger, cursor ? ROLE_SELECTION : ROLE_MUTED, trigger);
-	x += draw_cell(c, y, x, k->dur, text, dur);
-	if (k->tag)
-		draw_cell(c, y, x, k->tag, cursor ? ROLE_SELECTION : ROLE_MUTED,
-			  b->image_tag ? b->image_tag : "");
+	cell(c, y, &x, k->icon, cursor ? ROLE_SELECTION : role, icon);
+	cell(c, y, &x, k->num, text, num);
+	cell(c, y, &x, k->status, cursor ? ROLE_SELECTION : role, ci_status_name(b->status));
+	cell(c, y, &x, k->sha, muted, sha);
+	cell(c, y, &x, k->subject, text, b->subject ? b->subject : "");
+	cell(c, y, &x, k->branch, text, b->branch && *b->branch ? b->branch : "-");
+	cell(c, y, &x, k->trigger, muted, trigger);
+	cell(c, y, &x, k->dur, text, dur);
+	cell(c, y, &x, k->tag, muted, b->image_tag ? b->image_tag : "");
 }
 
 static void draw_step_row(struct view_ctx *c, int y, const struct ci_build *b, size_t i,
@@ -247,8 +254,8 @@ static void draw_step_row(struct view_ctx *c, int y, const struct ci_build *b, s
 	icon_of(s->status, s->ignore_failure, &icon, &role);
 	if (cursor)
 		draw_row_fill(c, y, ROLE_SELECTION);
-	else if (shown)
-		draw_text(c, y, 0, ROLE_TITLE, "›");
+	if (cursor || shown)
+		draw_text(c, y, 0, cursor ? ROLE_SELECTION : ROLE_TITLE, "›");
 	x = 1 + indent;
 	x += draw_text(c, y, x, cursor ? ROLE_SELECTION : role, icon);
 	x += draw_textf(c, y, x, text, " %s", s->name);
@@ -269,19 +276,19 @@ static void draw_step_row(struct view_ctx *c, int y, const struct ci_build *b, s
 		dur[0] = '\0';
 	if (s->status == CI_FAILED && s->signal)
 		snprintf(right, sizeof right, "signal %d%s", s->signal,
-			 s->ignore_failure ? " (ignored)" : "");
+			 s->ignore_failure ? ", ignored" : "");
 	else if (s->status == CI_FAILED && s->exit_code >= 0)
 		snprintf(right, sizeof right, "exit %d%s", s->exit_code,
-			 s->ignore_failure ? " (ignored)" : "");
+			 s->ignore_failure ? ", ignored" : "");
 	else if (s->status == CI_FAILED)
 		snprintf(right, sizeof right, "not started");
 	else if (s->status == CI_PASSED)
 		snprintf(right, sizeof right, "exit 0");
 	else
 		snprintf(right, sizeof right, "%s", ci_status_name(s->status));
-	right_w = 22;
+	right_w = 25;
 	if (x < c->width - right_w) {
-		draw_cell(c, y, c->width - right_w, 13, cursor ? ROLE_SELECTION : role, right);
+		draw_cell(c, y, c->width - right_w, 16, cursor ? ROLE_SELECTION : role, right);
 		draw_cell(c, y, c->width - 9, 8, text, dur);
 	}
 }
@@ -314,8 +321,9 @@ static void pipeline_draw(void *priv, struct view_ctx *c)
 	snprintf(c->subtitle, sizeof c->subtitle, "%zu build%s", ci->nbuilds,
 		 ci->nbuilds == 1 ? "" : "s");
 	fit_columns(&k, c->width);
-	/* the builds take a third of the pane, the steps the rest */
-	rows = (size_t)(c->height / 3 > 3 ? c->height / 3 : 3);
+	/* the builds take a third of the pane, the steps the rest; a short pane
+	 * keeps one build, its rule and a step */
+	rows = c->height >= 9 ? (size_t)(c->height / 3 > 3 ? c->height / 3 : 3) : 1;
 	if (rows > ci->nbuilds)
 		rows = ci->nbuilds;
 	if (sel < v->top)

@@ -24,6 +24,8 @@ cd "$R"
 "$SHIPDECK" pipeline run >"$WORK/run1.txt" 2>&1 &
 pid=$!
 wait_for 60 test -e "$WORK/ready" || fail "the build did not start: $(cat "$WORK/run1.txt")"
+# what shipdeck has read is on disk (a line still in the pipe dies with it)
+wait_for 30 grep -q "line before the crash" "$(build_dir "$R" 1)/work.log" || fail "the line was captured"
 kill -9 "$pid"
 wait "$pid" 2>/dev/null || true
 [ -n "$(build_processes "$R" 1)" ] || fail "the killed build left its step running"

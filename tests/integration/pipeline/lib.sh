@@ -1,9 +1,9 @@
 # Shared by the pipeline integration tests: a private HOME and XDG folders,
 # real git repositories, and waiting that tolerates a loaded machine.
-# Usage: . lib.sh /path/to/shipdeck
+# Usage: . lib.sh [SHIPDECK] (default: $SHIPDECK, then build/shipdeck)
 set -eu
 
-SHIPDECK=$(realpath "$1")
+SHIPDECK=$(realpath "${1:-${SHIPDECK:-build/shipdeck}}")
 WORK=$(mktemp -d /tmp/shipdeck-pipeline-test.XXXXXX)
 export HOME=$WORK/home XDG_CONFIG_HOME=$WORK/home/config XDG_STATE_HOME=$WORK/home/state
 export XDG_CACHE_HOME=$WORK/home/cache TZ=UTC LANG=C.UTF-8 TERM=xterm-256color

@@ -255,12 +255,16 @@ static int rows_of(struct log_view *v, const struct log_buffer *b, uint64_t n, i
 	return rows;
 }
 
-/* The first line of the last screenful. */
+/* The first line of the last screenful (with room for how the stream
+ * ended, once it has). */
 static uint64_t bottom_top(struct log_view *v, const struct log_buffer *b, int width,
 			   int height)
 {
 	uint64_t total = log_buffer_total(b);
 	int used = 0;
+
+	if (b->closed && height > 1)
+		height--;
 
 	if (!v->wrap)
 		return total > (uint64_t)height ? total - (uint64_t)height : 0;

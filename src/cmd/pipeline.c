@@ -353,7 +353,10 @@ static void print_step_log(const struct ci_history *h, const struct ci_build *b,
 
 	log_reader_open(&rd, log, times);
 	if (o->json) {
-		char *key = cJSON_PrintUnformatted(cJSON_CreateString(s->key));
+		cJSON *item = cJSON_CreateString(s->key);
+		char *key = cJSON_PrintUnformatted(item);
+
+		cJSON_Delete(item);
 
 		printf("%s{\"step\":%s,\"status\":\"%s\",\"exit_code\":", *first_json ? "" : ",", key,
 		       ci_status_name(s->status));

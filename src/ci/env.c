@@ -48,13 +48,6 @@ void ci_envv_set(struct ci_envv *e, const char *name, const char *value)
 	}
 }
 
-const char *ci_envv_get(const struct ci_envv *e, const char *name)
-{
-	size_t i = find(e, name);
-
-	return i < e->n ? e->v[i] + strlen(name) + 1 : NULL;
-}
-
 void ci_envv_free(struct ci_envv *e)
 {
 	for (size_t i = 0; i < e->n; i++)

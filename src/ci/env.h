@@ -19,7 +19,6 @@ struct ci_envv {
 
 void ci_envv_from_environ(struct ci_envv *e);
 void ci_envv_set(struct ci_envv *e, const char *name, const char *value);
-const char *ci_envv_get(const struct ci_envv *e, const char *name);
 void ci_envv_free(struct ci_envv *e);
 
 /* Sets defs (values, or secrets looked up in s); -1 naming a missing secret. */

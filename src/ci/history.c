@@ -320,17 +320,22 @@ void ci_history_prune_work(const struct ci_history *h, int keep, const int *busy
 
 	for (size_t i = (size_t)keep; i < n; i++) {
 		bool in_use = false;
-		char *dir;
 
 		for (size_t k = 0; k < nbusy; k++)
 			in_use |= busy[k] == nums[i];
 		if (in_use)
 			continue;
-		dir = ci_history_work_dir(h, nums[i]);
-		/* builds may leave read-only folders (Go's module cache does) */
-		nftw(dir, make_writable, 16, FTW_PHYS);
-		nftw(dir, remove_entry, 16, FTW_PHYS | FTW_DEPTH);
-		free(dir);
+		ci_history_remove_work(h, nums[i]);
 	}
 	free(nums);
+}
+
+void ci_history_remove_work(const struct ci_history *h, int n)
+{
+	char *dir = ci_history_work_dir(h, n);
+
+	/* builds may leave read-only folders (Go's module cache does) */
+	nftw(dir, make_writable, 16, FTW_PHYS);
+	nftw(dir, remove_entry, 16, FTW_PHYS | FTW_DEPTH);
+	free(dir);
 }

@@ -49,6 +49,8 @@ bool ci_history_owner_gone(const struct ci_build *b);
  * Returns true when it changed b. */
 bool ci_history_settle(const struct ci_history *h, struct ci_build *b, bool repair);
 
+/* Removes build n's work folder (and what is in it). */
+void ci_history_remove_work(const struct ci_history *h, int n);
 /* Removes work folders but the newest keep and the ones in busy. */
 void ci_history_prune_work(const struct ci_history *h, int keep, const int *busy, size_t nbusy);
 

@@ -104,13 +104,6 @@ static bool member_marked(pid_t pid, const void *marker)
 	return environ_has(pid, marker);
 }
 
-static bool any_member(pid_t pid, const void *ctx)
-{
-	(void)pid;
-	(void)ctx;
-	return true;
-}
-
 int proc_signal_marked(const char *marker, const char *marker2, int sig)
 {
 	DIR *d = opendir("/proc");
@@ -148,9 +141,4 @@ bool proc_group_signal(pid_t pgid, uint64_t leader_start, const char *marker, in
 		return false;
 	}
 	return kill(-pgid, sig) == 0;
-}
-
-bool proc_group_alive(pid_t pgid)
-{
-	return pgid > 1 && each_member(pgid, any_member, NULL);
 }

@@ -29,7 +29,5 @@ bool proc_group_signal(pid_t pgid, uint64_t leader_start, const char *marker, in
  * when not NULL): what a step left running even outside its group (setsid).
  * Returns how many. */
 int proc_signal_marked(const char *marker, const char *marker2, int sig);
-/* A member of group pgid is alive (zombies do not count). */
-bool proc_group_alive(pid_t pgid);
 
 #endif

@@ -354,6 +354,9 @@ int ci_runner_start(struct ci_runner *r, const struct ci_run_opts *o, int *numbe
 	b->steps = xcalloc(b->plan.n ? b->plan.n : 1, sizeof *b->steps);
 	for (size_t i = 0; i < b->plan.n; i++)
 		b->steps[i] = (struct step_run){ .build = b, .index = i, .fd = -1 };
+	/* a cache that outlived its history may hold this number's folder */
+	if (!o->in_place && file_exists(work_dir))
+		ci_history_remove_work(&r->hist, n);
 	if (!o->in_place && (file_mkdirs(r->hist.work_root, err)
 			     || (!b->plan.clone && file_mkdirs(work_dir, err)))) {
 		b->rec->status = CI_ERROR;
@@ -427,15 +430,6 @@ int ci_runner_cancel(struct ci_runner *r, int n, const char *why, ci_cancel_done
 bool ci_runner_owns(const struct ci_runner *r, int n)
 {
 	return r && find_build(r, n);
-}
-
-int ci_runner_running(const struct ci_runner *r)
-{
-	int n = 0;
-
-	for (struct build_run *b = r ? r->builds : NULL; b; b = b->next)
-		n++;
-	return n;
 }
 
 void ci_runner_stop_all(struct ci_runner *r, const char *why)

@@ -60,9 +60,6 @@ typedef void (*ci_cancel_done_fn)(void *ctx, const struct ci_build *b);
 int ci_runner_cancel(struct ci_runner *r, int n, const char *why, ci_cancel_done_fn done,
 		     void *ctx);
 bool ci_runner_owns(const struct ci_runner *r, int n);
-/* Builds this process runs. */
-int ci_runner_running(const struct ci_runner *r);
-
 /* Cancels every build this process runs and waits (on the loop) until their
  * processes are gone: quitting never leaves a step behind. */
 void ci_runner_stop_all(struct ci_runner *r, const char *why);

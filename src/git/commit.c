@@ -134,16 +134,3 @@ out:
 	git_libgit2_shutdown();
 	return data;
 }
-
-char *commit_subject_read(const char *repo_root, const char *sha)
-{
-	struct commit_info info;
-	char *subject;
-
-	if (commit_info_read(&info, repo_root, sha, NULL))
-		return NULL;
-	subject = info.subject;
-	info.subject = NULL;
-	commit_info_free(&info);
-	return subject;
-}

@@ -26,7 +26,4 @@ void commit_info_free(struct commit_info *info);
 char *commit_file_read(const char *repo_root, const char *sha, const char *path,
 			   size_t *len, struct err *err);
 
-/* The subject of commit sha, or NULL (for builds whose record lacks it). */
-char *commit_subject_read(const char *repo_root, const char *sha);
-
 #endif

@@ -19,6 +19,7 @@ dump tests
 key b
 wait-for #2
 wait-for skipped
+wait-for ✓ docs
 dump build
 key 1 Enter k
 dump steps

@@ -76,6 +76,22 @@ sd_check "y: publish never ran" grep -q "publish .*skipped\|publish .*cancelled"
 left=$(build_processes 2)
 sd_check "y: no process of build 2 remains ($left)" test -z "$left"
 
+# A build another process runs shows up live, and x cancels it from here.
+rm -f "$SD_TMP/packaging"
+(cd "$R" && "$SHIPDECK" pipeline run >"$SD_TMP/cli.txt" 2>&1) &
+cli=$!
+sd_check "a build run by another process appears" sd_tmux_wait "#3 " 30
+for _ in $(seq 300); do [ -e "$SD_TMP/packaging" ] && break; sleep 0.1; done
+sd_check "and changes live" sd_tmux_wait "cli " 10
+sd_tmux send-keys 1 g x
+sd_check "x on it asks" sd_tmux_wait "Cancel build 3" 10
+sd_tmux send-keys y
+wait "$cli"
+sd_check "the other process cancelled it" grep -q "^build 3 cancelled" "$SD_TMP/cli.txt"
+sd_check "the console shows it cancelled" sd_tmux_wait "⊘ #3" 20
+left=$(build_processes 3)
+sd_check "no process of build 3 remains ($left)" test -z "$left"
+
 sd_check "no step changed the terminal's title" test "$(sd_tmux display -p '#{pane_title}')" = "$title"
 sd_tmux send-keys q
 sd_check "q quits with 0" sd_tmux_wait "EXIT=0" 20

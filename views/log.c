@@ -74,11 +74,8 @@ static void forget_buffer(struct log_view *v)
 /* A different buffer (or the same one opened again): start over. */
 static void track(struct log_view *v, const struct log_buffer *b)
 {
-	if (v->id && !strcmp(v->id, b->id) && v->generation == b->generation) {
-		if (v->reading && v->win_n && v->win_first + v->win_n > b->dropped)
-			drop_window(v);   /* the window reached lines memory holds now */
+	if (v->id && !strcmp(v->id, b->id) && v->generation == b->generation)
 		return;
-	}
 	forget_buffer(v);
 	v->id = xstrdup(b->id);
 	v->generation = b->generation;

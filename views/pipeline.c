@@ -388,16 +388,27 @@ static void select_build(struct pipeline_view *v, const struct store_ci *ci, siz
 
 static int run(struct pipeline_view *v, struct view_ctx *c, bool tests)
 {
+	char *commit = NULL;
+
 	if (!c->app->ci) {
 		const struct source_status *s = &c->app->store.status.sources[SOURCE_CI];
 
 		app_message(c->app, STATUS_WARN, "%s", s->message ? s->message : "no pipeline");
 		return VIEW_HANDLED;
 	}
+	/* With a build opened (Enter), b and t run again on that build's commit:
+	 * the way back to a good commit when HEAD is broken. Otherwise HEAD. */
+	if (v->in_steps) {
+		size_t sel;
+		const struct ci_build *b = selected_build(v, &c->app->store.ci, &sel);
+
+		commit = b && b->commit ? xstrdup(b->commit) : NULL;
+	}
 	v->build = 0;
 	v->in_steps = false;
 	v->step_pinned = false;
-	gate_submit(c->app, ci_action_run(c->app, tests, NULL, false, "console", NULL));
+	gate_submit(c->app, ci_action_run(c->app, tests, commit, false, "console", NULL));
+	free(commit);
 	return VIEW_HANDLED;
 }
 
@@ -505,7 +516,8 @@ static void pipeline_destroy(void *priv)
 }
 
 static const char *const pipeline_help[] = {
-	"b runs the pipeline on HEAD, t its test steps (and what they need), x cancels",
+	"b runs the pipeline on HEAD, t its test steps (and what they need), x cancels;",
+	"with a build opened, b and t run again on that build's commit.",
 	"j/k choose a build; Enter opens its steps (j/k choose one, Enter shows its log),",
 	"Esc goes back to the builds. The log pane follows the running step until you pick.",
 	"○ pending   ⠋ running   ✓ passed   ✗ failed   – skipped   ⊘ cancelled   ! interrupted",

@@ -148,6 +148,13 @@ static void set_drone_env(struct build_run *b, size_t i, struct ci_envv *e, cons
 	ci_envv_set(e, "DRONE_RUNNER_NAME", "shipdeck");
 	ci_envv_set(e, "DRONE_SYSTEM_HOST", "localhost");
 	ci_envv_set(e, "SHIPDECK_IMAGE_TAG", rec->image_tag);
+	if (b->runner->app->project.image_name) {
+		/* the whole reference a publish step pushes: image.name:tag */
+		char *image = xasprintf("%s:%s", b->runner->app->project.image_name, rec->image_tag);
+
+		ci_envv_set(e, "SHIPDECK_IMAGE", image);
+		free(image);
+	}
 	/* the marker lets a restart tell the build's leftovers from strangers */
 	ci_envv_set(e, "SHIPDECK_BUILD", b->marker + strlen("SHIPDECK_BUILD="));
 	ci_envv_set(e, "SHIPDECK_STEP", b->rec->steps[i].key);

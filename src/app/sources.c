@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "git/repo.h"
+#include "registry/source.h"
 #include "util/xalloc.h"
 
 int sources_open_repo(struct app *app, struct err *err)
@@ -47,8 +48,9 @@ int sources_start(struct app *app, struct err *err)
 		app_source_state(app, SOURCE_CI, SOURCE_UNCONFIGURED, 0,
 				 "no pipeline: add %s to %s", app->project.pipeline_file,
 				 app->repo_root);
-	app_source_state(app, SOURCE_REGISTRY, SOURCE_UNCONFIGURED, 0,
-			 "no registry: set image.name in .shipdeck.yml");
+	/* without image.name this says how to set it */
+	if (registry_source_start(app, false, err))
+		return -1;
 	app_source_state(app, SOURCE_METRICS, SOURCE_UNCONFIGURED, 0,
 			 "no Prometheus: set prometheus: in .shipdeck.yml");
 	return 0;
@@ -56,5 +58,5 @@ int sources_start(struct app *app, struct err *err)
 
 void sources_stop(struct app *app)
 {
-	(void)app;
+	registry_source_stop(app);
 }

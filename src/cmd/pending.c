@@ -50,13 +50,6 @@ const struct cmd cmd_pipeline = {
 	.run = not_yet,
 };
 
-const struct cmd cmd_images = {
-	.name = "images",
-	.summary = "list the image tags with commit, build and where each runs",
-	.usage = "images",
-	.run = not_yet,
-};
-
 const struct cmd cmd_canary = {
 	.name = "canary",
 	.summary = "start, analyse, promote or abort a canary or blue/green release",

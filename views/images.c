@@ -13,7 +13,7 @@
 
 enum {
 	MAX_ALIASES = 8,
-	DETAIL_LINES = 2,           /* the selected row's details, at the bottom */
+	DETAIL_LINES = 3,           /* the selected row's details, at the bottom */
 	WIDE = 100,                 /* from this width on, the digest has a column */
 	NOTES = 140,                /* and from this one, the notes in words */
 };
@@ -78,6 +78,34 @@ static const char *short_digest(const char *d)
 	const char *colon = d ? strchr(d, ':') : NULL;
 
 	return colon ? colon + 1 : d ? d : "";
+}
+
+/* Long messages (they name a URL) over up to max_lines lines, broken at
+ * spaces where one is near. Returns the lines used. */
+static int draw_wrapped(struct view_ctx *c, int y, int max_lines, enum role role, const char *text)
+{
+	int width = c->width - 2, n = 0;
+	const char *p = text;
+
+	while (*p && n < max_lines && width > 0) {
+		size_t len = strlen(p), cut = len;
+		char *line;
+
+		if ((int)len > width && n < max_lines - 1) {
+			cut = (size_t)width;
+			while (cut > (size_t)width / 2 && p[cut] != ' ')
+				cut--;
+			if (p[cut] != ' ')
+				cut = (size_t)width;
+		}
+		line = xstrndup(p, cut);
+		draw_text(c, y + n++, 1, role, line);
+		free(line);
+		p += cut;
+		while (*p == ' ')
+			p++;
+	}
+	return n;
 }
 
 /* The words the notes column (and the detail line) use. */
@@ -185,7 +213,7 @@ static void draw_detail(struct view_ctx *c, int y, const struct image_row *r)
 		   r->media_type ? " · " : "", r->media_type ? r->media_type : "");
 	row_notes(im, r, c->app->project.size_growth_warn, notes, sizeof notes);
 	if (r->error)
-		draw_text(c, y + 1, 1, ROLE_FAIL, notes);
+		draw_wrapped(c, y + 1, DETAIL_LINES - 1, ROLE_FAIL, notes);
 	else if (r->commit)
 		draw_textf(c, y + 1, 1, ROLE_NORMAL, "%.12s %s — %s, %s%s%s", r->commit,
 			   r->subject ? r->subject : "", r->author ? r->author : "",
@@ -222,6 +250,12 @@ static void images_draw(void *priv, struct view_ctx *c)
 	struct cols k;
 	int list_h, y = 0;
 
+	if (c->app->store.status.sources[SOURCE_REGISTRY].state == SOURCE_FAILED) {
+		const char *msg = c->app->store.status.sources[SOURCE_REGISTRY].message;
+
+		draw_wrapped(c, 0, c->height, ROLE_FAIL, msg ? msg : "the registry failed");
+		return;
+	}
 	if (draw_source_notice(c, 0, SOURCE_REGISTRY))
 		return;
 	snprintf(c->subtitle, sizeof c->subtitle, "%s · %zu tag%s",

@@ -16,31 +16,8 @@ images() {
 	(cd "$REPO" && timeout 30 "$SHIPDECK" images "$@")
 }
 
-REPO=$SD_TMP/repo
-subjects=("Add the health endpoint" "Serve the catalogue from cache" "Fix the login redirect"
-	  "Log request ids")
-git_fixture "$REPO" "${subjects[@]}"
-mapfile -t SHAS < <(git -C "$REPO" log --reverse --format=%H)
-
-# ---- the open registry
 reg_start open || exit 1
-sizes=(1000 1100 2000 2100)        # build 3 grows 82%: over the 20% threshold
-declare -A DIGEST TAG
-for i in 0 1 2 3; do
-	n=$((i + 1))
-	TAG[$n]=${SHAS[i]:0:7}-$n
-	DIGEST[$n]=$(reg_image app "${TAG[$n]}" "${sizes[i]}" "2024-05-0${n}T11:00:00Z") || exit 1
-done
-reg_tag app "${TAG[4]}" latest
-reg_tag app "${TAG[3]}" release-candidate
-# build 5 of the last commit, for two platforms: sizes come from linux/amd64
-amd=$(reg_image app - 3000 2024-05-05T11:00:00Z)
-arm=$(reg_image app - 3500 2024-05-05T11:00:00Z)
-TAG[5]=${SHAS[3]:0:7}-5
-DIGEST[5]=$(reg_index app "${TAG[5]}" "$amd" "$arm")
-# built by CI from a commit this clone never fetched
-reg_image app 0123456-7 1500 2024-05-04T12:00:00Z >/dev/null
-project_yml "$REPO" "127.0.0.1:$REG_PORT/app"
+push_fixture || exit 1
 
 images --json >out.json
 sd_check "images --json exits 0" test $? = 0

@@ -148,6 +148,7 @@ PY
 # FAKE_PORT.
 fake_start() {
 	local out=$SD_TMP/fake-$1.out i
+	: >"$out"
 	python3 "$SD_TESTS/integration/images/fake_registry.py" --mode "$@" >"$out" 2>&1 &
 	SD_PIDS+=($!)
 	for ((i = 0; i < 100; i++)); do
@@ -162,4 +163,33 @@ fake_start() {
 # project_yml DIR IMAGE [MORE_YAML]: the repository's .shipdeck.yml.
 project_yml() {
 	printf 'image:\n  name: %s\n%s' "$2" "${3:-}" >"$1/.shipdeck.yml"
+}
+
+# push_fixture: a test repository of four commits and, on the running
+# registry's "app", builds 1–4 tagged <sha7>-<n> (build 3 grows 82%: over the
+# 20% threshold), latest (= build 4), release-candidate (= build 3), build 5
+# as a two-platform index, and 0123456-7 from a commit the repository lacks.
+# Sets REPO, SHAS, subjects, sizes, TAG[n], DIGEST[n]; writes .shipdeck.yml.
+push_fixture() {
+	local i n amd arm
+	REPO=$SD_TMP/repo
+	subjects=("Add the health endpoint" "Serve the catalogue from cache" "Fix the login redirect"
+		  "Log request ids")
+	git_fixture "$REPO" "${subjects[@]}"
+	mapfile -t SHAS < <(git -C "$REPO" log --reverse --format=%H)
+	sizes=(1000 1100 2000 2100)
+	declare -gA DIGEST TAG
+	for i in 0 1 2 3; do
+		n=$((i + 1))
+		TAG[$n]=${SHAS[i]:0:7}-$n
+		DIGEST[$n]=$(reg_image app "${TAG[$n]}" "${sizes[i]}" "2024-05-0${n}T11:00:00Z") || return 1
+	done
+	reg_tag app "${TAG[4]}" latest || return 1
+	reg_tag app "${TAG[3]}" release-candidate || return 1
+	amd=$(reg_image app - 3000 2024-05-05T11:00:00Z) || return 1
+	arm=$(reg_image app - 3500 2024-05-05T11:00:00Z) || return 1
+	TAG[5]=${SHAS[3]:0:7}-5
+	DIGEST[5]=$(reg_index app "${TAG[5]}" "$amd" "$arm") || return 1
+	reg_image app 0123456-7 1500 2024-05-04T12:00:00Z >/dev/null || return 1
+	project_yml "$REPO" "127.0.0.1:$REG_PORT/app"
 }

@@ -104,11 +104,15 @@ static bool semantic_equal(const cJSON *a, const cJSON *b)
 	return cJSON_Compare(a, b, true);
 }
 
+/* An annotation by key (keys hold dots, so not through kube_json_str). */
 static const char *annotation_str(const char *annotations_json, const char *key, cJSON **tree)
 {
+	const cJSON *v;
+
 	if (!*tree)
 		*tree = cJSON_Parse(annotations_json ? annotations_json : "{}");
-	return kube_json_str(*tree, key);
+	v = cJSON_GetObjectItemCaseSensitive(*tree, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
 /* The image text of a revision, "web:1.4" rather than a whole registry path

@@ -13,6 +13,7 @@ enum { TAIL_LINES = 1000 };
 struct kube_pod_log {
 	struct kube_client *kc;
 	char *id;
+	bool previous;
 	uint64_t req;
 	struct strbuf partial;      /* a line not yet ended */
 	struct kube_pod_log *next;
@@ -123,7 +124,17 @@ void kube_pod_log_open(void *ctx, struct app *app, const char *id)
 			goto out;
 	if (!parse_id(buf, &ns, &name, &container, &previous))
 		goto out;
-	kube_pod_logs_stop(kc);
+	/* one followed log and one previous log at a time */
+	for (struct kube_pod_log **pp = &kc->logs; *pp;) {
+		l = *pp;
+		if (l->previous == previous) {
+			*pp = l->next;
+			http_cancel(kc->app->http, l->req);
+			log_free(l);
+		} else {
+			pp = &l->next;
+		}
+	}
 	c = kube_query_escape(container);
 	path = previous
 		? xasprintf("/api/v1/namespaces/%s/pods/%s/log?container=%s&previous=true&tailLines=%d",
@@ -137,6 +148,7 @@ void kube_pod_log_open(void *ctx, struct app *app, const char *id)
 	l = xcalloc(1, sizeof *l);
 	l->kc = kc;
 	l->id = xstrdup(id);
+	l->previous = previous;
 	l->req = kube_start(kc, &(struct kube_call){
 		.path = path, .on_data = on_data, .on_done = on_done, .ctx = l,
 	}, &err);

@@ -1,7 +1,8 @@
 /* Pod logs for the log pane: "pod/NS/NAME/CONTAINER" follows the container's
  * log (GET .../log?follow=true), "pod/NS/NAME/CONTAINER/previous" reads the
  * previous container's log once (a crash-looping one's last words). One
- * followed log at a time: opening another stops the last. */
+ * followed and one previous log at a time: opening another of the same kind
+ * stops the last. */
 #ifndef SHIPDECK_KUBE_PODLOG_H
 #define SHIPDECK_KUBE_PODLOG_H
 

@@ -28,7 +28,7 @@ struct row {
 	enum row_kind kind;
 	const void *obj;
 	int text;                   /* ROW_TEXT: which (enum text_row) */
-	long rev;                   /* ROW_TEXT group header: revision */
+	long rev;                   /* ROW_TEXT: the group's revision, the condition's index */
 };
 
 enum text_row {
@@ -187,7 +187,9 @@ static void build_rows(struct rollout_view *v, const struct view_ctx *c)
 	if (!d)
 		return;
 	add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_BUDGET });
-	add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_CONDITIONS });
+	/* one line per condition: a deadline's message is worth its width */
+	for (size_t i = 0; i < (d->nconditions ? d->nconditions : 1); i++)
+		add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_CONDITIONS, .rev = (long)i });
 	add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_CHECKS });
 	nrs = store_kube_replicasets_of(k, d, rss, MAX_RS);
 	add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_RS_HEADER });
@@ -376,25 +378,29 @@ static void draw_budget(struct view_ctx *c, int y, const struct kube_deployment 
 		draw_text(c, y, x, ROLE_WARN, "  PAUSED");
 }
 
-static void draw_conditions(struct view_ctx *c, int y, const struct kube_deployment *d)
+/* Condition i of d, with its message; ProgressDeadlineExceeded in the fail
+ * colour. */
+static void draw_condition(struct view_ctx *c, int y, const struct kube_deployment *d, size_t i)
 {
-	int x = 0;
+	const struct kube_condition *k;
+	bool deadline;
+	enum role role;
+	char age[16];
+	int x;
 
-	if (!d->nconditions) {
+	if (i >= d->nconditions) {
 		draw_text(c, y, 0, ROLE_MUTED, "conditions: none reported yet");
 		return;
 	}
-	for (size_t i = 0; i < d->nconditions; i++) {
-		const struct kube_condition *k = &d->conditions[i];
-		bool deadline = k->reason && !strcmp(k->reason, "ProgressDeadlineExceeded");
-		enum role role = deadline ? ROLE_FAIL
-			: k->status && !strcmp(k->status, "True") ? ROLE_OK : ROLE_WARN;
-
-		x += draw_textf(c, y, x, role, "%s%s=%s %s", i ? "  " : "", k->type,
-				k->status ? k->status : "?", k->reason ? k->reason : "");
-		if (deadline && k->message)
-			x += draw_textf(c, y, x, ROLE_FAIL, ": %s", k->message);
-	}
+	k = &d->conditions[i];
+	deadline = k->reason && !strcmp(k->reason, "ProgressDeadlineExceeded");
+	role = deadline ? ROLE_FAIL : k->status && !strcmp(k->status, "True") ? ROLE_OK : ROLE_WARN;
+	age_text(k->last_update, age, sizeof age);
+	c->uses_clock = true;
+	x = draw_textf(c, y, 0, role, "%-12s %-6s %-26s", k->type, k->status ? k->status : "?",
+		       k->reason ? k->reason : "");
+	draw_textf(c, y, x + 1, deadline ? ROLE_FAIL : ROLE_MUTED, "%s (%s ago)",
+		   k->message ? k->message : "", age);
 }
 
 /* The practice checks, in help order. */
@@ -486,7 +492,7 @@ static void draw_row(struct rollout_view *v, struct view_ctx *c, int y, const st
 		draw_budget(c, y, d);
 		break;
 	case TEXT_CONDITIONS:
-		draw_conditions(c, y, d);
+		draw_condition(c, y, d, (size_t)r->rev);
 		break;
 	case TEXT_CHECKS:
 		draw_checks(c, y, d);
@@ -628,10 +634,39 @@ static void draw_detail(struct rollout_view *v, struct view_ctx *c)
 
 /* ---- draw */
 
+/* A failure (a bad kubeconfig, an unreachable server) is what the operator
+ * must fix: all of it is shown, wrapped at spaces, not cut at the edge. */
+static void draw_failure(struct view_ctx *c, const char *msg)
+{
+	int y = 0, width = c->width - 2;
+	const char *p = msg;
+
+	while (*p && y < c->height && width > 10) {
+		int n = (int)strlen(p), cut = n;
+
+		if (n > width) {
+			cut = width;
+			while (cut > width / 2 && p[cut] != ' ')
+				cut--;
+			if (p[cut] != ' ')
+				cut = width;
+		}
+		draw_textf(c, y++, 1, ROLE_FAIL, "%.*s", cut, p);
+		p += cut;
+		while (*p == ' ')
+			p++;
+	}
+}
+
 static void rollout_draw(void *priv, struct view_ctx *c)
 {
 	struct rollout_view *v = priv;
+	const struct source_status *src = &c->app->store.status.sources[SOURCE_KUBE];
 
+	if (src->state == SOURCE_FAILED && src->message) {
+		draw_failure(c, src->message);
+		return;
+	}
 	if (draw_source_notice(c, 0, SOURCE_KUBE))
 		return;
 	if (v->detail_pod) {

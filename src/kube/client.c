@@ -280,8 +280,12 @@ void kube_response_error(const struct kube_client *kc, const char *method, const
 	const char *text = NULL;
 
 	if (resp->status == 0) {
-		err_set(err, "cannot reach %s (context '%s' in %s): %s", kc->cfg.server,
-			kc->cfg.context, kc->cfg.files, resp->error[0] ? resp->error : "no answer");
+		bool tls = strstr(resp->error, "SSL") || strstr(resp->error, "certificate");
+
+		err_set(err, "cannot reach %s (context '%s' in %s): %s%s%s%s", kc->cfg.server,
+			kc->cfg.context, kc->cfg.files, resp->error[0] ? resp->error : "no answer",
+			tls ? " — check certificate-authority of cluster '" : "",
+			tls ? kc->cfg.cluster : "", tls ? "'" : "");
 		return;
 	}
 	describe(method, path, verb, sizeof verb, resource, sizeof resource, ns, sizeof ns);

@@ -392,10 +392,12 @@ size_t store_kube_events_about(const struct store_kube *k, const char *ns, const
 		if (!e->object || strcmp(e->object, name) || (kind && e->kind && strcmp(e->kind, kind))
 		    || strcmp(e->meta.namespace, ns))
 			continue;
-		if (n == max && (!n || out[n - 1]->last >= e->last))
+		/* the table is in name order, which for events is creation order:
+		 * among equal times the later one is the newer */
+		if (n == max && (!n || out[n - 1]->last > e->last))
 			continue;
 		j = n < max ? n++ : n - 1;
-		for (; j > 0 && out[j - 1]->last < e->last; j--)
+		for (; j > 0 && out[j - 1]->last <= e->last; j--)
 			out[j] = out[j - 1];
 		out[j] = e;
 	}

@@ -76,7 +76,9 @@ tmux_start() {
 	TMUX_SESSION=sd-$$-$RANDOM
 	TMUX_SESSIONS="$TMUX_SESSIONS $TMUX_SESSION"
 	command tmux -L "$TMUX_SESSION" -f /dev/null new-session -d -s "$TMUX_SESSION" -x 200 -y 50 \
-		"env TERM=xterm-256color HOME=$HOME XDG_CONFIG_HOME=$XDG_CONFIG_HOME XDG_STATE_HOME=$XDG_STATE_HOME XDG_CACHE_HOME=$XDG_CACHE_HOME TZ=UTC $*; sleep 30"
+		"echo \$\$ >$WORK/tui.pid; exec env TERM=xterm-256color HOME=$HOME XDG_CONFIG_HOME=$XDG_CONFIG_HOME XDG_STATE_HOME=$XDG_STATE_HOME XDG_CACHE_HOME=$XDG_CACHE_HOME TZ=UTC $*"
+	wait_until 5 test -s "$WORK/tui.pid" || fail "the console did not start"
+	TUI_PID=$(cat "$WORK/tui.pid")
 }
 tmux() { command tmux -L "${TMUX_SESSION:-none}" "$@"; }
 screen() { tmux capture-pane -p -t "$TMUX_SESSION"; }

@@ -359,12 +359,18 @@ static const struct leaf *find_leaf(const struct leaves *l, const char *path)
 /* "spec.containers[web].env[LEVEL].value" → "web: env[LEVEL].value". */
 static char *pretty(const char *path)
 {
-	if (!strncmp(path, "spec.containers[", 16)) {
-		const char *end = strchr(path + 16, ']');
+	static const char containers[] = "spec.containers[";
+	size_t plen = sizeof containers - 1;
 
-		if (end)
-			return xasprintf("%.*s: %s", (int)(end - path - 16), path + 16,
-					 end[1] == '.' ? end + 2 : end + 1);
+	if (!strncmp(path, containers, plen)) {
+		size_t end = plen;
+
+		/* by index: gcc's overread check misjudges strchr on path + plen */
+		while (path[end] && path[end] != ']')
+			end++;
+		if (path[end] == ']')
+			return xasprintf("%.*s: %s", (int)(end - plen), path + plen,
+					 path + end + (path[end + 1] == '.' ? 2 : 1));
 	}
 	if (!strncmp(path, "metadata.", 9))
 		return xstrdup(path + 9);
@@ -400,7 +406,8 @@ char **kube_template_diff(const char *from_json, const char *to_json, size_t max
 			lb.v[i].path = lb.v[i].value = NULL;
 		}
 	}
-	qsort(all.v, all.n, sizeof *all.v, leaf_cmp);
+	if (all.n)
+		qsort(all.v, all.n, sizeof *all.v, leaf_cmp);
 	lines = xcalloc(all.n + 1, sizeof *lines);
 	for (size_t i = 0; i < all.n; i++) {
 		char *p;

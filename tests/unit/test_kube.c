@@ -136,6 +136,7 @@ static void test_objects(void)
 		"\"state\":{\"waiting\":{\"reason\":\"CrashLoopBackOff\"}},\"lastState\":{\"terminated\":"
 		"{\"reason\":\"Error\",\"exitCode\":2}}}]}}");
 	struct kube_deployment *d;
+	char *dj = deploy_json("7", 3, false, TEMPLATE("reg/web:bad1", "debug"));
 	size_t bytes;
 
 	tap_ok(p != NULL, "pod parsed");
@@ -149,7 +150,8 @@ static void test_objects(void)
 	tap_ok(bytes < 512, "a pod's structs are small");
 	kube_pod_free(p);
 
-	d = parse(KUBE_DEPLOYMENTS, deploy_json("7", 3, false, TEMPLATE("reg/web:bad1", "debug")));
+	d = parse(KUBE_DEPLOYMENTS, dj);
+	free(dj);
 	tap_ok(d != NULL, "deployment parsed");
 	tap_is_int(d->revision, 3, "revision annotation");
 	tap_is_str(d->max_surge, "1", "int maxSurge as text");

@@ -113,8 +113,9 @@ void ui_draw(struct ui *ui)
 	erase();
 	layout_compute(&ui->layout, ui->cols, ui->lines, ui->zoomed);
 	if (ui->layout.too_small) {
-		mvprintw(0, 0, "terminal too small (need %d\xc3\x97%d)", LAYOUT_MIN_COLS,
-			 LAYOUT_MIN_LINES);
+		/* on two lines when one does not fit */
+		mvprintw(0, 0, "terminal too small%s(need %d\xc3\x97%d)",
+			 ui->cols >= 31 ? " " : "\n", LAYOUT_MIN_COLS, LAYOUT_MIN_LINES);
 		refresh();
 		ui->dirty = false;
 		ui->drawn_version = ui->app->store.version;

@@ -84,17 +84,17 @@ const char *keyc_name(int key, char *buf, int size)
 
 static void add_binding(struct keymap *km, int key, enum action_id action)
 {
-	xgrow(&km->bindings, (size_t *)&km->cap, (size_t)km->n + 1, sizeof *km->bindings);
+	xgrow(&km->bindings, &km->cap, km->n + 1, sizeof *km->bindings);
 	km->bindings[km->n++] = (struct key_binding){ key, action };
 }
 
 static void remove_where(struct keymap *km, int key, enum action_id action)
 {
-	for (int i = 0; i < km->n;) {
+	for (size_t i = 0; i < km->n;) {
 		if ((key >= 0 && km->bindings[i].key == key)
 		    || (action != ACTION_NONE && km->bindings[i].action == action)) {
 			memmove(&km->bindings[i], &km->bindings[i + 1],
-				(size_t)(km->n - i - 1) * sizeof *km->bindings);
+				(km->n - i - 1) * sizeof *km->bindings);
 			km->n--;
 			continue;
 		}
@@ -143,7 +143,7 @@ int keymap_bind(struct keymap *km, enum action_id action, const char *keys, stru
 
 enum action_id keymap_lookup(const struct keymap *km, int key)
 {
-	for (int i = 0; i < km->n; i++)
+	for (size_t i = 0; i < km->n; i++)
 		if (km->bindings[i].key == key)
 			return km->bindings[i].action;
 	return ACTION_NONE;
@@ -151,10 +151,20 @@ enum action_id keymap_lookup(const struct keymap *km, int key)
 
 const char *keymap_keys_of(const struct keymap *km, enum action_id action, char *buf, int size)
 {
+	size_t used = 0;
+
 	buf[0] = '\0';
-	for (int i = 0; i < km->n; i++)
-		if (km->bindings[i].action == action)
-			return keyc_name(km->bindings[i].key, buf, size);
+	for (size_t i = 0; i < km->n; i++) {
+		char name[16];
+
+		if (km->bindings[i].action != action)
+			continue;
+		keyc_name(km->bindings[i].key, name, sizeof name);
+		if (used + strlen(name) + 2 > (size_t)size)
+			break;
+		used += (size_t)snprintf(buf + used, (size_t)size - used, "%s%s", used ? " " : "",
+					 name);
+	}
 	return buf;
 }
 

@@ -6,6 +6,7 @@
 #define SHIPDECK_APP_ACTION_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "util/err.h"
 
@@ -115,7 +116,7 @@ struct keymap {
 		int key;
 		enum action_id action;
 	} *bindings;
-	int n, cap;
+	size_t n, cap;
 };
 
 void keymap_init_defaults(struct keymap *km);
@@ -123,7 +124,7 @@ void keymap_init_defaults(struct keymap *km);
  * and any other action's use of those keys. */
 int keymap_bind(struct keymap *km, enum action_id action, const char *keys, struct err *err);
 enum action_id keymap_lookup(const struct keymap *km, int key);
-/* The first key bound to the action, as text ("" when none). */
+/* The keys bound to the action, as text ("j Down"; "" when none). */
 const char *keymap_keys_of(const struct keymap *km, enum action_id action, char *buf, int size);
 void keymap_free(struct keymap *km);
 

@@ -2,7 +2,7 @@
 # Screen goldens of the rollout pane (script mode, no terminal): a stalled
 # rollout at 200x50 — the list and the rollback dialog — at 80x24, stacked
 # and zoomed, and a pod's detail (zoomed: the log pane beside it grows). Volatile bits (ages, hash suffixes, times,
-# nodes) are normalised before the diff. UPDATE_GOLDENS=1 rewrites them.
+# nodes) are normalised before the diff. UPDATE_GOLDEN=1 rewrites them.
 . "$(dirname "$0")/../../integration/rollout/lib.sh"
 : "${GOLDENS:=$(cd "$(dirname "$0")" && pwd)}"
 start_sandbox main --port 0 --time-scale 50 --manifests "$FIXTURES/web.yaml" \
@@ -45,7 +45,7 @@ status=0
 for f in list-200x50 detail-200x50 confirm-200x50 list-80x24 zoom-80x24; do
 	[ -f "$WORK/out/$f" ] || fail "no dump $f"
 	normalise "$WORK/out/$f" >"$WORK/out/$f.norm"
-	if [ "${UPDATE_GOLDENS:-}" ]; then
+	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
 		cp "$WORK/out/$f.norm" "$GOLDENS/$f.golden"
 	elif ! diff -u "$GOLDENS/$f.golden" "$WORK/out/$f.norm"; then
 		status=1

@@ -32,6 +32,27 @@ static int fetch(struct app *app, const char *name)
 	return EXIT_OK;
 }
 
+/* The namespace's pods, so that watch starts by showing them. */
+static int fetch_pods(struct app *app)
+{
+	void **items;
+	size_t n;
+	struct err err;
+	int rc = kube_fetch_list(app->kube, KUBE_PODS, ns_of(app), NULL, &items, &n, &err);
+
+	if (rc)
+		return cmd_fail(rc == 2 ? EXIT_USAGE : EXIT_FAILED, "%s", err.msg);
+	for (size_t i = 0; i < n; i++) {
+		struct store_event ev = { .domain = STORE_KUBE };
+
+		ev.kube = (struct kube_event){ .type = KUBE_EV_UPSERT, .res = KUBE_PODS,
+					       .obj = items[i] };
+		app_apply(app, &ev);
+	}
+	free(items);
+	return EXIT_OK;
+}
+
 static const struct kube_deployment *deployment(struct app *app, const char *name)
 {
 	return store_kube_deployment(&app->store.kube, ns_of(app), name);
@@ -83,7 +104,7 @@ static int history(struct app *app, const char *name)
 		print_json(o);
 		return EXIT_OK;
 	}
-	printf("deployment.apps/%s\n", name);
+	printf("deployment.apps/%s \n", name);
 	kubecmd_table_row(&t, (const char *const[]){ "REVISION", "CHANGE-CAUSE" });
 	for (size_t i = n; i-- > 0;) {
 		char rev[24];
@@ -308,6 +329,8 @@ static int follow(struct app *app, const char *name, bool pods, const char *time
 				timeout);
 	}
 	rc = fetch(app, name);
+	if (!rc && pods)
+		rc = fetch_pods(app);
 	if (rc) {
 		free(fs);
 		return rc;

@@ -194,12 +194,22 @@ uint64_t kube_start(struct kube_client *kc, const struct kube_call *call, struct
 	return id;
 }
 
+/* A kept-alive connection the server dropped just as it was reused: a safe
+ * request is worth sending once more, as Go's transport does. */
+static bool dropped_connection(const struct kube_call *call, const struct http_response *resp)
+{
+	return !resp->status && http_method_is_safe(call->method)
+		&& (strstr(resp->error, "reset") || strstr(resp->error, "Empty reply")
+		    || strstr(resp->error, "Send failure"));
+}
+
 int kube_call_sync(struct kube_client *kc, const struct kube_call *call,
 		   struct http_response *resp, struct err *err)
 {
 	const char *token = NULL;
 	char *url, *ct = NULL;
 	const char *headers[3] = { "Accept: application/json", NULL, NULL };
+	struct http_request req;
 	int rc;
 
 	memset(resp, 0, sizeof *resp);
@@ -210,7 +220,7 @@ int kube_call_sync(struct kube_client *kc, const struct kube_call *call,
 		ct = xasprintf("Content-Type: %s", call->content_type);
 		headers[1] = ct;
 	}
-	rc = http_request_sync(kc->app->http, kc->app->loop, &(struct http_request){
+	req = (struct http_request){
 		.method = call->method,
 		.url = url,
 		.headers = headers,
@@ -221,7 +231,12 @@ int kube_call_sync(struct kube_client *kc, const struct kube_call *call,
 		.basic_password = kc->cfg.password,
 		.tls = &kc->tls,
 		.timeout_ms = call->timeout_ms ? call->timeout_ms : ONESHOT_TIMEOUT_MS,
-	}, resp, err);
+	};
+	rc = http_request_sync(kc->app->http, kc->app->loop, &req, resp, err);
+	if (!rc && dropped_connection(call, resp)) {
+		http_response_free(resp);
+		rc = http_request_sync(kc->app->http, kc->app->loop, &req, resp, err);
+	}
 	free(url);
 	free(ct);
 	if (!rc && resp->status == 401 && kc->exec_cred)

@@ -21,7 +21,7 @@ sd -n default get pods | grep -q 'Running' || fail "get pods"
 sd deploy deploy/web 1.1 | grep -q 'example/web:1.1' || fail "deploy tag"
 sd rollout watch web --timeout 60s >"$WORK/watch.txt" || fail "watch exit"
 grep -q 'successfully rolled out' "$WORK/watch.txt" || fail "watch end line"
-grep -q ' pod web-.* added rev 2' "$WORK/watch.txt" || fail "watch pod lines"
+grep -q ' pod web-.* added rev [12] ' "$WORK/watch.txt" || fail "watch pod lines"
 [ "$(kc get deploy web -o jsonpath='{.spec.template.spec.containers[0].image}')" = example/web:1.1 ] \
 	|| fail "image not set"
 

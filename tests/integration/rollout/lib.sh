@@ -76,7 +76,7 @@ tmux_start() {
 	TMUX_SESSION=sd-$$-$RANDOM
 	TMUX_SESSIONS="$TMUX_SESSIONS $TMUX_SESSION"
 	command tmux -L "$TMUX_SESSION" -f /dev/null new-session -d -s "$TMUX_SESSION" -x 200 -y 50 \
-		"echo \$\$ >$WORK/tui.pid; exec env TERM=xterm-256color HOME=$HOME XDG_CONFIG_HOME=$XDG_CONFIG_HOME XDG_STATE_HOME=$XDG_STATE_HOME XDG_CACHE_HOME=$XDG_CACHE_HOME TZ=UTC $*"
+		"echo \$\$ >$WORK/tui.pid; exec env ASAN_OPTIONS=log_path=$WORK/asan UBSAN_OPTIONS=log_path=$WORK/asan TERM=xterm-256color HOME=$HOME XDG_CONFIG_HOME=$XDG_CONFIG_HOME XDG_STATE_HOME=$XDG_STATE_HOME XDG_CACHE_HOME=$XDG_CACHE_HOME TZ=UTC $*"
 	wait_until 5 test -s "$WORK/tui.pid" || fail "the console did not start"
 	TUI_PID=$(cat "$WORK/tui.pid")
 }
@@ -84,6 +84,15 @@ tmux() { command tmux -L "${TMUX_SESSION:-none}" "$@"; }
 screen() { tmux capture-pane -p -t "$TMUX_SESSION"; }
 screen_has() { screen | grep -q -- "$1"; }
 keys() { tmux send-keys -t "$TMUX_SESSION" "$@"; }
+# quit the console and make sure a sanitizer build had nothing to say
+tmux_quit() {
+	keys q
+	wait_until 10 sh -c "! kill -0 $TUI_PID 2>/dev/null" || fail "the console did not quit"
+	if ls "$WORK"/asan.* >/dev/null 2>&1; then
+		cat "$WORK"/asan.*
+		fail "the sanitizers reported errors"
+	fi
+}
 wait_screen() {
 	wait_until "$1" screen_has "$2" || { screen; fail "screen never showed '$2'"; }
 }

@@ -58,7 +58,7 @@ for cmd in "ns default" "ctx nope" "theme mono" "undo 1"; do
 	sleep 0.1
 done
 wait_screen 5 'read-only: rollback disabled'
-keys q
+tmux_quit
 sleep 0.3
 
 methods=$(jq -r .method "$WORK/requests.jsonl" | sort | uniq -c)

@@ -27,5 +27,5 @@ wait_until 10 sh -c "! tmux -L '$TMUX_SESSION' capture-pane -p -t '$TMUX_SESSION
 	|| { screen; fail "still reconnecting"; }
 screen | grep -Eq '│ web +[0-9]+/[0-9]+' && fail "the old deployment is still shown"
 kill -0 "$TUI_PID" || fail "the console is gone"
-keys q
+tmux_quit
 echo "ok - reconnects to a restarted cluster"

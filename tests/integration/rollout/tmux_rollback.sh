@@ -48,5 +48,5 @@ kc rollout status deploy/web --timeout=30s >/dev/null || fail "kubectl says not 
 jq -s -e 'map(select(.action == "rollback"))[0] | .from == "revision 2 (example/web:bad1)"
 	and .to == "revision 1 (example/web:1.0)" and .result == "ok" and .target == "deploy/web"' \
 	"$AUDIT" >/dev/null || { cat "$AUDIT"; fail "audit record"; }
-keys q
+tmux_quit
 echo "ok - rollback from the console"

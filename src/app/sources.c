@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "git/repo.h"
+#include "kube/source.h"
 #include "registry/source.h"
 #include "util/xalloc.h"
 
@@ -38,8 +39,13 @@ int sources_start(struct app *app, struct err *err)
 {
 	if (sources_open_repo(app, err))
 		return -1;
-	app_source_state(app, SOURCE_KUBE, SOURCE_UNCONFIGURED, 0,
-			 "no cluster: start with --kubeconfig or `shipdeck demo`");
+	{
+		/* a bad kubeconfig is shown in the rollout pane, not fatal: the
+		 * pipeline side of the console works without a cluster */
+		struct err kerr;
+
+		kube_source_start(app, &kerr);
+	}
 	if (!app->repo_root)
 		app_source_state(app, SOURCE_CI, SOURCE_UNCONFIGURED, 0,
 				 "no pipeline: run shipdeck inside a git repository or pass "
@@ -59,4 +65,5 @@ int sources_start(struct app *app, struct err *err)
 void sources_stop(struct app *app)
 {
 	registry_source_stop(app);
+	kube_source_stop(app);
 }

@@ -1,8 +1,8 @@
 /* shipdeck images [--json]: the image tags pane's rows, for scripts — each
  * tag with its digest, the commit and build its name says it came from, its
- * provenance, size, growth over the previous build, creation time and
- * aliases. Exit 1 when the registry fails (or a tag cannot be read), 2 for
- * configuration errors. */
+ * provenance, size, growth over the previous build, creation time, aliases
+ * and, with a kubeconfig, the deployments whose pods run it. Exit 1 when the
+ * registry fails (or a tag cannot be read), 2 for configuration errors. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,12 +12,15 @@
 
 #include "app/sources.h"
 #include "cmd/cmd.h"
+#include "kube/client.h"
+#include "kube/fetch.h"
+#include "kube/source.h"
 #include "registry/source.h"
 #include "util/text.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
 
-enum { MAX_ALIASES = 16 };
+enum { MAX_ALIASES = 16, MAX_USES = 32 };
 
 static const char *provenance_name(enum image_provenance p)
 {
@@ -47,9 +50,28 @@ static void add_time_or_null(cJSON *o, const char *key, int64_t t)
 		cJSON_AddNullToObject(o, key);
 }
 
-static cJSON *row_json(const struct store_images *im, const struct image_row *r,
-		       double growth_warn)
+static cJSON *runs_json(struct app *app, const struct image_row *r)
 {
+	struct image_use uses[MAX_USES];
+	size_t n = store_images_runs_on(&app->store.images, &app->store.kube, r, uses, MAX_USES);
+	cJSON *a = cJSON_CreateArray();
+
+	for (size_t i = 0; i < n; i++) {
+		cJSON *u = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(u, "namespace", uses[i].namespace);
+		cJSON_AddStringToObject(u, "deployment", uses[i].deployment);
+		cJSON_AddNumberToObject(u, "pods", uses[i].pods);
+		cJSON_AddStringToObject(u, "by", uses[i].by_digest ? "digest" : "tag");
+		cJSON_AddItemToArray(a, u);
+	}
+	return a;
+}
+
+static cJSON *row_json(struct app *app, const struct image_row *r, bool cluster)
+{
+	const struct store_images *im = &app->store.images;
+	double growth_warn = app->project.size_growth_warn;
 	cJSON *o = cJSON_CreateObject(), *aliases, *commit;
 	const struct image_row *al[MAX_ALIASES];
 	size_t nal = store_images_aliases(im, r, al, MAX_ALIASES);
@@ -89,11 +111,15 @@ static cJSON *row_json(const struct store_images *im, const struct image_row *r,
 	aliases = cJSON_AddArrayToObject(o, "aliases");
 	for (size_t i = 0; i < nal; i++)
 		cJSON_AddItemToArray(aliases, cJSON_CreateString(al[i]->tag));
+	if (cluster)
+		cJSON_AddItemToObject(o, "runsOn", runs_json(app, r));
+	else
+		cJSON_AddNullToObject(o, "runsOn");
 	add_str_or_null(o, "error", r->error);
 	return o;
 }
 
-static void print_json(struct app *app, const char *error)
+static void print_json(struct app *app, const char *error, bool cluster)
 {
 	const struct store_images *im = &app->store.images;
 	cJSON *o = cJSON_CreateObject(), *tags;
@@ -104,54 +130,25 @@ static void print_json(struct app *app, const char *error)
 	add_str_or_null(o, "error", error);
 	tags = cJSON_AddArrayToObject(o, "tags");
 	for (size_t i = 0; i < im->n; i++)
-		cJSON_AddItemToArray(tags, row_json(im, &im->rows[i], app->project.size_growth_warn));
+		cJSON_AddItemToArray(tags, row_json(app, &im->rows[i], cluster));
 	s = cJSON_Print(o);
 	puts(s);
 	cJSON_free(s);
 	cJSON_Delete(o);
 }
 
-/* What a person should notice about a row, in a few words. */
-static void row_notes(const struct store_images *im, const struct image_row *r, double warn,
-		      char *buf, size_t size)
-{
-	const struct image_row *al[MAX_ALIASES];
-	size_t nal = store_images_aliases(im, r, al, MAX_ALIASES), len = 0;
-	double share;
-
-	buf[0] = '\0';
-#define NOTE(...) do { \
-		if (len < size) \
-			len += (size_t)snprintf(buf + len, size - len, "%s", len ? "; " : ""); \
-		if (len < size) \
-			len += (size_t)snprintf(buf + len, size - len, __VA_ARGS__); \
-	} while (0)
-	if (r->provenance == IMAGE_MUTABLE)
-		NOTE("mutable: not a version");
-	else if (r->provenance == IMAGE_UNKNOWN)
-		NOTE("unknown provenance: not %s", im->tag_template ? im->tag_template : "the template");
-	else if (r->sha && !r->commit)
-		NOTE("commit %s not in this repository", r->sha);
-	for (size_t i = 0; i < nal; i++)
-		NOTE("= %s", al[i]->tag);
-	if (store_images_growth(im, r, &share) && share > warn)
-		NOTE("grew %.0f%% over build %ld", share * 100,
-		     store_images_previous_build(im, r)->build);
-	if (r->error)
-		NOTE("%s", r->error);
-#undef NOTE
-}
-
-static void print_text(struct app *app)
+static void print_text(struct app *app, bool cluster)
 {
 	const struct store_images *im = &app->store.images;
 	int64_t now = time_wall_ms() / 1000;
 
-	printf("%-24s %-19s %-6s %-8s %-40s %-6s %-8s %s\n", "TAG", "DIGEST", "BUILD", "COMMIT",
-	       "SUBJECT", "AGE", "SIZE", "NOTES");
+	printf("%-24s %-19s %-6s %-8s %-40s %-6s %-8s %-20s %s\n", "TAG", "DIGEST", "BUILD",
+	       "COMMIT", "SUBJECT", "AGE", "SIZE", "RUNS ON", "NOTES");
 	for (size_t i = 0; i < im->n; i++) {
 		const struct image_row *r = &im->rows[i];
-		char build[24] = "-", age[24] = "-", size[24], notes[1024], *subject;
+		char build[24] = "-", age[24] = "-", size[24], notes[1024], runs[256] = "-", *subject;
+		struct image_use uses[MAX_USES];
+		size_t nuses = cluster ? store_images_runs_on(im, &app->store.kube, r, uses, MAX_USES) : 0;
 		struct strbuf cut = { 0 };
 
 		if (r->build >= 0)
@@ -159,15 +156,51 @@ static void print_text(struct app *app)
 		if (r->created > 0)
 			time_human_duration(now - r->created, age, sizeof age);
 		images_format_size(r->size, size, sizeof size);
-		row_notes(im, r, app->project.size_growth_warn, notes, sizeof notes);
+		store_images_notes(im, r, app->project.size_growth_warn, notes, sizeof notes);
 		subject = text_safe(r->subject ? r->subject : "-");
 		text_fit(&cut, subject, 40, 1);
-		printf("%-24s %-19.19s %-6s %-8.7s %s %-6s %-8s %s\n", r->tag,
+		for (size_t u = 0, len = 0; u < nuses && len < sizeof runs; u++)
+			len += (size_t)snprintf(runs + len, sizeof runs - len, "%s%s%s×%d",
+						u ? "," : "", uses[u].deployment,
+						uses[u].by_digest ? "@" : "", uses[u].pods);
+		printf("%-24s %-19.19s %-6s %-8.7s %s %-6s %-8s %-20s %s\n", r->tag,
 		       r->digest ? r->digest : "-", build, r->commit ? r->commit : "-", sb_str(&cut),
-		       age, size, notes);
+		       age, size, runs, notes);
 		sb_free(&cut);
 		free(subject);
 	}
+}
+
+/* With a kubeconfig: the deployments, replica sets and pods of the
+ * namespace, for "runs on". False (after saying why on stderr) without one
+ * or when the cluster cannot be read: the tags are still worth printing. */
+static bool read_cluster(struct app *app)
+{
+	static const enum kube_resource kinds[] = { KUBE_DEPLOYMENTS, KUBE_REPLICASETS, KUBE_PODS };
+	struct err err;
+	int rc = kube_client_open(app, &app->kube, &err);
+
+	if (rc == 1)
+		return false;
+	if (rc) {
+		fprintf(stderr, "shipdeck: runs on not known: %s\n", err.msg);
+		return false;
+	}
+	kube_source_publish_target(app->kube);
+	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+		struct store_event ev = { .domain = STORE_KUBE };
+		void **objs = NULL;
+		size_t n = 0;
+
+		if (kube_fetch_list(app->kube, kinds[i], app->kube->namespace, NULL, &objs, &n, &err)) {
+			fprintf(stderr, "shipdeck: runs on not known: %s\n", err.msg);
+			return false;
+		}
+		ev.kube = (struct kube_event){ .type = KUBE_EV_SYNC, .res = kinds[i], .objs = objs,
+					       .nobjs = n };
+		app_apply(app, &ev);
+	}
+	return true;
 }
 
 static int images_run(struct app *app, struct cmd_args *args)
@@ -176,6 +209,7 @@ static int images_run(struct app *app, struct cmd_args *args)
 	const char *error = NULL;
 	struct err err;
 	int code = EXIT_OK;
+	bool cluster;
 
 	if (cmd_parse_flags(args, flags, "images", &err))
 		return cmd_fail(EXIT_USAGE, "%s", err.msg);
@@ -200,10 +234,11 @@ static int images_run(struct app *app, struct cmd_args *args)
 		if (r->error)
 			code = cmd_fail(EXIT_FAILED, "%s: %s", r->tag, r->error);
 	}
+	cluster = !error && read_cluster(app);
 	if (app->opts.json)
-		print_json(app, error);
+		print_json(app, error, cluster);
 	else if (!error)
-		print_text(app);
+		print_text(app, cluster);
 	return code;
 }
 

@@ -1,5 +1,6 @@
 #include "store/images.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -299,4 +300,167 @@ char *images_format_size(int64_t bytes, char *buf, size_t size)
 	}
 	snprintf(buf, size, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
 	return buf;
+}
+
+static void note(char *buf, size_t size, size_t *len, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void note(char *buf, size_t size, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (*len >= size)
+		return;
+	if (*len)
+		*len += (size_t)snprintf(buf + *len, size - *len, "; ");
+	if (*len >= size)
+		return;
+	va_start(ap, fmt);
+	*len += (size_t)vsnprintf(buf + *len, size - *len, fmt, ap);
+	va_end(ap);
+}
+
+char *store_images_notes(const struct store_images *im, const struct image_row *row,
+			 double growth_warn, char *buf, size_t size)
+{
+	const struct image_row *al[8];
+	size_t nal = store_images_aliases(im, row, al, 8), len = 0;
+	double share;
+
+	buf[0] = '\0';
+	if (row->error)
+		note(buf, size, &len, "%s", row->error);
+	if (row->provenance == IMAGE_MUTABLE)
+		note(buf, size, &len, "mutable: not a version");
+	else if (row->provenance == IMAGE_UNKNOWN)
+		note(buf, size, &len, "unknown provenance: not %s",
+		     im->tag_template ? im->tag_template : "the tag template");
+	else if (row->sha && !row->commit)
+		note(buf, size, &len, "commit %s not in this repository", row->sha);
+	for (size_t i = 0; i < nal; i++)
+		note(buf, size, &len, "= %s", al[i]->tag);
+	if (store_images_growth(im, row, &share) && share > growth_warn)
+		note(buf, size, &len, "grew %.0f%% over build %ld", share * 100,
+		     store_images_previous_build(im, row)->build);
+	return buf;
+}
+
+/* "nginx" → "docker.io/library/nginx", as docker reads a name without a host. */
+static char *normal_repository(const char *repo, size_t len)
+{
+	const char *slash = memchr(repo, '/', len);
+	size_t first = slash ? (size_t)(slash - repo) : len;
+	bool host = memchr(repo, '.', first) || memchr(repo, ':', first)
+		|| (first == 9 && !strncmp(repo, "localhost", 9));
+
+	if (host)
+		return xstrndup(repo, len);
+	return xasprintf("docker.io/%s%.*s", slash ? "" : "library/", (int)len, repo);
+}
+
+/* The length of image without its "@digest". */
+static size_t name_len_all(const char *image, const char *at)
+{
+	return at ? (size_t)(at - image) : strlen(image);
+}
+
+bool images_ref_of(const char *repository, const char *image, char *tag, size_t tag_size,
+		   char *digest, size_t digest_size)
+{
+	const char *at = strchr(image, '@'), *last_slash, *colon;
+	size_t name_len = name_len_all(image, at);
+	char *a, *b;
+	bool same;
+
+	tag[0] = digest[0] = '\0';
+	last_slash = memrchr(image, '/', name_len);
+	colon = memchr(last_slash ? last_slash : image, ':',
+		       name_len - (size_t)((last_slash ? last_slash : image) - image));
+	if (colon)
+		name_len = (size_t)(colon - image);
+	a = normal_repository(repository, strlen(repository));
+	b = normal_repository(image, name_len);
+	same = !strcmp(a, b);
+	free(a);
+	free(b);
+	if (!same)
+		return false;
+	if (colon)
+		snprintf(tag, tag_size, "%.*s", (int)(name_len_all(image, at) - (size_t)(colon + 1 - image)),
+			 colon + 1);
+	if (at)
+		snprintf(digest, digest_size, "%s", at + 1);
+	return true;
+}
+
+/* Whether image names row: its tag, or its digest. */
+static bool names_row(const struct store_images *im, const struct image_row *row,
+		      const char *image, bool *by_digest)
+{
+	char tag[160], digest[160];
+
+	if (!im->repository || !images_ref_of(im->repository, image, tag, sizeof tag, digest,
+					      sizeof digest))
+		return false;
+	*by_digest = digest[0] != '\0';
+	if (digest[0])
+		return row->digest && !strcmp(digest, row->digest);
+	return !strcmp(tag, row->tag);
+}
+
+size_t store_images_runs_on(const struct store_images *im, const struct store_kube *k,
+			    const struct image_row *row, struct image_use *out, size_t max)
+{
+	const struct kube_table *pods = &k->tables[KUBE_PODS];
+	size_t n = 0;
+
+	for (size_t i = 0; i < pods->n; i++) {
+		const struct kube_pod *p = pods->items[i];
+		const struct kube_replicaset *rs;
+		bool hit = false, by_digest = false;
+		size_t u;
+
+		if (p->deleting || !p->owner)
+			continue;
+		for (uint16_t c = 0; c < p->ncontainers && !hit; c++)
+			hit = p->containers[c].image
+				&& names_row(im, row, p->containers[c].image, &by_digest);
+		rs = hit ? store_kube_find(k, KUBE_REPLICASETS, p->meta.namespace, p->owner) : NULL;
+		if (!rs || !rs->owner)
+			continue;
+		for (u = 0; u < n; u++)
+			if (!strcmp(out[u].deployment, rs->owner)
+			    && !strcmp(out[u].namespace, p->meta.namespace))
+				break;
+		if (u < n) {
+			out[u].pods++;
+		} else if (n < max) {
+			out[n++] = (struct image_use){ .namespace = p->meta.namespace,
+						       .deployment = rs->owner, .pods = 1,
+						       .by_digest = by_digest };
+		}
+	}
+	return n;
+}
+
+const struct image_row *store_images_of_deployment(const struct store_images *im,
+						   const struct kube_deployment *d)
+{
+	const struct image_row *by_digest = NULL;
+
+	for (size_t i = 0; d && d->images && i < im->n; i++) {
+		char *list = xstrdup(d->images), *save = NULL;
+		bool hit = false, digest = false;
+
+		/* the template's images, ", "-joined */
+		for (char *img = strtok_r(list, ", ", &save); img && !hit;
+		     img = strtok_r(NULL, ", ", &save))
+			hit = names_row(im, &im->rows[i], img, &digest);
+		free(list);
+		if (hit && !digest)
+			return &im->rows[i];
+		if (hit && !by_digest)
+			by_digest = &im->rows[i];
+	}
+	return by_digest;
 }

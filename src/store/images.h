@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/kube.h"
+
 enum image_provenance {
 	IMAGE_BUILD,                /* has the template's shape: commit and build are known */
 	IMAGE_MUTABLE,              /* latest: it moves, nobody can tell which code it carries */
@@ -91,6 +93,37 @@ bool store_images_growth(const struct store_images *im, const struct image_row *
 /* Other tags with row's digest. Returns how many were written (at most max). */
 size_t store_images_aliases(const struct store_images *im, const struct image_row *row,
 			    const struct image_row **out, size_t max);
+
+/* What to notice about row, in a few words ("mutable: not a version; =
+ * 3f2a9c1-12; grew 35% over build 11"); its error first. growth_warn is
+ * image.size_growth_warn. */
+char *store_images_notes(const struct store_images *im, const struct image_row *row,
+			 double growth_warn, char *buf, size_t size);
+
+/* Whether image ("127.0.0.1:5000/app:tag", "app@sha256:…", "nginx") is of
+ * repository (as image.name writes it; docker.io's short names are
+ * understood). When it is, its tag and digest are copied out ("" when
+ * absent). */
+bool images_ref_of(const char *repository, const char *image, char *tag, size_t tag_size,
+		   char *digest, size_t digest_size);
+
+/* Where a tag runs: a deployment whose pods run its image, by tag or by
+ * digest. The strings point into the kube store. */
+struct image_use {
+	const char *namespace;
+	const char *deployment;
+	int pods;
+	bool by_digest;
+};
+
+/* The deployments whose pods run row's image. Returns how many were written
+ * (at most max), by namespace and name. */
+size_t store_images_runs_on(const struct store_images *im, const struct store_kube *k,
+			    const struct image_row *row, struct image_use *out, size_t max);
+/* The row of the image deployment d's template names (by tag, else by
+ * digest), or NULL. */
+const struct image_row *store_images_of_deployment(const struct store_images *im,
+						   const struct kube_deployment *d);
 
 /* "12.3 MB" (decimal units, as docker prints image sizes); "?" when unknown. */
 char *images_format_size(int64_t bytes, char *buf, size_t size);

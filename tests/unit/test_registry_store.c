@@ -1,5 +1,6 @@
 /* The images store domain with plain event sequences: the order of rows,
- * facts kept across tag lists, tags that move, aliases, size growth. */
+ * facts kept across tag lists, tags that move, aliases, size growth, notes;
+ * and where each tag runs, joined with the kube store. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,71 @@ static void manifest(struct store *s, const char *d, const char *config, int64_t
 	apply(s, (struct images_event){ .type = IMAGES_EV_MANIFEST, .digest = xstrdup(d),
 					.media_type = xstrdup("application/vnd.oci.image.manifest.v1+json"),
 					.config_digest = xstrdup(config), .size = size });
+}
+
+static void kube_upsert(struct store *s, enum kube_resource res, void *obj)
+{
+	struct store_event ev = { .domain = STORE_KUBE };
+
+	ev.kube = (struct kube_event){ .type = KUBE_EV_UPSERT, .res = res, .obj = obj };
+	store_apply(s, &ev);
+}
+
+static void add_deployment(struct store *s, const char *name, const char *images)
+{
+	struct kube_deployment *d = xcalloc(1, sizeof *d);
+
+	d->meta = (struct kube_meta){ .namespace = xstrdup("default"), .name = xstrdup(name) };
+	d->images = xstrdup(images);
+	kube_upsert(s, KUBE_DEPLOYMENTS, d);
+}
+
+static void add_rs(struct store *s, const char *name, const char *owner)
+{
+	struct kube_replicaset *rs = xcalloc(1, sizeof *rs);
+
+	rs->meta = (struct kube_meta){ .namespace = xstrdup("default"), .name = xstrdup(name) };
+	rs->owner = xstrdup(owner);
+	kube_upsert(s, KUBE_REPLICASETS, rs);
+}
+
+static void add_pod(struct store *s, const char *name, const char *rs, const char *image)
+{
+	struct kube_pod *p = xcalloc(1, sizeof *p);
+
+	p->meta = (struct kube_meta){ .namespace = xstrdup("default"), .name = xstrdup(name) };
+	p->owner = xstrdup(rs);
+	p->ncontainers = 1;
+	p->containers = xcalloc(1, sizeof *p->containers);
+	p->containers[0].name = xstrdup("c");
+	p->containers[0].image = xstrdup(image);
+	kube_upsert(s, KUBE_PODS, p);
+}
+
+static void test_refs(void)
+{
+	char tag[64], digest[128];
+
+	tap_ok(images_ref_of("127.0.0.1:5000/app", "127.0.0.1:5000/app:v1", tag, sizeof tag, digest,
+			     sizeof digest), "same repository");
+	tap_is_str(tag, "v1", "its tag");
+	tap_is_str(digest, "", "no digest");
+	tap_ok(images_ref_of("127.0.0.1:5000/app", "127.0.0.1:5000/app:v1@sha256:ab", tag, sizeof tag,
+			     digest, sizeof digest), "tag and digest");
+	tap_is_str(tag, "v1", "tag before the digest");
+	tap_is_str(digest, "sha256:ab", "digest");
+	tap_ok(images_ref_of("127.0.0.1:5000/app", "127.0.0.1:5000/app", tag, sizeof tag, digest,
+			     sizeof digest) && !tag[0], "untagged");
+	tap_ok(!images_ref_of("127.0.0.1:5000/app", "127.0.0.1:5000/app2:v1", tag, sizeof tag, digest,
+			      sizeof digest), "another repository");
+	tap_ok(!images_ref_of("127.0.0.1:5000/app", "127.0.0.1:5001/app:v1", tag, sizeof tag, digest,
+			      sizeof digest), "another registry");
+	tap_ok(images_ref_of("nginx", "docker.io/library/nginx:1.25", tag, sizeof tag, digest,
+			     sizeof digest), "docker hub short name");
+	tap_ok(images_ref_of("docker.io/acme/web", "acme/web:2", tag, sizeof tag, digest,
+			     sizeof digest), "docker hub user repository");
+	tap_ok(!images_ref_of("nginx", "acme/nginx:1", tag, sizeof tag, digest, sizeof digest),
+	       "library is not a user's");
 }
 
 int main(void)
@@ -113,6 +179,57 @@ int main(void)
 					 .error = xstrdup("404") });
 	tap_is_str(store_images_find(im, "hotfix")->error, "404", "tag error");
 	tap_ok(!store_images_find(im, "nope"), "unknown tag");
+
+	{
+		char notes[256];
+
+		r = store_images_find(im, "latest");
+		tap_is_str(store_images_notes(im, r, 0.2, notes, sizeof notes),
+			   "mutable: not a version; = bbbbbbb-2", "latest's notes: mutable, its alias");
+		r = store_images_find(im, "ccccccc-3");
+		tap_is_str(store_images_notes(im, r, 0.2, notes, sizeof notes),
+			   "grew 82% over build 2", "growth noted beyond the threshold");
+		tap_is_str(store_images_notes(im, r, 0.9, notes, sizeof notes), "",
+			   "and not below it");
+	}
+
+	/* runs on: pods → replica sets → deployments, by tag or by digest */
+	add_deployment(&s, "web", "127.0.0.1:5000/app:ccccccc-3");
+	add_deployment(&s, "api", "127.0.0.1:5000/app@sha256:b, sidecar:1");
+	add_rs(&s, "web-1", "web");
+	add_rs(&s, "web-2", "web");
+	add_rs(&s, "api-1", "api");
+	add_pod(&s, "web-1-a", "web-1", "127.0.0.1:5000/app:bbbbbbb-2");
+	add_pod(&s, "web-2-a", "web-2", "127.0.0.1:5000/app:ccccccc-3");
+	add_pod(&s, "web-2-b", "web-2", "127.0.0.1:5000/app:ccccccc-3");
+	add_pod(&s, "api-1-a", "api-1", "127.0.0.1:5000/app@sha256:b");
+	add_pod(&s, "other", "web-2", "example/other:ccccccc-3");
+	{
+		struct image_use uses[4];
+		size_t n;
+
+		r = store_images_find(im, "ccccccc-3");
+		n = store_images_runs_on(im, &s.kube, r, uses, 4);
+		tap_is_int(n, 1, "build 3 runs on one deployment");
+		tap_is_str(uses[0].deployment, "web", "web");
+		tap_is_int(uses[0].pods, 2, "two pods (another repository's tag does not count)");
+		tap_ok(!uses[0].by_digest, "by tag");
+		r = store_images_find(im, "bbbbbbb-2");
+		n = store_images_runs_on(im, &s.kube, r, uses, 4);
+		tap_is_int(n, 2, "build 2: web's old pod and api by digest");
+		tap_ok((!strcmp(uses[0].deployment, "api") && uses[0].by_digest)
+		       || (!strcmp(uses[1].deployment, "api") && uses[1].by_digest), "api by digest");
+		tap_is_int(store_images_runs_on(im, &s.kube, store_images_find(im, "aaaaaaa-1"), uses,
+						4), 0, "build 1 runs nowhere");
+		tap_is_str(store_images_of_deployment(im, store_kube_deployment(&s.kube, "default",
+										 "web"))->tag,
+			   "ccccccc-3", "web's template names build 3");
+		tap_is_str(store_images_of_deployment(im, store_kube_deployment(&s.kube, "default",
+										 "api"))->tag,
+			   "bbbbbbb-2", "api's digest is build 2's (and latest's) image");
+		tap_ok(!store_images_of_deployment(im, NULL), "no deployment, no row");
+	}
+	test_refs();
 
 	tap_is_str(images_format_size(-1, buf, sizeof buf), "?", "unknown size");
 	tap_is_str(images_format_size(999, buf, sizeof buf), "999 B", "bytes");

@@ -129,6 +129,19 @@ git_fixture() {
 	done
 }
 
+# json_q_lines FILE EXPR: the same for a JSON lines file; d is the list.
+json_q_lines() {
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+d = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+ok = eval(sys.argv[2])
+if not ok:
+    print("   failed: " + sys.argv[2], file=sys.stderr)
+    print(open(sys.argv[1]).read(), file=sys.stderr)
+sys.exit(0 if ok else 1)
+PY
+}
+
 # json_q FILE EXPR: true when the Python expression holds for the JSON in
 # FILE; d is the document, row(TAG) the tag's entry.
 json_q() {

@@ -20,38 +20,7 @@ push_fixture || exit 1
 IMAGE=127.0.0.1:$REG_PORT/app
 AUDIT=$XDG_STATE_HOME/shipdeck/audit.jsonl
 
-cat >manifests.yaml <<EOF
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: default}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-      - {name: web, image: "$IMAGE:${TAG[2]}", readinessProbe: {httpGet: {path: /ready, port: 8080}}}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: worker, namespace: default}
-spec:
-  replicas: 1
-  selector: {matchLabels: {app: worker}}
-  template:
-    metadata: {labels: {app: worker}}
-    spec:
-      containers:
-      - {name: worker, image: "example/worker:latest"}
-EOF
-"$SHIPDECK_SANDBOX" --port 0 --kubeconfig-out kubeconfig --time-scale 50 \
-	--manifests manifests.yaml >sandbox.out 2>sandbox.err &
-SD_PIDS+=($!)
-for ((i = 0; i < 100; i++)); do grep -q "listening on" sandbox.out && break; sleep 0.1; done
-grep -q "listening on" sandbox.out || { cat sandbox.err; sd_fail "the sandbox did not start"; sd_done; }
-KC=$SD_TMP/kubeconfig
+sandbox_start "$IMAGE:${TAG[2]}" || { sd_fail "the sandbox did not start"; sd_done; }
 image_of_web() { kubectl --kubeconfig "$KC" get deploy web -o jsonpath='{.spec.template.spec.containers[0].image}'; }
 kubectl --kubeconfig "$KC" rollout status deploy/web --timeout=30s >/dev/null \
 	|| sd_fail "web did not become available"

@@ -5,7 +5,7 @@
 # registry open, one behind htpasswd basic auth. Then what must fail does,
 # with a message naming the URL, in bounded time: wrong password, unknown
 # repository, registry down, an unknown media type, a Link loop — and the
-# bearer-token flow against a small fake.
+# bearer-token flow against a small fake; HTTPS with verification.
 . "$(dirname "$0")/../../lib.sh"
 sd_setup
 . "$SD_TESTS/integration/images/registry.sh"
@@ -128,6 +128,27 @@ images --json >auth2.json 2>err.txt
 sd_check "basic auth from ~/.docker/config.json" test $? = 0
 sd_check "tags read with docker's credentials" json_q auth2.json 'len(d["tags"]) == 2'
 rm -r "$HOME/.docker"
+
+# ---- HTTPS: verification on unless the registry's settings say otherwise
+if command -v openssl >/dev/null; then
+	REG_TLS=1 reg_start tls || exit 1
+	reg_image app "${TAG[1]}" 1000 2024-05-01T11:00:00Z >/dev/null || exit 1
+	unset REG_CACERT
+	project_yml "$REPO" "127.0.0.1:$REG_PORT/app" \
+		$'registries:\n  127.0.0.1:'$REG_PORT$':\n    plain_http: false\n'
+	images 2>err.txt >/dev/null
+	sd_check "https: a self-signed certificate is refused (exit 1)" test $? = 1
+	sd_check "https: and the message says so, with the URL" \
+		grep -q "registry https://127.0.0.1:$REG_PORT/v2/ is not reachable: .*certificate" err.txt
+	project_yml "$REPO" "127.0.0.1:$REG_PORT/app" \
+		$'registries:\n  127.0.0.1:'$REG_PORT$':\n    plain_http: false\n    insecure_skip_verify: true\n'
+	images --json >tls.json 2>err.txt
+	sd_check "https: insecure_skip_verify reads it" test $? = 0
+	sd_check "https: the tag and its commit" \
+		json_q tls.json "row('${TAG[1]}')['commit']['subject'] == '${subjects[0]}'"
+else
+	sd_pass "https: skipped (no openssl to make a certificate)"
+fi
 
 # ---- what docker-registry will not do on request: a small fake
 fake_start media || exit 1

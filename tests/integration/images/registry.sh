@@ -6,17 +6,29 @@
 command -v docker-registry >/dev/null || sd_skip "docker-registry is not installed"
 
 # reg_start NAME [USER PASSWORD]: starts a registry; sets REG_PORT and
-# REG_URL. With a user, it asks for htpasswd basic auth.
+# REG_URL. With a user, it asks for htpasswd basic auth. With REG_TLS=1 it
+# serves HTTPS with a self-signed certificate for 127.0.0.1 (REG_CACERT).
 reg_start() {
-	local name=$1 user=${2:-} pass=${3:-} dir=$SD_TMP/registry-$1 i
+	local name=$1 user=${2:-} pass=${3:-} dir=$SD_TMP/registry-$1 i scheme=http
 	REG_PORT=$(sd_free_port)
-	REG_URL=http://127.0.0.1:$REG_PORT
 	mkdir -p "$dir/data"
+	if [ "${REG_TLS:-}" = 1 ]; then
+		scheme=https
+		REG_CACERT=$dir/cert.pem
+		openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+			-addext subjectAltName=IP:127.0.0.1 -keyout "$dir/key.pem" -out "$REG_CACERT" \
+			2>/dev/null || return 1
+	fi
+	REG_URL=$scheme://127.0.0.1:$REG_PORT
 	{
 		echo "version: 0.1"
 		echo "log: {level: error, accesslog: {disabled: true}}"
 		echo "storage: {filesystem: {rootdirectory: $dir/data}, delete: {enabled: true}}"
-		echo "http: {addr: 127.0.0.1:$REG_PORT}"
+		if [ "$scheme" = https ]; then
+			echo "http: {addr: 127.0.0.1:$REG_PORT, tls: {certificate: $REG_CACERT, key: $dir/key.pem}}"
+		else
+			echo "http: {addr: 127.0.0.1:$REG_PORT}"
+		fi
 		if [ -n "$user" ]; then
 			htpasswd -Bbn "$user" "$pass" >"$dir/htpasswd"
 			echo "auth: {htpasswd: {realm: basic-realm, path: $dir/htpasswd}}"
@@ -24,8 +36,9 @@ reg_start() {
 	} >"$dir/config.yml"
 	docker-registry serve "$dir/config.yml" >"$dir/log" 2>&1 &
 	SD_PIDS+=($!)
+	# any answer will do (a locked registry says 401)
 	for ((i = 0; i < 100; i++)); do
-		curl -s -o /dev/null "$REG_URL/v2/" && return 0
+		curl -s -o /dev/null ${REG_CACERT:+--cacert "$REG_CACERT"} "$REG_URL/v2/" && return 0
 		sleep 0.1
 	done
 	echo "docker-registry did not start:" >&2
@@ -33,9 +46,10 @@ reg_start() {
 	return 1
 }
 
-# curl against the registry, with credentials when REG_AUTH is "user:pass".
+# curl against the registry, with credentials when REG_AUTH is "user:pass"
+# and the certificate when it serves HTTPS.
 reg_curl() {
-	curl -sf ${REG_AUTH:+-u "$REG_AUTH"} "$@"
+	curl -sf ${REG_AUTH:+-u "$REG_AUTH"} ${REG_CACERT:+--cacert "$REG_CACERT"} "$@"
 }
 
 # reg_blob REPO FILE: uploads FILE as a blob; prints its digest.
@@ -205,4 +219,46 @@ push_fixture() {
 	DIGEST[5]=$(reg_index app "${TAG[5]}" "$amd" "$arm") || return 1
 	reg_image app 0123456-7 1500 2024-05-04T12:00:00Z >/dev/null || return 1
 	project_yml "$REPO" "127.0.0.1:$REG_PORT/app"
+}
+
+# sandbox_start IMAGE: shipdeck-sandbox (time-scale 50) with deployment web
+# (2 pods) on IMAGE and worker on example/worker:latest; sets KC.
+sandbox_start() {
+	local i
+	cat >"$SD_TMP/manifests.yaml" <<YAML
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: default}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - {name: web, image: "$1", readinessProbe: {httpGet: {path: /ready, port: 8080}}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: worker, namespace: default}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: worker}}
+  template:
+    metadata: {labels: {app: worker}}
+    spec:
+      containers:
+      - {name: worker, image: "example/worker:latest"}
+YAML
+	KC=$SD_TMP/kubeconfig
+	"$SHIPDECK_SANDBOX" --port 0 --kubeconfig-out "$KC" --time-scale 50 \
+		--manifests "$SD_TMP/manifests.yaml" >"$SD_TMP/sandbox.out" 2>"$SD_TMP/sandbox.err" &
+	SD_PIDS+=($!)
+	for ((i = 0; i < 100; i++)); do
+		grep -q "listening on" "$SD_TMP/sandbox.out" && return 0
+		sleep 0.1
+	done
+	cat "$SD_TMP/sandbox.err" >&2
+	return 1
 }

@@ -158,7 +158,6 @@ static void finish(struct registry_client *c, struct call *call, const struct ht
 			snprintf(line, sizeof line, "%s: %ld%s%s%s%s", call->url, resp->status,
 				 code[0] ? " " : "", code, msg[0] ? ": " : "", msg);
 		r.error = line;
-		r.code = code[0] ? code : NULL;
 	}
 	unlink_call(c, call);
 	if (call->sent)
@@ -369,15 +368,6 @@ void registry_cancel(struct registry_client *c, uint64_t handle)
 			return;
 		}
 	}
-}
-
-size_t registry_client_busy(const struct registry_client *c)
-{
-	size_t n = 0;
-
-	for (const struct call *call = c->calls; call; call = call->next)
-		n++;
-	return n;
 }
 
 const char *registry_client_base(const struct registry_client *c)

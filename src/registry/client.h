@@ -29,7 +29,6 @@ struct registry_reply {
 	/* NULL on a 2xx answer; else one line naming the URL: not reachable,
 	 * wrong password, unknown repository, "404 MANIFEST_UNKNOWN: …" */
 	const char *error;
-	const char *code;           /* the registry's first error code ("NAME_UNKNOWN"), or NULL */
 };
 
 typedef void (*registry_done_fn)(void *ctx, const struct registry_reply *reply);
@@ -49,8 +48,6 @@ uint64_t registry_call(struct registry_client *c, const char *method, const char
 		       const char *accept, registry_done_fn done, void *ctx);
 void registry_cancel(struct registry_client *c, uint64_t handle);
 
-/* Calls not yet answered (queued or in flight). */
-size_t registry_client_busy(const struct registry_client *c);
 const char *registry_client_base(const struct registry_client *c);
 
 #endif

@@ -149,7 +149,7 @@ static void print_text(struct app *app, bool cluster)
 		char build[24] = "-", age[24] = "-", size[24], notes[1024], runs[256] = "-", *subject;
 		struct image_use uses[MAX_USES];
 		size_t nuses = cluster ? store_images_runs_on(im, &app->store.kube, r, uses, MAX_USES) : 0;
-		struct strbuf cut = { 0 };
+		struct strbuf cut = { 0 }, runs_cut = { 0 };
 
 		if (r->build >= 0)
 			snprintf(build, sizeof build, "%ld", r->build);
@@ -163,10 +163,13 @@ static void print_text(struct app *app, bool cluster)
 			len += (size_t)snprintf(runs + len, sizeof runs - len, "%s%s%s×%d",
 						u ? "," : "", uses[u].deployment,
 						uses[u].by_digest ? "@" : "", uses[u].pods);
-		printf("%-24s %-19.19s %-6s %-8.7s %s %-6s %-8s %-20s %s\n", r->tag,
+		/* × is one column and two bytes: pad by columns */
+		text_fit(&runs_cut, runs, 20, 1);
+		printf("%-24s %-19.19s %-6s %-8.7s %s %-6s %-8s %s %s\n", r->tag,
 		       r->digest ? r->digest : "-", build, r->commit ? r->commit : "-", sb_str(&cut),
-		       age, size, runs, notes);
+		       age, size, sb_str(&runs_cut), notes);
 		sb_free(&cut);
+		sb_free(&runs_cut);
 		free(subject);
 	}
 }

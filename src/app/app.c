@@ -103,14 +103,31 @@ void app_log_provider(struct app *app, const char *prefix, log_open_fn open, voi
 			(struct log_provider){ .prefix = prefix, .open = open, .ctx = ctx };
 }
 
-void app_open_log(struct app *app, const char *id)
+static void ask_provider(struct app *app, const struct log_provider *list, int n,
+			 const char *id)
 {
-	for (int i = 0; i < app->nlog_providers; i++) {
-		const struct log_provider *p = &app->log_providers[i];
-
-		if (!strncmp(id, p->prefix, strlen(p->prefix))) {
-			p->open(p->ctx, app, id);
+	for (int i = 0; i < n; i++) {
+		if (!strncmp(id, list[i].prefix, strlen(list[i].prefix))) {
+			list[i].open(list[i].ctx, app, id);
 			return;
 		}
 	}
+}
+
+void app_open_log(struct app *app, const char *id)
+{
+	ask_provider(app, app->log_providers, app->nlog_providers, id);
+}
+
+void app_detail_provider(struct app *app, const char *prefix, log_open_fn fetch, void *ctx)
+{
+	if (app->ndetail_providers
+	    < (int)(sizeof app->detail_providers / sizeof *app->detail_providers))
+		app->detail_providers[app->ndetail_providers++] =
+			(struct log_provider){ .prefix = prefix, .open = fetch, .ctx = ctx };
+}
+
+void app_want_detail(struct app *app, const char *id)
+{
+	ask_provider(app, app->detail_providers, app->ndetail_providers, id);
 }

@@ -68,6 +68,8 @@ struct app {
 
 	struct log_provider log_providers[4];
 	int nlog_providers;
+	struct log_provider detail_providers[4];
+	int ndetail_providers;
 
 	int actions_running;        /* actions started and not yet finished */
 	int exit_code;
@@ -92,6 +94,13 @@ void app_source_state(struct app *app, enum source_id source, enum source_state 
  * matches starts filling buffer id (or does nothing when it already does). */
 void app_log_provider(struct app *app, const char *prefix, log_open_fn open, void *ctx);
 void app_open_log(struct app *app, const char *id);
+
+/* Details that cost a request each, fetched only for the rows a pane shows
+ * (an image's creation time, from its config blob): a view asks for id
+ * ("image-config/sha256:…"); the provider whose prefix matches fetches it
+ * unless it has it or is fetching it, and the answer arrives in the store. */
+void app_detail_provider(struct app *app, const char *prefix, log_open_fn fetch, void *ctx);
+void app_want_detail(struct app *app, const char *id);
 
 /* True when nothing is under way that a script should wait for: no one-shot
  * request, no running action, no pending source work (screen tests wait for

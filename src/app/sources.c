@@ -5,6 +5,8 @@
 
 #include "ci/source.h"
 #include "git/repo.h"
+#include "kube/source.h"
+#include "registry/source.h"
 #include "util/file.h"
 #include "util/xalloc.h"
 
@@ -39,8 +41,13 @@ int sources_start(struct app *app, struct err *err)
 {
 	if (sources_open_repo(app, err))
 		return -1;
-	app_source_state(app, SOURCE_KUBE, SOURCE_UNCONFIGURED, 0,
-			 "no cluster: start with --kubeconfig or `shipdeck demo`");
+	{
+		/* a bad kubeconfig is shown in the rollout pane, not fatal: the
+		 * pipeline side of the console works without a cluster */
+		struct err kerr;
+
+		kube_source_start(app, &kerr);
+	}
 	if (!app->repo_root) {
 		app_source_state(app, SOURCE_CI, SOURCE_UNCONFIGURED, 0,
 				 "no pipeline: run shipdeck inside a git repository or pass "
@@ -57,8 +64,9 @@ int sources_start(struct app *app, struct err *err)
 			app_source_state(app, SOURCE_CI, SOURCE_FAILED, 0, "%s", cerr.msg);
 		free(file);
 	}
-	app_source_state(app, SOURCE_REGISTRY, SOURCE_UNCONFIGURED, 0,
-			 "no registry: set image.name in .shipdeck.yml");
+	/* without image.name this says how to set it */
+	if (registry_source_start(app, false, err))
+		return -1;
 	app_source_state(app, SOURCE_METRICS, SOURCE_UNCONFIGURED, 0,
 			 "no Prometheus: set prometheus: in .shipdeck.yml");
 	return 0;
@@ -67,4 +75,6 @@ int sources_start(struct app *app, struct err *err)
 void sources_stop(struct app *app)
 {
 	ci_source_stop(app);
+	registry_source_stop(app);
+	kube_source_stop(app);
 }

@@ -17,33 +17,6 @@ const struct cmd cmd_demo = {
 	.run = not_yet,
 };
 
-const struct cmd cmd_rollout = {
-	.name = "rollout",
-	.summary = "watch, inspect and undo rolling updates",
-	.usage = "rollout status|history|watch DEPLOY [--timeout D]\n"
-		 "rollout undo DEPLOY [--to-revision N] [--dry-run]\n"
-		 "rollout pause|resume|restart DEPLOY",
-	.run = not_yet,
-};
-
-const struct cmd cmd_deploy = {
-	.name = "deploy",
-	.summary = "set a deployment's image to a tag or image",
-	.usage = "deploy DEPLOY TAG|IMAGE [--container C] [--dry-run]",
-	.run = not_yet,
-};
-
-const struct cmd cmd_get = {
-	.name = "get",
-	.summary = "list deployments or pods as a plain table (or --json)",
-	.usage = "get deployments|pods [-A]",
-	.run = not_yet,
-};
-
-const struct cmd cmd_images = {
-	.name = "images",
-	.summary = "list the image tags with commit, build and where each runs",
-	.usage = "images",
 	.run = not_yet,
 };
 

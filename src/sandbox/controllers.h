@@ -1,0 +1,36 @@
+/* The controllers of the control plane, run one after another by the
+ * controller thread with the sandbox lock held. Each pass reads the store as
+ * it is and writes only what changed; a write marks the store dirty so that
+ * another pass follows, until nothing changes. */
+#ifndef SHIPDECK_SANDBOX_CONTROLLERS_H
+#define SHIPDECK_SANDBOX_CONTROLLERS_H
+
+#include <stdint.h>
+
+#include "sandbox/sandbox.h"
+
+/* Objects grouped by their controller's uid, for one pass. */
+struct owned {
+	struct obj **v;
+	size_t n, cap;
+};
+
+struct owner_index {
+	struct hmap by_owner;    /* owner uid → struct owned */
+};
+
+void owner_index_build(struct owner_index *ix, struct sandbox *sb, enum kind_id kind);
+const struct owned *owner_index_get(const struct owner_index *ix, const char *uid);
+void owner_index_free(struct owner_index *ix);
+
+/* ReplicaSets: pods up or down to spec.replicas, then status. */
+void rs_sync(struct sandbox *sb, int64_t now, int64_t *next_due);
+/* Deletes ReplicaSets and pods whose controller is gone (background cascade). */
+void gc_sync(struct sandbox *sb);
+/* Deployments: new ReplicaSets, rolling update or recreate, status. */
+void deploy_sync(struct sandbox *sb, int64_t now, int64_t *next_due);
+
+/* Runs every controller until the store is quiet or stopping. */
+void *controller_main(void *sandbox);
+
+#endif

@@ -1,0 +1,242 @@
+/* /version, legacy discovery (/api, /apis and the group versions) and the
+ * minimal OpenAPI v3 documents that `kubectl apply` needs (KUBE-API.md §A). */
+#include "sandbox/api.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "sandbox/jsonx.h"
+
+static cJSON *strings(const char *const *v)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (; *v; v++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(*v));
+	return a;
+}
+
+static void add_resource(cJSON *list, const char *name, const char *singular, bool namespaced,
+			 const char *group, const char *version, const char *kind,
+			 const char *const *verbs, const struct kind *k)
+{
+	cJSON *r = cJSON_CreateObject();
+
+	jset_str(r, "name", name);
+	jset_str(r, "singularName", singular);
+	jset_bool(r, "namespaced", namespaced);
+	if (group) {
+		jset_str(r, "group", group);
+		jset_str(r, "version", version);
+	}
+	jset_str(r, "kind", kind);
+	jset(r, "verbs", strings(verbs));
+	if (k && k->short_names[0]) {
+		cJSON *s = cJSON_CreateArray();
+
+		for (int i = 0; i < 2 && k->short_names[i]; i++)
+			cJSON_AddItemToArray(s, cJSON_CreateString(k->short_names[i]));
+		jset(r, "shortNames", s);
+	}
+	if (k && k->category_all) {
+		static const char *const all[] = { "all", NULL };
+
+		jset(r, "categories", strings(all));
+	}
+	cJSON_AddItemToArray(list, r);
+}
+
+static cJSON *resource_list(const char *group)
+{
+	static const char *const rw[] = { "create", "delete", "deletecollection", "get", "list",
+					  "patch", "update", "watch", NULL };
+	static const char *const ro[] = { "get", "list", "watch", NULL };
+	static const char *const sub[] = { "get", "patch", "update", NULL };
+	static const char *const get[] = { "get", NULL };
+	cJSON *doc = cJSON_CreateObject(), *list = cJSON_CreateArray();
+	char gv[32];
+
+	snprintf(gv, sizeof gv, "%s%sv1", group, *group ? "/" : "");
+	jset_str(doc, "kind", "APIResourceList");
+	jset_str(doc, "apiVersion", "v1");
+	jset_str(doc, "groupVersion", gv);
+	for (int i = 0; i < KIND_COUNT; i++) {
+		const struct kind *k = &kinds[i];
+		char name[64];
+
+		if (strcmp(k->group, group))
+			continue;
+		add_resource(list, k->plural, k->singular, k->namespaced, NULL, NULL, k->kind,
+			     k->read_only ? ro : rw, k);
+		if (k->has_status) {
+			snprintf(name, sizeof name, "%s/status", k->plural);
+			add_resource(list, name, "", k->namespaced, NULL, NULL, k->kind, sub, NULL);
+		}
+		if (k->has_scale) {
+			snprintf(name, sizeof name, "%s/scale", k->plural);
+			add_resource(list, name, "", k->namespaced, "autoscaling", "v1", "Scale", sub,
+				     NULL);
+		}
+		if (k->has_log) {
+			snprintf(name, sizeof name, "%s/log", k->plural);
+			add_resource(list, name, "", k->namespaced, NULL, NULL, k->kind, get, NULL);
+		}
+	}
+	jset(doc, "resources", list);
+	return doc;
+}
+
+static cJSON *group_apps(void)
+{
+	cJSON *g = cJSON_CreateObject(), *versions = cJSON_CreateArray(), *v = cJSON_CreateObject();
+
+	jset_str(g, "name", "apps");
+	jset_str(v, "groupVersion", "apps/v1");
+	jset_str(v, "version", "v1");
+	cJSON_AddItemToArray(versions, cJSON_Duplicate(v, 1));
+	jset(g, "versions", versions);
+	jset(g, "preferredVersion", v);
+	return g;
+}
+
+/* One OpenAPI v3 document: a patch operation per kind of the group, with the
+ * fieldValidation parameter and only merge patch as request body, so kubectl
+ * apply uses its built-in strategic merge types. */
+static cJSON *openapi_doc(const char *group)
+{
+	cJSON *doc = cJSON_CreateObject(), *info = cJSON_CreateObject(), *paths = cJSON_CreateObject();
+
+	jset_str(doc, "openapi", "3.0.0");
+	jset_str(info, "title", "Kubernetes");
+	jset_str(info, "version", "v1.32.4");
+	jset(doc, "info", info);
+	for (int i = 0; i < KIND_COUNT; i++) {
+		const struct kind *k = &kinds[i];
+		cJSON *item, *patch, *gvk, *params, *p, *schema, *body, *content, *mp;
+		char path[160];
+
+		if (strcmp(k->group, group))
+			continue;
+		if (k->namespaced)
+			snprintf(path, sizeof path, "/%s%s/v1/namespaces/{namespace}/%s/{name}",
+				 *group ? "apis/" : "api", group, k->plural);
+		else
+			snprintf(path, sizeof path, "/%s%s/v1/%s/{name}", *group ? "apis/" : "api",
+				 group, k->plural);
+		item = cJSON_CreateObject();
+		patch = cJSON_CreateObject();
+		gvk = cJSON_CreateObject();
+		jset_str(gvk, "group", group);
+		jset_str(gvk, "version", "v1");
+		jset_str(gvk, "kind", k->kind);
+		jset(patch, "x-kubernetes-group-version-kind", gvk);
+		params = cJSON_CreateArray();
+		p = cJSON_CreateObject();
+		jset_str(p, "name", "fieldValidation");
+		jset_str(p, "in", "query");
+		schema = cJSON_CreateObject();
+		jset_str(schema, "type", "string");
+		jset(p, "schema", schema);
+		cJSON_AddItemToArray(params, p);
+		jset(patch, "parameters", params);
+		body = cJSON_CreateObject();
+		content = cJSON_CreateObject();
+		mp = cJSON_CreateObject();
+		schema = cJSON_CreateObject();
+		jset_str(schema, "type", "object");
+		jset(mp, "schema", schema);
+		jset(content, "application/merge-patch+json", mp);
+		jset(body, "content", content);
+		jset(patch, "requestBody", body);
+		jset(item, "patch", patch);
+		jset(paths, path, item);
+	}
+	jset(doc, "paths", paths);
+	return doc;
+}
+
+bool discovery_handle(struct sandbox *sb, const struct request *req, struct response *resp)
+{
+	const char *p = req->path;
+	cJSON *doc;
+
+	if (!strcmp(p, "/version") || !strcmp(p, "/version/")) {
+		doc = cJSON_CreateObject();
+		jset_str(doc, "major", "1");
+		jset_str(doc, "minor", "32");
+		jset_str(doc, "gitVersion", "v1.32.4");
+		jset_str(doc, "gitCommit", "59526cd4867447956156ae3a602fcbac10a2c335");
+		jset_str(doc, "gitTreeState", "clean");
+		jset_str(doc, "buildDate", "2025-04-22T16:02:27Z");
+		jset_str(doc, "goVersion", "go1.23.6");
+		jset_str(doc, "compiler", "gc");
+		jset_str(doc, "platform", "linux/amd64");
+		resp_json(resp, 200, doc);
+		return true;
+	}
+	if (!strcmp(p, "/api") || !strcmp(p, "/api/")) {
+		cJSON *cidrs = cJSON_CreateArray(), *c = cJSON_CreateObject();
+		static const char *const v1[] = { "v1", NULL };
+		char addr[64];
+
+		doc = cJSON_CreateObject();
+		jset_str(doc, "kind", "APIVersions");
+		jset(doc, "versions", strings(v1));
+		jset_str(c, "clientCIDR", "0.0.0.0/0");
+		snprintf(addr, sizeof addr, "127.0.0.1:%d", sb->port);
+		jset_str(c, "serverAddress", addr);
+		cJSON_AddItemToArray(cidrs, c);
+		jset(doc, "serverAddressByClientCIDRs", cidrs);
+		resp_json(resp, 200, doc);
+		return true;
+	}
+	if (!strcmp(p, "/apis") || !strcmp(p, "/apis/")) {
+		cJSON *groups = cJSON_CreateArray();
+
+		doc = cJSON_CreateObject();
+		jset_str(doc, "kind", "APIGroupList");
+		jset_str(doc, "apiVersion", "v1");
+		cJSON_AddItemToArray(groups, group_apps());
+		jset(doc, "groups", groups);
+		resp_json(resp, 200, doc);
+		return true;
+	}
+	if (!strcmp(p, "/apis/apps") || !strcmp(p, "/apis/apps/")) {
+		doc = group_apps();
+		jset_str(doc, "kind", "APIGroup");
+		jset_str(doc, "apiVersion", "v1");
+		resp_json(resp, 200, doc);
+		return true;
+	}
+	if (!strcmp(p, "/api/v1") || !strcmp(p, "/api/v1/")) {
+		resp_json(resp, 200, resource_list(""));
+		return true;
+	}
+	if (!strcmp(p, "/apis/apps/v1") || !strcmp(p, "/apis/apps/v1/")) {
+		resp_json(resp, 200, resource_list("apps"));
+		return true;
+	}
+	if (!strcmp(p, "/openapi/v3") || !strcmp(p, "/openapi/v3/")) {
+		cJSON *paths = cJSON_CreateObject(), *e;
+
+		doc = cJSON_CreateObject();
+		e = cJSON_CreateObject();
+		jset_str(e, "serverRelativeURL", "/openapi/v3/api/v1?hash=5A1DB1E3C9D5B4B8");
+		jset(paths, "api/v1", e);
+		e = cJSON_CreateObject();
+		jset_str(e, "serverRelativeURL", "/openapi/v3/apis/apps/v1?hash=7F3E6C0B9A2D1E44");
+		jset(paths, "apis/apps/v1", e);
+		jset(doc, "paths", paths);
+		resp_json(resp, 200, doc);
+		return true;
+	}
+	if (!strcmp(p, "/openapi/v3/api/v1")) {
+		resp_json(resp, 200, openapi_doc(""));
+		return true;
+	}
+	if (!strcmp(p, "/openapi/v3/apis/apps/v1")) {
+		resp_json(resp, 200, openapi_doc("apps"));
+		return true;
+	}
+	return false;
+}

@@ -1,0 +1,43 @@
+/* The resource kinds the sandbox serves: names for paths, discovery and
+ * messages. One static table; everything else looks kinds up here. */
+#ifndef SHIPDECK_SANDBOX_KINDS_H
+#define SHIPDECK_SANDBOX_KINDS_H
+
+#include <stdbool.h>
+
+enum kind_id {
+	K_NAMESPACE,
+	K_NODE,
+	K_POD,
+	K_SERVICE,
+	K_EVENT,
+	K_CONFIGMAP,
+	K_DEPLOYMENT,
+	K_REPLICASET,
+	KIND_COUNT
+};
+
+struct kind {
+	enum kind_id id;
+	const char *kind;          /* "Deployment" */
+	const char *plural;        /* "deployments" */
+	const char *singular;
+	const char *group;         /* "" for the core group */
+	const char *version;
+	const char *api_version;   /* "apps/v1" */
+	bool namespaced;
+	bool read_only;            /* nodes: made by the sandbox, not by clients */
+	const char *short_names[2];
+	bool category_all;         /* listed by `kubectl get all` */
+	bool has_status, has_scale, has_log;
+};
+
+extern const struct kind kinds[KIND_COUNT];
+
+/* By group ("" or "apps") and plural; NULL when not served. */
+const struct kind *kind_by_plural(const char *group, const char *plural);
+
+/* "deployments.apps" or "pods", as Status messages name a resource. */
+const char *kind_resource_name(const struct kind *k, char *buf, int size);
+
+#endif

@@ -1,0 +1,86 @@
+/* shipdeck-sandbox: a small Kubernetes API server with a deployment
+ * controller, a ReplicaSet controller, a simulated kubelet and simulated
+ * traffic, for demos and tests. This is the one state they share.
+ *
+ * Threads: libmicrohttpd serves each connection on its own thread; one
+ * controller thread runs the controllers, the kubelet and the traffic; the
+ * main thread waits for SIGTERM. `mu` guards everything in struct sandbox
+ * below it; `changed` is broadcast on every store event and log line so that
+ * watch and log streams wake up. */
+#ifndef SHIPDECK_SANDBOX_SANDBOX_H
+#define SHIPDECK_SANDBOX_SANDBOX_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sandbox/faults.h"
+#include "sandbox/hmap.h"
+#include "sandbox/store.h"
+
+struct sandbox_opts {
+	int port;
+	const char *kubeconfig_out;
+	bool plain_http;
+	double time_scale;
+	const char *manifests;
+	const char *faults;
+	const char *request_log;
+	size_t watch_history;
+};
+
+struct traffic;
+
+struct sandbox {
+	struct sandbox_opts opt;
+	char token[65];              /* bearer token; empty with --plain-http */
+	int port;                    /* the port actually bound */
+	int reqlog_fd;               /* -1 without --request-log */
+	pthread_mutex_t reqlog_mu;
+
+	pthread_mutex_t mu;
+	pthread_cond_t changed;      /* store event, log line, stop */
+	pthread_cond_t kick;         /* wakes the controller thread */
+	bool stopping;
+	bool dirty;                  /* the store changed since the last controller pass */
+
+	struct store store;
+	struct faults faults;
+	struct traffic *traffic;
+	struct hmap event_keys;      /* aggregation key → struct agg_event */
+	char **event_fifo;           /* names of recorded Events, oldest first (ring) */
+	size_t event_fifo_cap, event_fifo_head, event_fifo_n;
+	unsigned pod_ip_next;
+	unsigned svc_ip_next;
+	unsigned node_port_next;
+	uint64_t rng;
+};
+
+/* A delay of the simulated world (sim_ms at --time-scale 1) in real ms. */
+int64_t sb_scaled_ms(const struct sandbox *sb, double sim_ms);
+/* How much simulated time real_ms of real time is. */
+double sb_sim_elapsed_ms(const struct sandbox *sb, int64_t real_ms);
+
+/* A uniform random number in [0, 1) (xorshift; guarded by mu). */
+double sb_rand(struct sandbox *sb);
+/* n characters of the controller's safe alphabet, for generated names. */
+void sb_rand_suffix(struct sandbox *sb, char *out, int n);
+
+/* Records a v1 Event about obj (aggregated like the real recorder: the same
+ * object, reason and message bump count and lastTimestamp). */
+void sb_event(struct sandbox *sb, const struct obj *involved, const char *type,
+	      const char *reason, const char *component, const char *host,
+	      const char *field_path, const char *fmt, ...)
+	__attribute__((format(printf, 8, 9)));
+/* Flushes aggregated counts held back by rate limiting. */
+void sb_events_flush(struct sandbox *sb, int64_t now);
+void sb_events_free(struct sandbox *sb);
+
+/* "2026-11-26T15:54:45Z" for now. */
+void sb_now_rfc3339(char buf[32]);
+
+/* Commits obj (taken) unless it equals the stored state; true if committed. */
+bool sb_commit_if_changed(struct sandbox *sb, struct obj *o, cJSON *json);
+
+#endif

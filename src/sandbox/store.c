@@ -1,0 +1,298 @@
+#include "sandbox/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "sandbox/jsonx.h"
+#include "util/timefmt.h"
+#include "util/xalloc.h"
+
+struct snap *snap_ref(struct snap *s)
+{
+	if (s)
+		s->refs++;
+	return s;
+}
+
+void snap_unref(struct snap *s)
+{
+	if (!s || --s->refs > 0)
+		return;
+	cJSON_Delete(s->json);
+	free(s->text);
+	free(s);
+}
+
+const char *snap_text(struct snap *s)
+{
+	if (!s->text)
+		s->text = jprint(s->json);
+	return s->text;
+}
+
+static struct snap *snap_new(cJSON *json)
+{
+	struct snap *s = xcalloc(1, sizeof *s);
+
+	s->refs = 1;
+	s->json = json;
+	return s;
+}
+
+void store_init(struct store *s, size_t history)
+{
+	memset(s, 0, sizeof *s);
+	s->history = history ? history : 1;
+}
+
+static void obj_free(struct obj *o)
+{
+	if (o->sim_free)
+		o->sim_free(o->sim);
+	snap_unref(o->cur);
+	free(o->key);
+	free(o->ns);
+	free(o->name);
+	free(o->uid);
+	free(o->owner_uid);
+	free(o);
+}
+
+void store_free(struct store *s)
+{
+	for (int k = 0; k < KIND_COUNT; k++) {
+		for (size_t i = 0; i < s->k[k].n; i++)
+			obj_free(s->k[k].v[i]);
+		free(s->k[k].v);
+		hmap_free(&s->k[k].by_key);
+	}
+	hmap_free(&s->by_uid);
+	for (size_t i = 0; i < s->hlen; i++) {
+		struct wevent *e = &s->hist[(s->hhead + i) % s->hcap];
+
+		snap_unref(e->obj);
+		snap_unref(e->old);
+	}
+	free(s->hist);
+	memset(s, 0, sizeof *s);
+}
+
+static char *make_key(const struct kind *k, const char *ns, const char *name)
+{
+	return k->namespaced ? xasprintf("%s/%s", ns ? ns : "", name) : xstrdup(name);
+}
+
+struct obj *store_get(struct store *s, const struct kind *k, const char *ns,
+		      const char *name)
+{
+	char *key = make_key(k, ns, name);
+	struct obj *o = hmap_get(&s->k[k->id].by_key, key);
+
+	free(key);
+	return o;
+}
+
+struct obj *store_by_uid(struct store *s, const char *uid)
+{
+	return uid ? hmap_get(&s->by_uid, uid) : NULL;
+}
+
+static char *controller_uid(const cJSON *json)
+{
+	const cJSON *ref;
+
+	cJSON_ArrayForEach(ref, J(json, "metadata", "ownerReferences"))
+		if (jtrue(J(ref, "controller")) && jstr(J(ref, "uid")))
+			return xstrdup(jstr(J(ref, "uid")));
+	return NULL;
+}
+
+static void hist_push(struct store *s, enum ev_type type, const struct kind *k,
+		      struct snap *obj, struct snap *old)
+{
+	struct wevent *e;
+
+	if (s->hlen == s->hcap) {
+		size_t ncap = s->hcap ? s->hcap * 2 : 1024;
+		struct wevent *nh = xcalloc(ncap, sizeof *nh);
+
+		for (size_t i = 0; i < s->hlen; i++)
+			nh[i] = s->hist[(s->hhead + i) % s->hcap];
+		free(s->hist);
+		s->hist = nh;
+		s->hcap = ncap;
+		s->hhead = 0;
+	}
+	e = &s->hist[(s->hhead + s->hlen) % s->hcap];
+	*e = (struct wevent){ .rv = s->rv, .type = type, .kind = k, .obj = snap_ref(obj),
+			      .old = snap_ref(old) };
+	s->hlen++;
+	store_trim(s);
+	if (s->on_event)
+		s->on_event(s->ctx, e);
+}
+
+static void set_rv(cJSON *json, uint64_t rv)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "%llu", (unsigned long long)rv);
+	jset_str(jchild(json, "metadata"), "resourceVersion", buf);
+}
+
+struct obj *store_commit(struct store *s, const struct kind *k, cJSON *json)
+{
+	const char *ns = k->namespaced ? jstr(J(json, "metadata", "namespace")) : "";
+	const char *name = jstr(J(json, "metadata", "name"));
+	struct kstore *ks = &s->k[k->id];
+	char *key = make_key(k, ns, name);
+	struct obj *o = hmap_get(&ks->by_key, key);
+	struct snap *old = NULL;
+
+	s->rv++;
+	set_rv(json, s->rv);
+	if (o) {
+		free(key);
+		old = o->cur;
+		o->cur = snap_new(json);
+		free(o->owner_uid);
+		o->owner_uid = controller_uid(json);
+		hist_push(s, EV_MODIFIED, k, o->cur, old);
+		snap_unref(old);
+		return o;
+	}
+	o = xcalloc(1, sizeof *o);
+	o->kind = k;
+	o->key = key;
+	o->ns = xstrdup(ns ? ns : "");
+	o->name = xstrdup(name ? name : "");
+	o->uid = xstrdup(jstr(J(json, "metadata", "uid")) ? jstr(J(json, "metadata", "uid")) : "");
+	o->owner_uid = controller_uid(json);
+	o->cur = snap_new(json);
+	o->born_ms = time_mono_ms();
+	xgrow(&ks->v, &ks->cap, ks->n + 1, sizeof *ks->v);
+	o->idx = ks->n;
+	ks->v[ks->n++] = o;
+	hmap_put(&ks->by_key, key, o);
+	if (o->uid[0])
+		hmap_put(&s->by_uid, o->uid, o);
+	hist_push(s, EV_ADDED, k, o->cur, NULL);
+	return o;
+}
+
+void store_remove(struct store *s, struct obj *o)
+{
+	struct kstore *ks = &s->k[o->kind->id];
+	cJSON *last = cJSON_Duplicate(o->cur->json, 1);
+	struct snap *final;
+
+	hmap_del(&ks->by_key, o->key);
+	if (o->uid[0] && hmap_get(&s->by_uid, o->uid) == o)
+		hmap_del(&s->by_uid, o->uid);
+	ks->v[o->idx] = ks->v[--ks->n];
+	ks->v[o->idx]->idx = o->idx;
+	s->rv++;
+	set_rv(last, s->rv);
+	final = snap_new(last);
+	hist_push(s, EV_DELETED, o->kind, final, NULL);
+	snap_unref(final);
+	obj_free(o);
+}
+
+static int cmp_obj(const void *a, const void *b)
+{
+	return strcmp((*(struct obj *const *)a)->key, (*(struct obj *const *)b)->key);
+}
+
+size_t store_list(struct store *s, const struct kind *k, const char *ns,
+		  struct obj ***out)
+{
+	struct kstore *ks = &s->k[k->id];
+	struct obj **v = xcalloc(ks->n + 1, sizeof *v);
+	size_t n = 0;
+
+	for (size_t i = 0; i < ks->n; i++)
+		if (!ns || !k->namespaced || !strcmp(ks->v[i]->ns, ns))
+			v[n++] = ks->v[i];
+	qsort(v, n, sizeof *v, cmp_obj);
+	*out = v;
+	return n;
+}
+
+const struct wevent *store_event(const struct store *s, uint64_t rv)
+{
+	uint64_t first;
+
+	if (!s->hlen)
+		return NULL;
+	first = s->hist[s->hhead].rv;
+	if (rv < first || rv >= first + s->hlen)
+		return NULL;
+	return &s->hist[(s->hhead + (size_t)(rv - first)) % s->hcap];
+}
+
+uint64_t store_oldest_rv(const struct store *s)
+{
+	return s->rv > s->history ? s->rv - s->history : 0;
+}
+
+bool store_rv_too_old(const struct store *s, uint64_t rv)
+{
+	/* Events rv+1 .. s->rv are needed; the window holds the last `history`. */
+	return rv < store_oldest_rv(s);
+}
+
+void store_watch_add(struct store *s, struct watcher *w, uint64_t from)
+{
+	w->cursor = from;
+	w->prev = NULL;
+	w->next = s->watchers;
+	if (s->watchers)
+		s->watchers->prev = w;
+	s->watchers = w;
+}
+
+void store_watch_del(struct store *s, struct watcher *w)
+{
+	if (w->prev)
+		w->prev->next = w->next;
+	else if (s->watchers == w)
+		s->watchers = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	w->prev = w->next = NULL;
+	store_trim(s);
+}
+
+void store_trim(struct store *s)
+{
+	uint64_t keep_from = s->rv >= s->history ? s->rv - s->history + 1 : 0;
+
+	for (struct watcher *w = s->watchers; w; w = w->next)
+		if (w->cursor + 1 < keep_from)
+			keep_from = w->cursor + 1;
+	while (s->hlen && s->hist[s->hhead].rv < keep_from) {
+		struct wevent *e = &s->hist[s->hhead];
+
+		snap_unref(e->obj);
+		snap_unref(e->old);
+		s->hhead = (s->hhead + 1) % s->hcap;
+		s->hlen--;
+	}
+}
+
+void store_new_uid(char out[37])
+{
+	unsigned char b[16];
+
+	if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b)
+		for (size_t i = 0; i < sizeof b; i++)
+			b[i] = (unsigned char)rand();
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11],
+		 b[12], b[13], b[14], b[15]);
+}

@@ -10,16 +10,6 @@ static int not_yet(struct app *app, struct cmd_args *args)
 			SHIPDECK_VERSION);
 }
 
-const struct cmd cmd_demo = {
-	.name = "demo",
-	.summary = "start a sandbox cluster, pipeline, registry and Prometheus, and the console",
-	.usage = "demo [--dir D] [--fresh] [--up | --down]",
-	.run = not_yet,
-};
-
-	.run = not_yet,
-};
-
 const struct cmd cmd_canary = {
 	.name = "canary",
 	.summary = "start, analyse, promote or abort a canary or blue/green release",

@@ -12,8 +12,10 @@
 #include "ci/source.h"
 #include "cmd/cmd.h"
 #include "demo/repo.h"
+#include "demo/seed.h"
 #include "demo/template.h"
 #include "demo/world.h"
+#include "kube/client.h"
 #include "util/file.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
@@ -59,8 +61,12 @@ static int write_settings(const struct demo_world *w, struct err *err)
 
 /* The first good build: a tag exists in the registry and runs in the cluster
  * when the console opens. */
-static int first_build(struct app *app, const char *sha, struct err *err)
+static int first_build(struct app *app, const struct demo_world *w, const char *sha,
+		       struct err *err)
 {
+	char *layer;
+	int rc;
+
 	struct ci_run_result result = { 0 };
 	const struct ci_build *b = NULL;
 	int64_t t0 = time_mono_ms();
@@ -77,9 +83,12 @@ static int first_build(struct app *app, const char *sha, struct err *err)
 		return err_set(err, "the first build %s (see `shipdeck pipeline logs %d` in %s)",
 			       b ? ci_status_name(b->status) : "did not finish", result.number,
 			       app->repo_root);
-	fprintf(stderr, "demo: build %d passed in %.1f s\n", result.number,
-		(double)(time_mono_ms() - t0) / 1000);
-	return 0;
+	fprintf(stderr, "demo: build %d passed in %.1f s; pushing the bad images…\n",
+		result.number, (double)(time_mono_ms() - t0) / 1000);
+	layer = xasprintf("%s/dist/app.tar.gz", b->work_dir);
+	rc = demo_seed_bad_images(app, w, layer, err);
+	free(layer);
+	return rc;
 }
 
 /* A missing optional server: its pane says which package to install. */
@@ -110,6 +119,19 @@ static int remove_state(const struct demo_world *w, struct err *err)
 	}
 	free(marker);
 	return rc;
+}
+
+/* --down keeps the cluster's state for the next run, as quitting does. */
+static void save_before_down(struct app *app, const struct demo_world *w)
+{
+	struct err err = { 0 };
+
+	app->opts.kubeconfig = w->kubeconfig;
+	if (kube_client_open(app, &app->kube, &err) == 0) {
+		if (demo_save_cluster(app, w, &err))
+			fprintf(stderr, "demo: the cluster's state was not saved: %s\n", err.msg);
+		kube_client_free(&app->kube);
+	}
 }
 
 static void print_endpoints(const struct demo_world *w)
@@ -145,6 +167,7 @@ static int run(struct app *app, struct cmd_args *args)
 	demo_world_init(&w, flags[0].value);
 	if (down) {
 		if (demo_world_running(&w)) {
+			save_before_down(app, &w);
 			demo_world_stop(&w);
 			printf("demo: stopped the world in %s\n", w.dir);
 		} else {
@@ -183,7 +206,7 @@ static int run(struct app *app, struct cmd_args *args)
 		goto stop;
 	}
 	mark_missing(app, &w);
-	if (first && !w.procs[DEMO_REGISTRY].missing && first_build(app, good_sha, &err)) {
+	if (first && !w.procs[DEMO_REGISTRY].missing && first_build(app, &w, good_sha, &err)) {
 		code = cmd_fail(EXIT_FAILED, "%s", err.msg);
 		goto stop;
 	}
@@ -194,8 +217,11 @@ static int run(struct app *app, struct cmd_args *args)
 	if (ui_run(app, &err))
 		code = cmd_fail(EXIT_USAGE, "%s", err.msg);
 stop:
-	if (w.started_here)
+	if (w.started_here) {
+		if (demo_save_cluster(app, &w, &err))
+			fprintf(stderr, "demo: the cluster's state was not saved: %s\n", err.msg);
 		demo_world_stop(&w);
+	}
 out:
 	free(good_sha);
 	demo_world_free(&w);

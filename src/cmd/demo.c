@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "app/sources.h"
+#include "ci/history.h"
 #include "ci/source.h"
 #include "cmd/cmd.h"
 #include "demo/repo.h"
@@ -102,6 +103,24 @@ static void mark_missing(struct app *app, const struct demo_world *w)
 				 w->procs[DEMO_PROMETHEUS].missing);
 }
 
+/* Build history lives under XDG_STATE_HOME by repository path: a new demo
+ * repository at the same path starts with none (its builds number from 1, as
+ * the first deploy's manifests expect). */
+static void forget_builds(const char *repo)
+{
+	struct ci_history h;
+	struct err err;
+	char *cmd;
+
+	if (ci_history_open(&h, repo, &err))
+		return;
+	cmd = xasprintf("rm -rf -- '%s' '%s'", h.dir, h.work_root);
+	if (system(cmd) != 0)
+		fprintf(stderr, "demo: could not remove the old build history %s\n", h.dir);
+	free(cmd);
+	ci_history_close(&h);
+}
+
 /* --fresh removes the folder, but only one that holds a demo. */
 static int remove_state(const struct demo_world *w, struct err *err)
 {
@@ -190,6 +209,8 @@ static int run(struct app *app, struct cmd_args *args)
 		code = cmd_fail(EXIT_FAILED, "%s", err.msg);
 		goto out;
 	}
+	if (first)
+		forget_builds(w.repo);
 	if (!demo_world_running(&w) && demo_world_start(app, &w, good_sha, up, &err)) {
 		code = cmd_fail(EXIT_FAILED, "%s", err.msg);
 		goto out;

@@ -13,7 +13,7 @@ kc set image deploy/web web=example/web:1.1 >/dev/null
 kc rollout status deploy/web --timeout=30s >/dev/null
 
 tmux_start "$SHIPDECK" --kubeconfig "$KC"
-wait_screen 20 'pods of rev 2'
+wait_screen 20 'rev 2  *web-'
 
 # 409: the deployment moves on while the operator reads the dialog
 keys r
@@ -73,7 +73,7 @@ wait_screen 5 'no deployments in namespace elsewhere'
 keys :
 keys -l "ns default"
 keys Enter
-wait_screen 10 'pods of rev'
+wait_screen 10 'rev [0-9]  *web-'
 tmux_quit
 [ "$(jq -s 'map(select(.action == "kill-pod" and .result == "ok")) | length' "$AUDIT")" = 1 ] \
 	|| fail "kill audited"

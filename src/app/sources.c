@@ -3,8 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci/source.h"
 #include "git/repo.h"
 #include "kube/source.h"
+#include "util/file.h"
 #include "util/xalloc.h"
 
 int sources_open_repo(struct app *app, struct err *err)
@@ -45,14 +47,22 @@ int sources_start(struct app *app, struct err *err)
 
 		kube_source_start(app, &kerr);
 	}
-	if (!app->repo_root)
+	if (!app->repo_root) {
 		app_source_state(app, SOURCE_CI, SOURCE_UNCONFIGURED, 0,
 				 "no pipeline: run shipdeck inside a git repository or pass "
 				 "--repo DIR");
-	else
-		app_source_state(app, SOURCE_CI, SOURCE_UNCONFIGURED, 0,
-				 "no pipeline: add %s to %s", app->project.pipeline_file,
-				 app->repo_root);
+	} else {
+		char *file = xasprintf("%s/%s", app->repo_root, app->project.pipeline_file);
+		struct err cerr;
+
+		if (!file_exists(file))
+			app_source_state(app, SOURCE_CI, SOURCE_UNCONFIGURED, 0,
+					 "no pipeline: add %s to %s", app->project.pipeline_file,
+					 app->repo_root);
+		else if (ci_source_start(app, &cerr))
+			app_source_state(app, SOURCE_CI, SOURCE_FAILED, 0, "%s", cerr.msg);
+		free(file);
+	}
 	app_source_state(app, SOURCE_REGISTRY, SOURCE_UNCONFIGURED, 0,
 			 "no registry: set image.name in .shipdeck.yml");
 	app_source_state(app, SOURCE_METRICS, SOURCE_UNCONFIGURED, 0,
@@ -62,5 +72,6 @@ int sources_start(struct app *app, struct err *err)
 
 void sources_stop(struct app *app)
 {
+	ci_source_stop(app);
 	kube_source_stop(app);
 }

@@ -17,16 +17,6 @@ const struct cmd cmd_demo = {
 	.run = not_yet,
 };
 
-const struct cmd cmd_pipeline = {
-	.name = "pipeline",
-	.summary = "run the pipeline file locally, list builds, read logs, cancel",
-	.usage = "pipeline run [--tests] [--commit REV]\n"
-		 "pipeline ls\n"
-		 "pipeline logs N [STEP]\n"
-		 "pipeline cancel N",
-	.run = not_yet,
-};
-
 const struct cmd cmd_images = {
 	.name = "images",
 	.summary = "list the image tags with commit, build and where each runs",

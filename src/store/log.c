@@ -5,12 +5,16 @@
 
 #include "util/xalloc.h"
 
-enum { DEFAULT_MAX_LINES = 20000 };
+/* 20,000 lines of a chatty build is a few screens of search and scrollback in
+ * memory; the rest is paged from disk. The byte bound keeps a log of long
+ * lines from holding cap × LOG_LINE_MAX. */
+enum { DEFAULT_MAX_LINES = 20000, DEFAULT_MAX_BYTES = 8 << 20 };
 
 void store_logs_init(struct store_logs *logs)
 {
 	memset(logs, 0, sizeof *logs);
 	logs->max_lines = DEFAULT_MAX_LINES;
+	logs->max_bytes = DEFAULT_MAX_BYTES;
 }
 
 static void buffer_free(struct log_buffer *b)
@@ -21,6 +25,7 @@ static void buffer_free(struct log_buffer *b)
 	free(b->id);
 	free(b->title);
 	free(b->disk_path);
+	free(b->times_path);
 	free(b->end_message);
 	free(b);
 }
@@ -54,24 +59,53 @@ const struct log_line *log_buffer_line(const struct log_buffer *b, size_t i)
 	return i < b->count ? &b->lines[(b->start + i) % b->cap] : NULL;
 }
 
-static void push_line(struct log_buffer *b, const char *text, size_t len, int64_t t)
+uint64_t log_buffer_total(const struct log_buffer *b)
+{
+	return b->dropped + b->count;
+}
+
+const struct log_line *log_buffer_at(const struct log_buffer *b, uint64_t n)
+{
+	if (n < b->dropped || n - b->dropped >= b->count)
+		return NULL;
+	return log_buffer_line(b, (size_t)(n - b->dropped));
+}
+
+static void drop_oldest(struct log_buffer *b)
+{
+	struct log_line *slot = &b->lines[b->start];
+
+	b->bytes -= strlen(slot->text);
+	free(slot->text);
+	slot->text = NULL;
+	b->start = (b->start + 1) % b->cap;
+	b->count--;
+	b->dropped++;
+}
+
+static void push_line(struct log_buffer *b, size_t max_bytes, const char *text, size_t len,
+		      int64_t t)
 {
 	struct log_line *slot;
+	size_t keep = len > LOG_LINE_MAX ? LOG_LINE_MAX : len;
 
-	if (b->count == b->cap) {
-		slot = &b->lines[b->start];
-		free(slot->text);
-		b->start = (b->start + 1) % b->cap;
-		b->count--;
-		b->dropped++;
-	}
+	/* never cut inside a UTF-8 sequence */
+	while (keep < len && keep > 0 && ((unsigned char)text[keep] & 0xc0) == 0x80)
+		keep--;
+	if (b->count == b->cap)
+		drop_oldest(b);
+	while (b->count && b->bytes + keep > max_bytes)
+		drop_oldest(b);
 	slot = &b->lines[(b->start + b->count) % b->cap];
-	slot->text = xstrndup(text, len);
+	slot->text = xstrndup(text, keep);
 	slot->time_ms = t;
+	slot->cut = len - keep;
+	b->bytes += keep;
 	b->count++;
 }
 
-static void append_text(struct log_buffer *b, const char *text, size_t len, int64_t t)
+static void append_text(struct log_buffer *b, size_t max_bytes, const char *text, size_t len,
+			int64_t t)
 {
 	const char *p = text, *end = text + len;
 
@@ -81,7 +115,7 @@ static void append_text(struct log_buffer *b, const char *text, size_t len, int6
 
 		if (n && p[n - 1] == '\r')
 			n--;
-		push_line(b, p, n, t);
+		push_line(b, max_bytes, p, n, t);
 		p = nl ? nl + 1 : end;
 	}
 }
@@ -104,15 +138,20 @@ bool store_logs_apply(struct store_logs *logs, struct log_event *ev)
 		b->id = ev->id;
 		b->title = ev->title;
 		b->disk_path = ev->disk_path;
-		ev->id = ev->title = ev->disk_path = NULL;
-		b->cap = logs->max_lines;
+		b->times_path = ev->times_path;
+		ev->id = ev->title = ev->disk_path = ev->times_path = NULL;
+		b->generation = ++logs->generations;
+		b->dropped = ev->base;
+		b->cap = logs->max_lines ? logs->max_lines : 1;
 		b->lines = xcalloc(b->cap, sizeof *b->lines);
 		logs->bufs[i] = b;
 		changed = true;
 		break;
 	case LOG_EV_APPEND:
 		if (b && ev->text && ev->text_len) {
-			append_text(b, ev->text, ev->text_len, ev->time_ms);
+			append_text(b, logs->max_bytes, ev->text, ev->text_len, ev->time_ms);
+			if (b->count)
+				b->lines[(b->start + b->count - 1) % b->cap].cut += ev->last_cut;
 			changed = true;
 		}
 		break;
@@ -136,7 +175,8 @@ bool store_logs_apply(struct store_logs *logs, struct log_event *ev)
 	free(ev->id);
 	free(ev->title);
 	free(ev->disk_path);
+	free(ev->times_path);
 	free(ev->text);
-	ev->id = ev->title = ev->disk_path = ev->text = NULL;
+	ev->id = ev->title = ev->disk_path = ev->times_path = ev->text = NULL;
 	return changed;
 }

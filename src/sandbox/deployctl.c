@@ -281,7 +281,8 @@ static bool set_new_rs_annotations(const cJSON *dj, cJSON *rsj, long long new_re
 {
 	const cJSON *a;
 	bool changed = false;
-	const char *old = jmeta_get(rsj, "annotations", ANN_REVISION);
+	char *old = jmeta_get(rsj, "annotations", ANN_REVISION)
+		? xstrdup(jmeta_get(rsj, "annotations", ANN_REVISION)) : NULL;
 	long long old_rev = old ? atoll(old) : 0;
 	char rev[24];
 
@@ -315,6 +316,7 @@ static bool set_new_rs_annotations(const cJSON *dj, cJSON *rsj, long long new_re
 		jmeta_set(rsj, "annotations", ANN_REVISION_HISTORY, sb_str(&h));
 		sb_free(&h);
 	}
+	free(old);
 	if (!exists && set_replicas_annotations(rsj, replicas_of(dj), replicas_of(dj) + max_surge(dj)))
 		changed = true;
 	return changed;

@@ -983,6 +983,29 @@ static int rollout_action(void *priv, struct view_ctx *c, enum action_id a)
 	return VIEW_HANDLED;
 }
 
+/* A filter that hides the selected deployment moves the selection (and the
+ * cursor) to the first one it shows, so no action aims at a hidden one. */
+static void select_first_match(struct rollout_view *v, struct view_ctx *c)
+{
+	const struct kube_table *t = &c->app->store.kube.tables[KUBE_DEPLOYMENTS];
+	const struct kube_deployment *d = selected(c);
+
+	if (d && matches(v, d))
+		return;
+	for (size_t i = 0; i < t->n; i++) {
+		const struct kube_deployment *m = t->items[i];
+
+		if (!matches(v, m))
+			continue;
+		ui_select(c->ui, &c->sel->deployment, m->meta.name);
+		v->cursor_kind = ROW_DEPLOY;
+		free(v->cursor_name);
+		v->cursor_name = xstrdup(m->meta.name);
+		return;
+	}
+	ui_select(c->ui, &c->sel->deployment, NULL);
+}
+
 static void rollout_prompt_done(void *priv, struct view_ctx *c, int id, const char *text)
 {
 	struct rollout_view *v = priv;
@@ -995,6 +1018,7 @@ static void rollout_prompt_done(void *priv, struct view_ctx *c, int id, const ch
 			free(v->filter);
 			v->filter = *text ? xstrdup(text) : NULL;
 			v->top = 0;
+			select_first_match(v, c);
 		}
 		return;
 	}

@@ -17,7 +17,8 @@ struct err {
  * `return err_set(err, "...")`. */
 int err_set(struct err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-int err_setv(struct err *err, const char *fmt, va_list ap);
+int err_setv(struct err *err, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
 /* Puts "prefix: " in front of the current message. Returns -1. */
 int err_prefix(struct err *err, const char *fmt, ...)

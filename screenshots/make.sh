@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Makes the README's screenshots from real runs: shipdeck in tmux, the pane
+# captured with its colours, turned into HTML by aha and into PNG by headless
+# Chromium. Needs tmux, aha and chromium (apt-get install aha chromium).
+#
+#   screenshots/make.sh NAME COLSxLINES KEYS -- SHIPDECK-ARGS...
+#
+# KEYS are tmux send-keys arguments separated by spaces, sent after the console
+# is drawn ("" for none); "+N" waits N seconds. E.g.
+# `screenshots/make.sh help 200x50 '?' --`. Without arguments it makes the set
+# the README uses, from `shipdeck demo` (a world started once for all shots).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../tests/lib.sh"
+for tool in tmux aha chromium; do
+	command -v "$tool" >/dev/null || { echo "screenshots: $tool is not installed" >&2; exit 2; }
+done
+sd_setup
+export SD_TMP
+
+shot() {
+	local name=$1 size=$2 keys=$3
+	shift 3
+	[ "${1:-}" = -- ] && shift
+	local cols=${size%x*} lines=${size#*x}
+	sd_tmux_start "$cols" "$lines" "$SHIPDECK" "$@"
+	sd_tmux_wait "5 Canary" 20 >/dev/null || true
+	sleep "${SHOT_SETTLE:-1}"
+	for k in $keys; do
+		case $k in
+		+*) sleep "${k#+}" ;;
+		*) sd_tmux send-keys "$k"; sleep 0.2 ;;
+		esac
+	done
+	sleep 1
+	sd_tmux_screen -e >"$SD_TMP/$name.ansi"
+	sd_tmux kill-server
+	aha --black --title "shipdeck" <"$SD_TMP/$name.ansi" |
+		sed 's|<pre>|<pre style="font-family: DejaVu Sans Mono, monospace; font-size: 13px; line-height: 1.2; margin: 0; padding: 6px;">|' \
+		>"$SD_TMP/$name.html"
+	# ~7.8 px per column and ~15.6 px per line at 13 px DejaVu Sans Mono
+	chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+		--disable-background-networking --disable-component-update --disable-sync \
+		--user-data-dir="$SD_TMP/chromium" --hide-scrollbars \
+		--window-size=$((cols * 79 / 10 + 16)),$((lines * 156 / 10 + 14)) \
+		--screenshot="$here/$name.png" "file://$SD_TMP/$name.html" >/dev/null 2>&1
+	echo "screenshots/$name.png"
+}
+
+if [ $# -gt 0 ]; then
+	shot "$@"
+	exit 0
+fi
+cd "$SD_TMP"
+demo=$SD_TMP/demo
+"$SHIPDECK" demo --dir "$demo" --up >/dev/null
+trap '"$SHIPDECK" demo --dir "$demo" --down >/dev/null; sd_cleanup' EXIT
+shot console 200x50 "1 t +3" -- demo --dir "$demo"
+shot console-80x24 80x24 "" -- demo --dir "$demo"
+shot help 200x50 "?" -- demo --dir "$demo"
+shot read-only 200x50 "r" -- demo --dir "$demo" --read-only
+shot images 200x50 "3 Enter" -- demo --dir "$demo"
+shot rollout 200x50 "4 / w e b Enter 3 G d y y +6 4" -- demo --dir "$demo"
+shot rollback-dialog 200x50 "4 / w e b Enter r" -- demo --dir "$demo"

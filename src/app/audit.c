@@ -1,0 +1,83 @@
+#include "app/audit.h"
+
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "app/app.h"
+#include "util/file.h"
+#include "util/timefmt.h"
+#include "util/xalloc.h"
+
+char *audit_default_path(void)
+{
+	return xdg_state_path("audit.jsonl");
+}
+
+static void add(cJSON *o, const char *key, const char *v)
+{
+	if (v)
+		cJSON_AddStringToObject(o, key, v);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+int audit_append(const char *path, const struct audit_record *r, struct err *err)
+{
+	char when[40], *dir = xstrdup(path), *line, *json;
+	cJSON *o = cJSON_CreateObject();
+	int rc;
+
+	if (file_mkdirs(dirname(dir), err)) {
+		free(dir);
+		cJSON_Delete(o);
+		return err_prefix(err, "audit log");
+	}
+	free(dir);
+	add(o, "time", time_format_rfc3339(time(NULL), when, sizeof when));
+	add(o, "user", r->user);
+	add(o, "context", r->context);
+	add(o, "namespace", r->namespace);
+	add(o, "action", r->action);
+	add(o, "target", r->target);
+	add(o, "from", r->from);
+	add(o, "to", r->to);
+	add(o, "result", r->result);
+	add(o, "message", r->message);
+	json = cJSON_PrintUnformatted(o);
+	line = xasprintf("%s\n", json);
+	rc = file_append_sync(path, line, strlen(line), err);
+	if (rc)
+		err_prefix(err, "audit log");
+	free(line);
+	cJSON_free(json);
+	cJSON_Delete(o);
+	return rc;
+}
+
+int audit_show(struct app *app, struct err *err)
+{
+	struct store_event ev = { .domain = STORE_LOG };
+	size_t len = 0;
+	char *data = NULL;
+
+	if (file_exists(app->audit_path)) {
+		data = file_read_all(app->audit_path, &len, err);
+		if (!data)
+			return -1;
+	}
+	ev.log = (struct log_event){ .type = LOG_EV_OPEN, .id = xstrdup("audit"),
+				     .title = xasprintf("audit log %s", app->audit_path) };
+	app_apply(app, &ev);
+	ev.log = (struct log_event){ .type = LOG_EV_APPEND, .id = xstrdup("audit"),
+				     .text = data ? data : xstrdup("(no actions recorded yet)"),
+				     .text_len = data ? len : strlen("(no actions recorded yet)"),
+				     .time_ms = time_wall_ms() };
+	app_apply(app, &ev);
+	ev.log = (struct log_event){ .type = LOG_EV_CLOSE, .id = xstrdup("audit") };
+	app_apply(app, &ev);
+	return 0;
+}

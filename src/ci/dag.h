@@ -1,0 +1,26 @@
+/* Graphs of steps (and of pipelines) as index lists: cycle finding for the
+ * parser, a topological order and depths for drawing. Pure functions. */
+#ifndef SHIPDECK_CI_DAG_H
+#define SHIPDECK_CI_DAG_H
+
+#include <stddef.h>
+
+/* Node i waits for deps[i][0..ndeps[i]). */
+struct ci_graph {
+	size_t n;
+	size_t **deps;
+	size_t *ndeps;
+};
+
+/* When there is a cycle: fills cycle with its nodes in order (n at most) and
+ * returns its length; 0 when the graph is acyclic. */
+size_t ci_graph_cycle(const struct ci_graph *g, size_t *cycle);
+
+/* A topological order (dependencies first; ties keep the file's order) into
+ * order[0..n). -1 when there is a cycle. */
+int ci_graph_order(const struct ci_graph *g, size_t *order);
+
+/* depth[i]: the longest chain of dependencies below node i (0 for roots). */
+int ci_graph_depths(const struct ci_graph *g, int *depth);
+
+#endif

@@ -1,0 +1,97 @@
+/* shipdeck deploy DEPLOY TAG|IMAGE [--container C] [--dry-run]: set a
+ * container's image, through the gate (audited; refused in read-only). A
+ * bare TAG keeps the container's repository. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "cmd/kubecmd.h"
+#include "kube/fetch.h"
+#include "util/xalloc.h"
+
+static void print_json(struct app *app, const char *name, bool dry_run, bool ok,
+		       const char *from, const char *to, const char *message)
+{
+	cJSON *o = cJSON_CreateObject();
+	char *s;
+
+	cJSON_AddStringToObject(o, "deployment", name);
+	cJSON_AddStringToObject(o, "namespace", app->kube->namespace);
+	cJSON_AddStringToObject(o, "action", "deploy");
+	cJSON_AddBoolToObject(o, "ok", ok);
+	cJSON_AddBoolToObject(o, "dryRun", dry_run);
+	cJSON_AddStringToObject(o, "from", from ? from : "");
+	cJSON_AddStringToObject(o, "to", to ? to : "");
+	cJSON_AddStringToObject(o, "message", message);
+	s = cJSON_PrintUnformatted(o);
+	puts(s);
+	cJSON_free(s);
+	cJSON_Delete(o);
+}
+
+static int deploy_run(struct app *app, struct cmd_args *args)
+{
+	struct cmd_flag flags[] = {
+		{ .name = "--container", .takes_value = true },
+		{ .name = "--dry-run" },
+		{ 0 },
+	};
+	struct kube_op_result r;
+	struct action_req *req;
+	const char *name;
+	char *from, *to;
+	struct err err;
+	int rc;
+
+	if (cmd_parse_flags(args, flags, "deploy", &err))
+		return cmd_fail(EXIT_USAGE, "%s", err.msg);
+	if (args->argc != 2)
+		return cmd_fail(EXIT_USAGE, "usage: shipdeck deploy DEPLOY TAG|IMAGE [--container C] "
+				"[--dry-run]");
+	name = kubecmd_deploy_arg(args->argv[0]);
+	if (!name)
+		return EXIT_USAGE;
+	if (!*args->argv[1])
+		return cmd_fail(EXIT_USAGE, "the tag or image is empty");
+	if (!flags[1].set && gate_check(app, ACTION_DEPLOY))
+		return cmd_fail(EXIT_READ_ONLY, "read-only: deploy disabled");
+	rc = kubecmd_open(app);
+	if (rc)
+		return rc;
+	rc = kube_fetch_deployment(app->kube, app->kube->namespace, name, &err);
+	if (rc)
+		return cmd_fail(rc == 2 ? EXIT_USAGE : EXIT_FAILED, "%s", err.msg);
+	req = kube_req_set_image(app, app->kube->namespace, name, flags[0].value, args->argv[1],
+				 &r, &err);
+	if (!req)
+		return cmd_fail(EXIT_FAILED, "%s", err.msg);
+	from = xstrdup(req->from);
+	to = xstrdup(req->to);
+	if (flags[1].set) {
+		if (app->opts.json)
+			print_json(app, name, true, true, from, to, "dry run: nothing changed");
+		else
+			printf("deployment.apps/%s would change (dry run)\n  from: %s\n  to:   %s\n",
+			       name, from, to);
+		action_req_free(req);
+		rc = EXIT_OK;
+	} else {
+		rc = kubecmd_submit(app, req, &r);
+		if (app->opts.json)
+			print_json(app, name, false, rc == EXIT_OK, from, to, r.message);
+		else if (rc == EXIT_OK)
+			printf("%s (%s → %s)\n", r.message, from, to);
+	}
+	free(from);
+	free(to);
+	return rc;
+}
+
+const struct cmd cmd_deploy = {
+	.name = "deploy",
+	.summary = "set a deployment's image to a tag or image",
+	.usage = "deploy DEPLOY TAG|IMAGE [--container C] [--dry-run]",
+	.run = deploy_run,
+};

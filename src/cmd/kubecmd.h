@@ -1,0 +1,35 @@
+/* What the headless cluster commands (rollout, get, deploy) share: opening
+ * the kubeconfig, the exit code of a read, waiting for an action, and the
+ * table printer. */
+#ifndef SHIPDECK_CMD_KUBECMD_H
+#define SHIPDECK_CMD_KUBECMD_H
+
+#include <stdio.h>
+
+#include "app/gate.h"
+#include "cmd/cmd.h"
+#include "kube/client.h"
+#include "kube/rollout_ops.h"
+
+/* Opens app->kube (freed by sources_stop) and publishes the target. Returns
+ * 0, or EXIT_USAGE after printing the kubeconfig's problem. */
+int kubecmd_open(struct app *app);
+
+/* Submits req through the gate (no console: no confirm; audited) and runs
+ * the loop until it has finished. Returns the exit code: 0, 1 (refused or
+ * failed), 2 (server unreachable). */
+int kubecmd_submit(struct app *app, struct action_req *req, struct kube_op_result *r);
+
+/* A table with kubectl's look: columns padded to their widest cell plus 3. */
+struct kubecmd_table {
+	size_t ncols, nrows, cap;
+	char **cells;               /* row-major, ncols per row; row 0 is the header */
+};
+void kubecmd_table_row(struct kubecmd_table *t, const char *const *cells);
+void kubecmd_table_print(struct kubecmd_table *t, FILE *out);
+void kubecmd_table_free(struct kubecmd_table *t);
+
+/* The DEPLOY word, or NULL after printing a usage error. */
+const char *kubecmd_deploy_arg(const char *word);
+
+#endif

@@ -1,0 +1,609 @@
+#include "demo/world.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "demo/template.h"
+#include "kube/kubeconfig.h"
+#include "util/file.h"
+#include "util/strbuf.h"
+#include "util/timefmt.h"
+#include "util/xalloc.h"
+#include "util/ydoc.h"
+
+const char *const demo_server_names[DEMO_NSERVERS] = {
+	[DEMO_SANDBOX] = "shipdeck-sandbox",
+	[DEMO_REGISTRY] = "docker-registry",
+	[DEMO_PROMETHEUS] = "prometheus",
+};
+
+enum { READY_TIMEOUT_MS = 30000 };
+
+static char *world_file(const struct demo_world *w)
+{
+	return xasprintf("%s/world.json", w->dir);
+}
+
+static uint64_t proc_start_time(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	FILE *f;
+	unsigned long long start = 0;
+	size_t n;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* the command name may hold spaces: fields count from its closing ')' */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d "
+			 "%*d %*d %*d %*d %llu", &start) != 1)
+		return 0;
+	return start;
+}
+
+static bool proc_alive(const struct demo_proc *p)
+{
+	return p->pid > 0 && proc_start_time(p->pid) == p->start_time;
+}
+
+static void load(struct demo_world *w)
+{
+	char *path = world_file(w);
+	size_t len;
+	char *data = file_read_all(path, &len, NULL);
+	cJSON *root = data ? cJSON_Parse(data) : NULL;
+
+	for (int s = 0; root && s < DEMO_NSERVERS; s++) {
+		cJSON *o = cJSON_GetObjectItemCaseSensitive(root, demo_server_names[s]);
+		cJSON *pid = cJSON_GetObjectItemCaseSensitive(o, "pid");
+		cJSON *start = cJSON_GetObjectItemCaseSensitive(o, "start_time");
+		cJSON *port = cJSON_GetObjectItemCaseSensitive(o, "port");
+
+		if (cJSON_IsNumber(port))
+			w->procs[s].port = port->valueint;
+		if (cJSON_IsNumber(pid) && cJSON_IsNumber(start)) {
+			w->procs[s].pid = pid->valueint;
+			w->procs[s].start_time = (uint64_t)start->valuedouble;
+		}
+	}
+	cJSON_Delete(root);
+	free(data);
+	free(path);
+}
+
+static int save(const struct demo_world *w, struct err *err)
+{
+	cJSON *root = cJSON_CreateObject();
+	char *path = world_file(w), *json;
+	int rc;
+
+	for (int s = 0; s < DEMO_NSERVERS; s++) {
+		cJSON *o = cJSON_AddObjectToObject(root, demo_server_names[s]);
+
+		cJSON_AddNumberToObject(o, "port", w->procs[s].port);
+		if (w->procs[s].pid) {
+			cJSON_AddNumberToObject(o, "pid", w->procs[s].pid);
+			cJSON_AddNumberToObject(o, "start_time", (double)w->procs[s].start_time);
+		}
+	}
+	json = cJSON_Print(root);
+	rc = file_write_atomic(path, json, strlen(json), err);
+	cJSON_free(json);
+	cJSON_Delete(root);
+	free(path);
+	return rc;
+}
+
+void demo_world_init(struct demo_world *w, const char *dir)
+{
+	memset(w, 0, sizeof *w);
+	w->dir = dir ? xstrdup(dir) : xdg_state_path("demo");
+	w->repo = xasprintf("%s/repo", w->dir);
+	w->kubeconfig = xasprintf("%s/kubeconfig", w->dir);
+	load(w);
+}
+
+void demo_world_free(struct demo_world *w)
+{
+	for (int s = 0; s < DEMO_NSERVERS; s++)
+		free(w->procs[s].missing);
+	free(w->dir);
+	free(w->repo);
+	free(w->kubeconfig);
+	memset(w, 0, sizeof *w);
+}
+
+bool demo_world_running(const struct demo_world *w)
+{
+	return proc_alive(&w->procs[DEMO_SANDBOX]);
+}
+
+/* shipdeck-sandbox next to our own executable (a build or an install), then
+ * on PATH; the others on PATH. NULL when not found. */
+static char *find_program(const char *name, bool beside_us)
+{
+	const char *path = getenv("PATH");
+	char exe[PATH_MAX], *copy, *save = NULL;
+	ssize_t len;
+
+	if (beside_us && (len = readlink("/proc/self/exe", exe, sizeof exe - 1)) > 0) {
+		char *slash, *p;
+
+		exe[len] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			p = xasprintf("%s/%s", exe, name);
+			if (access(p, X_OK) == 0)
+				return p;
+			free(p);
+		}
+	}
+	copy = xstrdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
+	for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		char *p = xasprintf("%s/%s", d, name);
+
+		if (access(p, X_OK) == 0) {
+			free(copy);
+			return p;
+		}
+		free(p);
+	}
+	free(copy);
+	return NULL;
+}
+
+static bool port_free(int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	/* as the servers themselves do: a port in TIME_WAIT from the last run
+	 * is free to listen on again */
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	ok = bind(fd, (struct sockaddr *)&a, sizeof a) == 0;
+	close(fd);
+	return ok;
+}
+
+/* The port used last time when it is still free (so addresses stay the same
+ * across runs), else one the kernel picks. */
+static int choose_port(int previous)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t alen = sizeof a;
+	int fd, port = 0;
+
+	if (previous > 0 && port_free(previous))
+		return previous;
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0
+	    && getsockname(fd, (struct sockaddr *)&a, &alen) == 0)
+		port = ntohs(a.sin_port);
+	if (fd >= 0)
+		close(fd);
+	return port;
+}
+
+/* Starts argv with its output in log; its stdout on *out_fd when asked. Its
+ * own session, so a ^C in the console's terminal does not reach it: shipdeck
+ * stops it itself. */
+static pid_t spawn(char *const argv[], const char *log, int *out_fd, struct err *err)
+{
+	int pipefd[2] = { -1, -1 };
+	pid_t pid;
+
+	if (out_fd && pipe2(pipefd, O_CLOEXEC)) {
+		err_set(err, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		err_set(err, "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+		int null = open("/dev/null", O_RDONLY);
+
+		setsid();
+		for (int sig = 1; sig < NSIG; sig++)
+			signal(sig, SIG_DFL);
+		if (null >= 0)
+			dup2(null, 0);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		if (out_fd)
+			dup2(pipefd[1], 1);
+		execv(argv[0], argv);
+		dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	if (out_fd) {
+		close(pipefd[1]);
+		*out_fd = pipefd[0];
+	}
+	return pid;
+}
+
+struct line_wait {
+	struct strbuf buf;
+	bool done, eof;
+};
+
+static void on_output(void *ctx, int fd, short revents)
+{
+	struct line_wait *lw = ctx;
+	char chunk[512];
+	ssize_t n = read(fd, chunk, sizeof chunk);
+
+	(void)revents;
+	if (n <= 0) {
+		lw->eof = true;
+		return;
+	}
+	sb_append(&lw->buf, chunk, (size_t)n);
+	if (strchr(sb_str(&lw->buf), '\n'))
+		lw->done = true;
+}
+
+static void on_deadline(void *ctx)
+{
+	*(bool *)ctx = true;
+}
+
+/* The sandbox says "shipdeck-sandbox listening on https://127.0.0.1:PORT"
+ * once it accepts connections. */
+static int wait_listening(struct app *app, int fd, int *port, struct err *err)
+{
+	struct line_wait lw = { 0 };
+	bool late = false;
+	uint64_t timer = loop_timer_add(app->loop, READY_TIMEOUT_MS, on_deadline, &late);
+	const char *colon;
+	int rc = 0;
+
+	loop_io_add(app->loop, fd, POLLIN, on_output, &lw);
+	while (!lw.done && !lw.eof && !late)
+		loop_run_once(app->loop, -1);
+	loop_io_remove(app->loop, fd);
+	loop_timer_cancel(app->loop, timer);
+	colon = strrchr(sb_str(&lw.buf), ':');
+	if (!lw.done || !strstr(sb_str(&lw.buf), "listening on") || !colon)
+		rc = err_set(err, "shipdeck-sandbox did not start%s",
+			     late ? " within 30 s" : "");
+	else
+		*port = atoi(colon + 1);
+	sb_free(&lw.buf);
+	return rc;
+}
+
+/* Polls url until it answers 200 (or the deadline). */
+static int wait_http_ok(struct app *app, const char *what, const char *url, pid_t pid,
+			struct err *err)
+{
+	int64_t deadline = time_mono_ms() + READY_TIMEOUT_MS;
+
+	while (time_mono_ms() < deadline) {
+		struct http_response resp;
+		bool slept = false;
+		int status;
+
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return err_set(err, "%s exited while starting (exit %d)", what,
+				       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+		if (http_request_sync(app->http, app->loop, &(struct http_request){
+			    .url = url, .timeout_ms = 2000, .connect_timeout_ms = 1000 },
+			    &resp, err) == 0) {
+			long code = resp.status;
+
+			http_response_free(&resp);
+			if (code == 200)
+				return 0;
+		}
+		loop_timer_add(app->loop, 200, on_deadline, &slept);
+		while (!slept)
+			loop_run_once(app->loop, -1);
+	}
+	return err_set(err, "%s did not answer %s within 30 s", what, url);
+}
+
+/* The sandbox's CA, from the kubeconfig it wrote, for Prometheus to check
+ * the sandbox's certificate with. */
+static int write_sandbox_ca(const struct demo_world *w, const char *ca_path, struct err *err)
+{
+	struct ydoc doc;
+	const struct ynode *clusters, *cluster;
+	const char *data;
+	char *pem;
+	size_t len;
+	int rc = -1;
+
+	if (ydoc_load_file(&doc, w->kubeconfig, err))
+		return -1;
+	clusters = doc.n ? ynode_get(doc.roots[0], "clusters") : NULL;
+	cluster = clusters && clusters->kind == YNODE_SEQ && clusters->n
+		? ynode_get(clusters->items[0], "cluster") : NULL;
+	data = ynode_str(ynode_get(cluster, "certificate-authority-data"));
+	if (!data) {
+		/* a --plain-http sandbox has no CA */
+		ydoc_free(&doc);
+		return 0;
+	}
+	pem = kube_base64_decode(data, &len);
+	if (pem)
+		rc = file_write_atomic(ca_path, pem, len, err);
+	else
+		err_set(err, "%s: certificate-authority-data is not base64", w->kubeconfig);
+	free(pem);
+	ydoc_free(&doc);
+	return rc;
+}
+
+static int start_sandbox(struct app *app, struct demo_world *w, const char *manifests,
+			 struct err *err)
+{
+	struct demo_proc *p = &w->procs[DEMO_SANDBOX];
+	char *prog = find_program("shipdeck-sandbox", true);
+	char *dir = xasprintf("%s/sandbox", w->dir);
+	char *log = xasprintf("%s/sandbox.log", dir), *mf = xasprintf("%s/manifests.yaml", dir);
+	char *faults = xasprintf("%s/faults.yaml", dir);
+	char port[16], *scale = getenv("SHIPDECK_DEMO_TIME_SCALE");
+	int fd = -1, rc = -1;
+
+	if (!prog) {
+		err_set(err, "shipdeck-sandbox not found next to shipdeck or on PATH (build it: "
+			"meson compile -C build)");
+		goto out;
+	}
+	if (file_mkdirs(dir, err))
+		goto out;
+	if ((manifests && file_write_atomic(mf, manifests, strlen(manifests), err))
+	    || file_write_atomic(faults, demo_faults, strlen(demo_faults), err))
+		goto out;
+	snprintf(port, sizeof port, "%d", choose_port(p->port));
+	{
+		char *argv[] = { prog, "--port", port, "--kubeconfig-out", w->kubeconfig,
+				 "--manifests", mf, "--faults", faults,
+				 "--time-scale", scale && *scale ? scale : "1", NULL };
+
+		p->pid = spawn(argv, log, &fd, err);
+	}
+	if (p->pid < 0) {
+		p->pid = 0;
+		goto out;
+	}
+	p->start_time = proc_start_time(p->pid);
+	if (wait_listening(app, fd, &p->port, err)) {
+		err_prefix(err, "the demo cluster (log: %s)", log);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(prog);
+	free(dir);
+	free(log);
+	free(mf);
+	free(faults);
+	return rc;
+}
+
+static int start_registry(struct app *app, struct demo_world *w, struct err *err)
+{
+	struct demo_proc *p = &w->procs[DEMO_REGISTRY];
+	char *prog = find_program("docker-registry", false);
+	char *dir = xasprintf("%s/registry", w->dir), *config = xasprintf("%s/config.yml", dir);
+	char *log = xasprintf("%s/registry.log", dir), *url = NULL, *yml = NULL;
+	int rc = -1;
+
+	if (!prog) {
+		p->missing = xstrdup("the demo's registry needs Debian's docker-registry: "
+				     "sudo apt-get install docker-registry");
+		rc = 0;
+		goto out;
+	}
+	p->port = choose_port(p->port);
+	yml = xasprintf("version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n"
+			"    rootdirectory: %s/data\n  delete:\n    enabled: true\n"
+			"http:\n  addr: 127.0.0.1:%d\n", dir, p->port);
+	if (file_mkdirs(dir, err) || file_write_atomic(config, yml, strlen(yml), err))
+		goto out;
+	{
+		char *argv[] = { prog, "serve", config, NULL };
+
+		p->pid = spawn(argv, log, NULL, err);
+	}
+	if (p->pid < 0) {
+		p->pid = 0;
+		goto out;
+	}
+	p->start_time = proc_start_time(p->pid);
+	url = xasprintf("http://127.0.0.1:%d/v2/", p->port);
+	if (wait_http_ok(app, "docker-registry", url, p->pid, err)) {
+		err_prefix(err, "the demo registry (log: %s)", log);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(prog);
+	free(dir);
+	free(config);
+	free(log);
+	free(url);
+	free(yml);
+	return rc;
+}
+
+static int start_prometheus(struct app *app, struct demo_world *w, struct err *err)
+{
+	struct demo_proc *p = &w->procs[DEMO_PROMETHEUS];
+	char *prog = find_program("prometheus", false);
+	char *dir = xasprintf("%s/prometheus", w->dir), *config = xasprintf("%s/prometheus.yml", dir);
+	char *log = xasprintf("%s/prometheus.log", dir), *ca = xasprintf("%s/sandbox-ca.crt", dir);
+	char *url = NULL, *yml = NULL, *flag_config = NULL, *flag_data = NULL, *flag_addr = NULL;
+	int rc = -1;
+
+	if (!prog) {
+		p->missing = xstrdup("the demo's canary analysis needs Debian's prometheus: "
+				     "sudo apt-get install prometheus");
+		rc = 0;
+		goto out;
+	}
+	if (file_mkdirs(dir, err) || write_sandbox_ca(w, ca, err))
+		goto out;
+	p->port = choose_port(p->port);
+	/* the sandbox's /metrics, every second, so a canary shows within seconds */
+	yml = xasprintf("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+			"scrape_configs:\n  - job_name: sandbox\n    scheme: https\n"
+			"    tls_config:\n      ca_file: %s\n"
+			"    static_configs:\n      - targets: ['127.0.0.1:%d']\n",
+			ca, w->procs[DEMO_SANDBOX].port);
+	if (file_write_atomic(config, yml, strlen(yml), err))
+		goto out;
+	flag_config = xasprintf("--config.file=%s", config);
+	flag_data = xasprintf("--storage.tsdb.path=%s/data", dir);
+	flag_addr = xasprintf("--web.listen-address=127.0.0.1:%d", p->port);
+	{
+		char *argv[] = { prog, flag_config, flag_data, flag_addr,
+				 "--storage.tsdb.retention.time=2d", NULL };
+
+		p->pid = spawn(argv, log, NULL, err);
+	}
+	if (p->pid < 0) {
+		p->pid = 0;
+		goto out;
+	}
+	p->start_time = proc_start_time(p->pid);
+	url = xasprintf("http://127.0.0.1:%d/-/ready", p->port);
+	if (wait_http_ok(app, "prometheus", url, p->pid, err)) {
+		err_prefix(err, "the demo's Prometheus (log: %s)", log);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(prog);
+	free(dir);
+	free(config);
+	free(log);
+	free(ca);
+	free(url);
+	free(yml);
+	free(flag_config);
+	free(flag_data);
+	free(flag_addr);
+	return rc;
+}
+
+int demo_world_start(struct app *app, struct demo_world *w, const char *first_sha,
+		     bool detach, struct err *err)
+{
+	char *manifests = NULL;
+	int rc;
+
+	if (file_mkdirs(w->dir, err))
+		return -1;
+	w->started_here = !detach;
+	fprintf(stderr, "demo: starting the registry…\n");
+	rc = start_registry(app, w, err);
+	if (!rc && first_sha) {
+		char *registry = demo_world_registry(w);
+		char *image = xasprintf("%s/demo/greet:%.7s-1",
+					registry ? registry : "registry.invalid", first_sha);
+
+		manifests = demo_manifests(image);
+		free(image);
+		free(registry);
+	}
+	if (!rc) {
+		fprintf(stderr, "demo: starting the sandbox cluster…\n");
+		rc = start_sandbox(app, w, manifests, err);
+	}
+	free(manifests);
+	if (!rc) {
+		fprintf(stderr, "demo: starting Prometheus…\n");
+		rc = start_prometheus(app, w, err);
+	}
+	if (rc) {
+		demo_world_stop(w);
+		return -1;
+	}
+	for (int s = 0; s < DEMO_NSERVERS; s++)
+		if (w->procs[s].missing)
+			fprintf(stderr, "demo: %s\n", w->procs[s].missing);
+	return save(w, err);
+}
+
+void demo_world_stop(struct demo_world *w)
+{
+	int64_t deadline = time_mono_ms() + 5000;
+	bool any;
+
+	for (int s = 0; s < DEMO_NSERVERS; s++)
+		if (proc_alive(&w->procs[s]))
+			kill(w->procs[s].pid, SIGTERM);
+	do {
+		any = false;
+		for (int s = 0; s < DEMO_NSERVERS; s++) {
+			struct demo_proc *p = &w->procs[s];
+
+			if (!p->pid)
+				continue;
+			/* our child: reap it; a detached one (--up) is reaped by init */
+			waitpid(p->pid, NULL, WNOHANG);
+			if (proc_alive(p))
+				any = true;
+			else
+				p->pid = 0;
+		}
+		if (any)
+			usleep(50 * 1000);
+	} while (any && time_mono_ms() < deadline);
+	for (int s = 0; s < DEMO_NSERVERS; s++) {
+		struct demo_proc *p = &w->procs[s];
+
+		if (p->pid && proc_alive(p)) {
+			kill(p->pid, SIGKILL);
+			waitpid(p->pid, NULL, 0);
+		}
+		p->pid = 0;
+		p->start_time = 0;
+	}
+	save(w, NULL);
+}
+
+char *demo_world_registry(const struct demo_world *w)
+{
+	const struct demo_proc *p = &w->procs[DEMO_REGISTRY];
+
+	return p->missing || !p->port ? NULL : xasprintf("127.0.0.1:%d", p->port);
+}
+
+char *demo_world_prometheus(const struct demo_world *w)
+{
+	const struct demo_proc *p = &w->procs[DEMO_PROMETHEUS];
+
+	return p->missing || !p->port ? NULL : xasprintf("http://127.0.0.1:%d", p->port);
+}

@@ -1,0 +1,500 @@
+#include "kube/rollout_ops.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "kube/objects.h"
+#include "kube/undo.h"
+#include "util/timefmt.h"
+#include "util/xalloc.h"
+
+/* One request to send, and what to say when it worked. */
+struct kube_op {
+	char *method;
+	char *path;
+	char *content_type;
+	char *body;
+	char *done_message;         /* "deployment.apps/web rolled back" */
+	struct kube_op_result *out;
+	/* a rollback refused with 409 reopens the dialog with the new state */
+	bool is_rollback;
+	char *ns, *name;
+	long to_revision;
+};
+
+static void op_free(void *p)
+{
+	struct kube_op *op = p;
+
+	free(op->method);
+	free(op->path);
+	free(op->content_type);
+	free(op->body);
+	free(op->done_message);
+	free(op->ns);
+	free(op->name);
+	free(op);
+}
+
+struct pending {
+	struct app *app;
+	struct action_req *req;
+	struct kube_op *op;
+};
+
+static void reopen_after_conflict(struct app *app, const char *ns, const char *name,
+				  long to_revision);
+
+static void op_done(void *ctx, const struct http_response *resp)
+{
+	struct pending *p = ctx;
+	struct app *app = p->app;
+	struct kube_op *op = p->op;
+	struct action_req *req = p->req;
+	bool ok = resp->status >= 200 && resp->status < 300;
+	struct kube_op_result *out = op->out;
+	struct err err;
+	char *ns = NULL, *name = NULL;
+	long to_revision = op->to_revision;
+	bool reopen = op->is_rollback && resp->status == 409 && app->confirm;
+
+	free(p);
+	if (ok) {
+		snprintf(err.msg, sizeof err.msg, "%s", op->done_message);
+	} else {
+		kube_response_error(app->kube, op->method, op->path, resp, &err);
+		if (resp->status == 409 && op->is_rollback)
+			err_prefix(&err, "deployment/%s changed after you looked at it", op->name);
+	}
+	if (out) {
+		out->done = true;
+		out->ok = ok;
+		out->status = resp->status;
+		out->unreachable = kube_response_unreachable(resp);
+		snprintf(out->message, sizeof out->message, "%s", err.msg);
+	}
+	if (reopen) {
+		ns = xstrdup(op->ns);
+		name = xstrdup(op->name);
+	}
+	gate_finish(app, req, ok, err.msg);    /* frees req and op */
+	if (reopen) {
+		reopen_after_conflict(app, ns, name, to_revision);
+		free(ns);
+		free(name);
+	}
+}
+
+static int op_run(struct app *app, struct action_req *req, struct err *err)
+{
+	struct kube_op *op = req->data;
+	struct pending *p;
+
+	if (!app->kube)
+		return err_set(err, "no cluster: start with --kubeconfig or `shipdeck demo`");
+	p = xcalloc(1, sizeof *p);
+	*p = (struct pending){ .app = app, .req = req, .op = op };
+	if (!kube_start(app->kube, &(struct kube_call){
+		.method = op->method, .path = op->path, .content_type = op->content_type,
+		.body = op->body, .on_done = op_done, .ctx = p,
+	}, err)) {
+		free(p);
+		if (op->out) {
+			op->out->done = true;
+			snprintf(op->out->message, sizeof op->out->message, "%s", err->msg);
+		}
+		return -1;
+	}
+	return 0;
+}
+
+static struct action_req *new_req(enum action_id action, const char *target, const char *method,
+				  char *path, const char *content_type, char *body,
+				  char *done_message, struct kube_op_result *out)
+{
+	struct action_req *req = action_req_new(action, target);
+	struct kube_op *op = xcalloc(1, sizeof *op);
+
+	*op = (struct kube_op){ .method = xstrdup(method), .path = path,
+				.content_type = content_type ? xstrdup(content_type) : NULL,
+				.body = body, .done_message = done_message, .out = out };
+	req->data = op;
+	req->data_free = op_free;
+	req->run = op_run;
+	return req;
+}
+
+static const struct kube_deployment *find_deploy(struct app *app, const char *ns,
+						 const char *name, struct err *err)
+{
+	const struct kube_deployment *d;
+
+	if (!app->kube) {
+		err_set(err, "no cluster: start with --kubeconfig or `shipdeck demo`");
+		return NULL;
+	}
+	d = store_kube_deployment(&app->store.kube, ns, name);
+	if (!d)
+		err_set(err, "deployment \"%s\" not found in namespace %s", name, ns);
+	return d;
+}
+
+enum { MAX_RS = 256 };
+
+struct action_req *kube_req_rollback(struct app *app, const char *ns, const char *deploy,
+				     long to_revision, struct kube_op_result *out, bool *skipped,
+				     struct err *err)
+{
+	const struct kube_deployment *d = find_deploy(app, ns, deploy, err);
+	const struct kube_replicaset *rss[MAX_RS];
+	struct kube_undo_plan plan;
+	struct action_req *req;
+	struct kube_op *op;
+	enum kube_undo_result r;
+	char target[300];
+	size_t n;
+
+	*skipped = false;
+	if (!d)
+		return NULL;
+	n = store_kube_replicasets_of(&app->store.kube, d, rss, MAX_RS);
+	r = kube_undo_plan(d, rss, n, to_revision, &plan, err);
+	if (r != KUBE_UNDO_PLANNED) {
+		*skipped = r == KUBE_UNDO_SKIPPED;
+		return NULL;
+	}
+	snprintf(target, sizeof target, "deploy/%s", deploy);
+	req = new_req(ACTION_ROLLBACK, target, "PATCH", kube_path(KUBE_DEPLOYMENTS, ns, deploy),
+		      "application/json-patch+json", plan.patch,
+		      xasprintf("deployment.apps/%s rolled back", deploy), out);
+	plan.patch = NULL;
+	op = req->data;
+	op->is_rollback = true;
+	op->ns = xstrdup(ns);
+	op->name = xstrdup(deploy);
+	op->to_revision = to_revision;
+	req->from = plan.from_images;
+	req->to = plan.to_images;
+	plan.from_images = plan.to_images = NULL;
+	req->question = xasprintf("Roll back deploy/%s to revision %ld (replica set %s)?", deploy,
+				  plan.to_revision, plan.to_rs);
+	if (!plan.ndiff)
+		action_req_add_detail(req, "(the pod templates differ only in their images)");
+	for (size_t i = 0; i < plan.ndiff; i++)
+		action_req_add_detail(req, "%s", plan.diff[i]);
+	kube_undo_plan_free(&plan);
+	return req;
+}
+
+/* A 409 means the deployment moved on: read it and its replica sets again,
+ * then ask again with what is true now. */
+struct refresh {
+	struct app *app;
+	char *ns, *name, *selector;
+	long to_revision;
+};
+
+static void refresh_free(struct refresh *r)
+{
+	free(r->ns);
+	free(r->name);
+	free(r->selector);
+	free(r);
+}
+
+static void upsert_items(struct app *app, enum kube_resource res, const cJSON *items)
+{
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, kube_json_array(items)) {
+		struct store_event ev = { .domain = STORE_KUBE };
+		void *o = kube_object_parse(res, it);
+
+		if (!o)
+			continue;
+		ev.kube = (struct kube_event){ .type = KUBE_EV_UPSERT, .res = res, .obj = o };
+		app_apply(app, &ev);
+	}
+}
+
+static void ask_again(struct refresh *r)
+{
+	struct err err;
+	bool skipped;
+	struct action_req *req = kube_req_rollback(r->app, r->ns, r->name, r->to_revision, NULL,
+						   &skipped, &err);
+
+	if (!req) {
+		app_message(r->app, skipped ? STATUS_INFO : STATUS_ERROR, "rollback deploy/%s: %s",
+			    r->name, err.msg);
+		return;
+	}
+	free(req->question);
+	req->question = xasprintf("deploy/%s changed while you looked (409). Roll back from its "
+				  "new state?", r->name);
+	gate_submit(r->app, req);
+}
+
+static void on_rs_list(void *ctx, const struct http_response *resp)
+{
+	struct refresh *r = ctx;
+	cJSON *root = resp->status == 200 ? cJSON_Parse(resp->body ? resp->body : "") : NULL;
+
+	upsert_items(r->app, KUBE_REPLICASETS, kube_json_path(root, "items"));
+	cJSON_Delete(root);
+	ask_again(r);
+	refresh_free(r);
+}
+
+static void on_deploy_get(void *ctx, const struct http_response *resp)
+{
+	struct refresh *r = ctx;
+	cJSON *root = resp->status == 200 ? cJSON_Parse(resp->body ? resp->body : "") : NULL;
+	struct store_event ev = { .domain = STORE_KUBE };
+	void *o = kube_object_parse(KUBE_DEPLOYMENTS, root);
+	char *path, *base, *sel;
+	struct err err;
+
+	cJSON_Delete(root);
+	if (!o) {
+		app_message(r->app, STATUS_ERROR, "rollback deploy/%s: cannot read it again (HTTP %ld)",
+			    r->name, resp->status);
+		refresh_free(r);
+		return;
+	}
+	r->selector = xstrdup(((struct kube_deployment *)o)->selector);
+	ev.kube = (struct kube_event){ .type = KUBE_EV_UPSERT, .res = KUBE_DEPLOYMENTS, .obj = o };
+	app_apply(r->app, &ev);
+	base = kube_path(KUBE_REPLICASETS, r->ns, NULL);
+	sel = kube_query_escape(r->selector);
+	path = xasprintf("%s?labelSelector=%s", base, sel);
+	if (!r->app->kube || !kube_start(r->app->kube, &(struct kube_call){
+		.path = path, .on_done = on_rs_list, .ctx = r }, &err)) {
+		ask_again(r);
+		refresh_free(r);
+	}
+	free(path);
+	free(base);
+	free(sel);
+}
+
+static void reopen_after_conflict(struct app *app, const char *ns, const char *name,
+				  long to_revision)
+{
+	struct refresh *r = xcalloc(1, sizeof *r);
+	char *path = kube_path(KUBE_DEPLOYMENTS, ns, name);
+	struct err err;
+
+	*r = (struct refresh){ .app = app, .ns = xstrdup(ns), .name = xstrdup(name),
+			       .to_revision = to_revision };
+	if (!app->kube || !kube_start(app->kube, &(struct kube_call){
+		.path = path, .on_done = on_deploy_get, .ctx = r }, &err))
+		refresh_free(r);
+	free(path);
+}
+
+static char *patch_path(const char *ns, const char *deploy)
+{
+	char *base = kube_path(KUBE_DEPLOYMENTS, ns, deploy);
+	char *p = xasprintf("%s?fieldManager=kubectl-rollout", base);
+
+	free(base);
+	return p;
+}
+
+struct action_req *kube_req_pause(struct app *app, const char *ns, const char *deploy,
+				  bool pause, struct kube_op_result *out, struct err *err)
+{
+	const struct kube_deployment *d = find_deploy(app, ns, deploy, err);
+	struct action_req *req;
+	char target[300];
+
+	if (!d)
+		return NULL;
+	if (d->paused == pause) {
+		err_set(err, "deployment.apps/%s is already %s", deploy, pause ? "paused" : "resumed");
+		return NULL;
+	}
+	snprintf(target, sizeof target, "deploy/%s", deploy);
+	req = new_req(ACTION_PAUSE_RESUME, target, "PATCH", patch_path(ns, deploy),
+		      "application/strategic-merge-patch+json",
+		      xstrdup(pause ? "{\"spec\":{\"paused\":true}}" : "{\"spec\":{\"paused\":null}}"),
+		      xasprintf("deployment.apps/%s %s", deploy, pause ? "paused" : "resumed"), out);
+	req->from = xstrdup(pause ? "rolling" : "paused");
+	req->to = xstrdup(pause ? "paused" : "rolling");
+	req->question = xasprintf("%s the rollout of deploy/%s?", pause ? "Pause" : "Resume",
+				  deploy);
+	return req;
+}
+
+struct action_req *kube_req_restart(struct app *app, const char *ns, const char *deploy,
+				    struct kube_op_result *out, struct err *err)
+{
+	const struct kube_deployment *d = find_deploy(app, ns, deploy, err);
+	struct action_req *req;
+	char now[40], target[300];
+
+	if (!d)
+		return NULL;
+	if (d->paused) {
+		err_set(err, "can't restart paused deployment (run rollout resume first)");
+		return NULL;
+	}
+	time_format_rfc3339(time(NULL), now, sizeof now);
+	snprintf(target, sizeof target, "deploy/%s", deploy);
+	req = new_req(ACTION_RESTART, target, "PATCH", patch_path(ns, deploy),
+		      "application/strategic-merge-patch+json",
+		      xasprintf("{\"spec\":{\"template\":{\"metadata\":{\"annotations\":"
+				"{\"kubectl.kubernetes.io/restartedAt\":\"%s\"}}}}}", now),
+		      xasprintf("deployment.apps/%s restarted", deploy), out);
+	req->question = xasprintf("Restart every pod of deploy/%s (%d replicas, one rolling "
+				  "update)?", deploy, d->replicas);
+	return req;
+}
+
+struct action_req *kube_req_scale(struct app *app, const char *ns, const char *deploy,
+				  int replicas, struct kube_op_result *out, struct err *err)
+{
+	const struct kube_deployment *d = find_deploy(app, ns, deploy, err);
+	struct action_req *req;
+	char target[300], *base;
+
+	if (!d)
+		return NULL;
+	if (replicas < 0) {
+		err_set(err, "replicas must be 0 or more");
+		return NULL;
+	}
+	snprintf(target, sizeof target, "deploy/%s", deploy);
+	base = kube_path(KUBE_DEPLOYMENTS, ns, deploy);
+	req = new_req(ACTION_SCALE, target, "PATCH", xasprintf("%s/scale", base),
+		      "application/merge-patch+json",
+		      xasprintf("{\"spec\":{\"replicas\":%d}}", replicas),
+		      xasprintf("deployment.apps/%s scaled", deploy), out);
+	free(base);
+	req->from = xasprintf("%d replicas", d->replicas);
+	req->to = xasprintf("%d replicas", replicas);
+	return req;
+}
+
+char **kube_template_containers(const char *template_json, size_t *n)
+{
+	cJSON *t = cJSON_Parse(template_json ? template_json : "{}");
+	const cJSON *cs = kube_json_path(t, "spec.containers"), *c;
+	char **out = xcalloc((size_t)(cJSON_IsArray(cs) ? cJSON_GetArraySize(cs) : 0) + 1,
+			     sizeof *out);
+
+	*n = 0;
+	cJSON_ArrayForEach(c, kube_json_array(cs)) {
+		const char *name = kube_json_str(c, "name"), *image = kube_json_str(c, "image");
+
+		if (name)
+			out[(*n)++] = xasprintf("%s=%s", name, image ? image : "");
+	}
+	cJSON_Delete(t);
+	return out;
+}
+
+char *kube_image_for(const char *current, const char *arg)
+{
+	const char *slash, *colon, *at;
+	size_t repo_len;
+
+	if (strchr(arg, '/') || strchr(arg, ':') || strchr(arg, '@'))
+		return xstrdup(arg);
+	at = strchr(current, '@');
+	repo_len = at ? (size_t)(at - current) : strlen(current);
+	slash = strrchr(current, '/');
+	colon = strrchr(slash ? slash : current, ':');
+	if (colon && (size_t)(colon - current) < repo_len)
+		repo_len = (size_t)(colon - current);
+	return xasprintf("%.*s:%s", (int)repo_len, current, arg);
+}
+
+struct action_req *kube_req_set_image(struct app *app, const char *ns, const char *deploy,
+				      const char *container, const char *image,
+				      struct kube_op_result *out, struct err *err)
+{
+	const struct kube_deployment *d = find_deploy(app, ns, deploy, err);
+	struct action_req *req = NULL;
+	char **cs, *current = NULL, *name = NULL, *full, *body, target[300], *esc_name, *esc_img;
+	size_t n;
+	cJSON *s;
+
+	if (!d)
+		return NULL;
+	cs = kube_template_containers(d->template_json, &n);
+	for (size_t i = 0; i < n; i++) {
+		char *eq = strchr(cs[i], '=');
+
+		*eq = '\0';
+		if ((container && !strcmp(cs[i], container)) || (!container && n == 1)) {
+			name = cs[i];
+			current = eq + 1;
+		}
+	}
+	if (!name) {
+		if (container)
+			err_set(err, "deployment \"%s\" has no container \"%s\"", deploy, container);
+		else
+			err_set(err, "deployment \"%s\" has %zu containers: say which with "
+				"--container", deploy, n);
+		goto out;
+	}
+	full = kube_image_for(current, image);
+	s = cJSON_CreateString(name);
+	esc_name = cJSON_PrintUnformatted(s);
+	cJSON_Delete(s);
+	s = cJSON_CreateString(full);
+	esc_img = cJSON_PrintUnformatted(s);
+	cJSON_Delete(s);
+	body = xasprintf("{\"spec\":{\"template\":{\"spec\":{\"$setElementOrder/containers\":"
+			 "[{\"name\":%s}],\"containers\":[{\"image\":%s,\"name\":%s}]}}}}",
+			 esc_name, esc_img, esc_name);
+	cJSON_free(esc_name);
+	cJSON_free(esc_img);
+	snprintf(target, sizeof target, "deploy/%s", deploy);
+	req = new_req(ACTION_DEPLOY, target, "PATCH", kube_path(KUBE_DEPLOYMENTS, ns, deploy),
+		      "application/strategic-merge-patch+json", body,
+		      xasprintf("deployment.apps/%s image updated", deploy), out);
+	req->from = xasprintf("%s=%s", name, current);
+	req->to = xasprintf("%s=%s", name, full);
+	req->question = xasprintf("Deploy %s to deploy/%s?", full, deploy);
+	free(full);
+out:
+	for (size_t i = 0; i < n; i++)
+		free(cs[i]);
+	free(cs);
+	return req;
+}
+
+struct action_req *kube_req_kill_pod(struct app *app, const char *ns, const char *pod,
+				     struct kube_op_result *out, struct err *err)
+{
+	const struct kube_pod *p;
+	struct action_req *req;
+	char target[300];
+
+	if (!app->kube) {
+		err_set(err, "no cluster: start with --kubeconfig or `shipdeck demo`");
+		return NULL;
+	}
+	p = store_kube_find(&app->store.kube, KUBE_PODS, ns, pod);
+	if (!p) {
+		err_set(err, "pod \"%s\" not found in namespace %s", pod, ns);
+		return NULL;
+	}
+	snprintf(target, sizeof target, "pod/%s", pod);
+	req = new_req(ACTION_KILL_POD, target, "DELETE",
+		      xasprintf("/api/v1/namespaces/%s/pods/%s", ns, pod), "application/json",
+		      xstrdup("{\"propagationPolicy\":\"Background\"}"),
+		      xasprintf("pod \"%s\" deleted", pod), out);
+	req->from = xasprintf("%s, %s", p->status ? p->status : "?", p->node ? p->node : "no node");
+	req->to = xstrdup("deleted; its replica set makes a new one");
+	req->question = xasprintf("Kill pod %s (a chaos experiment: one pod)?", pod);
+	return req;
+}

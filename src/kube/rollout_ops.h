@@ -1,0 +1,54 @@
+/* The changes the rollout pane and the headless commands make, each built as
+ * an action request for the gate (read-only refusal, confirm, audit): roll
+ * back, pause/resume, restart, scale, set an image, kill a pod. Requests are
+ * built from what the store holds — what the operator sees — and sent as
+ * kubectl sends them (KUBE-API.md §D). */
+#ifndef SHIPDECK_KUBE_ROLLOUT_OPS_H
+#define SHIPDECK_KUBE_ROLLOUT_OPS_H
+
+#include <stdbool.h>
+
+#include "app/gate.h"
+#include "kube/client.h"
+
+/* Where a headless command learns how its request ended (the console reads
+ * the status bar instead). Owned by the caller; must outlive the request. */
+struct kube_op_result {
+	bool done, ok;
+	long status;                /* HTTP status, 0 when none came */
+	bool unreachable;           /* no answer at all (exit 2 headless) */
+	char message[1024];
+};
+
+/* Each returns a request for gate_submit(), or NULL with err when there is
+ * nothing that can be done (no such deployment, no history…). out may be
+ * NULL. Call gate_check() before building. */
+
+/* Rollback to to_revision (0: the previous). *skipped is set (and err holds
+ * kubectl's "skipped rollback (…)") when the template already matches. */
+struct action_req *kube_req_rollback(struct app *app, const char *ns, const char *deploy,
+				     long to_revision, struct kube_op_result *out, bool *skipped,
+				     struct err *err);
+struct action_req *kube_req_pause(struct app *app, const char *ns, const char *deploy,
+				  bool pause, struct kube_op_result *out, struct err *err);
+struct action_req *kube_req_restart(struct app *app, const char *ns, const char *deploy,
+				    struct kube_op_result *out, struct err *err);
+struct action_req *kube_req_scale(struct app *app, const char *ns, const char *deploy,
+				  int replicas, struct kube_op_result *out, struct err *err);
+/* container NULL: the only container (an error when there are several). */
+struct action_req *kube_req_set_image(struct app *app, const char *ns, const char *deploy,
+				      const char *container, const char *image,
+				      struct kube_op_result *out, struct err *err);
+struct action_req *kube_req_kill_pod(struct app *app, const char *ns, const char *pod,
+				     struct kube_op_result *out, struct err *err);
+
+/* The image a TAG means for a container now running image: same repository,
+ * new tag ("reg:5000/web:1.4" + "1.5" → "reg:5000/web:1.5"); an argument
+ * with a '/', ':' or '@' is a whole image already. Caller frees. */
+char *kube_image_for(const char *current, const char *tag_or_image);
+
+/* The containers of a deployment's template, "name=image" each, for pickers.
+ * Caller frees the array and strings. */
+char **kube_template_containers(const char *template_json, size_t *n);
+
+#endif

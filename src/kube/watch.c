@@ -1,0 +1,433 @@
+#include "kube/watch.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "kube/objects.h"
+#include "util/timefmt.h"
+#include "util/xalloc.h"
+
+enum {
+	LIST_PAGE = 500,
+	WATCH_MIN_S = 300,          /* the server closes a watch after 5–10 min, as kubectl asks */
+	STALL_GRACE_S = 30,         /* silence beyond the promised close: the connection is dead */
+	MAX_LINE = 64 << 20,
+	BACKOFF_BASE_MS = 500,
+	BACKOFF_MAX_MS = 8000,
+	SHORT_WATCH_MS = 1000,      /* a watch that ends this fast, empty, is treated as a failure */
+};
+
+struct kube_watch {
+	struct kube_client *kc;
+	enum kube_resource res;
+	char *ns;
+	char *field_selector;
+	kube_watch_changed_fn changed;
+	void *ctx;
+
+	enum kube_list_phase phase;
+	int attempt;
+	char *error;
+	bool refused;
+
+	uint64_t req;               /* the list or watch under way */
+	uint64_t timer;
+	char *rv;                   /* last resourceVersion seen */
+	char *cont;                 /* list continue token */
+	void **objs;                /* the list being read, across pages */
+	size_t nobjs, objs_cap;
+
+	struct kube_lines lines;
+	bool relist;                /* the stream said 410 */
+	bool stream_failed;         /* the stream sent another ERROR */
+	bool applied;               /* this chunk changed the store */
+	int64_t watch_started;
+	uint64_t watch_events;
+};
+
+bool kube_lines_feed(struct kube_lines *lf, const char *data, size_t len, kube_line_fn fn,
+		     void *ctx)
+{
+	size_t max = lf->max_line ? lf->max_line : MAX_LINE;
+	size_t start = 0;
+
+	sb_append(&lf->buf, data, len);
+	for (size_t i = lf->buf.len - len; i < lf->buf.len; i++) {
+		size_t n;
+
+		if (lf->buf.s[i] != '\n')
+			continue;
+		n = i - start;
+		if (n && lf->buf.s[start + n - 1] == '\r')
+			n--;
+		if (n && !fn(ctx, lf->buf.s + start, n)) {
+			sb_consume(&lf->buf, i + 1);
+			return false;
+		}
+		start = i + 1;
+	}
+	sb_consume(&lf->buf, start);
+	return lf->buf.len <= max;
+}
+
+void kube_lines_free(struct kube_lines *lf)
+{
+	sb_free(&lf->buf);
+}
+
+int64_t kube_backoff_ms(int attempt, uint32_t r)
+{
+	int64_t ms = BACKOFF_BASE_MS;
+
+	for (int i = 1; i < attempt && ms < BACKOFF_MAX_MS; i++)
+		ms *= 2;
+	if (ms > BACKOFF_MAX_MS)
+		ms = BACKOFF_MAX_MS;
+	/* ±25% so that many clients do not come back at the same instant */
+	return ms * 3 / 4 + ms / 2 * (int64_t)(r % 1000) / 1000;
+}
+
+static void apply(struct kube_watch *w, struct store_event *ev)
+{
+	if (app_apply(w->kc->app, ev))
+		w->applied = true;
+}
+
+static void set_phase(struct kube_watch *w, enum kube_list_phase phase, const char *error)
+{
+	struct store_event ev = { .domain = STORE_KUBE };
+	char *copy = error ? xstrdup(error) : NULL;   /* error may be w->error */
+
+	w->phase = phase;
+	free(w->error);
+	w->error = copy;
+	ev.kube = (struct kube_event){ .type = KUBE_EV_PHASE, .res = w->res, .phase = phase,
+				       .text = error ? xstrdup(error) : NULL };
+	app_apply(w->kc->app, &ev);
+}
+
+static void notify(struct kube_watch *w)
+{
+	if (w->changed)
+		w->changed(w->ctx);
+}
+
+static void drop_list(struct kube_watch *w)
+{
+	for (size_t i = 0; i < w->nobjs; i++)
+		kube_object_free(w->res, w->objs[i]);
+	w->nobjs = 0;
+}
+
+static void list_start(struct kube_watch *w);
+
+static void on_timer(void *ctx)
+{
+	struct kube_watch *w = ctx;
+
+	w->timer = 0;
+	list_start(w);
+}
+
+/* A failure: back off, then relist (the world may have changed meanwhile,
+ * or the server may be a new one). */
+static void fail(struct kube_watch *w, long status, const char *message)
+{
+	w->req = 0;
+	w->attempt++;
+	w->refused = status == 401 || status == 403;
+	if (status == 401)
+		kube_client_invalidate_credential(w->kc);
+	drop_list(w);
+	xfree(&w->cont);
+	set_phase(w, w->refused ? KUBE_LIST_FAILED : KUBE_LIST_RECONNECTING, message);
+	w->timer = loop_timer_add(w->kc->app->loop,
+				  kube_backoff_ms(w->attempt, kube_client_random(w->kc, 1000)),
+				  on_timer, w);
+	notify(w);
+}
+
+static char *with_selector(struct kube_watch *w, const char *query)
+{
+	char *base = kube_path(w->res, w->ns, NULL), *path;
+
+	if (w->field_selector) {
+		char *fs = kube_query_escape(w->field_selector);
+
+		path = xasprintf("%s?fieldSelector=%s&%s", base, fs, query);
+		free(fs);
+	} else {
+		path = xasprintf("%s?%s", base, query);
+	}
+	free(base);
+	return path;
+}
+
+static bool on_line(void *ctx, const char *line, size_t len)
+{
+	struct kube_watch *w = ctx;
+	cJSON *root = cJSON_ParseWithLength(line, len);
+	const char *type = kube_json_str(root, "type");
+	const cJSON *obj = kube_json_path(root, "object");
+	const char *rv = kube_json_str(obj, "metadata.resourceVersion");
+	bool keep = true;
+
+	if (!type || !cJSON_IsObject(obj)) {
+		cJSON_Delete(root);
+		return true;    /* not an event: skip it rather than drop the stream */
+	}
+	if (!strcmp(type, "ERROR")) {
+		const char *msg = kube_json_str(obj, "message");
+
+		if (kube_json_int(obj, "code", 0) == 410) {
+			w->relist = true;
+		} else {
+			w->stream_failed = true;
+			free(w->error);
+			w->error = xstrdup(msg ? msg : "the watch reported an error");
+		}
+		keep = false;
+	} else if (!strcmp(type, "ADDED") || !strcmp(type, "MODIFIED")
+		   || !strcmp(type, "DELETED")) {
+		void *o = kube_object_parse(w->res, obj);
+
+		if (o) {
+			struct store_event ev = { .domain = STORE_KUBE };
+
+			ev.kube = (struct kube_event){
+				.type = type[0] == 'D' ? KUBE_EV_DELETE : KUBE_EV_UPSERT,
+				.res = w->res, .obj = o };
+			apply(w, &ev);
+		}
+		w->watch_events++;
+	}
+	if (rv && strcmp(type, "ERROR")) {
+		free(w->rv);
+		w->rv = xstrdup(rv);
+	}
+	cJSON_Delete(root);
+	return keep;
+}
+
+static bool on_watch_data(void *ctx, const char *data, size_t len)
+{
+	struct kube_watch *w = ctx;
+	bool ok;
+
+	w->applied = false;
+	ok = kube_lines_feed(&w->lines, data, len, on_line, w);
+	if (w->applied)
+		notify(w);
+	return ok;
+}
+
+static void watch_start(struct kube_watch *w);
+
+static void on_watch_done(void *ctx, const struct http_response *resp)
+{
+	struct kube_watch *w = ctx;
+	struct err err;
+	char *path;
+	bool graceful = resp->status == 200 && !resp->error[0];
+
+	w->req = 0;
+	sb_reset(&w->lines.buf);
+	if (w->relist || resp->status == 410) {
+		w->relist = false;
+		list_start(w);
+		return;
+	}
+	if (w->stream_failed) {
+		w->stream_failed = false;
+		fail(w, 0, w->error);
+		return;
+	}
+	if (graceful && (w->watch_events || time_mono_ms() - w->watch_started >= SHORT_WATCH_MS)) {
+		watch_start(w);     /* the server's timeout: carry on from the last version */
+		return;
+	}
+	if (graceful) {
+		fail(w, 0, "the watch closed at once");
+		return;
+	}
+	path = kube_path(w->res, w->ns, NULL);
+	kube_response_error(w->kc, "GET", path, resp, &err);
+	free(path);
+	fail(w, resp->status, err.msg);
+}
+
+static void watch_start(struct kube_watch *w)
+{
+	int timeout_s = WATCH_MIN_S + (int)kube_client_random(w->kc, WATCH_MIN_S);
+	char *rv = kube_query_escape(w->rv ? w->rv : "0");
+	char *query = xasprintf("allowWatchBookmarks=true&resourceVersion=%s&timeoutSeconds=%d"
+				"&watch=true", rv, timeout_s);
+	char *path = with_selector(w, query);
+	struct err err;
+
+	w->watch_started = time_mono_ms();
+	w->watch_events = 0;
+	w->relist = w->stream_failed = false;
+	w->req = kube_start(w->kc, &(struct kube_call){
+		.path = path,
+		.stall_timeout_ms = (long)(timeout_s + STALL_GRACE_S) * 1000,
+		.on_data = on_watch_data,
+		.on_done = on_watch_done,
+		.ctx = w,
+	}, &err);
+	free(path);
+	free(query);
+	free(rv);
+	if (!w->req)
+		fail(w, 401, err.msg);
+}
+
+static void on_list_done(void *ctx, const struct http_response *resp)
+{
+	struct kube_watch *w = ctx;
+	cJSON *root = NULL;
+	const cJSON *items, *it;
+	const char *cont, *rv;
+	struct err err;
+	char *path;
+
+	w->req = 0;
+	if (resp->status == 410 && w->cont) {
+		/* the continue token expired: start the list again */
+		drop_list(w);
+		xfree(&w->cont);
+		list_start(w);
+		return;
+	}
+	if (resp->status != 200) {
+		path = kube_path(w->res, w->ns, NULL);
+		kube_response_error(w->kc, "GET", path, resp, &err);
+		free(path);
+		fail(w, resp->status, err.msg);
+		return;
+	}
+	root = cJSON_ParseWithLength(resp->body ? resp->body : "", resp->body_len);
+	items = kube_json_path(root, "items");
+	if (!cJSON_IsArray(items) && !cJSON_IsNull(items)) {
+		cJSON_Delete(root);
+		fail(w, 0, "the server's list is not JSON with items");
+		return;
+	}
+	cJSON_ArrayForEach(it, kube_json_array(items)) {
+		void *o = kube_object_parse(w->res, it);
+
+		if (!o)
+			continue;
+		xgrow(&w->objs, &w->objs_cap, w->nobjs + 1, sizeof *w->objs);
+		w->objs[w->nobjs++] = o;
+	}
+	cont = kube_json_str(root, "metadata.continue");
+	rv = kube_json_str(root, "metadata.resourceVersion");
+	free(w->cont);
+	w->cont = cont && *cont ? xstrdup(cont) : NULL;
+	if (!w->cont) {
+		struct store_event ev = { .domain = STORE_KUBE };
+
+		free(w->rv);
+		w->rv = rv ? xstrdup(rv) : NULL;
+		ev.kube = (struct kube_event){ .type = KUBE_EV_SYNC, .res = w->res,
+					       .objs = w->objs, .nobjs = w->nobjs };
+		w->objs = NULL;
+		w->nobjs = w->objs_cap = 0;
+		app_apply(w->kc->app, &ev);
+		w->attempt = 0;
+		w->refused = false;
+		set_phase(w, KUBE_LIST_WATCHING, NULL);
+		notify(w);
+	}
+	cJSON_Delete(root);
+	if (w->cont)
+		list_start(w);
+	else
+		watch_start(w);
+}
+
+static void list_start(struct kube_watch *w)
+{
+	char *query, *path;
+	struct err err;
+
+	if (w->cont) {
+		char *c = kube_query_escape(w->cont);
+
+		query = xasprintf("continue=%s&limit=%d", c, LIST_PAGE);
+		free(c);
+	} else {
+		query = xasprintf("limit=%d", LIST_PAGE);
+		drop_list(w);
+		if (w->phase != KUBE_LIST_RECONNECTING && w->phase != KUBE_LIST_FAILED)
+			set_phase(w, KUBE_LIST_LISTING, NULL);
+	}
+	path = with_selector(w, query);
+	w->req = kube_start(w->kc, &(struct kube_call){
+		.path = path, .timeout_ms = 120000, .on_done = on_list_done, .ctx = w,
+	}, &err);
+	free(path);
+	free(query);
+	if (!w->req)
+		fail(w, 401, err.msg);
+}
+
+struct kube_watch *kube_watch_start(struct kube_client *kc, const struct kube_watch_opts *o)
+{
+	struct kube_watch *w = xcalloc(1, sizeof *w);
+
+	w->kc = kc;
+	w->res = o->res;
+	w->ns = xstrdup(o->namespace ? o->namespace : "");
+	w->field_selector = o->field_selector ? xstrdup(o->field_selector) : NULL;
+	w->changed = o->changed;
+	w->ctx = o->ctx;
+	list_start(w);
+	return w;
+}
+
+void kube_watch_stop(struct kube_watch **wp)
+{
+	struct kube_watch *w = *wp;
+
+	if (!w)
+		return;
+	if (w->req)
+		http_cancel(w->kc->app->http, w->req);
+	if (w->timer)
+		loop_timer_cancel(w->kc->app->loop, w->timer);
+	drop_list(w);
+	free(w->objs);
+	kube_lines_free(&w->lines);
+	free(w->ns);
+	free(w->field_selector);
+	free(w->error);
+	free(w->rv);
+	free(w->cont);
+	free(w);
+	*wp = NULL;
+}
+
+enum kube_list_phase kube_watch_phase(const struct kube_watch *w)
+{
+	return w->phase;
+}
+
+int kube_watch_attempt(const struct kube_watch *w)
+{
+	return w->attempt;
+}
+
+const char *kube_watch_error(const struct kube_watch *w)
+{
+	return w->error;
+}
+
+bool kube_watch_refused(const struct kube_watch *w)
+{
+	return w->refused;
+}

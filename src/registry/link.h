@@ -1,0 +1,28 @@
+/* Pagination of the tags list: the `Link: </v2/app/tags/list?n=50&last=x>;
+ * rel="next"` header (RFC 8288) and a walk that notices when a registry sends
+ * us round in a circle. */
+#ifndef SHIPDECK_REGISTRY_LINK_H
+#define SHIPDECK_REGISTRY_LINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/err.h"
+
+/* The rel="next" target of header, resolved against base_url (the URL the
+ * answer came from). Returns 1 with *next (caller frees), 0 when there is no
+ * next page, -1 with err when the header is malformed or points to another
+ * host (credentials for this registry must not follow it there). */
+int link_next(const char *header, const char *base_url, char **next, struct err *err);
+
+/* The pages visited on one walk. */
+struct link_walk {
+	char **seen;
+	size_t n, cap;
+};
+
+/* Records url; false when the walk has been there already: a Link loop. */
+bool link_walk_visit(struct link_walk *w, const char *url);
+void link_walk_free(struct link_walk *w);
+
+#endif

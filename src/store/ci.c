@@ -1,0 +1,217 @@
+#include "store/ci.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/xalloc.h"
+
+static const char *const status_names[CI_STATUS_COUNT] = {
+	[CI_PENDING] = "pending", [CI_RUNNING] = "running", [CI_PASSED] = "passed",
+	[CI_FAILED] = "failed", [CI_SKIPPED] = "skipped", [CI_CANCELLED] = "cancelled",
+	[CI_INTERRUPTED] = "interrupted", [CI_ERROR] = "error",
+};
+
+const char *ci_status_name(enum ci_status s)
+{
+	return s < CI_STATUS_COUNT ? status_names[s] : "unknown";
+}
+
+int ci_status_parse(const char *s)
+{
+	for (int i = 0; s && i < CI_STATUS_COUNT; i++)
+		if (!strcmp(s, status_names[i]))
+			return i;
+	return -1;
+}
+
+bool ci_status_done(enum ci_status s)
+{
+	return s != CI_PENDING && s != CI_RUNNING;
+}
+
+char *ci_duration_format(int64_t ms, char *buf, size_t size)
+{
+	if (ms < 0)
+		ms = 0;
+	if (ms < 10000)
+		snprintf(buf, size, "%.1fs", (double)ms / 1000);
+	else if (ms < 60000)
+		snprintf(buf, size, "%llds", (long long)(ms / 1000));
+	else if (ms < 3600000)
+		snprintf(buf, size, "%lldm%02llds", (long long)(ms / 60000),
+			 (long long)(ms / 1000 % 60));
+	else
+		snprintf(buf, size, "%lldh%02lldm", (long long)(ms / 3600000),
+			 (long long)(ms / 60000 % 60));
+	return buf;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+struct ci_build *ci_build_dup(const struct ci_build *b)
+{
+	struct ci_build *d = xmalloc(sizeof *d);
+
+	*d = *b;
+	d->commit = dup_or_null(b->commit);
+	d->subject = dup_or_null(b->subject);
+	d->branch = dup_or_null(b->branch);
+	d->event = dup_or_null(b->event);
+	d->trigger = dup_or_null(b->trigger);
+	d->user = dup_or_null(b->user);
+	d->image_tag = dup_or_null(b->image_tag);
+	d->runtime = dup_or_null(b->runtime);
+	d->pipeline_file = dup_or_null(b->pipeline_file);
+	d->work_dir = dup_or_null(b->work_dir);
+	d->message = dup_or_null(b->message);
+	d->owner_boot = dup_or_null(b->owner_boot);
+	d->steps = b->nsteps ? xcalloc(b->nsteps, sizeof *d->steps) : NULL;
+	for (size_t i = 0; i < b->nsteps; i++) {
+		const struct ci_step *s = &b->steps[i];
+		struct ci_step *t = &d->steps[i];
+
+		*t = *s;
+		t->key = dup_or_null(s->key);
+		t->name = dup_or_null(s->name);
+		t->pipeline = dup_or_null(s->pipeline);
+		t->image = dup_or_null(s->image);
+		t->message = dup_or_null(s->message);
+		t->depends_on = s->ndeps ? xcalloc(s->ndeps, sizeof *t->depends_on) : NULL;
+		for (size_t k = 0; k < s->ndeps; k++)
+			t->depends_on[k] = xstrdup(s->depends_on[k]);
+	}
+	return d;
+}
+
+void ci_build_free(struct ci_build *b)
+{
+	if (!b)
+		return;
+	for (size_t i = 0; i < b->nsteps; i++) {
+		struct ci_step *s = &b->steps[i];
+
+		free(s->key);
+		free(s->name);
+		free(s->pipeline);
+		free(s->image);
+		free(s->message);
+		for (size_t k = 0; k < s->ndeps; k++)
+			free(s->depends_on[k]);
+		free(s->depends_on);
+	}
+	free(b->steps);
+	free(b->commit);
+	free(b->subject);
+	free(b->branch);
+	free(b->event);
+	free(b->trigger);
+	free(b->user);
+	free(b->image_tag);
+	free(b->runtime);
+	free(b->pipeline_file);
+	free(b->work_dir);
+	free(b->message);
+	free(b->owner_boot);
+	free(b);
+}
+
+const struct ci_step *ci_build_step(const struct ci_build *b, const char *key)
+{
+	for (size_t i = 0; b && key && i < b->nsteps; i++)
+		if (!strcmp(b->steps[i].key, key))
+			return &b->steps[i];
+	return NULL;
+}
+
+void store_ci_init(struct store_ci *ci)
+{
+	memset(ci, 0, sizeof *ci);
+}
+
+void store_ci_free(struct store_ci *ci)
+{
+	free(ci->repo_path);
+	free(ci->branch);
+	free(ci->head_sha);
+	free(ci->pipeline_file);
+	free(ci->pipeline_error);
+	for (size_t i = 0; i < ci->nbuilds; i++)
+		ci_build_free(ci->builds[i]);
+	free(ci->builds);
+	memset(ci, 0, sizeof *ci);
+}
+
+const struct ci_build *store_ci_build(const struct store_ci *ci, int number)
+{
+	for (size_t i = 0; i < ci->nbuilds; i++)
+		if (ci->builds[i]->number == number)
+			return ci->builds[i];
+	return NULL;
+}
+
+/* Keeps builds ordered newest first; a build already known is replaced. */
+static void put_build(struct store_ci *ci, struct ci_build *b)
+{
+	size_t i;
+
+	for (i = 0; i < ci->nbuilds; i++) {
+		if (ci->builds[i]->number == b->number) {
+			ci_build_free(ci->builds[i]);
+			ci->builds[i] = b;
+			return;
+		}
+		if (ci->builds[i]->number < b->number)
+			break;
+	}
+	xgrow(&ci->builds, &ci->builds_cap, ci->nbuilds + 1, sizeof *ci->builds);
+	memmove(&ci->builds[i + 1], &ci->builds[i], (ci->nbuilds - i) * sizeof *ci->builds);
+	ci->builds[i] = b;
+	ci->nbuilds++;
+}
+
+bool store_ci_apply(struct store_ci *ci, struct ci_event *ev)
+{
+	bool changed = false;
+
+	switch (ev->type) {
+	case CI_EV_REPO:
+		free(ci->repo_path);
+		free(ci->branch);
+		free(ci->head_sha);
+		ci->repo_path = ev->repo_path;
+		ci->branch = ev->branch;
+		ci->head_sha = ev->head_sha;
+		ci->dirty = ev->dirty;
+		ev->repo_path = ev->branch = ev->head_sha = NULL;
+		changed = true;
+		break;
+	case CI_EV_PIPELINE:
+		free(ci->pipeline_file);
+		free(ci->pipeline_error);
+		ci->pipeline_file = ev->pipeline_file;
+		ci->pipeline_error = ev->pipeline_error;
+		ev->pipeline_file = ev->pipeline_error = NULL;
+		changed = true;
+		break;
+	case CI_EV_BUILD:
+		if (ev->build) {
+			put_build(ci, ev->build);
+			ev->build = NULL;
+			changed = true;
+		}
+		break;
+	}
+	free(ev->repo_path);
+	free(ev->branch);
+	free(ev->head_sha);
+	free(ev->pipeline_file);
+	free(ev->pipeline_error);
+	ci_build_free(ev->build);
+	ev->repo_path = ev->branch = ev->head_sha = ev->pipeline_file = ev->pipeline_error = NULL;
+	ev->build = NULL;
+	return changed;
+}

@@ -1,0 +1,182 @@
+#include "store/log.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/xalloc.h"
+
+/* 20,000 lines of a chatty build is a few screens of search and scrollback in
+ * memory; the rest is paged from disk. The byte bound keeps a log of long
+ * lines from holding cap × LOG_LINE_MAX. */
+enum { DEFAULT_MAX_LINES = 20000, DEFAULT_MAX_BYTES = 8 << 20 };
+
+void store_logs_init(struct store_logs *logs)
+{
+	memset(logs, 0, sizeof *logs);
+	logs->max_lines = DEFAULT_MAX_LINES;
+	logs->max_bytes = DEFAULT_MAX_BYTES;
+}
+
+static void buffer_free(struct log_buffer *b)
+{
+	for (size_t i = 0; i < b->count; i++)
+		free(b->lines[(b->start + i) % b->cap].text);
+	free(b->lines);
+	free(b->id);
+	free(b->title);
+	free(b->disk_path);
+	free(b->times_path);
+	free(b->end_message);
+	free(b);
+}
+
+void store_logs_free(struct store_logs *logs)
+{
+	for (size_t i = 0; i < logs->n; i++)
+		buffer_free(logs->bufs[i]);
+	free(logs->bufs);
+	logs->bufs = NULL;
+	logs->n = logs->bufs_cap = 0;
+}
+
+static size_t find_index(const struct store_logs *logs, const char *id)
+{
+	for (size_t i = 0; i < logs->n; i++)
+		if (!strcmp(logs->bufs[i]->id, id))
+			return i;
+	return (size_t)-1;
+}
+
+const struct log_buffer *store_log_find(const struct store_logs *logs, const char *id)
+{
+	size_t i = id ? find_index(logs, id) : (size_t)-1;
+
+	return i == (size_t)-1 ? NULL : logs->bufs[i];
+}
+
+const struct log_line *log_buffer_line(const struct log_buffer *b, size_t i)
+{
+	return i < b->count ? &b->lines[(b->start + i) % b->cap] : NULL;
+}
+
+uint64_t log_buffer_total(const struct log_buffer *b)
+{
+	return b->dropped + b->count;
+}
+
+const struct log_line *log_buffer_at(const struct log_buffer *b, uint64_t n)
+{
+	if (n < b->dropped || n - b->dropped >= b->count)
+		return NULL;
+	return log_buffer_line(b, (size_t)(n - b->dropped));
+}
+
+static void drop_oldest(struct log_buffer *b)
+{
+	struct log_line *slot = &b->lines[b->start];
+
+	b->bytes -= strlen(slot->text);
+	free(slot->text);
+	slot->text = NULL;
+	b->start = (b->start + 1) % b->cap;
+	b->count--;
+	b->dropped++;
+}
+
+static void push_line(struct log_buffer *b, size_t max_bytes, const char *text, size_t len,
+		      int64_t t)
+{
+	struct log_line *slot;
+	size_t keep = len > LOG_LINE_MAX ? LOG_LINE_MAX : len;
+
+	/* never cut inside a UTF-8 sequence */
+	while (keep < len && keep > 0 && ((unsigned char)text[keep] & 0xc0) == 0x80)
+		keep--;
+	if (b->count == b->cap)
+		drop_oldest(b);
+	while (b->count && b->bytes + keep > max_bytes)
+		drop_oldest(b);
+	slot = &b->lines[(b->start + b->count) % b->cap];
+	slot->text = xstrndup(text, keep);
+	slot->time_ms = t;
+	slot->cut = len - keep;
+	b->bytes += keep;
+	b->count++;
+}
+
+static void append_text(struct log_buffer *b, size_t max_bytes, const char *text, size_t len,
+			int64_t t)
+{
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		if (n && p[n - 1] == '\r')
+			n--;
+		push_line(b, max_bytes, p, n, t);
+		p = nl ? nl + 1 : end;
+	}
+}
+
+bool store_logs_apply(struct store_logs *logs, struct log_event *ev)
+{
+	size_t i = ev->id ? find_index(logs, ev->id) : (size_t)-1;
+	struct log_buffer *b = i == (size_t)-1 ? NULL : logs->bufs[i];
+	bool changed = false;
+
+	switch (ev->type) {
+	case LOG_EV_OPEN:
+		if (b)
+			buffer_free(b);
+		else {
+			xgrow(&logs->bufs, &logs->bufs_cap, logs->n + 1, sizeof *logs->bufs);
+			i = logs->n++;
+		}
+		b = xcalloc(1, sizeof *b);
+		b->id = ev->id;
+		b->title = ev->title;
+		b->disk_path = ev->disk_path;
+		b->times_path = ev->times_path;
+		ev->id = ev->title = ev->disk_path = ev->times_path = NULL;
+		b->generation = ++logs->generations;
+		b->dropped = ev->base;
+		b->cap = logs->max_lines ? logs->max_lines : 1;
+		b->lines = xcalloc(b->cap, sizeof *b->lines);
+		logs->bufs[i] = b;
+		changed = true;
+		break;
+	case LOG_EV_APPEND:
+		if (b && ev->text && ev->text_len) {
+			append_text(b, logs->max_bytes, ev->text, ev->text_len, ev->time_ms);
+			if (b->count)
+				b->lines[(b->start + b->count - 1) % b->cap].cut += ev->last_cut;
+			changed = true;
+		}
+		break;
+	case LOG_EV_CLOSE:
+		if (b) {
+			b->closed = true;
+			free(b->end_message);
+			b->end_message = ev->text;
+			ev->text = NULL;
+			changed = true;
+		}
+		break;
+	case LOG_EV_DROP:
+		if (b) {
+			buffer_free(b);
+			logs->bufs[i] = logs->bufs[--logs->n];
+			changed = true;
+		}
+		break;
+	}
+	free(ev->id);
+	free(ev->title);
+	free(ev->disk_path);
+	free(ev->times_path);
+	free(ev->text);
+	ev->id = ev->title = ev->disk_path = ev->times_path = ev->text = NULL;
+	return changed;
+}

@@ -1,0 +1,90 @@
+#!/bin/bash
+# The headless commands against a sandbox: get, rollout status|history|watch|
+# undo|pause|resume|restart, deploy; their --json shapes, exit codes and
+# audit records; --read-only refusing before any request.
+. "$(dirname "$0")/lib.sh"
+kubectl_ok || skip "kubectl >= 1.27 not found"
+start_sandbox main --port 0 --time-scale 50 --manifests "$FIXTURES/web.yaml" \
+	--faults "$FIXTURES/faults.yaml" --request-log "$WORK/requests.jsonl"
+AUDIT=$XDG_STATE_HOME/shipdeck/audit.jsonl
+
+sd rollout status web --timeout 30s >"$WORK/status.txt" || fail "status"
+grep -q 'deployment "web" successfully rolled out' "$WORK/status.txt" || fail "status message"
+
+sd get deployments >"$WORK/get.txt"
+grep -q '^NAME   *READY   *UP-TO-DATE   *AVAILABLE   *AGE' "$WORK/get.txt" || fail "get header"
+grep -q '^web   *3/3 ' "$WORK/get.txt" || fail "get row"
+[ "$(sd get pods -A --json | jq '.items | length')" = 3 ] || fail "get pods -A --json"
+sd -n default get pods | grep -q 'Running' || fail "get pods"
+
+# deploy a tag: same repository, new tag; watch follows it to the end
+sd deploy deploy/web 1.1 | grep -q 'example/web:1.1' || fail "deploy tag"
+sd rollout watch web --timeout 60s >"$WORK/watch.txt" || fail "watch exit"
+grep -q 'successfully rolled out' "$WORK/watch.txt" || fail "watch end line"
+grep -q ' pod web-.* added rev [12] ' "$WORK/watch.txt" || fail "watch pod lines"
+[ "$(kc get deploy web -o jsonpath='{.spec.template.spec.containers[0].image}')" = example/web:1.1 ] \
+	|| fail "image not set"
+
+sd rollout history web >"$WORK/history.txt"
+kc rollout history deploy/web >"$WORK/khistory.txt"
+diff <(sed 's/ *$//' "$WORK/history.txt") <(sed 's/ *$//' "$WORK/khistory.txt") || fail "history differs from kubectl's"
+[ "$(sd --json rollout history web | jq -c '[.revisions[].revision]')" = "[1,2]" ] || fail "history json"
+
+# undo: dry run changes nothing, then the real one
+sd rollout undo web --dry-run | grep -q 'from: revision 2 (example/web:1.1)' || fail "dry run"
+[ "$(kc get deploy web -o jsonpath='{.spec.template.spec.containers[0].image}')" = example/web:1.1 ] \
+	|| fail "dry run changed something"
+sd --json rollout undo web >"$WORK/undo.json" || fail "undo"
+jq -e '.ok == true and .to == "revision 1 (example/web:1.0)"' "$WORK/undo.json" >/dev/null || fail "undo json"
+sd rollout status web --timeout 60s >/dev/null || fail "status after undo"
+sd rollout undo web --to-revision 9 2>"$WORK/err.txt" && fail "missing revision should fail"
+grep -q 'unable to find specified revision 9 in history' "$WORK/err.txt" || fail "missing revision message"
+sd rollout undo web --to-revision 3 | grep -q 'skipped rollback (current template already matches revision 3)' \
+	|| fail "skipped rollback"
+
+# pause, resume, restart
+sd rollout pause web | grep -q 'deployment.apps/web paused' || fail "pause"
+[ "$(kc get deploy web -o jsonpath='{.spec.paused}')" = true ] || fail "not paused"
+sd rollout undo web 2>"$WORK/err.txt" && fail "undo of paused should fail"
+grep -q 'you cannot rollback a paused deployment' "$WORK/err.txt" || fail "paused message"
+sd rollout resume web | grep -q 'resumed' || fail "resume"
+sd rollout restart web | grep -q 'restarted' || fail "restart"
+kc get deploy web -o jsonpath='{.spec.template.metadata.annotations}' | grep -q restartedAt || fail "restartedAt"
+sd rollout status web --timeout 60s >/dev/null || fail "status after restart"
+
+# a stuck rollout: status fails with kubectl's words when the deadline passes
+sd deploy web bad1 >/dev/null || fail "deploy bad1"
+sd rollout status web --timeout 60s 2>"$WORK/err.txt" && fail "stuck rollout should fail"
+grep -q 'deployment "web" exceeded its progress deadline' "$WORK/err.txt" || fail "deadline message"
+set +e
+sd rollout status web --timeout 1s >/dev/null 2>&1
+rc=$?
+set -e
+[ $rc = 1 ] || fail "status of a failed rollout exits $rc"
+
+# every change above is in the audit log, one record each
+[ "$(wc -l <"$AUDIT")" = 6 ] || { cat "$AUDIT"; fail "audit records"; }
+jq -s -e 'map(select(.action == "rollback"))[0] | .from == "revision 2 (example/web:1.1)"
+	and .to == "revision 1 (example/web:1.0)" and .result == "ok"' "$AUDIT" >/dev/null \
+	|| fail "audit rollback record"
+
+# read-only: mutating commands exit 4 and send nothing
+before=$(wc -l <"$WORK/requests.jsonl")
+for cmd in "rollout undo web" "rollout pause web" "rollout resume web" "rollout restart web" \
+	"deploy web 1.2"; do
+	set +e
+	sd --read-only $cmd 2>/dev/null
+	rc=$?
+	set -e
+	[ $rc = 4 ] || fail "--read-only $cmd exited $rc"
+done
+[ "$(wc -l <"$WORK/requests.jsonl")" = "$before" ] || fail "read-only sent requests"
+
+# usage errors, a missing deployment
+set +e
+sd rollout frobnicate web 2>/dev/null; [ $? = 2 ] || fail "unknown verb exit"
+sd rollout status svc/web 2>/dev/null; [ $? = 2 ] || fail "not a deployment exit"
+sd rollout status nope 2>"$WORK/err.txt"; [ $? = 1 ] || fail "missing deployment exit"
+set -e
+grep -q 'deployment "nope" not found' "$WORK/err.txt" || fail "missing deployment message"
+echo "ok - headless rollout, get, deploy"

@@ -1,0 +1,140 @@
+# Shared helpers for shipdeck's shell tests (screen, tmux, integration).
+# Source it, then call sd_setup. Every test gets a private HOME and XDG folders,
+# a fixed terminal and time zone, and kills what it started on exit.
+#
+#   SHIPDECK       the binary under test (default: ../build/shipdeck)
+#   UPDATE_GOLDEN  set to 1 to rewrite golden files instead of comparing
+
+set -u
+
+SD_TESTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SD_ROOT=$(cd "$SD_TESTS/.." && pwd)
+: "${SHIPDECK:=$SD_ROOT/build/shipdeck}"
+: "${SHIPDECK_SANDBOX:=$(dirname "$SHIPDECK")/shipdeck-sandbox}"
+SD_PIDS=()
+SD_TMUX=""
+SD_FAILED=0
+
+sd_cleanup() {
+	local pid
+	[ -n "$SD_TMUX" ] && tmux -L "$SD_TMUX" kill-server 2>/dev/null || true
+	for pid in "${SD_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in "${SD_PIDS[@]}"; do
+		wait "$pid" 2>/dev/null
+	done
+	[ -n "${SD_TMP:-}" ] && [ -z "${KEEP_TMP:-}" ] && rm -rf "$SD_TMP"
+}
+
+sd_setup() {
+	SD_TMP=$(mktemp -d /tmp/shipdeck-test.XXXXXX)
+	export HOME=$SD_TMP/home
+	export XDG_CONFIG_HOME=$HOME/.config XDG_STATE_HOME=$HOME/.local/state
+	export XDG_CACHE_HOME=$HOME/.cache
+	mkdir -p "$XDG_CONFIG_HOME" "$XDG_STATE_HOME" "$XDG_CACHE_HOME"
+	export TZ=UTC LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color
+	unset NO_COLOR KUBECONFIG
+	export KUBECACHEDIR=$SD_TMP/kubecache
+	trap sd_cleanup EXIT
+}
+
+sd_fail() {
+	echo "not ok: $*" >&2
+	SD_FAILED=1
+}
+
+sd_pass() {
+	echo "ok: $*"
+}
+
+# sd_check DESCRIPTION COMMAND...: runs the command, reports.
+sd_check() {
+	local what=$1
+	shift
+	if "$@"; then sd_pass "$what"; else sd_fail "$what"; fi
+}
+
+sd_done() {
+	exit "$SD_FAILED"
+}
+
+# Skips the whole test (meson counts exit 77 as skipped).
+sd_skip() {
+	echo "skip: $*"
+	exit 77
+}
+
+# sd_script COLSxLINES STEPS_FILE [ARGS...]: runs the console in script mode;
+# dumps land in $SD_OUT.
+sd_script() {
+	local size=$1 steps=$2
+	shift 2
+	SD_OUT=$SD_TMP/out
+	mkdir -p "$SD_OUT"
+	COLUMNS=${size%x*} LINES=${size#*x} SHIPDECK_SCRIPT=$steps SHIPDECK_SCRIPT_OUT=$SD_OUT \
+		timeout 60 "$SHIPDECK" "$@" </dev/null
+	local code=$?
+	[ "$code" = 0 ] || sd_fail "shipdeck $* in script mode exited $code"
+	return "$code"
+}
+
+# sd_golden DUMP GOLDEN [SED_SCRIPT]: compares a dump (normalised by the sed
+# script) with the golden file.
+sd_golden() {
+	local dump=$SD_OUT/$1 golden=$2 norm=${3:-}
+	local got=$SD_TMP/golden.got
+	if [ ! -f "$dump" ]; then
+		sd_fail "screen $1 was not dumped"
+		return
+	fi
+	if [ -n "$norm" ]; then sed -E "$norm" "$dump" >"$got"; else cp "$dump" "$got"; fi
+	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+		mkdir -p "$(dirname "$golden")"
+		cp "$got" "$golden"
+		sd_pass "golden $golden updated"
+	elif diff -u "$golden" "$got"; then
+		sd_pass "screen $1 matches $(basename "$golden")"
+	else
+		sd_fail "screen $1 differs from $golden"
+	fi
+}
+
+# tmux on a private server: sd_tmux_start COLS LINES COMMAND...
+sd_tmux_start() {
+	local cols=$1 lines=$2
+	shift 2
+	[ -n "$SD_TMUX" ] && tmux -L "$SD_TMUX" kill-server 2>/dev/null || true
+	SD_TMUX=shipdeck-test-$$-$RANDOM
+	tmux -L "$SD_TMUX" -f /dev/null new-session -d -x "$cols" -y "$lines" \
+		-e HOME="$HOME" -e XDG_CONFIG_HOME="$XDG_CONFIG_HOME" \
+		-e XDG_STATE_HOME="$XDG_STATE_HOME" -e XDG_CACHE_HOME="$XDG_CACHE_HOME" \
+		-e TERM=xterm-256color -e LANG=C.UTF-8 -e TZ=UTC "$@"
+}
+
+sd_tmux() {
+	tmux -L "$SD_TMUX" "$@"
+}
+
+sd_tmux_screen() {
+	tmux -L "$SD_TMUX" capture-pane -p "$@"
+}
+
+# sd_tmux_wait TEXT [SECONDS]: waits until TEXT is on the screen.
+sd_tmux_wait() {
+	local text=$1 limit=${2:-10} i
+	for ((i = 0; i < limit * 10; i++)); do
+		if sd_tmux_screen 2>/dev/null | grep -qF -- "$text"; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "--- screen while waiting for '$text':" >&2
+	sd_tmux_screen >&2 2>/dev/null
+	return 1
+}
+
+# A free TCP port on 127.0.0.1.
+sd_free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The console's frame without any source: five labelled panes, each saying
+# what is not configured; help; read-only; too small; a rebound key; themes.
+. "$(dirname "$0")/../lib.sh"
+sd_setup
+G=$SD_TESTS/screen/golden/frame
+cd "$SD_TMP"
+
+cat >steps <<'STEPS'
+dump wide
+key ?
+dump help
+key Esc
+key 4 Enter
+dump zoomed
+key Esc
+resize 80x24
+dump narrow
+resize 20x6
+dump tiny
+resize 80x24
+dump narrow-again
+type :nonsense
+key Enter
+dump unknown-command
+STEPS
+sd_script 200x50 steps
+sd_golden wide "$G/wide-200x50"
+sd_golden help "$G/help-200x50"
+sd_golden zoomed "$G/zoomed-200x50"
+sd_golden narrow "$G/narrow-80x24"
+sd_check "too small says so" grep -q "terminal too small" "$SD_OUT/tiny"
+sd_check "too small says the minimum" grep -q "(need 40×12)" "$SD_OUT/tiny"
+sd_check "resize back restores the frame" cmp -s "$SD_OUT/narrow" "$SD_OUT/narrow-again"
+sd_check "unknown command is named" grep -q "unknown command ':nonsense'" "$SD_OUT/unknown-command"
+
+# Read-only: the mode shows, every mutating key answers, help marks them.
+cat >steps <<'STEPS'
+dump start
+key r
+dump after-r
+key Space
+dump after-space
+key ?
+dump help
+STEPS
+sd_script 200x50 steps --read-only
+sd_check "READ-ONLY in the status bar" grep -q "READ-ONLY" "$SD_OUT/start"
+sd_check "r answers read-only" grep -q "read-only: rollback disabled" "$SD_OUT/after-r"
+sd_check "Space answers read-only" grep -q "read-only: pause-resume disabled" "$SD_OUT/after-space"
+sd_check "help marks mutating actions disabled" \
+	grep -q "rollback .*(disabled: read-only)" "$SD_OUT/help"
+
+# A rebound key from the user's config.
+mkdir -p "$XDG_CONFIG_HOME/shipdeck"
+printf 'keys:\n  help: "h"\n' >"$XDG_CONFIG_HOME/shipdeck/config.yaml"
+printf 'key h\ndump rebound\nkey Esc\nkey ?\ndump old-key\n' >steps
+sd_script 200x50 steps
+sd_check "rebound key opens help" grep -q "shipdeck keys" "$SD_OUT/rebound"
+sd_check "old key no longer does" sh -c "! grep -q 'shipdeck keys' '$SD_OUT/old-key'"
+rm "$XDG_CONFIG_HOME/shipdeck/config.yaml"
+
+# Themes: every shipped theme loads; :theme switches; a bad one is named.
+printf 'type :theme light\nkey Enter\ndump light\ntype :theme nope\nkey Enter\ndump nope\n' >steps
+sd_script 200x50 steps
+sd_check ":theme nope names the theme" grep -q "theme 'nope' not found" "$SD_OUT/nope"
+for t in default light high-contrast mono; do
+	printf 'dump t\n' >steps
+	sd_check "theme $t starts" sd_script 80x24 steps --theme "$t"
+done
+sd_done

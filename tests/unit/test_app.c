@@ -1,0 +1,267 @@
+/* The app layer without curses: actions and keymap, config, project settings,
+ * themes, the audit log, the loop. */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "app/action.h"
+#include "app/audit.h"
+#include "app/config.h"
+#include "app/loop.h"
+#include "app/project.h"
+#include "app/theme.h"
+#include "store/store.h"
+#include "tap.h"
+#include "util/file.h"
+#include "util/timefmt.h"
+#include "util/xalloc.h"
+
+static void test_actions(void)
+{
+	struct keymap km;
+	struct err err;
+	char buf[32];
+
+	tap_is_int(action_by_name("rollback"), ACTION_ROLLBACK, "action by name");
+	tap_is_int(action_by_name("nope"), ACTION_NONE, "unknown action");
+	tap_ok(action_is_mutating(ACTION_ROLLBACK), "rollback mutates");
+	tap_ok(!action_is_mutating(ACTION_DOWN), "down does not");
+	keymap_init_defaults(&km);
+	tap_is_int(keymap_lookup(&km, 'r'), ACTION_ROLLBACK, "r rolls back");
+	tap_is_int(keymap_lookup(&km, KEYC_DOWN), ACTION_DOWN, "arrow down");
+	tap_is_int(keymap_lookup(&km, KEYC_BTAB), ACTION_PREV_PANE, "S-Tab");
+	tap_is_int(keymap_lookup(&km, ' '), ACTION_PAUSE_RESUME, "Space");
+	tap_ok(keymap_bind(&km, ACTION_ROLLBACK, "u", &err) == 0, "rebind rollback");
+	tap_is_int(keymap_lookup(&km, 'u'), ACTION_ROLLBACK, "u rolls back now");
+	tap_is_int(keymap_lookup(&km, 'r'), ACTION_NONE, "r is free");
+	tap_ok(keymap_bind(&km, ACTION_HELP, "j", &err) == 0, "take j for help");
+	tap_is_int(keymap_lookup(&km, 'j'), ACTION_HELP, "j helps");
+	tap_is_str(keymap_keys_of(&km, ACTION_DOWN, buf, sizeof buf), "Down", "down keeps its arrow");
+	tap_ok(keymap_bind(&km, ACTION_HELP, "Hyper-x", &err) == -1, "bad key refused");
+	tap_ok(strstr(err.msg, "unknown key 'Hyper-x'") != NULL, "bad key named");
+	keymap_free(&km);
+	tap_is_int(keyc_parse("C-f"), KEYC_CTRL | 'f', "C-f");
+	tap_is_int(keyc_parse("F5"), KEYC_F1 + 4, "F5");
+	tap_is_str(keyc_name(KEYC_PGDN, buf, sizeof buf), "PgDn", "key name");
+}
+
+static void test_config(void)
+{
+	struct config cfg;
+	struct err err;
+	static const char good[] = "theme: light\nkeys:\n  rollback: \"u\"\n";
+	static const char bad_key[] = "theme: x\nkeys:\n  rolback: u\n";
+	static const char bad_top[] = "themes: x\n";
+
+	memset(&cfg, 0, sizeof cfg);
+	keymap_init_defaults(&cfg.keymap);
+	tap_ok(config_parse(&cfg, "config.yaml", good, strlen(good), &err) == 0, "config parses");
+	tap_is_str(cfg.theme, "light", "theme read");
+	tap_is_int(keymap_lookup(&cfg.keymap, 'u'), ACTION_ROLLBACK, "key rebound");
+	config_free(&cfg);
+
+	keymap_init_defaults(&cfg.keymap);
+	tap_ok(config_parse(&cfg, "config.yaml", bad_key, strlen(bad_key), &err) == -1,
+	       "unknown action refused");
+	tap_ok(!strncmp(err.msg, "config.yaml:3:3: unknown action 'rolback'", 41), "names line:col");
+	config_free(&cfg);
+	keymap_init_defaults(&cfg.keymap);
+	tap_ok(config_parse(&cfg, "config.yaml", bad_top, strlen(bad_top), &err) == -1,
+	       "unknown key refused");
+	tap_is_str(err.msg, "config.yaml:1:1: unknown key 'themes' in the top level", "names key");
+	config_free(&cfg);
+}
+
+static int parse(struct project *p, const char *src, struct err *err)
+{
+	return project_parse(p, ".shipdeck.yml", src, strlen(src), err);
+}
+
+static void test_project(void)
+{
+	struct project p;
+	struct err err;
+	static const char full[] =
+		"image:\n  name: 127.0.0.1:5000/app\n  tag: \"{sha7}-{build}\"\n"
+		"registries:\n  127.0.0.1:5000:\n    plain_http: true\n  ghcr.io:\n"
+		"    username_env: U\n"
+		"pipeline:\n  file: .drone.yml\n  test_steps: [test, test-integration]\n"
+		"  concurrency: 3\n"
+		"prometheus: http://127.0.0.1:9090\n"
+		"apps:\n  shop:\n    strategy: blue-green\n    steps: [20, 100]\n    interval: 5s\n"
+		"    metrics:\n      - name: err\n        query: 'up'\n        better: lower\n"
+		"        max: 0.1\n  web:\n";
+	const struct app_conf *a;
+
+	tap_ok(project_parse(&p, ".shipdeck.yml", full, strlen(full), &err) == 0, "project parses");
+	tap_is_str(p.image_name, "127.0.0.1:5000/app", "image name");
+	tap_is_int(p.concurrency, 3, "concurrency");
+	tap_is_int(p.ntest_steps, 2, "test steps");
+	tap_ok(project_registry(&p, "127.0.0.1:5000")->plain_http, "loopback plain http");
+	tap_ok(!project_registry(&p, "ghcr.io")->plain_http, "remote registry https");
+	a = project_app(&p, "shop");
+	tap_ok(a && a->strategy == RELEASE_BLUE_GREEN, "blue-green app");
+	tap_is_int(a->interval_ms, 5000, "interval");
+	tap_is_int(a->nmetrics, 1, "own metrics replace defaults");
+	tap_ok(!a->metrics[0].higher_is_better && a->metrics[0].has_max, "metric direction");
+	a = project_app(&p, "web");
+	tap_ok(a && a->strategy == RELEASE_CANARY && a->nsteps == 4, "defaults for a bare app");
+	tap_is_int(a->nmetrics, 2, "default metrics");
+	project_free(&p);
+
+	tap_ok(parse(&p, "image:\n  tag: latest\n", &err) == -1,
+	       "latest refused");
+	tap_ok(strstr(err.msg, ".shipdeck.yml:2:8: image.tag") != NULL, "latest names line:col");
+	tap_ok(parse(&p, "image:\n  tag: \"{branch}\"\n", &err) == -1,
+	       "non-unique template refused");
+	tap_ok(parse(&p, "apps:\n  x:\n    steps: [50, 20]\n", &err) == -1, "decreasing steps refused");
+	tap_ok(parse(&p, "pipline: {}\n", &err) == -1, "typo refused");
+	tap_is_str(err.msg, ".shipdeck.yml:1:1: unknown key 'pipline' in the top level",
+		   "typo named");
+	tap_ok(project_check_tag_template("{sha7}-{build}", &err) == 0, "default template ok");
+	tap_ok(project_check_tag_template("v-{nope}", &err) == -1, "unknown placeholder");
+}
+
+static void test_theme(void)
+{
+	struct theme t;
+	struct err err;
+	static const char good[] = "name: t\nroles:\n  ok: {fg: green, attrs: [bold]}\n"
+				   "  border: {fg: 244, bg: default}\n";
+	static const char bad_role[] = "name: t\nroles:\n  okay: {fg: green}\n";
+	static const char bad_color[] = "name: t\nroles:\n  ok: {fg: greenish}\n";
+
+	tap_ok(theme_parse(&t, "t.yaml", good, strlen(good), &err) == 0, "theme parses");
+	tap_is_int(t.roles[ROLE_OK].fg, 2, "green is 2");
+	tap_is_int(t.roles[ROLE_BORDER].fg, 244, "256-colour number");
+	tap_is_int(t.roles[ROLE_BORDER].bg, THEME_DEFAULT_COLOR, "default colour");
+	tap_ok(t.roles[ROLE_OK].attrs & THEME_BOLD, "attrs");
+	tap_ok(theme_parse(&t, "t.yaml", bad_role, strlen(bad_role), &err) == -1, "bad role");
+	tap_is_str(err.msg, "t.yaml:3: unknown role 'okay'", "bad role named with line");
+	tap_ok(theme_parse(&t, "t.yaml", bad_color, strlen(bad_color), &err) == -1, "bad colour");
+	tap_ok(!strncmp(err.msg, "t.yaml:3: role 'ok': unknown colour 'greenish'", 45),
+	       "bad colour named with role");
+	setenv("NO_COLOR", "1", 1);
+	tap_is_str(theme_choose("light", NULL), "mono", "NO_COLOR wins");
+	unsetenv("NO_COLOR");
+	tap_is_str(theme_choose(NULL, "light"), "light", "config theme");
+	tap_is_str(theme_choose(NULL, NULL), "default", "default theme");
+	for (const char *const *n = (const char *const[]){ "default", "light", "high-contrast",
+							     "mono", NULL }; *n; n++) {
+		char *path = xasprintf("%s/themes/%s.yaml", SOURCE_ROOT, *n);
+		size_t len;
+		char *data = file_read_all(path, &len, &err);
+
+		tap_ok(data && theme_parse(&t, path, data, len, &err) == 0, *n);
+		free(data);
+		free(path);
+	}
+}
+
+static void test_audit(void)
+{
+	char dir[] = "/tmp/shipdeck-audit.XXXXXX";
+	char *path, *data;
+	struct err err;
+	struct audit_record r = { .user = "ops", .action = "rollback", .target = "deploy/web",
+				  .from = "revision 3", .to = "revision 2", .result = "ok" };
+	size_t len;
+
+	tap_ok(mkdtemp(dir) != NULL, "temp dir");
+	path = xasprintf("%s/state/shipdeck/audit.jsonl", dir);
+	tap_ok(audit_append(path, &r, &err) == 0, "append");
+	r.result = "failed";
+	tap_ok(audit_append(path, &r, &err) == 0, "append again");
+	data = file_read_all(path, &len, &err);
+	tap_ok(data && strstr(data, "\"action\":\"rollback\",\"target\":\"deploy/web\","
+			      "\"from\":\"revision 3\",\"to\":\"revision 2\",\"result\":\"ok\""),
+	       "record fields in order");
+	tap_ok(data && strchr(data, '\n') && strchr(strchr(data, '\n') + 1, '\n')
+	       && !*(strchr(strchr(data, '\n') + 1, '\n') + 1), "two whole lines");
+	free(data);
+	tap_ok(audit_append("/dev/full", &r, &err) == -1, "disk full reported");
+	tap_ok(strstr(err.msg, "audit log") != NULL, "error names the audit log");
+	free(path);
+}
+
+static int fired;
+
+static void on_timer(void *ctx)
+{
+	(void)ctx;
+	fired++;
+}
+
+static void on_child(void *ctx, pid_t pid, int status)
+{
+	(void)pid;
+	*(int *)ctx = WEXITSTATUS(status) + 100;
+}
+
+static void test_loop(void)
+{
+	struct loop *loop = loop_new();
+	uint64_t cancelled;
+	int child_status = 0;
+	pid_t pid;
+	int64_t t0 = time_mono_ms();
+
+	loop_timer_add(loop, 20, on_timer, NULL);
+	cancelled = loop_timer_add(loop, 10, on_timer, NULL);
+	loop_timer_cancel(loop, cancelled);
+	while (!fired && time_mono_ms() - t0 < 2000)
+		loop_run_once(loop, -1);
+	tap_is_int(fired, 1, "one timer fired, the cancelled one did not");
+	tap_is_int(loop_next_timer_ms(loop), -1, "no timer left");
+	pid = fork();
+	if (pid == 0)
+		_exit(7);
+	loop_child_watch(loop, pid, on_child, &child_status);
+	while (!child_status && time_mono_ms() - t0 < 4000)
+		loop_run_once(loop, 100);
+	tap_is_int(child_status, 107, "child exit reported");
+	loop_free(&loop);
+	tap_ok(loop == NULL, "free clears the pointer");
+}
+
+static void test_store_status(void)
+{
+	struct store s;
+	struct store_event ev = { .domain = STORE_STATUS };
+	uint64_t v;
+
+	store_init(&s);
+	ev.status = (struct status_event){ .type = STATUS_EV_SOURCE, .source = SOURCE_KUBE,
+					   .state = SOURCE_RECONNECTING, .attempt = 3,
+					   .text = xstrdup("connection refused") };
+	tap_ok(store_apply(&s, &ev), "source state applied");
+	tap_is_int(s.status.sources[SOURCE_KUBE].attempt, 3, "attempt kept");
+	v = s.version;
+	ev.status = (struct status_event){ .type = STATUS_EV_SOURCE, .source = SOURCE_KUBE,
+					   .state = SOURCE_RECONNECTING, .attempt = 3,
+					   .text = xstrdup("connection refused") };
+	tap_ok(!store_apply(&s, &ev) && s.version == v, "same state: no change, no redraw");
+	ev = (struct store_event){ .domain = STORE_LOG };
+	ev.log = (struct log_event){ .type = LOG_EV_OPEN, .id = xstrdup("audit") };
+	store_apply(&s, &ev);
+	ev.log = (struct log_event){ .type = LOG_EV_APPEND, .id = xstrdup("audit"),
+				     .text = xstrdup("one\ntwo\r\nthree"), .text_len = 14 };
+	store_apply(&s, &ev);
+	tap_is_int(store_log_find(&s.logs, "audit")->count, 3, "three lines");
+	tap_is_str(log_buffer_line(store_log_find(&s.logs, "audit"), 1)->text, "two", "CR dropped");
+	store_free(&s);
+}
+
+int main(void)
+{
+	test_actions();
+	test_config();
+	test_project();
+	test_theme();
+	test_audit();
+	test_loop();
+	test_store_status();
+	return tap_done();
+}

@@ -1,0 +1,218 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curses.h>
+
+#include "util/strbuf.h"
+#include "util/text.h"
+#include "views/colors.h"
+#include "views/view.h"
+
+static bool inside(const struct view_ctx *c, int y, int x)
+{
+	return y >= 0 && y < c->height && x >= 0 && x < c->width;
+}
+
+int draw_cell(struct view_ctx *c, int y, int x, int width, enum role role, const char *text)
+{
+	struct strbuf safe = { 0 }, out = { 0 };
+	int w;
+
+	if (!inside(c, y, x) || width <= 0)
+		return 0;
+	if (x + width > c->width)
+		width = c->width - x;
+	text_sanitize(text ? text : "", text ? strlen(text) : 0, &safe, 0);
+	w = text_fit(&out, sb_str(&safe), width, 1);
+	attrset(colors_role(role));
+	mvaddstr(c->y0 + y, c->x0 + x, sb_str(&out));
+	attrset(A_NORMAL);
+	sb_free(&safe);
+	sb_free(&out);
+	return w;
+}
+
+int draw_text(struct view_ctx *c, int y, int x, enum role role, const char *text)
+{
+	struct strbuf safe = { 0 }, out = { 0 };
+	int w;
+
+	if (!inside(c, y, x))
+		return 0;
+	text_sanitize(text ? text : "", text ? strlen(text) : 0, &safe, 0);
+	w = text_fit(&out, sb_str(&safe), c->width - x, 0);
+	attrset(colors_role(role));
+	mvaddstr(c->y0 + y, c->x0 + x, sb_str(&out));
+	attrset(A_NORMAL);
+	sb_free(&safe);
+	sb_free(&out);
+	return w;
+}
+
+int draw_textf(struct view_ctx *c, int y, int x, enum role role, const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+	int w;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	w = draw_text(c, y, x, role, s ? s : "");
+	free(s);
+	return w;
+}
+
+void draw_row_fill(struct view_ctx *c, int y, enum role role)
+{
+	if (!inside(c, y, 0))
+		return;
+	attrset(colors_role(role));
+	mvhline(c->y0 + y, c->x0, ' ', c->width);
+	attrset(A_NORMAL);
+}
+
+void draw_notice(struct view_ctx *c, int y, enum role role, const char *text)
+{
+	draw_text(c, y, 1, role, text);
+}
+
+/* SGR state while drawing a log line. */
+struct sgr {
+	int fg, bg;
+	attr_t attrs;
+};
+
+static int rgb_to_256(int r, int g, int b)
+{
+	return 16 + 36 * (r * 5 / 255) + 6 * (g * 5 / 255) + (b * 5 / 255);
+}
+
+static void sgr_apply(struct sgr *s, const char *params)
+{
+	int p[32], n = 0;
+	const char *q = params;
+
+	while (n < 32) {
+		p[n++] = atoi(q);
+		q = strchr(q, ';');
+		if (!q)
+			break;
+		q++;
+	}
+	for (int i = 0; i < n; i++) {
+		int v = p[i];
+
+		if (v == 0)
+			*s = (struct sgr){ -1, -1, 0 };
+		else if (v == 1)
+			s->attrs |= A_BOLD;
+		else if (v == 2)
+			s->attrs |= A_DIM;
+		else if (v == 4)
+			s->attrs |= A_UNDERLINE;
+		else if (v == 7)
+			s->attrs |= A_REVERSE;
+		else if (v == 22)
+			s->attrs &= ~(attr_t)(A_BOLD | A_DIM);
+		else if (v == 24)
+			s->attrs &= ~(attr_t)A_UNDERLINE;
+		else if (v == 27)
+			s->attrs &= ~(attr_t)A_REVERSE;
+		else if (v >= 30 && v <= 37)
+			s->fg = v - 30;
+		else if (v == 39)
+			s->fg = -1;
+		else if (v >= 40 && v <= 47)
+			s->bg = v - 40;
+		else if (v == 49)
+			s->bg = -1;
+		else if (v >= 90 && v <= 97)
+			s->fg = v - 90 + 8;
+		else if (v >= 100 && v <= 107)
+			s->bg = v - 100 + 8;
+		else if ((v == 38 || v == 48) && i + 2 < n && p[i + 1] == 5) {
+			*(v == 38 ? &s->fg : &s->bg) = p[i + 2] & 255;
+			i += 2;
+		} else if ((v == 38 || v == 48) && i + 4 < n && p[i + 1] == 2) {
+			*(v == 38 ? &s->fg : &s->bg) = rgb_to_256(p[i + 2] & 255, p[i + 3] & 255,
+								   p[i + 4] & 255);
+			i += 4;
+		}
+	}
+}
+
+int draw_ansi(struct view_ctx *c, int y, int x, const char *text, int skip_cols)
+{
+	struct strbuf safe = { 0 };
+	struct sgr s = { -1, -1, 0 };
+	const char *p, *end;
+	int col = 0;
+
+	if (!inside(c, y, x))
+		return 0;
+	text_sanitize(text, strlen(text), &safe, TEXT_KEEP_SGR);
+	p = sb_str(&safe);
+	end = p + safe.len;
+	move(c->y0 + y, c->x0 + x);
+	while (p < end && x + col - skip_cols < c->width) {
+		if (*p == 0x1b) {
+			const char *m = strchr(p, 'm');
+			char params[128];
+			size_t n = m ? (size_t)(m - p - 2) : 0;
+
+			if (!m)
+				break;
+			snprintf(params, sizeof params, "%.*s", (int)(n < 127 ? n : 127), p + 2);
+			sgr_apply(&s, params);
+			p = m + 1;
+			continue;
+		}
+		{
+			char one[8] = { 0 };
+			unsigned cp;
+			size_t len = text_utf8_decode((const unsigned char *)p, (size_t)(end - p), &cp);
+			int w;
+
+			if (!len)
+				len = 1;
+			memcpy(one, p, len);
+			w = text_width(one);
+			if (col >= skip_cols) {
+				if (x + col - skip_cols + w > c->width)
+					break;
+				attrset(s.attrs | colors_pair(s.fg, s.bg));
+				addstr(one);
+			}
+			col += w;
+			p += len;
+		}
+	}
+	attrset(A_NORMAL);
+	sb_free(&safe);
+	return col - skip_cols > 0 ? col - skip_cols : 0;
+}
+
+bool draw_source_notice(struct view_ctx *c, int y, enum source_id source)
+{
+	const struct source_status *s = &c->app->store.status.sources[source];
+
+	switch (s->state) {
+	case SOURCE_READY:
+	case SOURCE_RECONNECTING:   /* keep showing the last state; the status bar says it */
+		return false;
+	case SOURCE_UNCONFIGURED:
+		draw_notice(c, y, ROLE_MUTED, s->message ? s->message : "not configured");
+		return true;
+	case SOURCE_CONNECTING:
+		draw_notice(c, y, ROLE_PENDING, s->message ? s->message : "connecting\xe2\x80\xa6");
+		return true;
+	case SOURCE_FAILED:
+		draw_notice(c, y, ROLE_FAIL, s->message ? s->message : "failed");
+		return true;
+	}
+	return false;
+}

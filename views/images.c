@@ -1,0 +1,490 @@
+/* The image tags pane: one row per tag of the configured repository — which
+ * commit and build made it (by the tag template), its age and size, where it
+ * runs — and what to notice: mutable or unknown provenance, aliases, size
+ * growth, deployments on `latest`. The tag the selected deployment runs is
+ * marked; `d` deploys the selected tag to it through the gate. Creation
+ * times come from each image's config blob, asked for the rows on screen
+ * only. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kube/rollout_ops.h"
+#include "util/timefmt.h"
+#include "util/xalloc.h"
+#include "views/view.h"
+
+enum {
+	MAX_USES = 8,
+	MAX_WARNINGS = 3,           /* lines about deployments on latest or untagged images */
+	DETAIL_LINES = 3,           /* the selected row's details, at the bottom */
+	WIDE = 100,                 /* from this width on, the digest has a column */
+	NOTES = 150,                /* and from this one, the notes in words */
+};
+
+struct images_priv {
+	size_t sel;                 /* index into the store's rows */
+	size_t top;                 /* first row shown */
+	char *sel_tag;              /* the selection follows its tag when rows re-sort */
+};
+
+/* Columns; x < 0 when left out for want of width. */
+struct cols {
+	int tag, build, commit, subject, age, size, runs, digest, notes;
+	int tag_w, subject_w, runs_w, notes_w;
+};
+
+enum { FLAGS_W = 4, BUILD_W = 6, COMMIT_W = 8, AGE_W = 6, SIZE_W = 10, DIGEST_W = 14,
+       SUBJECT_MIN = 8, RUNS_W = 18 };
+
+/* Everything fits on a wide pane; a narrow one drops, in this order, the
+ * digest, the subject, the build number (the tag says it) and the age, then
+ * narrows the tag. Room left over goes to the subject, or runs-on. */
+static void layout_cols(struct cols *k, int width, const struct store_images *im, bool cluster)
+{
+	bool digest = width >= WIDE, subject = true, build = true, age = true;
+	int tag_w = 10, x = FLAGS_W, used;
+
+	for (size_t i = 0; i < im->n; i++)
+		if ((int)strlen(im->rows[i].tag) > tag_w)
+			tag_w = (int)strlen(im->rows[i].tag);
+	if (tag_w > 24)
+		tag_w = 24;
+	k->runs_w = cluster ? RUNS_W : 0;
+	k->notes_w = 0;
+#define USED() (FLAGS_W + tag_w + 1 + (build ? BUILD_W : 0) + COMMIT_W \
+		+ (subject ? SUBJECT_MIN : 0) + (age ? AGE_W : 0) + SIZE_W + k->runs_w \
+		+ (digest ? DIGEST_W : 0) + k->notes_w)
+	if (USED() > width)
+		digest = false;
+	if (USED() > width)
+		subject = false;
+	if (USED() > width)
+		build = false;
+	if (USED() > width)
+		age = false;
+	if (USED() > width)
+		tag_w = width - (USED() - tag_w) > 8 ? width - (USED() - tag_w) : 8;
+	used = USED();
+	if (width >= NOTES && width > used) {
+		/* half of what is left: what to notice in words */
+		k->notes_w = (width - used) / 2;
+		used += k->notes_w;
+	}
+#undef USED
+	k->subject_w = subject ? SUBJECT_MIN + (width > used ? width - used : 0) : 0;
+	if (!subject && width > used)
+		k->runs_w += cluster ? width - used : 0;
+	k->tag_w = tag_w;
+	k->tag = x;
+	x += tag_w + 1;
+	k->build = build ? x : -1;
+	x += build ? BUILD_W : 0;
+	k->commit = x;
+	x += COMMIT_W;
+	k->subject = subject ? x : -1;
+	x += k->subject_w;
+	k->age = age ? x : -1;
+	x += age ? AGE_W : 0;
+	k->size = x;
+	x += SIZE_W;
+	k->runs = cluster ? x : -1;
+	x += k->runs_w;
+	k->digest = digest ? x : -1;
+	x += digest ? DIGEST_W : 0;
+	k->notes = k->notes_w ? x : -1;
+}
+
+static const char *short_digest(const char *d)
+{
+	const char *colon = d ? strchr(d, ':') : NULL;
+
+	return colon ? colon + 1 : d ? d : "";
+}
+
+/* Long messages (they name a URL) over up to max_lines lines, broken at
+ * spaces where one is near. Returns the lines used. */
+static int draw_wrapped(struct view_ctx *c, int y, int max_lines, enum role role, const char *text)
+{
+	int width = c->width - 2, n = 0;
+	const char *p = text;
+
+	while (*p && n < max_lines && width > 0) {
+		size_t len = strlen(p), cut = len;
+		char *line;
+
+		if ((int)len > width && n < max_lines - 1) {
+			cut = (size_t)width;
+			while (cut > (size_t)width / 2 && p[cut] != ' ')
+				cut--;
+			if (p[cut] != ' ')
+				cut = (size_t)width;
+		}
+		line = xstrndup(p, cut);
+		draw_text(c, y + n++, 1, role, line);
+		free(line);
+		p += cut;
+		while (*p == ' ')
+			p++;
+	}
+	return n;
+}
+
+static const char *ns_of(const struct view_ctx *c)
+{
+	return c->app->store.kube.namespace ? c->app->store.kube.namespace : "";
+}
+
+static const struct kube_deployment *selected_deployment(const struct view_ctx *c)
+{
+	return c->sel->deployment
+		? store_kube_deployment(&c->app->store.kube, ns_of(c), c->sel->deployment) : NULL;
+}
+
+/* "web ×3, api ×1"; "@" after the name when the pods name the digest. */
+static void runs_text(const struct view_ctx *c, const struct image_row *r, char *buf, size_t size)
+{
+	struct image_use uses[MAX_USES];
+	size_t n = store_images_runs_on(&c->app->store.images, &c->app->store.kube, r, uses,
+					MAX_USES), len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s%s ×%d", i ? ", " : "",
+					uses[i].deployment, uses[i].by_digest ? "@" : "", uses[i].pods);
+}
+
+/* Deployments on latest or an untagged image: nobody can tell what they run. */
+static int draw_warnings(struct view_ctx *c, int y)
+{
+	const struct kube_table *t = &c->app->store.kube.tables[KUBE_DEPLOYMENTS];
+	int lines = 0;
+	size_t more = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		const struct kube_deployment *d = t->items[i];
+
+		if (!d->facts.ncontainers || d->facts.image_pinned)
+			continue;
+		if (lines == MAX_WARNINGS) {
+			more++;
+			continue;
+		}
+		draw_textf(c, y + lines++, 1, ROLE_WARN, "⚠ deploy/%s runs %s: latest or no tag is "
+			   "not a version — deploy a build tag (d)", d->meta.name,
+			   d->images ? d->images : "?");
+	}
+	if (more)
+		draw_textf(c, y + lines++, 1, ROLE_WARN, "⚠ and %zu more deployments on latest or "
+			   "untagged images", more);
+	return lines;
+}
+
+static void draw_header(struct view_ctx *c, const struct cols *k, int y)
+{
+	draw_text(c, y, k->tag, ROLE_MUTED, "TAG");
+	if (k->build >= 0)
+		draw_text(c, y, k->build, ROLE_MUTED, "BUILD");
+	draw_text(c, y, k->commit, ROLE_MUTED, "COMMIT");
+	if (k->age >= 0)
+		draw_text(c, y, k->age, ROLE_MUTED, "AGE");
+	draw_text(c, y, k->size, ROLE_MUTED, "SIZE");
+	if (k->runs >= 0)
+		draw_text(c, y, k->runs, ROLE_MUTED, "RUNS ON");
+	if (k->digest >= 0)
+		draw_text(c, y, k->digest, ROLE_MUTED, "DIGEST");
+	if (k->notes >= 0)
+		draw_text(c, y, k->notes, ROLE_MUTED, "NOTES");
+}
+
+static void draw_row(struct view_ctx *c, const struct cols *k, int y, const struct image_row *r,
+		     bool selected, bool deployed)
+{
+	const struct store_images *im = &c->app->store.images;
+	double warn = c->app->project.size_growth_warn, share;
+	const struct image_row *al[1];
+	bool grew = store_images_growth(im, r, &share) && share > warn;
+	bool shady = r->provenance != IMAGE_BUILD;
+	enum role sel = ROLE_SELECTION;
+	char buf[256], notes[512];
+
+#define ROLE(r) (selected ? sel : (r))
+	if (selected)
+		draw_row_fill(c, y, sel);
+	/* ▶ the selected deployment runs it; ! mutable or unknown provenance;
+	 * ✗ unreadable; = the same image as another tag */
+	draw_cell(c, y, 0, 1, ROLE(ROLE_OK), deployed ? "▶" : " ");
+	draw_cell(c, y, 1, 1, ROLE(r->error ? ROLE_FAIL : ROLE_WARN), r->error ? "✗" : shady ? "!" : " ");
+	draw_cell(c, y, 2, 1, ROLE(ROLE_MUTED), store_images_aliases(im, r, al, 1) ? "=" : " ");
+	draw_cell(c, y, k->tag, k->tag_w, ROLE(deployed ? ROLE_OK : shady ? ROLE_WARN : ROLE_NORMAL),
+		  r->tag);
+	if (k->build >= 0) {
+		if (r->build >= 0)
+			snprintf(buf, sizeof buf, "%ld", r->build);
+		else
+			snprintf(buf, sizeof buf, "-");
+		draw_cell(c, y, k->build, BUILD_W - 1, ROLE(ROLE_NORMAL), buf);
+	}
+	snprintf(buf, sizeof buf, "%.7s", r->commit ? r->commit : r->sha ? r->sha : "-");
+	draw_cell(c, y, k->commit, COMMIT_W - 1, ROLE(r->commit ? ROLE_NORMAL : ROLE_MUTED), buf);
+	if (k->subject >= 0)
+		draw_cell(c, y, k->subject, k->subject_w - 1, ROLE(ROLE_NORMAL),
+			  r->subject ? r->subject : r->sha ? "(not in this repository)" : "");
+	if (k->age >= 0) {
+		if (r->created > 0) {
+			time_human_duration(time_wall_ms() / 1000 - r->created, buf, sizeof buf);
+			c->uses_clock = true;
+		} else {
+			snprintf(buf, sizeof buf, "-");
+		}
+		draw_cell(c, y, k->age, AGE_W - 1, ROLE(ROLE_MUTED), buf);
+	}
+	images_format_size(r->size, buf, sizeof buf);
+	if (grew)
+		strcat(buf, " ▲");
+	draw_cell(c, y, k->size, SIZE_W - 1, ROLE(grew ? ROLE_WARN : ROLE_NORMAL), buf);
+	if (k->runs >= 0) {
+		runs_text(c, r, buf, sizeof buf);
+		draw_cell(c, y, k->runs, k->runs_w - 1, ROLE(ROLE_RUNNING), buf);
+	}
+	if (k->digest >= 0) {
+		snprintf(buf, sizeof buf, "%.12s", short_digest(r->digest));
+		draw_cell(c, y, k->digest, DIGEST_W - 2, ROLE(ROLE_MUTED), buf);
+	}
+	if (k->notes >= 0) {
+		store_images_notes(im, r, warn, notes, sizeof notes);
+		draw_cell(c, y, k->notes, k->notes_w, ROLE(r->error ? ROLE_FAIL : ROLE_MUTED), notes);
+	}
+#undef ROLE
+}
+
+/* The selected row in full: digest and platform; then what it is. */
+static void draw_detail(struct view_ctx *c, int y, const struct image_row *r)
+{
+	const struct store_images *im = &c->app->store.images;
+	char notes[512], when[32];
+
+	draw_textf(c, y, 1, ROLE_MUTED, "%s%s%s%s%s", r->digest ? r->digest : "digest not known yet",
+		   r->platform ? " · " : "", r->platform ? r->platform : "",
+		   r->media_type ? " · " : "", r->media_type ? r->media_type : "");
+	store_images_notes(im, r, c->app->project.size_growth_warn, notes, sizeof notes);
+	if (r->error)
+		draw_wrapped(c, y + 1, DETAIL_LINES - 1, ROLE_FAIL, notes);
+	else if (r->commit)
+		draw_textf(c, y + 1, 1, ROLE_NORMAL, "%.12s %s — %s, %s%s%s", r->commit,
+			   r->subject ? r->subject : "", r->author ? r->author : "",
+			   time_format_rfc3339((time_t)r->commit_time, when, sizeof when),
+			   notes[0] ? "; " : "", notes);
+	else
+		draw_text(c, y + 1, 1, r->provenance == IMAGE_BUILD ? ROLE_MUTED : ROLE_WARN, notes);
+}
+
+static size_t index_of(const struct store_images *im, const char *tag, size_t fallback)
+{
+	for (size_t i = 0; tag && i < im->n; i++)
+		if (!strcmp(im->rows[i].tag, tag))
+			return i;
+	return fallback < im->n ? fallback : im->n ? im->n - 1 : 0;
+}
+
+static void select_row(struct images_priv *p, struct view_ctx *c, size_t i)
+{
+	const struct store_images *im = &c->app->store.images;
+
+	if (!im->n)
+		return;
+	p->sel = i < im->n ? i : im->n - 1;
+	free(p->sel_tag);
+	p->sel_tag = xstrdup(im->rows[p->sel].tag);
+	ui_select(c->ui, &c->sel->tag, p->sel_tag);
+}
+
+static void images_draw(void *priv, struct view_ctx *c)
+{
+	struct images_priv *p = priv;
+	const struct store_images *im = &c->app->store.images;
+	const struct source_status *st = &c->app->store.status.sources[SOURCE_REGISTRY];
+	const struct image_row *deployed;
+	struct cols k;
+	int list_h, y = 0, bottom;
+	size_t i;
+
+	if (st->state == SOURCE_FAILED) {
+		draw_wrapped(c, 0, c->height, ROLE_FAIL, st->message ? st->message : "failed");
+		return;
+	}
+	if (draw_source_notice(c, 0, SOURCE_REGISTRY))
+		return;
+	snprintf(c->subtitle, sizeof c->subtitle, "%s · %zu tag%s",
+		 im->repository ? im->repository : "", im->n, im->n == 1 ? "" : "s");
+	if (!im->n) {
+		draw_notice(c, 0, ROLE_MUTED, im->listed ? "no tags in this repository yet: the "
+			    "pipeline pushes them" : "reading the tags…");
+		return;
+	}
+	i = index_of(im, p->sel_tag, p->sel);
+	if (!p->sel_tag || strcmp(im->rows[i].tag, p->sel_tag))
+		select_row(p, c, i);    /* nothing selected yet, or the tag is gone */
+	else
+		p->sel = i;
+	deployed = store_images_of_deployment(im, selected_deployment(c));
+	y += draw_warnings(c, y);
+	layout_cols(&k, c->width, im,
+		    c->app->store.status.sources[SOURCE_KUBE].state != SOURCE_UNCONFIGURED);
+	draw_header(c, &k, y++);
+	bottom = c->height - (c->height - y >= 8 ? DETAIL_LINES + 1 : 0);
+	list_h = bottom - y > 1 ? bottom - y : 1;
+	if (p->sel < p->top)
+		p->top = p->sel;
+	if (p->sel >= p->top + (size_t)list_h)
+		p->top = p->sel - (size_t)list_h + 1;
+	for (i = p->top; i < im->n && y < bottom; i++, y++) {
+		const struct image_row *r = &im->rows[i];
+
+		draw_row(c, &k, y, r, i == p->sel && c->focused, r == deployed);
+		if (r->config_digest && !r->created) {
+			char id[300];
+
+			snprintf(id, sizeof id, "image-config/%s", r->config_digest);
+			app_want_detail(c->app, id);
+		}
+	}
+	if (bottom < c->height)
+		draw_detail(c, c->height - DETAIL_LINES, &im->rows[p->sel]);
+}
+
+/* The container of d that runs an image of the repository. NULL with a
+ * message when there is none, or several. Caller frees. */
+static char *our_container(struct view_ctx *c, const struct kube_deployment *d)
+{
+	const char *repo = c->app->store.images.repository;
+	size_t n, hits = 0;
+	char **cs = kube_template_containers(d->template_json, &n), *name = NULL, tag[160], dig[160];
+
+	for (size_t i = 0; i < n; i++) {
+		char *eq = strchr(cs[i], '=');
+
+		*eq = '\0';
+		if (images_ref_of(repo, eq + 1, tag, sizeof tag, dig, sizeof dig) && !hits++)
+			name = xstrdup(cs[i]);
+	}
+	if (!hits)
+		app_message(c->app, STATUS_WARN, "deploy: deploy/%s runs no image of %s (%s); set "
+			    "another with shipdeck deploy %s IMAGE --container C", d->meta.name, repo,
+			    d->images ? d->images : "no containers", d->meta.name);
+	else if (hits > 1)
+		app_message(c->app, STATUS_WARN, "deploy: deploy/%s has %zu containers of %s: say "
+			    "which with shipdeck deploy %s TAG --container C", d->meta.name, hits, repo,
+			    d->meta.name);
+	if (hits > 1)
+		xfree(&name);
+	for (size_t i = 0; i < n; i++)
+		free(cs[i]);
+	free(cs);
+	return name;
+}
+
+/* d: the selected tag to the selected deployment, through the gate. The
+ * dialog names deployment, container, from and to; a tag that is not a
+ * build (latest, unknown provenance) asks a second time. */
+static void deploy(struct images_priv *p, struct view_ctx *c)
+{
+	const struct store_images *im = &c->app->store.images;
+	const struct image_row *r = im->n ? &im->rows[p->sel < im->n ? p->sel : 0] : NULL;
+	const struct kube_deployment *d = selected_deployment(c);
+	struct action_req *req;
+	char *container, *image;
+	struct err err;
+
+	if (!r) {
+		app_message(c->app, STATUS_WARN, "deploy: no tag to deploy");
+		return;
+	}
+	if (!d) {
+		app_message(c->app, STATUS_WARN, "deploy: select a deployment in the rollout pane (4) "
+			    "first");
+		return;
+	}
+	if (store_images_of_deployment(im, d) == r) {
+		app_message(c->app, STATUS_INFO, "deploy: deploy/%s already runs %s", d->meta.name,
+			    r->tag);
+		return;
+	}
+	container = our_container(c, d);
+	if (!container)
+		return;
+	image = xasprintf("%s:%s", im->repository, r->tag);
+	req = kube_req_set_image(c->app, ns_of(c), d->meta.name, container, image, NULL, &err);
+	if (!req) {
+		app_message(c->app, STATUS_WARN, "deploy: %s", err.msg);
+	} else {
+		if (r->commit)
+			action_req_add_detail(req, "%s: build %ld of %.7s %s", r->tag, r->build,
+					      r->commit, r->subject ? r->subject : "");
+		if (r->error)
+			action_req_add_detail(req, "- the registry could not read it: %s", r->error);
+		if (r->provenance == IMAGE_MUTABLE)
+			req->second_question = xasprintf("%s is mutable: it moves, nobody can tell "
+							 "which code it carries. Deploy it anyway?",
+							 r->tag);
+		else if (r->provenance == IMAGE_UNKNOWN)
+			req->second_question = xasprintf("%s does not name a commit and build (%s). "
+							 "Deploy it anyway?", r->tag,
+							 im->tag_template ? im->tag_template : "");
+		gate_submit(c->app, req);
+	}
+	free(image);
+	free(container);
+}
+
+static int images_action(void *priv, struct view_ctx *c, enum action_id a)
+{
+	struct images_priv *p = priv;
+	const struct store_images *im = &c->app->store.images;
+	size_t page = c->height > 6 ? (size_t)c->height - 6 : 1;
+
+	if (a == ACTION_DEPLOY) {
+		deploy(p, c);
+		return VIEW_HANDLED;
+	}
+	if (!c->focused || !im->n)
+		return VIEW_UNHANDLED;
+	switch (a) {
+	case ACTION_DOWN: select_row(p, c, p->sel + 1); break;
+	case ACTION_UP: select_row(p, c, p->sel ? p->sel - 1 : 0); break;
+	case ACTION_PAGE_DOWN: select_row(p, c, p->sel + page); break;
+	case ACTION_PAGE_UP: select_row(p, c, p->sel > page ? p->sel - page : 0); break;
+	case ACTION_TOP: select_row(p, c, 0); break;
+	case ACTION_BOTTOM: select_row(p, c, im->n - 1); break;
+	default: return VIEW_UNHANDLED;
+	}
+	return VIEW_HANDLED;
+}
+
+static void images_destroy(void *priv)
+{
+	struct images_priv *p = priv;
+
+	free(p->sel_tag);
+}
+
+static const char *const images_help[] = {
+	"Image tags: one row per tag; the commit and build come from the tag by image.tag",
+	"  ▶  the tag the deployment selected in the rollout pane runs; d deploys the selected tag",
+	"  !  mutable (latest) or unknown provenance: the tag names no commit and build",
+	"  =  the same image (digest) as another tag",
+	"  ▲  grew more than image.size_growth_warn over the previous build",
+	"  ✗  the tag's manifest could not be read (the detail line says why)",
+	"  RUNS ON: deployments whose pods run the image (×pods; @ by digest)",
+	NULL,
+};
+
+const struct view images_view = {
+	.name = "images",
+	.title = "Image tags",
+	.private_size = sizeof(struct images_priv),
+	.draw = images_draw,
+	.action = images_action,
+	.destroy = images_destroy,
+	.help = images_help,
+};

@@ -1,0 +1,31 @@
+/* Where the panes go for a terminal size: side by side when wide, stacked
+ * when narrow, one pane when zoomed. Pure arithmetic, tested without curses. */
+#ifndef SHIPDECK_VIEWS_LAYOUT_H
+#define SHIPDECK_VIEWS_LAYOUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum { PANE_PIPELINE, PANE_LOG, PANE_IMAGES, PANE_ROLLOUT, PANE_CANARY, PANE_COUNT };
+
+enum { LAYOUT_MIN_COLS = 40, LAYOUT_MIN_LINES = 12, LAYOUT_WIDE_COLS = 120 };
+
+struct rect {
+	int y, x, h, w;             /* h includes the pane's title line */
+};
+
+struct layout {
+	bool too_small;
+	bool wide;
+	struct rect pane[PANE_COUNT];   /* h == 0: not shown */
+	struct rect status;
+	int separator_x;            /* column of the vertical rule, -1 when none */
+	int separator_y, separator_h;
+};
+
+/* zoomed: a PANE_* index, or -1. */
+void layout_compute(struct layout *l, int cols, int lines, int zoomed);
+/* "pipeline 0,0 13x48; …; status 49,0 1x200" for tests. */
+void layout_describe(const struct layout *l, char *buf, size_t size);
+
+#endif

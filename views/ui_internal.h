@@ -1,0 +1,83 @@
+/* The console's private state, shared by the files of views/ that make up
+ * the frame (ui.c, statusbar.c, help.c, confirm.c, prompt.c, script.c). */
+#ifndef SHIPDECK_VIEWS_UI_INTERNAL_H
+#define SHIPDECK_VIEWS_UI_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <curses.h>
+
+#include "app/gate.h"
+#include "util/strbuf.h"
+#include "views/layout.h"
+#include "views/view.h"
+
+struct script;
+
+/* Info messages leave the status bar after this long; warnings and errors stay. */
+enum { MESSAGE_FADE_MS = 8000 };
+
+enum modal { MODAL_NONE, MODAL_HELP, MODAL_CONFIRM, MODAL_PROMPT };
+
+struct pane {
+	const struct view *view;
+	void *priv;
+};
+
+struct ui {
+	struct app *app;
+	SCREEN *screen;
+	FILE *term_out, *term_in;   /* script mode: /dev/null */
+	struct pane panes[PANE_COUNT];
+	int focus;                  /* PANE_* */
+	int zoomed;                 /* PANE_* or -1 */
+	struct layout layout;
+	struct theme theme;
+	struct ui_selection sel;
+	int cols, lines;
+
+	bool dirty;
+	uint64_t drawn_version;
+	uint64_t clock_timer;       /* armed while a time-based cell is visible */
+	uint64_t message_timer;
+
+	enum modal modal;
+	int help_scroll;
+	struct action_req *confirm_req;
+	int confirm_stage;          /* confirm_twice: 0 first question, 1 second */
+	struct strbuf prompt_text;
+	char prompt_label[128];
+	const struct view *prompt_owner;    /* NULL: the command line */
+	int prompt_id;
+
+	struct script *script;
+	uint64_t frames;
+};
+
+void statusbar_draw(struct ui *ui);
+void help_draw(struct ui *ui);
+void help_key(struct ui *ui, int key);
+void confirm_open(struct app *app, struct action_req *req);
+void confirm_draw(struct ui *ui);
+void confirm_key(struct ui *ui, int key);
+void prompt_draw(struct ui *ui);
+void prompt_key(struct ui *ui, int key);
+/* Runs a ':' command line. */
+void ui_command(struct ui *ui, const char *line);
+void ui_set_theme(struct ui *ui, const char *name);
+/* Redraws now (script mode dumps right after). */
+void ui_draw(struct ui *ui);
+/* Translates a curses key (from wget_wch) to a KEYC code. */
+int ui_translate_key(int is_key_code, wint_t ch);
+void ui_dispatch_key(struct ui *ui, int key);
+
+/* Script mode (views/script.c). */
+struct script *script_load(const char *path, struct err *err);
+void script_free(struct script **s);
+/* Advances when the app is idle; returns false when the script has ended. */
+bool script_step(struct ui *ui);
+void screen_dump(FILE *out);
+
+#endif

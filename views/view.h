@@ -1,0 +1,98 @@
+/* A pane of the console. Each pane is one file in views/ exporting one
+ * `const struct view`, built with designated initializers; views/ui.c keeps
+ * the list. A view draws from the store and its own private state; it never
+ * calls a source — it asks for actions (app/gate.h) or for logs
+ * (app_open_log). */
+#ifndef SHIPDECK_VIEWS_VIEW_H
+#define SHIPDECK_VIEWS_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "app/action.h"
+#include "app/app.h"
+#include "app/theme.h"
+
+/* What several panes share: what is selected where. Owned by the ui; views
+ * set it with ui_select() so the others redraw. */
+struct ui_selection {
+	char *deployment;           /* selected in the rollout pane */
+	char *log_id;               /* the log buffer the log pane shows */
+	char *tag;                  /* selected in the images pane */
+	char *app;                  /* canary/blue-green app selected */
+};
+
+/* Where and how a view draws this frame. Coordinates given to the draw
+ * helpers are relative to the pane's content area (below its title). */
+struct view_ctx {
+	struct app *app;
+	struct ui *ui;
+	struct ui_selection *sel;
+	int y0, x0;                 /* content area on the screen */
+	int width, height;
+	bool focused;
+	bool zoomed;
+	bool uses_clock;            /* set by draw when a time-based cell is visible */
+	char subtitle[128];         /* set by draw: shown in the pane's title bar */
+};
+
+enum {
+	VIEW_UNHANDLED = 0,
+	VIEW_HANDLED = 1 << 0,
+};
+
+struct view {
+	const char *name;           /* "rollout": matches action_info()->pane */
+	const char *title;          /* "Rollout" */
+	size_t private_size;        /* the ui allocates and zeroes this much */
+	void (*init)(void *priv, struct app *app);
+	void (*destroy)(void *priv);
+	void (*draw)(void *priv, struct view_ctx *ctx);
+	/* An action while the pane is focused, or one it owns (action_info()->pane).
+	 * Returns VIEW_HANDLED when it took it. */
+	int (*action)(void *priv, struct view_ctx *ctx, enum action_id action);
+	/* A ':' command the ui does not handle itself (":undo 3" → "undo", "3").
+	 * Returns VIEW_HANDLED when it is the view's. */
+	int (*command)(void *priv, struct view_ctx *ctx, const char *name, const char *arg);
+	/* Text typed at a prompt this view opened (ui_prompt), or NULL on Esc. */
+	void (*prompt_done)(void *priv, struct view_ctx *ctx, int prompt_id, const char *text);
+	/* Help lines of the pane's own (legend of icons, checks). NULL-terminated. */
+	const char *const *help;
+};
+
+extern const struct view pipeline_view;
+extern const struct view log_view;
+extern const struct view images_view;
+extern const struct view rollout_view;
+extern const struct view canary_view;
+
+/* ---- drawing helpers (views/draw.c). All text is sanitized and clipped to
+ * the pane; x and y outside the pane draw nothing. Return the columns used. */
+int draw_text(struct view_ctx *c, int y, int x, enum role role, const char *text);
+int draw_textf(struct view_ctx *c, int y, int x, enum role role, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* Text cut (with …) or padded to exactly width columns. */
+int draw_cell(struct view_ctx *c, int y, int x, int width, enum role role, const char *text);
+/* Paints a whole row of the pane in role (for selections), before text. */
+void draw_row_fill(struct view_ctx *c, int y, enum role role);
+/* Text with ANSI SGR colours interpreted (logs); other sequences removed. */
+int draw_ansi(struct view_ctx *c, int y, int x, const char *text, int skip_cols);
+/* A one-line notice centred-left in the pane, e.g. a source not configured. */
+void draw_notice(struct view_ctx *c, int y, enum role role, const char *text);
+
+/* When the source is not configured, connecting or failed: draws its one-line
+ * message at row y and returns true. */
+bool draw_source_notice(struct view_ctx *c, int y, enum source_id source);
+
+/* ---- services of the ui for views (views/ui.c) */
+void ui_select(struct ui *ui, char **slot, const char *value);
+/* Opens a one-line prompt at the bottom; the answer goes to the view's
+ * prompt_done with prompt_id. */
+void ui_prompt(struct ui *ui, const struct view *owner, int prompt_id, const char *label,
+	       const char *initial);
+/* Focuses a pane by name ("log"). */
+void ui_focus(struct ui *ui, const char *view_name);
+/* The private state of another pane, to read its selection. */
+void *ui_view_private(struct ui *ui, const char *view_name);
+
+#endif

@@ -202,6 +202,25 @@ static void set_rv(cJSON *json, uint64_t rv)
 	jset_str(jchild(json, "metadata"), "resourceVersion", buf);
 }
 
+/* kind, apiVersion, metadata, spec, status first, as the API server's
+ * encoder writes Go structs; other keys keep their order after them. */
+static void order_top_level(cJSON *json)
+{
+	static const char *const first[] = { "status", "spec", "metadata", "apiVersion", "kind" };
+
+	for (size_t i = 0; i < sizeof first / sizeof first[0]; i++) {
+		cJSON *item = cJSON_GetObjectItemCaseSensitive(json, first[i]);
+
+		if (!item || json->child == item)
+			continue;
+		cJSON_DetachItemViaPointer(json, item);
+		item->next = json->child;
+		item->prev = json->child->prev;
+		json->child->prev = item;
+		json->child = item;
+	}
+}
+
 struct obj *store_commit(struct store *s, const struct kind *k, cJSON *json)
 {
 	const char *ns = k->namespaced ? jstr(J(json, "metadata", "namespace")) : "";
@@ -213,6 +232,8 @@ struct obj *store_commit(struct store *s, const struct kind *k, cJSON *json)
 
 	s->rv++;
 	set_rv(json, s->rv);
+	if (json->child)
+		order_top_level(json);
 	if (o) {
 		char *owner = controller_uid(json);
 

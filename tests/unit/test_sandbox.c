@@ -10,6 +10,7 @@
 #include "sandbox/jsonx.h"
 #include "sandbox/kubelet.h"
 #include "sandbox/patch.h"
+#include "sandbox/podlog.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/select.h"
 #include "sandbox/store.h"
@@ -234,6 +235,22 @@ static void test_store(void)
 	store_free(&s);
 }
 
+static void test_podlog(void)
+{
+	struct ctrlog *l = ctrlog_new(2000);
+
+	for (int i = 0; i < 5000; i++)
+		ctrlog_append(l, i, "line %d", i);
+	tap_is_int(ctrlog_first(l), 3000, "the oldest lines go");
+	tap_ok(ctrlog_line(l, 2999) == NULL && ctrlog_line(l, 5000) == NULL, "out of range");
+	tap_is_str(ctrlog_line(l, 3000)->text, "line 3000", "first kept line");
+	tap_is_str(ctrlog_line(l, 4999)->text, "line 4999", "last line");
+	l->ended = true;
+	ctrlog_append(l, 0, "after the end");
+	tap_is_int(l->total, 5000, "nothing after the end");
+	ctrlog_unref(l);
+}
+
 /* ---- controllers, pass by pass ---- */
 
 static int request(struct sandbox *sb, const char *method, const char *path, const char *ct,
@@ -346,6 +363,7 @@ int main(void)
 	test_selectors();
 	test_template_hash();
 	test_store();
+	test_podlog();
 	test_controllers();
 	return tap_done();
 }

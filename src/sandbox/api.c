@@ -1239,8 +1239,17 @@ out:
 	target_free(&t);
 }
 
-void api_handle(struct sandbox *sb, const struct request *req, struct response *resp)
+void api_handle(struct sandbox *sb, const struct request *in, struct response *resp)
 {
+	struct request head_as_get;
+	const struct request *req = in;
+
+	/* HEAD is GET without the body (libmicrohttpd drops it). */
+	if (!strcmp(in->method, "HEAD")) {
+		head_as_get = *in;
+		head_as_get.method = "GET";
+		req = &head_as_get;
+	}
 	pthread_mutex_lock(&sb->mu);
 	if (!strcmp(req->path, "/metrics")) {
 		struct strbuf out = { 0 };

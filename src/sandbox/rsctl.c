@@ -14,6 +14,9 @@
 /* Pods one ReplicaSet creates or deletes in one pass, as upstream's
  * burstReplicas: a huge spec.replicas fills the store gradually. */
 #define BURST_REPLICAS 500
+/* Pods the whole sandbox holds at most, as a namespace quota would refuse
+ * more: spec.replicas: 2147483647 must not eat the machine. */
+#define MAX_PODS 50000
 
 static bool pod_active(const struct obj *pod)
 {
@@ -159,8 +162,16 @@ void rs_sync(struct sandbox *sb, int64_t now, int64_t *next_due)
 		free(pods);
 	}
 	for (size_t i = 0; i < nrs && i < ks->n; i++)
-		for (long long c = 0; c < want[i]; c++)
+		for (long long c = 0; c < want[i]; c++) {
+			if (sb->store.k[K_POD].n >= MAX_PODS) {
+				sb_event(sb, ks->v[i], "Warning", "FailedCreate", "replicaset-controller",
+					 NULL, NULL, "Error creating: pods \"%s-\" is forbidden: "
+					 "exceeded quota: shipdeck-sandbox, requested: pods=1, used: "
+					 "pods=%d, limited: pods=%d", ks->v[i]->name, MAX_PODS, MAX_PODS);
+				break;
+			}
 			create_pod(sb, ks->v[i]);
+		}
 	free(want);
 
 	for (size_t i = 0; i < ks->n; i++) {

@@ -336,6 +336,11 @@ uint64_t store_oldest_rv(const struct store *s)
 	return s->rv > s->history ? s->rv - s->history : 0;
 }
 
+bool store_watcher_lost(const struct store *s, const struct watcher *w)
+{
+	return w->cursor < s->rv && !store_event(s, w->cursor + 1);
+}
+
 bool store_rv_too_old(const struct store *s, uint64_t rv)
 {
 	/* Events rv+1 .. s->rv are needed; the window holds the last `history`. */
@@ -364,13 +369,19 @@ void store_watch_del(struct store *s, struct watcher *w)
 	store_trim(s);
 }
 
+/* A watcher that has not read for this many events (a client that stopped
+ * reading) no longer holds the history back; it gets 410 Expired when it
+ * reads again, as kube-apiserver ends a watcher that falls behind. */
+#define LAG_LIMIT 200000
+
 void store_trim(struct store *s)
 {
 	uint64_t keep_from = s->rv >= s->history ? s->rv - s->history + 1 : 0;
+	uint64_t hard = s->rv > LAG_LIMIT + s->history ? s->rv - LAG_LIMIT - s->history : 0;
 
 	for (struct watcher *w = s->watchers; w; w = w->next)
 		if (w->cursor + 1 < keep_from)
-			keep_from = w->cursor + 1;
+			keep_from = w->cursor + 1 > hard ? w->cursor + 1 : hard;
 	while (s->hlen && s->hist[s->hhead].rv < keep_from) {
 		struct wevent *e = &s->hist[s->hhead];
 

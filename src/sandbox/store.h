@@ -125,6 +125,9 @@ bool store_rv_too_old(const struct store *s, uint64_t rv);
 /* The oldest resourceVersion a watch can resume from. */
 uint64_t store_oldest_rv(const struct store *s);
 
+/* True when events the watcher has not read were dropped (it fell too far
+ * behind): it must end with 410 Expired. */
+bool store_watcher_lost(const struct store *s, const struct watcher *w);
 void store_watch_add(struct store *s, struct watcher *w, uint64_t from);
 void store_watch_del(struct store *s, struct watcher *w);
 /* Drops history no watcher needs any more. */

@@ -226,12 +226,16 @@ static void test_store(void)
 		store_commit(&s, &kinds[K_CONFIGMAP], named("c", "z"));
 	tap_ok(store_event(&s, 2) != NULL, "a slow watcher keeps its events");
 	tap_ok(store_rv_too_old(&s, 2), "but new watches from there are too old");
+	tap_ok(!store_watcher_lost(&s, &w), "a slow watcher is not lost");
+	for (int i = 0; i < 200010; i++)
+		store_commit(&s, &kinds[K_CONFIGMAP], named("c", "z"));
+	tap_ok(store_watcher_lost(&s, &w), "a watcher 200,000 events behind is let go");
 	store_watch_del(&s, &w);
 	tap_ok(store_event(&s, 2) == NULL, "history trimmed when the watcher goes");
 	store_remove(&s, store_get(&s, &kinds[K_CONFIGMAP], "a", "y"));
 	tap_ok(store_event(&s, s.rv)->type == EV_DELETED, "DELETED event");
 	tap_is_str(jstr(J(store_event(&s, s.rv)->obj->json, "metadata", "resourceVersion")),
-		   "15", "DELETED carries the deletion's resourceVersion");
+		   "200025", "DELETED carries the deletion's resourceVersion");
 	store_free(&s);
 }
 

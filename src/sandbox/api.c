@@ -645,6 +645,7 @@ int api_create_object(struct sandbox *sb, cJSON *obj, struct err *err)
 	const char *kind = jstr(J(obj, "kind")), *av = jstr(J(obj, "apiVersion"));
 	const struct kind *k = NULL;
 	struct response resp = { 0 };
+	char *what;
 	int rc;
 
 	for (int i = 0; kind && av && i < KIND_COUNT; i++)
@@ -660,16 +661,19 @@ int api_create_object(struct sandbox *sb, cJSON *obj, struct err *err)
 		cJSON_Delete(obj);
 		return 0;
 	}
+	/* create() rewrites obj: name it now. */
+	what = xasprintf("%s %s", kind, jstr(J(obj, "metadata", "name")) ?
+			 jstr(J(obj, "metadata", "name")) : "(no name)");
 	rc = create(sb, k, NULL, obj, false, &resp);
 	if (rc) {
 		cJSON *st = cJSON_Parse(resp.body);
 
-		err_set(err, "%s %s: %s", kind, jstr(J(obj, "metadata", "name"))
-			? jstr(J(obj, "metadata", "name")) : "", jstr(J(st, "message"))
-			? jstr(J(st, "message")) : "refused");
+		err_set(err, "%s: %s", what, jstr(J(st, "message")) ? jstr(J(st, "message"))
+								     : "refused");
 		cJSON_Delete(st);
 		cJSON_Delete(obj);
 	}
+	free(what);
 	resp_free(&resp);
 	return rc;
 }

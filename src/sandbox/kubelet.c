@@ -255,6 +255,9 @@ static cJSON *container_status(const struct obj *pod, const struct podsim *ps,
 	if (ps->state == PS_BACKOFF) {
 		char msg[256];
 
+		/* The kubelet still names the container that last ran. */
+		snprintf(id, sizeof id, "containerd://%s", c->prev_cid);
+		jset_str(s, "containerID", id);
 		jset_bool(s, "started", false);
 		st = jchild(state, "waiting");
 		jset_str(st, "reason", "CrashLoopBackOff");

@@ -746,10 +746,3 @@ struct ctrlog *kubelet_main_log(const struct obj *pod)
 
 	return ps && ps->nc ? ps->c[0].cur : NULL;
 }
-
-const char *kubelet_pod_ip(const struct obj *pod)
-{
-	const struct podsim *ps = sim(pod);
-
-	return ps ? ps->ip : "";
-}

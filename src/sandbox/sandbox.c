@@ -28,11 +28,6 @@ int64_t sb_scaled_ms(const struct sandbox *sb, double sim_ms)
 	return ms <= 0 ? 0 : (int64_t)ceil(ms);
 }
 
-double sb_sim_elapsed_ms(const struct sandbox *sb, int64_t real_ms)
-{
-	return (double)real_ms * sb->opt.time_scale;
-}
-
 double sb_rand(struct sandbox *sb)
 {
 	uint64_t x = sb->rng ? sb->rng : 0x9e3779b97f4a7c15ull;

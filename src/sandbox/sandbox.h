@@ -71,8 +71,6 @@ void sandbox_pass(struct sandbox *sb, int64_t now, int64_t *next_due);
 
 /* A delay of the simulated world (sim_ms at --time-scale 1) in real ms. */
 int64_t sb_scaled_ms(const struct sandbox *sb, double sim_ms);
-/* How much simulated time real_ms of real time is. */
-double sb_sim_elapsed_ms(const struct sandbox *sb, int64_t real_ms);
 
 /* A uniform random number in [0, 1) (xorshift; guarded by mu). */
 double sb_rand(struct sandbox *sb);

@@ -199,13 +199,31 @@ static void test_verdicts(void)
 	judge_analysis(rules, res, 2, 95, 75, &a);
 	tap_ok(a.verdict == VERDICT_FAIL, "20% errors fail");
 	tap_is_str(a.failed_metric, "success-rate", "the failing metric is named");
-	tap_ok(strstr(a.summary, "canary 0.8 is below the limit 0.99") != NULL,
-	       "the summary gives the numbers");
+	tap_ok(strstr(a.summary, "canary mean 0.804 is below the limit 0.99 (stable 0.9997)")
+	       != NULL, "the summary gives the numbers");
+	tap_is_near(res[0].canary_mean, 0.804, 1e-12, "the canary's mean");
+	tap_is_near(res[0].canary, 0.8, 0, "the canary's median");
+
+	/* one error in five requests: most short samples see none */
+	{
+		static const double rare[] = { 1, 1, 1, 0.8, 0.6, 1, 0.8, 1, 1, 0.6 };
+
+		judge_metric(&rules[0], rare, 10, stable_sr, 10, &res[0]);
+		tap_ok(res[0].canary == 1 && res[0].limit_failed && !res[0].passed,
+		       "median 1, mean 0.88: the limit judges the mean");
+	}
 
 	judge_metric(&rules[0], stable_sr, 10, stable_sr, 10, &res[0]);
 	judge_metric(&rules[1], slow_lat, 8, stable_lat, 8, &res[1]);
 	tap_ok(res[1].cls == METRIC_HIGH && !res[1].passed && !res[1].limit_failed,
 	       "slower but under the limit: high, failing");
+	{
+		static const double spike[] = { 0.01, 0.011, 0.01, 0.012, 0.01, 0.011, 0.01, 3.9 };
+
+		judge_metric(&rules[1], spike, 8, stable_lat, 8, &res[1]);
+		tap_ok(!res[1].limit_failed, "one slow sample of eight: mean 0.497 stays under 0.5");
+		judge_metric(&rules[1], slow_lat, 8, stable_lat, 8, &res[1]);
+	}
 	judge_analysis(rules, res, 2, 95, 40, &a);
 	tap_ok(a.verdict == VERDICT_MARGINAL && a.score == 50, "one of two: marginal at 40");
 	judge_analysis(rules, res, 2, 95, 75, &a);

@@ -183,8 +183,11 @@ struct shift hodges_lehmann(const double *x, size_t n1, const double *y, size_t 
 			d[i * n2 + j] = x[i] - y[j];
 	qsort(d, nd, sizeof *d, cmp_double);
 	s.estimate = median_sorted(d, nd);
-	/* k: how many of the smallest (and largest) differences fall outside the
-	 * interval, from the null distribution of U. */
+	/* The interval is [D(c), D(nd + 1 − c)] (1-based) with c the largest
+	 * count such that P(U ≤ c − 1) ≤ α/2 under the null: θ < D(c) exactly
+	 * when fewer than c differences are ≤ θ. Samples too small for any c ≥ 1
+	 * (P(U = 0) > α/2, e.g. 3 against 2) bound nothing: the interval is
+	 * unbounded, and no shift is called significant. */
 	rank_sum_x(x, n1, y, n2, &ties);
 	if (ties == 0 && n1 + n2 <= EXACT_MAX_N) {
 		double *c = exact_counts(n1, n2), total = 0, cum = 0;
@@ -204,10 +207,15 @@ struct shift hodges_lehmann(const double *x, size_t n1, const double *y, size_t 
 
 		k = kk > 0 ? (size_t)kk : 0;
 	}
-	if (k > (nd - 1) / 2)
-		k = (nd - 1) / 2;
-	s.low = d[k];
-	s.high = d[nd - 1 - k];
+	if (k > (nd + 1) / 2)
+		k = (nd + 1) / 2;
+	if (k == 0) {
+		s.low = -INFINITY;
+		s.high = INFINITY;
+	} else {
+		s.low = d[k - 1];
+		s.high = d[nd - k];
+	}
 	free(d);
 	return s;
 }

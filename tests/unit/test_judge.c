@@ -83,6 +83,8 @@ static void test_exact(void)
 	tap_ok(1, "exact p for every split of sizes 1..7 × 1..7");
 }
 
+static int cmpd(const void *a, const void *b);
+
 static void test_normal(void)
 {
 	double x[20], y[18], n1 = 20, n2 = 18, n = 38, u, mu, sd, z, p;
@@ -102,6 +104,21 @@ static void test_normal(void)
 	tap_is_near(r.u, u, 1e-12, "U (normal case)");
 	tap_is_near(fabs(r.z), z, 1e-12, "z with continuity correction");
 	tap_is_near(r.p, p, 1e-12, "p from the formula");
+	{
+		/* the interval from the normal approximation: c = ⌊n1n2/2 − 1.96·sd⌋,
+		 * [D(c), D(n1n2 + 1 − c)] 1-based */
+		double d[360];
+		size_t k = 0;
+		struct shift s = hodges_lehmann(x, 20, y, 18, 0.95);
+		int c = (int)floor(n1 * n2 / 2 - 1.959963984540054 * sd);
+
+		for (int i = 0; i < 20; i++)
+			for (int j = 0; j < 18; j++)
+				d[k++] = x[i] - y[j];
+		qsort(d, 360, sizeof *d, cmpd);
+		tap_is_near(s.low, d[c - 1], 1e-12, "normal-approximation lower bound D(c)");
+		tap_is_near(s.high, d[360 - c], 1e-12, "normal-approximation upper bound D(nd+1−c)");
+	}
 }
 
 static void test_ties(void)
@@ -159,18 +176,33 @@ static void test_shift(void)
 	tap_is_near(s.estimate, (d[20] + d[21]) / 2, 1e-12, "HL estimate = median difference");
 	tap_ok(s.low <= s.estimate && s.estimate <= s.high, "estimate inside its interval");
 	tap_ok(s.low > 0, "a clear upward shift excludes 0");
-	/* the exact interval: k outside on each side with P(U ≤ k − 1) ≤ 0.025 */
+	/* the exact interval: [D(c), D(43 − c)] (1-based) with c the largest
+	 * count such that P(U ≤ c − 1) ≤ 0.025 */
 	{
 		double le, ge, total;
-		size_t kk = 0;
+		size_t c = 0;
 
-		for (;; kk++) {
-			enumerate(7, 6, (double)kk, &le, &ge, &total);
+		for (;; c++) {
+			enumerate(7, 6, (double)c, &le, &ge, &total);
 			if (le / total > 0.025)
 				break;
 		}
-		tap_is_near(s.low, d[kk], 1e-12, "exact lower bound by enumeration");
-		tap_is_near(s.high, d[41 - kk], 1e-12, "exact upper bound by enumeration");
+		enumerate(7, 6, (double)c - 1, &le, &ge, &total);
+		tap_ok(c >= 1 && le / total <= 0.025, "P(U ≤ c − 1) ≤ 0.025 by enumeration");
+		tap_is_near(s.low, d[c - 1], 1e-12, "exact lower bound D(c)");
+		tap_is_near(s.high, d[42 - c], 1e-12, "exact upper bound D(43 − c)");
+	}
+	/* 3 against 2: P(U = 0) = 1/10 > 0.025, no interval reaches 95% */
+	{
+		static const double a[] = { 0.097, 0.098, 0.099 }, b[] = { 0.048, 0.049 };
+		static const struct metric_rule rule = { .name = "latency-p99", .tolerance = 0.1 };
+		struct metric_result m;
+
+		s = hodges_lehmann(a, 3, b, 2, 0.95);
+		tap_ok(isinf(s.low) && s.low < 0 && isinf(s.high) && s.high > 0,
+		       "too few samples: the interval is unbounded");
+		judge_metric(&rule, a, 3, b, 2, &m);
+		tap_ok(m.cls == METRIC_PASS, "so no shift is called significant");
 	}
 }
 

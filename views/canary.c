@@ -281,7 +281,7 @@ static int draw_metric(struct view_ctx *c, int y, const struct canary_metric_res
 	num(b, sizeof b, m->canary_value, have);
 	if (have) {
 		analysis_diff_text(m->stable_value, m->canary_value, d, sizeof d);
-		snprintf(p, sizeof p, "%.2g", m->p);
+		analysis_p_text(m->p, p, sizeof p);
 	} else {
 		snprintf(d, sizeof d, "-");
 		snprintf(p, sizeof p, "-");

@@ -68,10 +68,24 @@ static struct canary_result *result_new(const struct app_conf *conf)
 
 void analysis_diff_text(double stable, double canary, char *buf, size_t size)
 {
-	if (fabs(stable) < 1e-12)
+	double pct = fabs(stable) < 1e-12 ? NAN : 100.0 * (canary - stable) / fabs(stable);
+
+	if (isnan(pct))
 		snprintf(buf, size, "%+.3g", canary - stable);
+	else if (fabs(pct) < 10)
+		snprintf(buf, size, "%+.1f%%", pct);
+	else if (fabs(pct) < 10000)
+		snprintf(buf, size, "%+.0f%%", pct);
 	else
-		snprintf(buf, size, "%+.3g%%", 100.0 * (canary - stable) / fabs(stable));
+		snprintf(buf, size, "×%.0f", canary / stable);
+}
+
+void analysis_p_text(double p, char *buf, size_t size)
+{
+	if (p < 0.001)
+		snprintf(buf, size, "<0.001");
+	else
+		snprintf(buf, size, "%.2g", p);
 }
 
 struct canary_result *analysis_error_result(const struct app_conf *conf, const char *error)

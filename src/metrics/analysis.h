@@ -45,9 +45,11 @@ void analysis_cancel(struct analysis_run **run);
  * metric's class and numbers, the score, the verdict and its one line. */
 void analysis_judge(const struct app_conf *conf, struct canary_result *res);
 
-/* The canary's difference from the stable: "-20%", "+3900%" (relative to
- * the stable), or "+0.012" when the stable is 0. */
+/* The canary's difference from the stable: "-2.5%", "-20%", "+3930%",
+ * "×150" (relative to the stable), or "+0.012" when the stable is 0. */
 void analysis_diff_text(double stable, double canary, char *buf, size_t size);
+/* "0.03", "<0.001". */
+void analysis_p_text(double p, char *buf, size_t size);
 
 /* A result that says why there is none ("prometheus …: connection refused"). */
 struct canary_result *analysis_error_result(const struct app_conf *conf, const char *error);

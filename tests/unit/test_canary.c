@@ -379,6 +379,12 @@ static void test_judged(const struct app_conf *shop)
 
 	analysis_diff_text(1, 0.8, buf, sizeof buf);
 	tap_is_str(buf, "-20%", "relative difference");
+	analysis_diff_text(1, 0.975, buf, sizeof buf);
+	tap_is_str(buf, "-2.5%", "small ones with a decimal");
+	analysis_diff_text(0.0121, 0.4873, buf, sizeof buf);
+	tap_is_str(buf, "+3927%", "large ones without");
+	analysis_diff_text(0.001, 0.5, buf, sizeof buf);
+	tap_is_str(buf, "×500", "huge ones as a ratio");
 	analysis_diff_text(0, 0.5, buf, sizeof buf);
 	tap_is_str(buf, "+0.5", "absolute when the stable is 0");
 	tap_is_int(analysis_step_ms(10000), 1000, "a sample a second at 10 s");

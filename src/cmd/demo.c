@@ -11,6 +11,7 @@
 #include "app/sources.h"
 #include "ci/source.h"
 #include "cmd/cmd.h"
+#include "demo/faulty.h"
 #include "demo/repo.h"
 #include "demo/template.h"
 #include "demo/world.h"
@@ -80,6 +81,21 @@ static int first_build(struct app *app, const char *sha, struct err *err)
 	fprintf(stderr, "demo: build %d passed in %.1f s\n", result.number,
 		(double)(time_mono_ms() - t0) / 1000);
 	return 0;
+}
+
+/* bad-errors and bad-stall beside the first build's tag: canaries to abort. */
+static int tag_faulty(struct app *app, const struct demo_world *w, const char *sha,
+		      struct err *err)
+{
+	char *registry = demo_world_registry(w), *tag = xasprintf("%.7s-1", sha);
+	int rc = demo_tag_faulty(app, registry, "demo/greet", tag, err);
+
+	if (!rc)
+		fprintf(stderr, "demo: tagged %s as bad-errors and bad-stall (C on one in the "
+			"images pane starts a canary of shop that fails)\n", tag);
+	free(registry);
+	free(tag);
+	return rc;
 }
 
 /* A missing optional server: its pane says which package to install. */
@@ -184,6 +200,10 @@ static int run(struct app *app, struct cmd_args *args)
 	}
 	mark_missing(app, &w);
 	if (first && !w.procs[DEMO_REGISTRY].missing && first_build(app, good_sha, &err)) {
+		code = cmd_fail(EXIT_FAILED, "%s", err.msg);
+		goto stop;
+	}
+	if (first && !w.procs[DEMO_REGISTRY].missing && tag_faulty(app, &w, good_sha, &err)) {
 		code = cmd_fail(EXIT_FAILED, "%s", err.msg);
 		goto stop;
 	}

@@ -166,15 +166,15 @@ static int draw_schedule(struct view_ctx *c, int y, const struct canary_app_stat
 	if (st->waiting)
 		x += draw_textf(c, y, x, ROLE_MUTED, "%s%s", x > 1 ? " · " : "", st->waiting);
 	if (st->auto_mode)
-		draw_textf(c, y, x, ROLE_RUNNING, " · auto: FAIL %d of %d aborts", st->failures,
-			   conf->threshold);
+		draw_textf(c, y, x, ROLE_RUNNING, " · auto: %d of %d FAILs before abort",
+			   st->failures, conf->threshold);
 	return 1;
 }
 
 static int draw_canary_release(struct view_ctx *c, int y, const struct release *r)
 {
 	char note[96];
-	int y0 = y;
+	int y0 = y, x;
 
 	if (r->phase == RELEASE_RUNNING || r->phase == RELEASE_PROMOTING) {
 		char steps[96];
@@ -202,10 +202,10 @@ static int draw_canary_release(struct view_ctx *c, int y, const struct release *
 			  : r->phase == RELEASE_PROMOTED ? "last canary promoted"
 			  : "last canary aborted");
 	}
-	draw_textf(c, y, 1, ROLE_MUTED, "stable %s ×%d", short_image(r->stable_image),
-		   r->stable ? r->stable->replicas : 0);
+	x = 1 + draw_textf(c, y, 1, ROLE_MUTED, "stable %s ×%d", short_image(r->stable_image),
+			   r->stable ? r->stable->replicas : 0);
 	if (r->canary && (r->phase == RELEASE_RUNNING || r->phase == RELEASE_PROMOTING))
-		draw_textf(c, y, c->width / 2, ROLE_RUNNING, "canary %s ×%d",
+		draw_textf(c, y, x < 28 ? 28 : x + 3, ROLE_RUNNING, "canary %s ×%d",
 			   short_image(r->canary_image), r->canary->replicas);
 	return ++y - y0;
 }

@@ -75,8 +75,8 @@ cJSON *canary_json_release(const struct release *r)
 		cJSON_AddItemToObject(o, "idle", d);
 		add_str_or_null(o, "previous", r->previous);
 		add_time(o, "switchedAt", r->switched_at);
-		cJSON_AddStringToObject(o, "switchedBy", !r->switched_at ? ""
-					: r->switched_by_promote ? "promote" : "abort");
+		add_str_or_null(o, "switchedBy", !r->switched_at ? NULL
+				: r->switched_by_promote ? "promote" : "abort");
 	} else {
 		cJSON_AddNumberToObject(o, "step", r->step + 1);
 		steps = cJSON_AddArrayToObject(o, "steps");

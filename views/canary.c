@@ -20,7 +20,7 @@
 #include "util/xalloc.h"
 #include "views/view.h"
 
-enum { NAME_W = 14, NUM_W = 9, DIFF_W = 9, P_W = 8, HISTORY_MAX_ROWS = 4 };
+enum { NAME_W = 14, NUM_W = 9, DIFF_W = 9, P_W = 8, HISTORY_MAX_ROWS = 4, COMPACT_H = 8 };
 
 struct canary_view {
 	size_t sel;                 /* the selected app, index into the project's */
@@ -363,6 +363,36 @@ static void draw_history(struct view_ctx *c, int y, const struct canary_app_stat
 	}
 }
 
+/* A pane of a few lines (stacked on a narrow terminal): the selected app,
+ * its split or colours with the countdown, and the last verdict's line. */
+static void draw_compact(struct view_ctx *c, const struct app_conf *conf, const struct release *r,
+			 const struct canary_app_state *st)
+{
+	const struct canary_result *res = st ? st->last : NULL;
+	int x = 1;
+
+	app_line(c, 0, conf, true);
+	if (r->problem[0])
+		x += draw_text(c, 1, x, ROLE_WARN, r->problem);
+	else if (r->blue_green)
+		x += draw_textf(c, 1, x, r->idle_ready ? ROLE_OK : ROLE_WARN, "live %s · %s %s",
+				r->live, r->idle, r->idle_ready ? "ready to switch" : "not ready");
+	else if (r->phase == RELEASE_RUNNING)
+		x += draw_textf(c, 1, x, ROLE_NORMAL, "target %d%% · actual %s%d%%", r->weight,
+				r->actual < 0 ? "-" : "", r->actual < 0 ? 0 : r->actual);
+	if (st && st->next_ms > 0 && !st->analysing) {
+		int64_t left = (st->next_ms - time_wall_ms() + 999) / 1000;
+
+		draw_textf(c, 1, x, ROLE_MUTED, " · next analysis in %llds",
+			   (long long)(left > 0 ? left : 0));
+		c->uses_clock = true;
+	}
+	if (res)
+		draw_textf(c, 2, 1, res->error ? ROLE_FAIL : verdict_role(res->verdict), "%s: %s",
+			   canary_verdict_name(res->verdict), res->error ? res->error
+			   : res->summary ? res->summary : "");
+}
+
 static void canary_draw(void *priv, struct view_ctx *c)
 {
 	struct canary_view *v = priv;
@@ -378,12 +408,16 @@ static void canary_draw(void *priv, struct view_ctx *c)
 		return;
 	}
 	conf = selected(v, c);
-	for (size_t i = 0; i < p->napps && y < c->height; i++)
-		app_line(c, y++, &p->apps[i], i == v->sel);
 	st = store_canary_app(&c->app->store.canary, conf->name);
 	release_read(&c->app->store.kube, conf, canary_ns(c->app, conf), &r);
 	snprintf(c->subtitle, sizeof c->subtitle, "%s · %s", conf->name,
 		 r.blue_green ? "blue/green" : "canary");
+	if (c->height < COMPACT_H) {
+		draw_compact(c, conf, &r, st);
+		return;
+	}
+	for (size_t i = 0; i < p->napps && y < c->height; i++)
+		app_line(c, y++, &p->apps[i], i == v->sel);
 	if (c->app->store.status.sources[SOURCE_KUBE].state == SOURCE_UNCONFIGURED) {
 		draw_source_notice(c, y, SOURCE_KUBE);
 		return;

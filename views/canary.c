@@ -196,6 +196,10 @@ static int draw_canary_release(struct view_ctx *c, int y, const struct release *
 		draw_textf(c, y++, 1, ROLE_NORMAL, "%sstep %d of %zu: %s %%", r->phase ==
 			   RELEASE_PROMOTING ? "promoting to 100%: " : "", r->step + 1,
 			   r->conf->nsteps, steps);
+		if (r->canary_stalled)
+			draw_textf(c, y++, 1, ROLE_FAIL, "deploy/%s exceeded its progress deadline: "
+				   "%d of %d pods ready", r->canary_name, r->canary_ready,
+				   r->canary ? r->canary->replicas : 0);
 	} else {
 		draw_text(c, y++, 1, ROLE_MUTED, r->phase == RELEASE_NONE
 			  ? "no canary: C on a tag in the images pane starts one"

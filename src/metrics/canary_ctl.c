@@ -145,12 +145,16 @@ static void decide(struct ctl_app *ca, enum canary_verdict v, const char *summar
 	struct release r;
 	struct err err;
 	struct action_req *req = NULL;
-	char *numbers, *reason;
+	char *numbers, *reason, stalled[300];
 	enum release_decision d;
 	int failures;
 
 	if (!st || !st->auto_mode || canary_release(app, ca->name, &r, &err))
 		return;
+	if (release_stalled_verdict(&r, v, stalled, sizeof stalled) != v) {
+		v = CANARY_FAIL;
+		summary = stalled;
+	}
 	failures = st->failures + (v == CANARY_FAIL);
 	if (v == CANARY_FAIL)
 		apply(app, (struct canary_event){ .type = CANARY_EV_FAILURES, .app = ca->name,

@@ -144,6 +144,13 @@ static void read_canary(const struct store_kube *k, struct release *r)
 	r->weight = ann_int(anns, RELEASE_ANN_WEIGHT, 0);
 	r->step = r->weight ? step_of(r->conf, r->weight) : -1;
 	r->step_at = ann_time(anns, RELEASE_ANN_STEP_AT);
+	{
+		const struct kube_condition *prog = kube_deployment_condition(r->canary,
+									     "Progressing");
+
+		r->canary_stalled = prog && prog->reason
+			&& !strcmp(prog->reason, "ProgressDeadlineExceeded");
+	}
 	/* while a canary runs, the stable is below its size: the annotation
 	 * remembers it */
 	if (r->phase == RELEASE_RUNNING || r->phase == RELEASE_PROMOTING)
@@ -251,6 +258,17 @@ static double window_start(const struct release *r, double from, double now, boo
 	*due = from + interval;
 	snprintf(why, why_size, "the first analysis %s", what);
 	return 0;
+}
+
+enum canary_verdict release_stalled_verdict(const struct release *r, enum canary_verdict v,
+					    char *why, size_t size)
+{
+	if (r->blue_green || r->phase != RELEASE_RUNNING || !r->canary_stalled || v == CANARY_FAIL)
+		return v;
+	snprintf(why, size, "deploy/%s exceeded its progress deadline (%ds): %d of %d pods ready",
+		 r->canary_name, r->canary->progress_deadline, r->canary_ready,
+		 r->canary->replicas);
+	return CANARY_FAIL;
 }
 
 int release_window(const struct release *r, double now, bool early,

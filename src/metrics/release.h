@@ -64,6 +64,7 @@ struct release {
 	int stable_ready, canary_ready;
 	int actual;                 /* the canary's share of ready pods, percent; -1: none ready */
 	int64_t step_at;            /* when the step began, seconds since the epoch */
+	bool canary_stalled;        /* its rollout exceeded the progress deadline */
 	char stable_image[256], canary_image[256];
 
 	/* blue/green */
@@ -131,10 +132,16 @@ int release_plan_finish(const struct release *r, int64_t now, struct release_pla
 			struct err *err);
 
 /* What automatic mode does with a verdict. failures counts FAIL verdicts so
- * far, this one included. */
+ * far, this one included. A canary whose pods never became ready (its
+ * rollout exceeded the progress deadline) has no data to judge: automatic
+ * mode counts that as a FAIL (release_stalled_verdict). */
 enum release_decision { DECIDE_HOLD, DECIDE_PROMOTE, DECIDE_ABORT };
 enum release_decision release_decide(const struct release *r, enum canary_verdict v,
 				     int failures);
+
+/* v, or FAIL when the canary stalled; *why then says so. */
+enum canary_verdict release_stalled_verdict(const struct release *r, enum canary_verdict v,
+					    char *why, size_t size);
 
 /* The windows to compare, in seconds since the epoch: the canary's (the last
  * interval, not before the step began) and the stable's (the same window;

@@ -275,6 +275,23 @@ static void test_decide_and_window(const struct app_conf *shop)
 	tap_is_int(release_window(&r, (double)(NOW - 19), true, &w, &due, why, sizeof why), 1,
 		   "1 s is too short even on demand");
 
+	{
+		tap_ok(release_stalled_verdict(&r, CANARY_NODATA, why, sizeof why) == CANARY_NODATA,
+		       "a canary that rolled out: no data stays no data");
+		upsert(&k, KUBE_DEPLOYMENTS, "{\"metadata\":{\"name\":\"shop-canary\","
+		       "\"namespace\":\"default\",\"resourceVersion\":\"9\",\"annotations\":{"
+		       RUNNING_AT("25", "2026-11-18T11:06:20Z") "}},\"spec\":{\"replicas\":1,"
+		       "\"progressDeadlineSeconds\":60,\"selector\":{\"matchLabels\":{\"app\":"
+		       "\"shop\",\"track\":\"canary\"}}},\"status\":{\"replicas\":1,"
+		       "\"conditions\":[{\"type\":\"Progressing\",\"status\":\"False\","
+		       "\"reason\":\"ProgressDeadlineExceeded\"}]}}");
+		release_read(&k, shop, "default", &r);
+		tap_ok(r.canary_stalled, "a canary past its progress deadline stalled");
+		tap_ok(release_stalled_verdict(&r, CANARY_NODATA, why, sizeof why) == CANARY_FAIL,
+		       "no data from a stalled canary counts as FAIL");
+		tap_is_str(why, "deploy/shop-canary exceeded its progress deadline (60s): 0 of 1 pods "
+			   "ready", "and says why");
+	}
 	deployment(&k, "shop-canary", "\"app\":\"shop\",\"track\":\"canary\"", "r/shop:2.0", 0, 0,
 		   "\"" RELEASE_ANN_PHASE "\":\"aborted\"", "3");
 	release_read(&k, shop, "default", &r);

@@ -1,13 +1,19 @@
 #!/bin/bash
 # A healthy canary under automatic analysis with a real Prometheus: PASS at
 # 25%, PASS at 50% → 100%: the stable takes the canary's template (a rolling
-# update) and the canary goes to 0 (kubectl).
+# update) and the canary goes to 0 (kubectl). The canary is started by one
+# process and analysed by another: the release is read back from the
+# Deployments' annotations.
 . "$(dirname "$0")/lib.sh"
 start_world
 start_prometheus
 make_repo "$PROM" 3s 2
 
-sdc canary start shop 2.0 --auto --timeout 90s >"$WORK/auto.txt" || { cat "$WORK/auto.txt"; fail "the canary was not promoted"; }
+sdc canary start shop 2.0 >/dev/null || fail "start"
+sdc --json canary status shop | jq -e '.phase == "running" and .step == 1 and .weight == 25
+	and .replicas == 4 and .canary.replicas == 1 and .stable.replicas == 3' >/dev/null \
+	|| fail "status after the start"
+sdc canary analyze shop --auto --timeout 90s >"$WORK/auto.txt" || { cat "$WORK/auto.txt"; fail "the canary was not promoted"; }
 cat "$WORK/auto.txt"
 grep -q '→ promote' "$WORK/auto.txt" || fail "no promotion decision"
 [ "$(image_of shop)" = example/shop:2.0 ] || fail "the stable does not run the new image"

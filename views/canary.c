@@ -42,13 +42,6 @@ static const struct app_conf *selected(struct canary_view *v, struct view_ctx *c
 	return &p->apps[v->sel];
 }
 
-static const char *short_image(const char *image)
-{
-	const char *slash = strrchr(image, '/');
-
-	return slash ? slash + 1 : image;
-}
-
 static enum role verdict_role(enum canary_verdict v)
 {
 	return v == CANARY_PASS ? ROLE_OK : v == CANARY_FAIL ? ROLE_FAIL : ROLE_WARN;
@@ -206,11 +199,11 @@ static int draw_canary_release(struct view_ctx *c, int y, const struct release *
 			  : r->phase == RELEASE_PROMOTED ? "last canary promoted"
 			  : "last canary aborted");
 	}
-	x = 1 + draw_textf(c, y, 1, ROLE_MUTED, "stable %s ×%d", short_image(r->stable_image),
+	x = 1 + draw_textf(c, y, 1, ROLE_MUTED, "stable %s ×%d", release_short_image(r->stable_image),
 			   r->stable ? r->stable->replicas : 0);
 	if (r->canary && (r->phase == RELEASE_RUNNING || r->phase == RELEASE_PROMOTING))
 		draw_textf(c, y, x < 28 ? 28 : x + 3, ROLE_RUNNING, "canary %s ×%d",
-			   short_image(r->canary_image), r->canary->replicas);
+			   release_short_image(r->canary_image), r->canary->replicas);
 	return ++y - y0;
 }
 
@@ -222,9 +215,9 @@ static int draw_blue_green(struct view_ctx *c, int y, const struct release *r)
 
 	draw_textf(c, y++, 1, ROLE_NORMAL, "service %s → %s", r->conf->name, r->live);
 	draw_textf(c, y++, 1, ROLE_OK, "live %-6s %d/%d ready  %s", r->live, l ? l->ready : 0,
-		   l ? l->replicas : 0, short_image(r->stable_image));
+		   l ? l->replicas : 0, release_short_image(r->stable_image));
 	draw_textf(c, y++, 1, r->idle_ready ? ROLE_OK : ROLE_WARN, "idle %-6s %d/%d ready  %s  %s",
-		   r->idle, i ? i->ready : 0, i ? i->replicas : 0, short_image(r->canary_image),
+		   r->idle, i ? i->ready : 0, i ? i->replicas : 0, release_short_image(r->canary_image),
 		   r->idle_ready ? "ready: p switches" : "not ready: p waits");
 	if (r->switched_at) {
 		time_t t = (time_t)r->switched_at;

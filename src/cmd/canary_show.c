@@ -140,13 +140,6 @@ cJSON *canary_json_result(const char *app, const struct canary_result *res)
 	return o;
 }
 
-static const char *short_image(const char *image)
-{
-	const char *slash = strrchr(image, '/');
-
-	return slash ? slash + 1 : image;
-}
-
 static void print_deploy(FILE *out, const char *label, const char *name,
 			 const struct kube_deployment *d, const char *image)
 {
@@ -154,7 +147,7 @@ static void print_deploy(FILE *out, const char *label, const char *name,
 		fprintf(out, "  %-7s deploy/%s does not exist\n", label, name);
 	else
 		fprintf(out, "  %-7s deploy/%s: %d replica%s, %d ready, %s\n", label, name,
-			d->replicas, d->replicas == 1 ? "" : "s", d->ready, short_image(image));
+			d->replicas, d->replicas == 1 ? "" : "s", d->ready, release_short_image(image));
 }
 
 void canary_print_release(FILE *out, const struct release *r)

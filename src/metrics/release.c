@@ -38,6 +38,13 @@ const char *release_phase_name(enum release_phase phase)
 	return (unsigned)phase < 5 ? names[phase] : "?";
 }
 
+const char *release_short_image(const char *image)
+{
+	const char *slash = strrchr(image, '/');
+
+	return slash ? slash + 1 : image;
+}
+
 static const char *ann_str(const cJSON *anns, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(anns, key);

@@ -157,7 +157,9 @@ struct release_window {
 int release_window(const struct release *r, double now, bool early,
 		   struct release_window *w, double *due, char *why, size_t why_size);
 
-/* "step 2 of 3 (50%)" and the like, for messages. */
+/* "running", "aborted"… */
 const char *release_phase_name(enum release_phase phase);
+/* "web:1.4" from "reg:5000/team/web:1.4": the last path part, for short lines. */
+const char *release_short_image(const char *image);
 
 #endif

@@ -107,14 +107,6 @@ static char *annotations_patch(int replicas, const char *const *kv)
 	return json_take(o);
 }
 
-/* "web:1.4" from "reg:5000/web:1.4" (the last path part), for short lines. */
-static const char *short_image(const char *image)
-{
-	const char *slash = strrchr(image, '/');
-
-	return slash ? slash + 1 : image;
-}
-
 /* The repository of an image: without the tag and digest. */
 static void image_repo(const char *image, char *buf, size_t size)
 {
@@ -278,7 +270,7 @@ static int start_canary(const struct release *r, const char *arg, const char *im
 		return err_set(err, "%s", r->problem);
 	if (r->phase == RELEASE_RUNNING)
 		return err_set(err, "a canary of %s runs at %d%% (%s): promote (p) or abort (a) it "
-			       "first", conf->name, r->weight, short_image(r->canary_image));
+			       "first", conf->name, r->weight, release_short_image(r->canary_image));
 	if (r->phase == RELEASE_PROMOTING)
 		return err_set(err, "the promotion of %s is under way: wait until deploy/%s has "
 			       "rolled out", conf->name, r->stable_name);
@@ -342,12 +334,12 @@ static int start_canary(const struct release *r, const char *arg, const char *im
 			  body);
 	/* the canary first, so that the total does not dip before it exists */
 	scale_call(p, r->ns, r->stable_name, r->total - c);
-	p->from = xasprintf("deploy/%s: %d × %s", r->stable_name, r->total, short_image(old));
+	p->from = xasprintf("deploy/%s: %d × %s", r->stable_name, r->total, release_short_image(old));
 	p->to = xasprintf("deploy/%s: %d × %s + deploy/%s: %d × %s (%d%%)", r->stable_name,
-			  r->total - c, short_image(old), r->canary_name, c, short_image(image),
+			  r->total - c, release_short_image(old), r->canary_name, c, release_short_image(image),
 			  conf->steps[0]);
 	p->question = xasprintf("Start a canary of %s for %s at %d%% (%d of %d pods)?",
-				short_image(image), conf->name, conf->steps[0], c, r->total);
+				release_short_image(image), conf->name, conf->steps[0], c, r->total);
 	steps_text(conf, steps, sizeof steps);
 	plan_detail(p, "service %s sends requests to the ready pods of both: ~%d%% to the "
 		    "canary", conf->name, conf->steps[0]);
@@ -356,7 +348,7 @@ static int start_canary(const struct release *r, const char *arg, const char *im
 		    conf->threshold);
 	p->done_message = xasprintf("canary deploy/%s started at %d%% (%d of %d pods run %s)",
 				    r->canary_name, conf->steps[0], c, r->total,
-				    short_image(image));
+				    release_short_image(image));
 	rc = 0;
 out:
 	free(old);
@@ -409,16 +401,16 @@ static int start_blue_green(const struct release *r, const char *arg, const char
 	plan_init(p, ACTION_CANARY_START, "deploy", r->idle_name);
 	plan_call(p, "PATCH", kube_path(KUBE_DEPLOYMENTS, r->ns, r->idle_name),
 		  "application/strategic-merge-patch+json", json_take(body));
-	p->from = xasprintf("%s (idle): %d × %s", r->idle, r->idle_d->replicas, short_image(old));
-	p->to = xasprintf("%s (idle): %d × %s", r->idle, replicas, short_image(image));
-	p->question = xasprintf("Deploy %s to the idle colour %s of %s?", short_image(image),
+	p->from = xasprintf("%s (idle): %d × %s", r->idle, r->idle_d->replicas, release_short_image(old));
+	p->to = xasprintf("%s (idle): %d × %s", r->idle, replicas, release_short_image(image));
+	p->question = xasprintf("Deploy %s to the idle colour %s of %s?", release_short_image(image),
 				r->idle, r->conf->name);
 	plan_detail(p, "service %s keeps sending every request to %s (%s)", r->conf->name,
-		    r->live, short_image(r->stable_image));
+		    r->live, release_short_image(r->stable_image));
 	plan_detail(p, "p switches it to %s once all %d pods are ready; a switches back",
 		    r->idle, replicas);
 	p->done_message = xasprintf("deploy/%s (idle) updated to %s", r->idle_name,
-				    short_image(image));
+				    release_short_image(image));
 	free(old);
 	free(image);
 	return 0;
@@ -545,14 +537,14 @@ static int promote_canary(const struct release *r, int64_t now, struct release_p
 	}
 	p->from = step_text(r, r->step, r->weight);
 	p->to = xasprintf("100%%: deploy/%s runs %s on %d pods (a rolling update), then "
-			  "deploy/%s goes to 0", r->stable_name, short_image(r->canary_image),
+			  "deploy/%s goes to 0", r->stable_name, release_short_image(r->canary_image),
 			  r->total, r->canary_name);
 	p->question = xasprintf("Promote the canary of %s to 100%% (deploy/%s takes its pod "
 				"template)?", conf->name, r->stable_name);
-	plan_detail(p, "- deploy/%s: %s", r->stable_name, short_image(r->stable_image));
-	plan_detail(p, "+ deploy/%s: %s", r->stable_name, short_image(r->canary_image));
+	plan_detail(p, "- deploy/%s: %s", r->stable_name, release_short_image(r->stable_image));
+	plan_detail(p, "+ deploy/%s: %s", r->stable_name, release_short_image(r->canary_image));
 	p->done_message = xasprintf("canary of %s promoted to 100%%: deploy/%s rolls out %s",
-				    conf->name, r->stable_name, short_image(r->canary_image));
+				    conf->name, r->stable_name, release_short_image(r->canary_image));
 	return 0;
 }
 
@@ -587,8 +579,8 @@ static int switch_colour(const struct release *r, bool promote, int64_t now,
 	plan_call(p, "PATCH", kube_path(KUBE_SERVICES, r->ns, r->conf->name),
 		  "application/strategic-merge-patch+json", json_take(body));
 	p->from = xasprintf("%s: %d × %s", r->live, r->live_d->ready,
-			    short_image(r->stable_image));
-	p->to = xasprintf("%s: %d × %s", r->idle, to->ready, short_image(r->canary_image));
+			    release_short_image(r->stable_image));
+	p->to = xasprintf("%s: %d × %s", r->idle, to->ready, release_short_image(r->canary_image));
 	p->question = promote
 		? xasprintf("Switch service/%s to %s (every request)?", r->conf->name, r->idle)
 		: xasprintf("Switch service/%s back to %s?", r->conf->name, r->idle);
@@ -630,12 +622,12 @@ int release_plan_abort(const struct release *r, int64_t now, struct release_plan
 	}
 	scale_call(p, r->ns, r->stable_name, r->total);
 	p->from = xasprintf("%d%%: deploy/%s %d × %s + deploy/%s %d × %s", r->weight,
-			    r->stable_name, r->stable->replicas, short_image(r->stable_image),
-			    r->canary_name, c, short_image(r->canary_image));
+			    r->stable_name, r->stable->replicas, release_short_image(r->stable_image),
+			    r->canary_name, c, release_short_image(r->canary_image));
 	p->to = xasprintf("0%%: deploy/%s %d × %s, deploy/%s 0", r->stable_name, r->total,
-			  short_image(r->stable_image), r->canary_name);
+			  release_short_image(r->stable_image), r->canary_name);
 	p->question = xasprintf("Abort the canary of %s (%s)?", r->conf->name,
-				short_image(r->canary_image));
+				release_short_image(r->canary_image));
 	plan_detail(p, "nothing else changes: deploy/%s keeps its template", r->stable_name);
 	p->done_message = xasprintf("canary of %s aborted: deploy/%s at 0, deploy/%s back to %d",
 				    r->conf->name, r->canary_name, r->stable_name, r->total);
@@ -661,11 +653,11 @@ int release_plan_finish(const struct release *r, int64_t now, struct release_pla
 			  "application/merge-patch+json", annotations_patch(0, anns));
 	}
 	p->from = xasprintf("deploy/%s rolled out %s on %d pods; deploy/%s %d", r->stable_name,
-			    short_image(r->stable_image), r->total, r->canary_name,
+			    release_short_image(r->stable_image), r->total, r->canary_name,
 			    r->canary->replicas);
 	p->to = xasprintf("deploy/%s 0: the promotion is complete", r->canary_name);
 	p->done_message = xasprintf("canary of %s promoted: deploy/%s runs %s, deploy/%s at 0",
-				    r->conf->name, r->stable_name, short_image(r->stable_image),
+				    r->conf->name, r->stable_name, release_short_image(r->stable_image),
 				    r->canary_name);
 	return 0;
 }

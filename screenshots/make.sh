@@ -6,8 +6,9 @@
 #   screenshots/make.sh NAME COLSxLINES KEYS -- SHIPDECK-ARGS...
 #
 # KEYS are tmux send-keys arguments separated by spaces, sent after the console
-# is drawn ("" for none), e.g. `screenshots/make.sh help 200x50 '?' --`.
-# Without arguments it makes the set the README uses.
+# is drawn ("" for none); "+N" waits N seconds. E.g.
+# `screenshots/make.sh help 200x50 '?' --`. Without arguments it makes the set
+# the README uses, from `shipdeck demo` (a world started once for all shots).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../tests/lib.sh"
@@ -25,11 +26,13 @@ shot() {
 	sd_tmux_start "$cols" "$lines" "$SHIPDECK" "$@"
 	sd_tmux_wait "5 Canary" 20 >/dev/null || true
 	sleep "${SHOT_SETTLE:-1}"
-	if [ -n "$keys" ]; then
-		# shellcheck disable=SC2086
-		sd_tmux send-keys $keys
-		sleep 1
-	fi
+	for k in $keys; do
+		case $k in
+		+*) sleep "${k#+}" ;;
+		*) sd_tmux send-keys "$k"; sleep 0.2 ;;
+		esac
+	done
+	sleep 1
 	sd_tmux_screen -e >"$SD_TMP/$name.ansi"
 	sd_tmux kill-server
 	aha --black --title "shipdeck" <"$SD_TMP/$name.ansi" |
@@ -49,7 +52,13 @@ if [ $# -gt 0 ]; then
 	exit 0
 fi
 cd "$SD_TMP"
-shot console 200x50 ""
-shot console-80x24 80x24 ""
-shot help 200x50 "?"
-shot read-only 200x50 "r" -- --read-only
+demo=$SD_TMP/demo
+"$SHIPDECK" demo --dir "$demo" --up >/dev/null
+trap '"$SHIPDECK" demo --dir "$demo" --down >/dev/null; sd_cleanup' EXIT
+shot console 200x50 "1 t +3" -- demo --dir "$demo"
+shot console-80x24 80x24 "" -- demo --dir "$demo"
+shot help 200x50 "?" -- demo --dir "$demo"
+shot read-only 200x50 "r" -- demo --dir "$demo" --read-only
+shot images 200x50 "3 Enter" -- demo --dir "$demo"
+shot rollout 200x50 "4 / w e b Enter 3 G d y y +6 4" -- demo --dir "$demo"
+shot rollback-dialog 200x50 "4 / w e b Enter r" -- demo --dir "$demo"

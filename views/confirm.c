@@ -2,6 +2,8 @@
  * cancels. */
 #include <string.h>
 
+#include "util/text.h"
+
 #include "views/colors.h"
 #include "views/ui_internal.h"
 
@@ -17,6 +19,33 @@ void confirm_open(struct app *app, struct action_req *req)
 	ui->dirty = true;
 }
 
+/* Draws text from row y on, broken between words to fit the width, at most
+ * max_lines lines. Returns the lines used. */
+static int draw_wrapped(struct view_ctx *c, int y, enum role role, const char *text,
+			int max_lines)
+{
+	int width = c->width - 2, used = 0;
+	const char *p = text;
+
+	while (*p && used < max_lines) {
+		int n = (int)strlen(p), cut = n;
+
+		if (text_width(p) > width) {
+			cut = width;
+			while (cut > 0 && p[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = width;
+		}
+		draw_textf(c, y + used, 1, role, "%.*s", cut, p);
+		p += cut;
+		while (*p == ' ')
+			p++;
+		used++;
+	}
+	return used;
+}
+
 void confirm_draw(struct ui *ui)
 {
 	const struct action_req *req = ui->confirm_req;
@@ -24,6 +53,9 @@ void confirm_draw(struct ui *ui)
 	int h = 6 + (req->from ? 1 : 0) + (req->to ? 1 : 0) + (int)req->ndetails;
 	struct view_ctx c;
 	int row = 1;
+
+	if (ui->confirm_stage == 1)
+		h += 2;   /* room for a second question of two lines */
 
 	if (h > ui->lines - 2)
 		h = ui->lines - 2;
@@ -49,9 +81,10 @@ void confirm_draw(struct ui *ui)
 
 		draw_textf(&c, row++, 3, role, "%s", d);
 	}
-	if (ui->confirm_stage == 1)
-		draw_textf(&c, h - 2, 1, ROLE_WARN, "%s  [y] yes  [n] no", req->second_question);
-	else
+	if (ui->confirm_stage == 1) {
+		draw_wrapped(&c, h - 4, ROLE_WARN, req->second_question, 2);
+		draw_text(&c, h - 2, 1, ROLE_WARN, "[y] yes  [n] no");
+	} else
 		draw_text(&c, h - 2, 1, ROLE_WARN, "[y] confirm   [n] cancel");
 }
 

@@ -33,11 +33,10 @@ struct row {
 
 enum text_row {
 	TEXT_DEPLOY_HEADER, TEXT_BUDGET, TEXT_CONDITIONS, TEXT_CHECKS, TEXT_RS_HEADER,
-	TEXT_POD_GROUP, TEXT_EMPTY, TEXT_NO_MATCH,
+	TEXT_POD_HEADER, TEXT_POD_GROUP, TEXT_EMPTY, TEXT_NO_MATCH,
 };
 
 struct rollout_view {
-	struct app *app;
 	enum row_kind cursor_kind;  /* the cursor, by what it points at */
 	char *cursor_name;
 	int cursor;                 /* its row index last frame */
@@ -195,12 +194,14 @@ static void build_rows(struct rollout_view *v, const struct view_ctx *c)
 	add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_RS_HEADER });
 	for (size_t i = 0; i < nrs; i++)
 		add(v, (struct row){ .kind = ROW_RS, .obj = rss[i] });
-	for (size_t i = 0; i < nrs; i++) {
+	for (size_t i = 0, header = 0; i < nrs; i++) {
 		const struct kube_pod *pods[MAX_PODS];
 		size_t np = store_kube_pods_of(k, rss[i], pods, MAX_PODS);
 
 		if (!np)
 			continue;
+		if (!header++)
+			add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_POD_HEADER });
 		add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_POD_GROUP, .obj = rss[i],
 				     .rev = rss[i]->revision });
 		for (size_t j = 0; j < np; j++)
@@ -426,6 +427,35 @@ static void draw_checks(struct view_ctx *c, int y, const struct kube_deployment 
 				checks[i].ok ? "\xe2\x9c\x93" : "\xe2\x9c\x97", checks[i].name);
 }
 
+/* Where the replica set and pod columns start (header and rows agree). */
+enum { RS_X_REV = 4, RS_X_IMAGE = 9, RS_X_COUNTS = 24, RS_X_AGE = 37, RS_X_CAUSE = 44 };
+
+static int pod_name_width(const struct view_ctx *c)
+{
+	return c->width >= 100 ? 32 : 26;
+}
+
+static void draw_rs_header(struct view_ctx *c, int y)
+{
+	draw_text(c, y, RS_X_REV, ROLE_MUTED, "REV");
+	draw_text(c, y, RS_X_IMAGE, ROLE_MUTED, "IMAGE");
+	draw_text(c, y, RS_X_COUNTS, ROLE_MUTED, "DES/CUR/RDY");
+	draw_text(c, y, RS_X_AGE, ROLE_MUTED, "AGE");
+	draw_text(c, y, RS_X_CAUSE, ROLE_MUTED, "CHANGE-CAUSE");
+}
+
+static void draw_pod_header(struct view_ctx *c, int y)
+{
+	int x = 4 + pod_name_width(c) + 1;
+
+	draw_text(c, y, 4, ROLE_MUTED, "POD");
+	draw_text(c, y, x, ROLE_MUTED, "STATUS");
+	draw_text(c, y, x + 19, ROLE_MUTED, "READY");
+	draw_text(c, y, x + 25, ROLE_MUTED, "RST");
+	draw_text(c, y, x + 30, ROLE_MUTED, "AGE");
+	draw_text(c, y, x + 37, ROLE_MUTED, "NODE");
+}
+
 static void draw_rs(struct view_ctx *c, int y, const struct kube_replicaset *rs,
 		    const struct kube_deployment *d, bool sel)
 {
@@ -437,20 +467,21 @@ static void draw_rs(struct view_ctx *c, int y, const struct kube_replicaset *rs,
 		draw_row_fill(c, y, ROLE_SELECTION);
 	age_text(rs->meta.created, age, sizeof age);
 	/* ▶ marks the revision the deployment is on */
-	x += draw_textf(c, y, x, role, "%s %-4ld ", rs->revision == d->revision ? "\xe2\x96\xb6" : " ",
-			rs->revision);
-	x += draw_cell(c, y, x, 14, role, tag_of(rs->images, tag, sizeof tag)) + 1;
+	draw_text(c, y, x, role, rs->revision == d->revision ? "\xe2\x96\xb6" : " ");
+	draw_textf(c, y, RS_X_REV, role, "%ld", rs->revision);
+	draw_cell(c, y, RS_X_IMAGE, RS_X_COUNTS - RS_X_IMAGE - 1, role,
+		  tag_of(rs->images, tag, sizeof tag));
 	snprintf(counts, sizeof counts, "%d/%d/%d", rs->replicas, rs->status_replicas, rs->ready);
-	x += draw_cell(c, y, x, 12, role, counts) + 1;
-	x += draw_cell(c, y, x, 6, role, age) + 1;
-	draw_text(c, y, x, sel ? role : ROLE_MUTED, rs->change_cause ? rs->change_cause : "");
+	draw_cell(c, y, RS_X_COUNTS, RS_X_AGE - RS_X_COUNTS - 1, role, counts);
+	draw_cell(c, y, RS_X_AGE, RS_X_CAUSE - RS_X_AGE - 1, role, age);
+	draw_text(c, y, RS_X_CAUSE, sel ? role : ROLE_MUTED, rs->change_cause ? rs->change_cause : "");
 }
 
 static void draw_pod(struct view_ctx *c, int y, const struct kube_pod *p, bool sel)
 {
 	char ready[16], restarts[16], age[16];
 	enum role base = sel ? ROLE_SELECTION : ROLE_NORMAL;
-	int x = 4, namew = c->width >= 100 ? 32 : 26;
+	int x = 4, namew = pod_name_width(c);
 
 	if (sel)
 		draw_row_fill(c, y, ROLE_SELECTION);
@@ -498,14 +529,16 @@ static void draw_row(struct rollout_view *v, struct view_ctx *c, int y, const st
 		draw_checks(c, y, d);
 		break;
 	case TEXT_RS_HEADER:
-		draw_textf(c, y, 0, ROLE_TITLE, "replica sets of %s", d->meta.name);
-		draw_text(c, y, 28, ROLE_MUTED, "rev    image          des/cur/rdy   age    change-cause");
+		draw_rs_header(c, y);
+		break;
+	case TEXT_POD_HEADER:
+		draw_pod_header(c, y);
 		break;
 	case TEXT_POD_GROUP: {
 		const struct kube_replicaset *rs = r->obj;
 
-		draw_textf(c, y, 0, ROLE_TITLE, "pods of rev %ld", r->rev);
-		draw_textf(c, y, 16, ROLE_MUTED, "%s (%s)", rs->meta.name,
+		draw_textf(c, y, 2, ROLE_TITLE, "rev %ld", r->rev);
+		draw_textf(c, y, 10, ROLE_MUTED, "%s (%s)", rs->meta.name,
 			   tag_of(rs->images, tag, sizeof tag));
 		break;
 	}
@@ -857,8 +890,6 @@ static int detail_action(struct rollout_view *v, struct view_ctx *c, enum action
 		else
 			say(c, false, "kill-pod", err.msg);
 		return VIEW_HANDLED;
-	case ACTION_ZOOM:
-		return VIEW_UNHANDLED;
 	default:
 		return VIEW_UNHANDLED;
 	}
@@ -952,6 +983,29 @@ static int rollout_action(void *priv, struct view_ctx *c, enum action_id a)
 	return VIEW_HANDLED;
 }
 
+/* A filter that hides the selected deployment moves the selection (and the
+ * cursor) to the first one it shows, so no action aims at a hidden one. */
+static void select_first_match(struct rollout_view *v, struct view_ctx *c)
+{
+	const struct kube_table *t = &c->app->store.kube.tables[KUBE_DEPLOYMENTS];
+	const struct kube_deployment *d = selected(c);
+
+	if (d && matches(v, d))
+		return;
+	for (size_t i = 0; i < t->n; i++) {
+		const struct kube_deployment *m = t->items[i];
+
+		if (!matches(v, m))
+			continue;
+		ui_select(c->ui, &c->sel->deployment, m->meta.name);
+		v->cursor_kind = ROW_DEPLOY;
+		free(v->cursor_name);
+		v->cursor_name = xstrdup(m->meta.name);
+		return;
+	}
+	ui_select(c->ui, &c->sel->deployment, NULL);
+}
+
 static void rollout_prompt_done(void *priv, struct view_ctx *c, int id, const char *text)
 {
 	struct rollout_view *v = priv;
@@ -964,6 +1018,7 @@ static void rollout_prompt_done(void *priv, struct view_ctx *c, int id, const ch
 			free(v->filter);
 			v->filter = *text ? xstrdup(text) : NULL;
 			v->top = 0;
+			select_first_match(v, c);
 		}
 		return;
 	}
@@ -1040,7 +1095,6 @@ static void rollout_init(void *priv, struct app *app)
 {
 	struct rollout_view *v = priv;
 
-	v->app = app;
 	v->cursor = -1;
 }
 

@@ -82,3 +82,8 @@ void sources_stop(struct app *app)
 	registry_source_stop(app);
 	kube_source_stop(app);
 }
+
+void sources_build_finished(struct app *app)
+{
+	registry_source_refresh(app);
+}

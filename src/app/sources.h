@@ -14,4 +14,8 @@ void sources_stop(struct app *app);
  * other source). */
 int sources_open_repo(struct app *app, struct err *err);
 
+/* A build ended: sources that show what builds make (the registry's tags)
+ * look again now rather than at their next refresh. */
+void sources_build_finished(struct app *app);
+
 #endif

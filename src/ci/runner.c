@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "app/sources.h"
 #include "ci/proc.h"
 #include "ci/runner_internal.h"
 #include "ci/tag.h"
@@ -121,6 +122,8 @@ static void finish_build(struct build_run *b)
 	}
 	if (h->done)
 		h->done(h->ctx, b->rec);
+	/* a build may have pushed a tag: the images pane looks again now */
+	sources_build_finished(r->app);
 	for (size_t i = 0; i < b->nwaiters; i++)
 		b->waiters[i].fn(b->waiters[i].ctx, b->rec);
 	for (struct build_run *o = r->builds; o; o = o->next) {

@@ -9,12 +9,14 @@
 #include <unistd.h>
 
 #include "app/sources.h"
+#include "ci/history.h"
 #include "ci/source.h"
 #include "cmd/cmd.h"
-#include "demo/faulty.h"
 #include "demo/repo.h"
+#include "demo/seed.h"
 #include "demo/template.h"
 #include "demo/world.h"
+#include "kube/client.h"
 #include "util/file.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
@@ -60,8 +62,12 @@ static int write_settings(const struct demo_world *w, struct err *err)
 
 /* The first good build: a tag exists in the registry and runs in the cluster
  * when the console opens. */
-static int first_build(struct app *app, const char *sha, struct err *err)
+static int first_build(struct app *app, const struct demo_world *w, const char *sha,
+		       struct err *err)
 {
+	char *layer;
+	int rc;
+
 	struct ci_run_result result = { 0 };
 	const struct ci_build *b = NULL;
 	int64_t t0 = time_mono_ms();
@@ -78,23 +84,11 @@ static int first_build(struct app *app, const char *sha, struct err *err)
 		return err_set(err, "the first build %s (see `shipdeck pipeline logs %d` in %s)",
 			       b ? ci_status_name(b->status) : "did not finish", result.number,
 			       app->repo_root);
-	fprintf(stderr, "demo: build %d passed in %.1f s\n", result.number,
-		(double)(time_mono_ms() - t0) / 1000);
-	return 0;
-}
-
-/* bad-errors and bad-stall beside the first build's tag: canaries to abort. */
-static int tag_faulty(struct app *app, const struct demo_world *w, const char *sha,
-		      struct err *err)
-{
-	char *registry = demo_world_registry(w), *tag = xasprintf("%.7s-1", sha);
-	int rc = demo_tag_faulty(app, registry, "demo/greet", tag, err);
-
-	if (!rc)
-		fprintf(stderr, "demo: tagged %s as bad-errors and bad-stall (C on one in the "
-			"images pane starts a canary of shop that fails)\n", tag);
-	free(registry);
-	free(tag);
+	fprintf(stderr, "demo: build %d passed in %.1f s; pushing the bad images…\n",
+		result.number, (double)(time_mono_ms() - t0) / 1000);
+	layer = xasprintf("%s/dist/app.tar.gz", b->work_dir);
+	rc = demo_seed_bad_images(app, w, layer, err);
+	free(layer);
 	return rc;
 }
 
@@ -107,6 +101,24 @@ static void mark_missing(struct app *app, const struct demo_world *w)
 	if (w->procs[DEMO_PROMETHEUS].missing)
 		app_source_state(app, SOURCE_METRICS, SOURCE_UNCONFIGURED, 0, "%s",
 				 w->procs[DEMO_PROMETHEUS].missing);
+}
+
+/* Build history lives under XDG_STATE_HOME by repository path: a new demo
+ * repository at the same path starts with none (its builds number from 1, as
+ * the first deploy's manifests expect). */
+static void forget_builds(const char *repo)
+{
+	struct ci_history h;
+	struct err err;
+	char *cmd;
+
+	if (ci_history_open(&h, repo, &err))
+		return;
+	cmd = xasprintf("rm -rf -- '%s' '%s'", h.dir, h.work_root);
+	if (system(cmd) != 0)
+		fprintf(stderr, "demo: could not remove the old build history %s\n", h.dir);
+	free(cmd);
+	ci_history_close(&h);
 }
 
 /* --fresh removes the folder, but only one that holds a demo. */
@@ -126,6 +138,19 @@ static int remove_state(const struct demo_world *w, struct err *err)
 	}
 	free(marker);
 	return rc;
+}
+
+/* --down keeps the cluster's state for the next run, as quitting does. */
+static void save_before_down(struct app *app, const struct demo_world *w)
+{
+	struct err err = { 0 };
+
+	app->opts.kubeconfig = w->kubeconfig;
+	if (kube_client_open(app, &app->kube, &err) == 0) {
+		if (demo_save_cluster(app, w, &err))
+			fprintf(stderr, "demo: the cluster's state was not saved: %s\n", err.msg);
+		kube_client_free(&app->kube);
+	}
 }
 
 static void print_endpoints(const struct demo_world *w)
@@ -161,6 +186,7 @@ static int run(struct app *app, struct cmd_args *args)
 	demo_world_init(&w, flags[0].value);
 	if (down) {
 		if (demo_world_running(&w)) {
+			save_before_down(app, &w);
 			demo_world_stop(&w);
 			printf("demo: stopped the world in %s\n", w.dir);
 		} else {
@@ -183,6 +209,8 @@ static int run(struct app *app, struct cmd_args *args)
 		code = cmd_fail(EXIT_FAILED, "%s", err.msg);
 		goto out;
 	}
+	if (first)
+		forget_builds(w.repo);
 	if (!demo_world_running(&w) && demo_world_start(app, &w, good_sha, up, &err)) {
 		code = cmd_fail(EXIT_FAILED, "%s", err.msg);
 		goto out;
@@ -199,11 +227,7 @@ static int run(struct app *app, struct cmd_args *args)
 		goto stop;
 	}
 	mark_missing(app, &w);
-	if (first && !w.procs[DEMO_REGISTRY].missing && first_build(app, good_sha, &err)) {
-		code = cmd_fail(EXIT_FAILED, "%s", err.msg);
-		goto stop;
-	}
-	if (first && !w.procs[DEMO_REGISTRY].missing && tag_faulty(app, &w, good_sha, &err)) {
+	if (first && !w.procs[DEMO_REGISTRY].missing && first_build(app, &w, good_sha, &err)) {
 		code = cmd_fail(EXIT_FAILED, "%s", err.msg);
 		goto stop;
 	}
@@ -214,8 +238,11 @@ static int run(struct app *app, struct cmd_args *args)
 	if (ui_run(app, &err))
 		code = cmd_fail(EXIT_USAGE, "%s", err.msg);
 stop:
-	if (w.started_here)
+	if (w.started_here) {
+		if (demo_save_cluster(app, &w, &err))
+			fprintf(stderr, "demo: the cluster's state was not saved: %s\n", err.msg);
 		demo_world_stop(&w);
+	}
 out:
 	free(good_sha);
 	demo_world_free(&w);

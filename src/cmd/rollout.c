@@ -138,11 +138,16 @@ struct follow {
 	bool timed_out;
 };
 
-static void clock_text(char *buf, size_t size)
+/* The time of a line: HH:MM:SS for people, RFC 3339 in JSON. */
+static void clock_text(const struct app *app, char *buf, size_t size)
 {
 	time_t now = time(NULL);
 	struct tm tm;
 
+	if (app->opts.json) {
+		time_format_rfc3339(now, buf, size);
+		return;
+	}
 	localtime_r(&now, &tm);
 	strftime(buf, size, "%H:%M:%S", &tm);
 }
@@ -167,9 +172,9 @@ static bool pod_of(struct app *app, const struct kube_pod *p, const struct kube_
 
 static void print_pod(struct follow *f, const struct kube_pod *p, const char *change)
 {
-	char now[16];
+	char now[40];
 
-	clock_text(now, sizeof now);
+	clock_text(f->app, now, sizeof now);
 	if (f->app->opts.json) {
 		cJSON *o = cJSON_CreateObject();
 		char ready[32];
@@ -218,18 +223,18 @@ static void pods_diff(struct follow *f, const struct kube_deployment *d)
 			name = xstrndup(f->pod_lines[i], la);
 			if (f->app->opts.json) {
 				cJSON *o = cJSON_CreateObject();
-				char clock[16];
+				char clock[40];
 
-				clock_text(clock, sizeof clock);
+				clock_text(f->app, clock, sizeof clock);
 				cJSON_AddStringToObject(o, "time", clock);
 				cJSON_AddStringToObject(o, "kind", "pod");
 				cJSON_AddStringToObject(o, "change", "deleted");
 				cJSON_AddStringToObject(o, "name", name);
 				print_json(o);
 			} else {
-				char clock[16];
+				char clock[40];
 
-				clock_text(clock, sizeof clock);
+				clock_text(f->app, clock, sizeof clock);
 				printf("%s pod %s deleted\n", clock, name);
 				fflush(stdout);
 			}
@@ -256,7 +261,7 @@ static void pods_diff(struct follow *f, const struct kube_deployment *d)
 
 static void print_deploy(struct follow *f, const struct kube_deployment *d, const char *msg)
 {
-	char clock[16], *line;
+	char clock[40], *line;
 
 	line = xasprintf("rev %ld ready %d/%d up-to-date %d available %d%s", d->revision, d->ready,
 			 d->replicas, d->updated, d->available, d->paused ? " paused" : "");
@@ -266,7 +271,7 @@ static void print_deploy(struct follow *f, const struct kube_deployment *d, cons
 	}
 	free(f->last_deploy_line);
 	f->last_deploy_line = line;
-	clock_text(clock, sizeof clock);
+	clock_text(f->app, clock, sizeof clock);
 	if (f->app->opts.json) {
 		cJSON *o = cJSON_CreateObject();
 

@@ -173,11 +173,14 @@ static bool port_free(int port)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
 				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
 	bool ok;
 
 	if (fd < 0)
 		return false;
+	/* as the servers themselves do: a port in TIME_WAIT from the last run
+	 * is free to listen on again */
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 	ok = bind(fd, (struct sockaddr *)&a, sizeof a) == 0;
 	close(fd);
 	return ok;

@@ -692,3 +692,11 @@ bool registry_source_finished(const struct app *app, const char **error)
 		*error = src ? src->error : NULL;
 	return !src || src->finished;
 }
+
+void registry_source_refresh(struct app *app)
+{
+	struct registry_source *src = app->registry;
+
+	if (src && !src->in_pass && !src->all_configs)
+		arm(src, 0);
+}

@@ -17,6 +17,8 @@
 int registry_source_start(struct app *app, bool all_configs, struct err *err);
 void registry_source_stop(struct app *app);
 
+/* Starts a pass now unless one is under way (a build may have pushed). */
+void registry_source_refresh(struct app *app);
 /* True once a whole pass over the tags has ended; *error (may be NULL) says
  * why it failed, NULL when it did not. For headless commands. */
 bool registry_source_finished(const struct app *app, const char **error);

@@ -281,15 +281,11 @@ static bool set_new_rs_annotations(const cJSON *dj, cJSON *rsj, long long new_re
 {
 	const cJSON *a;
 	bool changed = false;
-	const char *cur_rev = jmeta_get(rsj, "annotations", ANN_REVISION), *old = NULL;
-	long long old_rev = cur_rev ? atoll(cur_rev) : 0;
-	char rev[24], old_buf[24];
+	char *old = jmeta_get(rsj, "annotations", ANN_REVISION)
+		? xstrdup(jmeta_get(rsj, "annotations", ANN_REVISION)) : NULL;
+	long long old_rev = old ? atoll(old) : 0;
+	char rev[24];
 
-	/* a copy: setting the revision below frees the string cur_rev points to */
-	if (cur_rev) {
-		snprintf(old_buf, sizeof old_buf, "%s", cur_rev);
-		old = old_buf;
-	}
 	cJSON_ArrayForEach(a, J(dj, "metadata", "annotations")) {
 		const char *cur = jmeta_get(rsj, "annotations", a->string);
 
@@ -320,6 +316,7 @@ static bool set_new_rs_annotations(const cJSON *dj, cJSON *rsj, long long new_re
 		jmeta_set(rsj, "annotations", ANN_REVISION_HISTORY, sb_str(&h));
 		sb_free(&h);
 	}
+	free(old);
 	if (!exists && set_replicas_annotations(rsj, replicas_of(dj), replicas_of(dj) + max_surge(dj)))
 		changed = true;
 	return changed;

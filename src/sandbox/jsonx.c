@@ -84,6 +84,23 @@ void jdel(cJSON *o, const char *key)
 		cJSON_DeleteItemFromObjectCaseSensitive(o, key);
 }
 
+void jarr_insert(cJSON *arr, int idx, cJSON *item)
+{
+	cJSON *tmp = cJSON_CreateArray();
+	int i = 0;
+
+	while (arr->child)
+		cJSON_AddItemToArray(tmp, cJSON_DetachItemViaPointer(arr, arr->child));
+	while (tmp->child) {
+		if (i++ == idx)
+			cJSON_AddItemToArray(arr, item);
+		cJSON_AddItemToArray(arr, cJSON_DetachItemViaPointer(tmp, tmp->child));
+	}
+	if (i <= idx)
+		cJSON_AddItemToArray(arr, item);
+	cJSON_Delete(tmp);
+}
+
 const char *jmeta_get(const cJSON *obj, const char *map, const char *key)
 {
 	return jstr(J(obj, "metadata", map, key));

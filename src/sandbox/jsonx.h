@@ -28,6 +28,9 @@ void jset_str(cJSON *o, const char *key, const char *s);
 void jset_int(cJSON *o, const char *key, long long v);
 void jset_bool(cJSON *o, const char *key, bool v);
 void jdel(cJSON *o, const char *key);
+/* Inserts item (taken) at index idx of array arr (0..size); Debian's cJSON
+ * refuses cJSON_InsertItemInArray past the first element. */
+void jarr_insert(cJSON *arr, int idx, cJSON *item);
 /* An annotation (or label when labels is set) of an object, or NULL. */
 const char *jmeta_get(const cJSON *obj, const char *map, const char *key);
 void jmeta_set(cJSON *obj, const char *map, const char *key, const char *val);

@@ -6,19 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "sandbox/api.h"
 #include "sandbox/controllers.h"
 #include "sandbox/jsonx.h"
-#include "sandbox/kubelet.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/server.h"
 #include "sandbox/tls.h"
-#include "sandbox/traffic.h"
-#include "util/timefmt.h"
-#include "util/xalloc.h"
 #include "util/ydoc.h"
 
 #define DEFAULT_WATCH_HISTORY 1000
@@ -113,33 +108,6 @@ static int parse_args(int argc, char **argv, struct sandbox_opts *o)
 	return 0;
 }
 
-static void on_event(void *ctx, const struct wevent *ev)
-{
-	struct sandbox *sb = ctx;
-
-	if (ev->kind->id == K_POD && ev->type == EV_DELETED)
-		traffic_forget_pod(sb, jstr(J(ev->obj->json, "metadata", "namespace")) ?
-				   jstr(J(ev->obj->json, "metadata", "namespace")) : "",
-				   jstr(J(ev->obj->json, "metadata", "name")) ?
-				   jstr(J(ev->obj->json, "metadata", "name")) : "");
-	if (ev->kind->id != K_EVENT) {
-		sb->dirty = true;
-		pthread_cond_signal(&sb->kick);
-	}
-	pthread_cond_broadcast(&sb->changed);
-}
-
-static void add_namespace(struct sandbox *sb, const char *name)
-{
-	cJSON *ns = cJSON_CreateObject();
-	struct err err;
-
-	jset_str(ns, "apiVersion", "v1");
-	jset_str(ns, "kind", "Namespace");
-	jset_str(jchild(ns, "metadata"), "name", name);
-	api_create_object(sb, ns, &err);
-}
-
 static int load_manifests(struct sandbox *sb, const char *path, struct err *err)
 {
 	struct ydoc doc;
@@ -168,21 +136,10 @@ static int load_manifests(struct sandbox *sb, const char *path, struct err *err)
 	return rc;
 }
 
-static int init_conds(struct sandbox *sb)
-{
-	pthread_condattr_t attr;
-
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&sb->changed, &attr);
-	pthread_cond_init(&sb->kick, &attr);
-	pthread_condattr_destroy(&attr);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
-	struct sandbox sb = { .reqlog_fd = -1 };
+	struct sandbox_opts opt;
+	struct sandbox sb;
 	struct tls_material tls = { 0 };
 	struct server *srv = NULL;
 	pthread_t controller;
@@ -192,7 +149,7 @@ int main(int argc, char **argv)
 	char url[64];
 	int rc = 1, sig;
 
-	rc = parse_args(argc, argv, &sb.opt);
+	rc = parse_args(argc, argv, &opt);
 	if (rc)
 		return rc;
 	rc = 1;
@@ -205,14 +162,7 @@ int main(int argc, char **argv)
 	sigaddset(&sigs, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
-	pthread_mutex_init(&sb.mu, NULL);
-	pthread_mutex_init(&sb.reqlog_mu, NULL);
-	init_conds(&sb);
-	sb.rng = (uint64_t)time_wall_ms() * 2654435761u ^ (uint64_t)getpid();
-	store_init(&sb.store, sb.opt.watch_history);
-	sb.store.on_event = on_event;
-	sb.store.ctx = &sb;
-	sb.traffic = traffic_new();
+	sandbox_init(&sb, &opt);
 
 	if (sb.opt.faults && faults_load(&sb.faults, sb.opt.faults, &err)) {
 		fprintf(stderr, "shipdeck-sandbox: %s\n", err.msg);
@@ -220,11 +170,6 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	pthread_mutex_lock(&sb.mu);
-	add_namespace(&sb, "default");
-	add_namespace(&sb, "kube-system");
-	add_namespace(&sb, "kube-public");
-	add_namespace(&sb, "kube-node-lease");
-	kubelet_add_nodes(&sb);
 	if (sb.opt.manifests && load_manifests(&sb, sb.opt.manifests, &err)) {
 		pthread_mutex_unlock(&sb.mu);
 		fprintf(stderr, "shipdeck-sandbox: %s\n", err.msg);
@@ -282,16 +227,7 @@ out:
 	if (controller_running)
 		pthread_join(controller, NULL);
 	server_stop(srv);
-	store_free(&sb.store);
-	sb_events_free(&sb);
-	traffic_free(sb.traffic);
-	faults_free(&sb.faults);
+	sandbox_free(&sb);
 	tls_material_free(&tls);
-	if (sb.reqlog_fd >= 0)
-		close(sb.reqlog_fd);
-	pthread_cond_destroy(&sb.changed);
-	pthread_cond_destroy(&sb.kick);
-	pthread_mutex_destroy(&sb.mu);
-	pthread_mutex_destroy(&sb.reqlog_mu);
 	return rc;
 }

@@ -179,10 +179,7 @@ static int pointer_add(cJSON **doc, const char *path, cJSON *value)
 		rc = 0;
 	} else if (parent && cJSON_IsArray(parent)
 		   && array_index(last, cJSON_GetArraySize(parent), true, &idx)) {
-		if (idx == cJSON_GetArraySize(parent))
-			cJSON_AddItemToArray(parent, value);
-		else
-			cJSON_InsertItemInArray(parent, idx, value);
+		jarr_insert(parent, idx, value);
 		rc = 0;
 	}
 	free(last);
@@ -454,9 +451,11 @@ static int smp_map(cJSON *orig, const cJSON *patch, struct err *err)
 		jdel(r, "$patch");
 		while (orig->child)
 			cJSON_Delete(cJSON_DetachItemViaPointer(orig, orig->child));
-		while (r->child)
-			cJSON_AddItemToObject(orig, r->child->string,
-					      cJSON_DetachItemViaPointer(r, r->child));
+		while (r->child) {
+			cJSON *item = cJSON_DetachItemViaPointer(r, r->child);
+
+			cJSON_AddItemToObject(orig, item->string, item);
+		}
 		cJSON_Delete(r);
 		return 0;
 	}

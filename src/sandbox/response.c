@@ -52,6 +52,10 @@ cJSON *status_new(int code, const char *reason, const char *message)
 
 static void error_v(struct response *r, int code, const char *reason, const struct kind *k,
 		    const char *name, const char *fmt, va_list ap)
+	__attribute__((format(printf, 6, 0)));
+
+static void error_v(struct response *r, int code, const char *reason, const struct kind *k,
+		    const char *name, const char *fmt, va_list ap)
 {
 	char msg[2048];
 	cJSON *s;

@@ -11,6 +11,10 @@
 #include "util/timefmt.h"
 #include "util/xalloc.h"
 
+/* Pods one ReplicaSet creates or deletes in one pass, as upstream's
+ * burstReplicas: a huge spec.replicas fills the store gradually. */
+#define BURST_REPLICAS 500
+
 void owner_index_build(struct owner_index *ix, struct sandbox *sb, enum kind_id kind)
 {
 	struct kstore *ks = &sb->store.k[kind];
@@ -185,7 +189,7 @@ void rs_sync(struct sandbox *sb, int64_t now, int64_t *next_due)
 		}
 		if ((long long)n > spec) {
 			qsort(pods, n, sizeof *pods, cmp_delete_first);
-			for (long long d = 0; d < (long long)n - spec; d++) {
+			for (long long d = 0; d < (long long)n - spec && d < BURST_REPLICAS; d++) {
 				char *name = xstrdup(pods[d]->name);
 
 				kubelet_delete_pod(sb, pods[d], -1);
@@ -194,7 +198,8 @@ void rs_sync(struct sandbox *sb, int64_t now, int64_t *next_due)
 				free(name);
 			}
 		} else if ((long long)n < spec) {
-			want[i] = spec - (long long)n;
+			want[i] = spec - (long long)n < BURST_REPLICAS ? spec - (long long)n
+								      : BURST_REPLICAS;
 		}
 		free(pods);
 	}

@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "sandbox/api.h"
 #include "sandbox/controllers.h"
 #include "sandbox/defaults.h"
 #include "sandbox/jsonx.h"
@@ -66,10 +68,92 @@ bool sb_commit_if_changed(struct sandbox *sb, struct obj *o, cJSON *json)
 	return true;
 }
 
+static void on_event(void *ctx, const struct wevent *ev)
+{
+	struct sandbox *sb = ctx;
+
+	if (ev->kind->id == K_POD && ev->type == EV_DELETED)
+		traffic_forget_pod(sb, jstr(J(ev->obj->json, "metadata", "namespace")) ?
+				   jstr(J(ev->obj->json, "metadata", "namespace")) : "",
+				   jstr(J(ev->obj->json, "metadata", "name")) ?
+				   jstr(J(ev->obj->json, "metadata", "name")) : "");
+	/* Events feed no controller: they need not wake one. */
+	if (ev->kind->id != K_EVENT) {
+		sb->dirty = true;
+		pthread_cond_signal(&sb->kick);
+	}
+	pthread_cond_broadcast(&sb->changed);
+}
+
+static void add_namespace(struct sandbox *sb, const char *name)
+{
+	cJSON *ns = cJSON_CreateObject();
+	struct err err;
+
+	jset_str(ns, "apiVersion", "v1");
+	jset_str(ns, "kind", "Namespace");
+	jset_str(jchild(ns, "metadata"), "name", name);
+	api_create_object(sb, ns, &err);
+}
+
+void sandbox_init(struct sandbox *sb, const struct sandbox_opts *opt)
+{
+	pthread_condattr_t attr;
+
+	memset(sb, 0, sizeof *sb);
+	sb->opt = *opt;
+	if (!(sb->opt.time_scale > 0))
+		sb->opt.time_scale = 1;
+	sb->reqlog_fd = -1;
+	pthread_mutex_init(&sb->mu, NULL);
+	pthread_mutex_init(&sb->reqlog_mu, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&sb->changed, &attr);
+	pthread_cond_init(&sb->kick, &attr);
+	pthread_condattr_destroy(&attr);
+	sb->rng = (uint64_t)time_wall_ms() * 2654435761u ^ (uint64_t)getpid();
+	store_init(&sb->store, sb->opt.watch_history);
+	sb->store.on_event = on_event;
+	sb->store.ctx = sb;
+	sb->traffic = traffic_new();
+	pthread_mutex_lock(&sb->mu);
+	add_namespace(sb, "default");
+	add_namespace(sb, "kube-system");
+	add_namespace(sb, "kube-public");
+	add_namespace(sb, "kube-node-lease");
+	kubelet_add_nodes(sb);
+	pthread_mutex_unlock(&sb->mu);
+}
+
+void sandbox_free(struct sandbox *sb)
+{
+	store_free(&sb->store);
+	sb_events_free(sb);
+	traffic_free(sb->traffic);
+	faults_free(&sb->faults);
+	if (sb->reqlog_fd >= 0)
+		close(sb->reqlog_fd);
+	pthread_cond_destroy(&sb->changed);
+	pthread_cond_destroy(&sb->kick);
+	pthread_mutex_destroy(&sb->mu);
+	pthread_mutex_destroy(&sb->reqlog_mu);
+}
+
 static void timespec_at(struct timespec *ts, int64_t mono_ms)
 {
 	ts->tv_sec = (time_t)(mono_ms / 1000);
 	ts->tv_nsec = (long)(mono_ms % 1000) * 1000000L;
+}
+
+void sandbox_pass(struct sandbox *sb, int64_t now, int64_t *next_due)
+{
+	gc_sync(sb);
+	kubelet_sync(sb, now, next_due);
+	rs_sync(sb, now, next_due);
+	deploy_sync(sb, now, next_due);
+	sb_events_flush(sb, now);
+	traffic_step(sb, now, next_due);
 }
 
 void *controller_main(void *arg)
@@ -83,12 +167,7 @@ void *controller_main(void *arg)
 		struct timespec ts;
 
 		sb->dirty = false;
-		gc_sync(sb);
-		kubelet_sync(sb, now, &next);
-		rs_sync(sb, now, &next);
-		deploy_sync(sb, now, &next);
-		sb_events_flush(sb, now);
-		traffic_step(sb, now, &next);
+		sandbox_pass(sb, now, &next);
 		if (sb->store.rv != rv_before || sb->dirty)
 			next = time_mono_ms() + PASS_GAP_MS;
 		sb->dirty = false;

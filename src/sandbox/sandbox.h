@@ -57,6 +57,15 @@ struct sandbox {
 	uint64_t rng;
 };
 
+/* Sets up the lock, the store (with the default namespaces and the nodes),
+ * traffic and events; opt is copied. Faults and manifests come after. */
+void sandbox_init(struct sandbox *sb, const struct sandbox_opts *opt);
+/* Frees everything; the server and the controller thread must be stopped. */
+void sandbox_free(struct sandbox *sb);
+/* One pass of every controller, the kubelet and the traffic (lock held).
+ * Lowers *next_due to the next time something is due. */
+void sandbox_pass(struct sandbox *sb, int64_t now, int64_t *next_due);
+
 /* A delay of the simulated world (sim_ms at --time-scale 1) in real ms. */
 int64_t sb_scaled_ms(const struct sandbox *sb, double sim_ms);
 /* How much simulated time real_ms of real time is. */

@@ -5,8 +5,11 @@
  * 1800–3600 s divided by --time-scale (kube-apiserver's --min-request-timeout,
  * a server timer and so scaled; clients such as kubectl's reflector simply
  * watch again from the last resourceVersion they saw). With
- * allowWatchBookmarks a BOOKMARK goes out every 60 s and 2 s before the
- * client's timeout, as kube-apiserver does. */
+ * allowWatchBookmarks a BOOKMARK goes out every 60 s (real time) and 2 s
+ * before the client's timeoutSeconds, as kube-apiserver does; none comes
+ * before the server's own, scaled, end of a watch, so that a client resuming
+ * after it can find its resourceVersion expired, as after a long quiet
+ * stretch on a real cluster. */
 #include "sandbox/api.h"
 
 #include <errno.h>
@@ -36,6 +39,7 @@ struct watch {
 	bool headers_sent;          /* Table column definitions went out */
 	bool done;
 	int64_t end_ms, next_bookmark_ms;
+	int64_t client_end_ms;      /* the client's timeoutSeconds, or 0 */
 	struct strbuf out;
 	size_t out_off;
 };
@@ -151,9 +155,9 @@ static bool fill(struct watch *w, int64_t now)
 	if (w->out.len == before && w->o.bookmarks && now >= w->next_bookmark_ms) {
 		emit_bookmark(w);
 		w->next_bookmark_ms = now + BOOKMARK_EVERY_MS;
-		if (w->o.timeout_s > 2 && w->end_ms - 2000 > now
-		    && w->end_ms - 2000 < w->next_bookmark_ms)
-			w->next_bookmark_ms = w->end_ms - 2000;
+		if (w->client_end_ms && w->client_end_ms - 2000 > now
+		    && w->client_end_ms - 2000 < w->next_bookmark_ms)
+			w->next_bookmark_ms = w->client_end_ms - 2000;
 	}
 	return w->out.len > before;
 }
@@ -184,12 +188,12 @@ static ssize_t watch_read(void *ctx, char *buf, size_t max)
 			return 0;
 		pthread_mutex_lock(&sb->mu);
 		now = time_mono_ms();
-		if (sb->stopping || now >= w->end_ms) {
-			w->done = true;
+		if (fill(w, now)) {
 			pthread_mutex_unlock(&sb->mu);
 			continue;
 		}
-		if (fill(w, now)) {
+		if (sb->stopping || now >= w->end_ms) {
+			w->done = true;
 			pthread_mutex_unlock(&sb->mu);
 			continue;
 		}
@@ -240,9 +244,11 @@ void watch_start(struct sandbox *sb, struct watch_opts *opts, struct response *r
 	if (w->o.timeout_s > 0 && (double)w->o.timeout_s < life_s)
 		life_s = (double)w->o.timeout_s;
 	w->end_ms = now + (int64_t)(life_s * 1000);
+	if (w->o.timeout_s > 0)
+		w->client_end_ms = now + w->o.timeout_s * 1000;
 	w->next_bookmark_ms = now + BOOKMARK_EVERY_MS;
-	if (w->o.timeout_s > 2 && w->end_ms - 2000 < w->next_bookmark_ms)
-		w->next_bookmark_ms = w->end_ms - 2000;
+	if (w->o.timeout_s > 2 && w->client_end_ms - 2000 < w->next_bookmark_ms)
+		w->next_bookmark_ms = w->client_end_ms - 2000;
 
 	if (w->o.have_rv && store_rv_too_old(&sb->store, w->o.rv)) {
 		w->expired = true;

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "../tap.h"
+#include "kube/client.h"
 #include "kube/objects.h"
 #include "kube/rollout_ops.h"
 #include "kube/status.h"
@@ -355,8 +356,36 @@ static void test_image_for(void)
 	free(s);
 }
 
+/* 401/403 name the verb and resource refused; no answer names the context */
+static void test_errors(void)
+{
+	struct kube_client kc = { .cfg = { .server = "https://k:6443", .context = "prod",
+					   .files = "/home/a/.kube/config", .user = "ann",
+					   .cluster = "k" } };
+	struct http_response r = { .status = 403, .body = "{\"kind\":\"Status\",\"message\":"
+				   "\"deployments.apps \\\"web\\\" is forbidden\"}" };
+	struct err err;
+
+	kube_response_error(&kc, "PATCH", "/apis/apps/v1/namespaces/shop/deployments/web/scale",
+			    &r, &err);
+	tap_is_str(err.msg, "forbidden: cannot patch deployments/scale in namespace shop: "
+		   "deployments.apps \"web\" is forbidden", "403 names verb, resource, namespace");
+	r = (struct http_response){ .status = 401 };
+	kube_response_error(&kc, NULL, "/api/v1/namespaces/shop/pods?watch=true&resourceVersion=1",
+			    &r, &err);
+	tap_is_str(err.msg, "unauthorized: the server refused the credentials of user 'ann' "
+		   "(context 'prod') to watch pods in namespace shop: 401 Unauthorized",
+		   "401 names the user and the watch");
+	r = (struct http_response){ .status = 0, .error = "Connection refused" };
+	kube_response_error(&kc, NULL, "/api/v1/pods", &r, &err);
+	tap_is_str(err.msg, "cannot reach https://k:6443 (context 'prod' in /home/a/.kube/config): "
+		   "Connection refused", "no answer names server, context, file");
+	tap_ok(kube_response_unreachable(&r), "unreachable");
+}
+
 int main(void)
 {
+	test_errors();
 	test_framing();
 	test_backoff();
 	test_objects();

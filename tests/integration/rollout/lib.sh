@@ -19,7 +19,7 @@ kubectl_ok() {
 
 WORK=$(mktemp -d /tmp/shipdeck-it.XXXXXX)
 export HOME=$WORK/home XDG_CONFIG_HOME=$WORK/config XDG_STATE_HOME=$WORK/state \
-	XDG_CACHE_HOME=$WORK/cache KUBECACHEDIR=$WORK/kubecache TZ=UTC
+	XDG_CACHE_HOME=$WORK/cache KUBECACHEDIR=$WORK/kubecache TZ=UTC LANG=C.UTF-8 LC_ALL=C.UTF-8
 unset KUBECONFIG
 mkdir -p "$HOME"
 PIDS=""
@@ -71,12 +71,13 @@ wait_until() {
 	done
 }
 
-# tmux helpers: one session per test, 200x50.
+# tmux helpers: one session per test, 200x50, with the TERM tmux emulates
+# (so that Home, End and the function keys arrive as terminfo says).
 tmux_start() {
 	TMUX_SESSION=sd-$$-$RANDOM
 	TMUX_SESSIONS="$TMUX_SESSIONS $TMUX_SESSION"
 	command tmux -L "$TMUX_SESSION" -f /dev/null new-session -d -s "$TMUX_SESSION" -x 200 -y 50 \
-		"echo \$\$ >$WORK/tui.pid; exec env ASAN_OPTIONS=log_path=$WORK/asan UBSAN_OPTIONS=log_path=$WORK/asan TERM=xterm-256color HOME=$HOME XDG_CONFIG_HOME=$XDG_CONFIG_HOME XDG_STATE_HOME=$XDG_STATE_HOME XDG_CACHE_HOME=$XDG_CACHE_HOME TZ=UTC $*"
+		"echo \$\$ >$WORK/tui.pid; exec env ASAN_OPTIONS=log_path=$WORK/asan UBSAN_OPTIONS=log_path=$WORK/asan TERM=screen-256color HOME=$HOME XDG_CONFIG_HOME=$XDG_CONFIG_HOME XDG_STATE_HOME=$XDG_STATE_HOME XDG_CACHE_HOME=$XDG_CACHE_HOME TZ=UTC $*"
 	wait_until 5 test -s "$WORK/tui.pid" || fail "the console did not start"
 	TUI_PID=$(cat "$WORK/tui.pid")
 }

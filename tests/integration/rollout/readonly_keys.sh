@@ -21,7 +21,7 @@ tmux_key() {
 
 tmux_start "$SHIPDECK" --read-only --kubeconfig "$KC"
 wait_screen 20 ' Available '
-wait_screen 10 'pods of rev 1'
+wait_screen 10 'rev 1  *web-'
 screen_has 'READ-ONLY' || fail "no READ-ONLY badge"
 
 sweep() {

@@ -10,7 +10,7 @@ FIRST_PORT=$PORT
 
 tmux_start "$SHIPDECK" --kubeconfig "$KC"
 wait_screen 20 ' Available '
-wait_screen 10 'pods of rev 1'
+wait_screen 10 'rev 1  *web-'
 
 kill -KILL "$SBPID"
 wait "$SBPID" 2>/dev/null || true
@@ -22,7 +22,7 @@ screen_has 'web ' || fail "the last state should stay on screen while reconnecti
 start_sandbox second --port "$FIRST_PORT" --plain-http --time-scale 50 \
 	--manifests "$FIXTURES/fresh.yaml"
 [ "$PORT" = "$FIRST_PORT" ] || fail "the new sandbox took port $PORT"
-wait_screen 30 ' fresh '
+wait_screen 30 'fresh  *2/2'
 wait_until 10 sh -c "! tmux -L '$TMUX_SESSION' capture-pane -p -t '$TMUX_SESSION' | grep -q 'reconnecting'" \
 	|| { screen; fail "still reconnecting"; }
 screen | grep -Eq '│ web +[0-9]+/[0-9]+' && fail "the old deployment is still shown"

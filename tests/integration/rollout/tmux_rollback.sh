@@ -13,7 +13,7 @@ image() { kc get deploy web -o jsonpath='{.spec.template.spec.containers[0].imag
 
 tmux_start "$SHIPDECK" --kubeconfig "$KC"
 wait_screen 20 ' Available '
-wait_screen 10 'pods of rev 1'
+wait_screen 10 'rev 1  *web-'
 
 # deploy a never-ready image from the pane: d, the tag, Enter, y
 keys d
@@ -26,7 +26,7 @@ wait_until 10 sh -c "[ \"\$(kubectl --kubeconfig '$KC' get deploy web -o jsonpat
 	|| fail "deploy did not reach the cluster"
 wait_screen 20 'DeadlineExceeded'
 wait_screen 5 'ProgressDeadlineExceeded'
-wait_screen 5 'pods of rev 2'
+wait_screen 5 'rev 2  *web-'
 
 # roll back: the dialog names from/to and the template differences
 keys r
@@ -39,9 +39,9 @@ wait_until 10 sh -c "[ \"\$(kubectl --kubeconfig '$KC' get deploy web -o jsonpat
 
 # the pane converges: the deployment available again on revision 3 (= 1)
 wait_screen 20 ' Available '
-wait_until 20 sh -c "! tmux -L '$TMUX_SESSION' capture-pane -p -t '$TMUX_SESSION' | grep -q 'pods of rev 2'" \
+wait_until 20 sh -c "! tmux -L '$TMUX_SESSION' capture-pane -p -t '$TMUX_SESSION' | grep -q 'rev 2  *web-'" \
 	|| { screen; fail "bad pods still shown"; }
-wait_screen 5 'pods of rev 3'
+wait_screen 5 'rev 3  *web-'
 kc rollout status deploy/web --timeout=30s >/dev/null || fail "kubectl says not rolled out"
 
 [ "$(jq -s 'map(select(.action == "rollback")) | length' "$AUDIT")" = 1 ] || fail "rollback audited once"

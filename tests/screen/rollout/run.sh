@@ -13,7 +13,7 @@ sd rollout status web --timeout 30s >/dev/null 2>&1 && fail "the bad rollout sho
 
 cat >"$WORK/steps" <<'STEPS'
 wait-for DeadlineExceeded
-wait-for pods of rev 2
+wait-for rev 2   web-
 dump list-200x50
 key r
 wait-for Roll back deploy/web

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# The demo as an operator walks through it (issue 8), in tmux, each result
+# checked with kubectl, the registry API or the build history:
+#   console up with all panes populated; t fails on the broken HEAD with the
+#   log; b on the last good build publishes <sha7>-<n>; d deploys a bad image,
+#   the rollout stalls, r rolls back; K kills a pod and it is replaced;
+#   q leaves no process behind; a second `shipdeck demo` resumes.
+. "$(dirname "$0")/../../lib.sh"
+sd_setup
+command -v tmux >/dev/null || sd_skip "tmux is not installed"
+command -v docker-registry >/dev/null || sd_skip "docker-registry is not installed"
+kv=$(kubectl version --client -o json 2>/dev/null | python3 -c \
+	'import json,sys; print(json.load(sys.stdin)["clientVersion"]["minor"].rstrip("+"))' 2>/dev/null)
+[ -n "$kv" ] && [ "$kv" -ge 27 ] || sd_skip "no kubectl >= 1.27"
+export SHIPDECK_DEMO_TIME_SCALE=20
+DEMO=$SD_TMP/demo
+K=$DEMO/kubeconfig
+kc() { kubectl --kubeconfig "$K" --cache-dir "$SD_TMP/kubecache" "$@"; }
+image_of() { kc get deploy "$1" -o jsonpath='{.spec.template.spec.containers[0].image}'; }
+port_of() {
+	python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]]['port'])" \
+		"$DEMO/world.json" "$1"
+}
+pids_of_world() {
+	python3 -c "import json,sys; print(' '.join(str(v['pid']) for v in json.load(open(sys.argv[1])).values() if v.get('pid')))" \
+		"$DEMO/world.json"
+}
+# wait_for SECONDS COMMAND...: until the command succeeds
+wait_for() {
+	local limit=$1 i
+	shift
+	for ((i = 0; i < limit * 5; i++)); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.2
+	done
+	return 1
+}
+image_is() { [ "$(image_of "$1")" = "$2" ]; }
+rolled_out() { kc rollout status "deploy/$1" --timeout=2s; }
+
+started=$(date +%s)
+sd_tmux_start 200 50 sh -c "'$SHIPDECK' demo --dir '$DEMO' 2>'$SD_TMP/demo.err'; echo EXIT=\$?; sleep 600"
+sd_check "the console opens on the demo with a first build" sd_tmux_wait "✓ #1" 90
+sd_check "rollout pane shows the demo deployments" sd_tmux_wait " web " 30
+sd_check "images pane shows the first build's tag" sd_tmux_wait "-1  " 30
+sd_check "log pane follows the first build" sd_tmux_wait "shipdeck deploy web" 30
+registry=127.0.0.1:$(port_of docker-registry)
+repo_pids=$(pids_of_world)
+first_sha=$(git -C "$DEMO/repo" rev-parse HEAD~1)
+sha7=${first_sha:0:7}
+sd_check "web runs the first build's image" image_is web "$registry/demo/greet:$sha7-1"
+echo "# every pane populated $(($(date +%s) - started)) s after \`shipdeck demo\` started"
+
+# t: the tests of HEAD (the broken commit) fail; the log shows why.
+sd_tmux send-keys 1 t
+sd_check "t: the test build fails" sd_tmux_wait "✗ #2" 30
+sd_check "t: the failing test is in the log pane" sd_tmux_wait "not ok 1 - GET is greeted" 10
+sd_check "t: the build history says failed, tests only" sh -c "'$SHIPDECK' --repo '$DEMO/repo' \
+	pipeline ls --json | python3 -c 'import json,sys; b=[x for x in json.load(sys.stdin)[\"builds\"] \
+	if x[\"number\"]==2][0]; sys.exit(0 if b[\"status\"]==\"failed\" and b[\"tests_only\"] else 1)'"
+
+# b on the last good build (#1 opened): a good build publishes <sha7>-3.
+sd_tmux send-keys j Enter b
+sd_check "b: the rebuild of the good commit passes" sd_tmux_wait "✓ #3" 30
+sd_check "b: the registry has $sha7-3" sh -c "curl -fsS http://$registry/v2/demo/greet/tags/list \
+	| grep -q '\"$sha7-3\"'"
+sd_check "b: its deploy step rolled web to $sha7-3" wait_for 30 image_is web "$registry/demo/greet:$sha7-3"
+sd_check "web rolled out" wait_for 30 rolled_out web
+
+# d: a bad image from the images pane; the rollout stalls.
+sd_tmux send-keys 4 / w e b Enter
+sd_tmux send-keys 3 G d
+sd_check "d: the dialog names the bad image" sd_tmux_wait "demo/greet:bad-stall" 10
+sd_tmux send-keys y
+sd_check "d: a mutable tag asks again" sd_tmux_wait "[y] yes  [n] no" 10
+sd_tmux send-keys y
+sd_check "d: web now asks for bad-stall" wait_for 20 image_is web "$registry/demo/greet:bad-stall"
+sleep 3
+sd_check "d: the rollout stalls (a new pod never ready)" sh -c "kc() { kubectl --kubeconfig '$K' \
+	--cache-dir '$SD_TMP/kubecache' \"\$@\"; }; kc get pods -l app=web --no-headers | grep -q ' 0/1 '"
+sd_check "d: old pods keep serving (maxUnavailable 0)" sh -c "test \$(kubectl --kubeconfig '$K' \
+	--cache-dir '$SD_TMP/kubecache' get deploy web -o jsonpath='{.status.availableReplicas}') = 3"
+
+# r: roll back from the rollout pane.
+sd_tmux send-keys 4 r
+sd_check "r: the dialog shows from and to" sd_tmux_wait "bad-stall" 10
+sd_tmux send-keys y
+sd_check "r: web is back on $sha7-3" wait_for 30 image_is web "$registry/demo/greet:$sha7-3"
+sd_check "r: the rollback completes" wait_for 60 rolled_out web
+sd_check "r: the audit log has the rollback with from and to" sh -c "grep '\"action\":\"rollback\"' \
+	'$XDG_STATE_HOME/shipdeck/audit.jsonl' | grep -q '\"result\":\"ok\"'"
+
+# K: kill a pod of web; it is replaced.
+# j until the cursor (›) is on a pod row of web
+for i in $(seq 12); do
+	sd_tmux_screen | grep -q '›  *web-[a-z0-9]*-[a-z0-9]\{5\} ' && break
+	sd_tmux send-keys j
+	sleep 0.2
+done
+sd_check "K: a pod is under the cursor" sh -c "tmux -L '$SD_TMUX' capture-pane -p \
+	| grep -q '›  *web-[a-z0-9]*-[a-z0-9]\{5\} '"
+sd_tmux send-keys K
+sd_check "K: the dialog asks to kill a pod" sd_tmux_wait "kill-pod pod/" 10
+killed=$(sd_tmux_screen | grep -o 'kill-pod pod/[a-z0-9-]*' | head -1 | cut -d/ -f2)
+sd_check "K: the dialog names the pod" test -n "$killed"
+sd_tmux send-keys y
+sd_check "K: the pod is gone" wait_for 30 sh -c "! kubectl --kubeconfig '$K' --cache-dir \
+	'$SD_TMP/kubecache' get pod '$killed' >/dev/null 2>&1"
+sd_check "K: web has 3 ready pods again" wait_for 60 sh -c "test \$(kubectl --kubeconfig '$K' \
+	--cache-dir '$SD_TMP/kubecache' get deploy web -o jsonpath='{.status.readyReplicas}') = 3"
+
+# q: nothing of the world is left.
+sd_tmux send-keys q
+sd_check "q quits with 0" sd_tmux_wait "EXIT=0" 30
+for pid in $repo_pids; do
+	sd_check "process $pid of the world is gone" sh -c "! kill -0 $pid 2>/dev/null"
+done
+
+# A second demo resumes: same repository and builds, the cluster as it was.
+sd_check "demo --up resumes" sh -c "'$SHIPDECK' demo --dir '$DEMO' --up >'$SD_TMP/up.out' 2>&1"
+SD_PIDS+=($(pids_of_world))
+sd_check "the resumed cluster runs web on $sha7-3" wait_for 20 image_is web \
+	"127.0.0.1:$(port_of docker-registry)/demo/greet:$sha7-3"
+sd_check "the build history is kept" sh -c "'$SHIPDECK' --repo '$DEMO/repo' pipeline ls \
+	| grep -c '#\\?[0-9]' >/dev/null && test -d '$DEMO/repo/.git'"
+sd_check "demo --down stops it" sh -c "'$SHIPDECK' demo --dir '$DEMO' --down"
+for pid in $(pids_of_world); do
+	sd_check "process $pid stopped by --down" sh -c "! kill -0 $pid 2>/dev/null"
+done
+sd_done

@@ -1,0 +1,184 @@
+# Shared by the shipdeck-sandbox integration tests. Source it with the path
+# of the built shipdeck-sandbox as $1:
+#
+#   . "$(dirname "$0")/lib.sh" "$1"
+#
+# It skips the test (exit 77) without a kubectl >= 1.27 on PATH, makes a
+# private temp dir ($T) with its own kubectl cache, and kills everything it
+# started on exit. sandbox_start runs the sandbox on a free port with the
+# flags given and exports KUBECONFIG.
+
+set -u
+
+SANDBOX_BIN=${1:-${SHIPDECK_SANDBOX:-}}
+if [ -z "$SANDBOX_BIN" ] || [ ! -x "$SANDBOX_BIN" ]; then
+	echo "usage: $0 PATH/TO/shipdeck-sandbox" >&2
+	exit 2
+fi
+SANDBOX_BIN=$(cd "$(dirname "$SANDBOX_BIN")" && pwd)/$(basename "$SANDBOX_BIN")
+
+skip() { echo "SKIP: $*"; exit 77; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+note() { echo "# $*"; }
+
+command -v kubectl >/dev/null 2>&1 || skip "no kubectl on PATH"
+KUBECTL_MINOR=$(kubectl version --client -o json 2>/dev/null \
+	| sed -n 's/.*"minor": *"\([0-9]*\).*/\1/p' | head -1)
+[ -n "$KUBECTL_MINOR" ] && [ "$KUBECTL_MINOR" -ge 27 ] \
+	|| skip "kubectl ${KUBECTL_MINOR:+1.$KUBECTL_MINOR }is older than 1.27"
+command -v curl >/dev/null 2>&1 || skip "no curl on PATH"
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/sandbox-test.XXXXXX")
+export KUBECACHEDIR=$T/kube-cache
+export HOME=$T
+export TZ=UTC
+PIDS=""
+
+cleanup() {
+	local rc=$?
+	for p in $PIDS; do
+		kill "$p" 2>/dev/null
+	done
+	for p in $PIDS; do
+		wait "$p" 2>/dev/null
+	done
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && [ -f "$T/sandbox.err" ]; then
+		echo "--- sandbox stderr ---" >&2
+		tail -20 "$T/sandbox.err" >&2
+	fi
+	rm -rf "$T"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+# Remembers a background process to kill on exit.
+track() { PIDS="$PIDS $1"; }
+
+# sandbox_start [FLAGS...]: starts the sandbox, waits for its one line,
+# sets SANDBOX_URL, SANDBOX_PID, SANDBOX_TOKEN and KUBECONFIG.
+sandbox_start() {
+	"$SANDBOX_BIN" --port 0 --kubeconfig-out "$T/kubeconfig" "$@" \
+		>"$T/sandbox.out" 2>"$T/sandbox.err" &
+	SANDBOX_PID=$!
+	track "$SANDBOX_PID"
+	for _ in $(seq 1 100); do
+		if grep -q '^shipdeck-sandbox listening on ' "$T/sandbox.out" 2>/dev/null; then
+			break
+		fi
+		kill -0 "$SANDBOX_PID" 2>/dev/null || fail "sandbox exited: $(cat "$T/sandbox.err")"
+		sleep 0.1
+	done
+	SANDBOX_URL=$(sed -n 's/^shipdeck-sandbox listening on //p' "$T/sandbox.out")
+	[ -n "$SANDBOX_URL" ] || fail "sandbox did not print its listening line"
+	[ "$(wc -l <"$T/sandbox.out")" -eq 1 ] || fail "sandbox printed more than one line"
+	SANDBOX_TOKEN=$(sed -n 's/^ *token: //p' "$T/kubeconfig")
+	export KUBECONFIG=$T/kubeconfig
+}
+
+# sandbox_stop: SIGTERM, and the exit status must be 0.
+sandbox_stop() {
+	kill -TERM "$SANDBOX_PID"
+	wait "$SANDBOX_PID"
+	local rc=$?
+	PIDS=$(echo "$PIDS" | sed "s/ $SANDBOX_PID\b//")
+	[ "$rc" -eq 0 ] || fail "sandbox exited with $rc on SIGTERM"
+	# Sanitizer builds report here (UBSan does not change the exit status).
+	if grep -Eq 'runtime error:|Sanitizer' "$T/sandbox.err"; then
+		cat "$T/sandbox.err" >&2
+		fail "the sanitizers reported a problem"
+	fi
+}
+
+# curl against the sandbox, with the CA and token when it runs HTTPS.
+sbcurl() {
+	if [ -n "${SANDBOX_TOKEN:-}" ]; then
+		sed -n 's/^ *certificate-authority-data: //p' "$T/kubeconfig" | base64 -d >"$T/ca.pem"
+		curl -sS --cacert "$T/ca.pem" -H "Authorization: Bearer $SANDBOX_TOKEN" "$@"
+	else
+		curl -sS "$@"
+	fi
+}
+
+k() { timeout 120 kubectl "$@"; }
+
+# expect_eq GOT WANT WHAT
+expect_eq() {
+	[ "$1" = "$2" ] || fail "$3: got '$1', want '$2'"
+	note "ok: $3"
+}
+
+# wait_for SECONDS COMMAND...: retries until the command succeeds.
+wait_for() {
+	local limit=$1
+	shift
+	local end=$((SECONDS + limit))
+	until "$@" >/dev/null 2>&1; do
+		[ $SECONDS -lt $end ] || fail "timed out after ${limit}s waiting for: $*"
+		sleep 0.1
+	done
+}
+
+# A Deployment (maxSurge 1, maxUnavailable 0, readiness probe) and a
+# Service, named $1 (default web), image $2, replicas $3.
+web_manifest() {
+	local name=${1:-web} image=${2:-example/web:1.0} replicas=${3:-3}
+	cat <<YAML
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: $name
+  labels: {app: $name}
+spec:
+  replicas: $replicas
+  selector:
+    matchLabels: {app: $name}
+  strategy:
+    type: RollingUpdate
+    rollingUpdate: {maxSurge: 1, maxUnavailable: 0}
+  template:
+    metadata:
+      labels: {app: $name}
+    spec:
+      containers:
+      - name: web
+        image: $image
+        ports: [{containerPort: 8080}]
+        readinessProbe:
+          httpGet: {path: /healthz, port: 8080}
+          initialDelaySeconds: 2
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: $name
+spec:
+  selector: {app: $name}
+  ports: [{port: 80, targetPort: 8080}]
+YAML
+}
+
+# lines_ge FILE N [REGEX]: FILE has at least N lines (matching REGEX).
+lines_ge() {
+	local n
+	if [ $# -ge 3 ]; then
+		n=$(grep -Ec -- "$3" "$1" 2>/dev/null)
+	else
+		n=$(wc -l <"$1" 2>/dev/null)
+	fi
+	[ "${n:-0}" -ge "$2" ]
+}
+
+# free_port: a TCP port nothing listens on at 127.0.0.1 (for programs that,
+# unlike the sandbox, cannot pick one themselves).
+free_port() {
+	local p
+	for _ in $(seq 1 50); do
+		p=$((20000 + RANDOM % 40000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return 0
+		fi
+	done
+	fail "no free port found"
+}

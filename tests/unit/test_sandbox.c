@@ -1,0 +1,351 @@
+/* Unit tests of shipdeck-sandbox's pure parts (patches, selectors, template
+ * hashes, the store's history) and of its controllers driven pass by pass
+ * with a made-up clock, without HTTP. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+#include "sandbox/api.h"
+#include "sandbox/defaults.h"
+#include "sandbox/jsonx.h"
+#include "sandbox/kubelet.h"
+#include "sandbox/patch.h"
+#include "sandbox/sandbox.h"
+#include "sandbox/select.h"
+#include "sandbox/store.h"
+#include "util/xalloc.h"
+
+/* Applies a patch given as text; returns the result as compact text (or
+ * "ERROR <code>"). The caller frees. */
+static char *patched(enum patch_type type, const char *doc, const char *patch)
+{
+	cJSON *d = cJSON_Parse(doc), *p = cJSON_Parse(patch);
+	struct err err;
+	int code;
+	char *out;
+
+	if (patch_apply(type, &d, p, &code, &err))
+		out = xasprintf("ERROR %d", code);
+	else
+		out = jprint(d);
+	cJSON_Delete(d);
+	cJSON_Delete(p);
+	return out;
+}
+
+#define PATCH_IS(type, doc, patch, want, name) do { \
+	char *got_ = patched(type, doc, patch); \
+	tap_is_str(got_, want, name); \
+	free(got_); \
+} while (0)
+
+static void test_merge_patch(void)
+{
+	PATCH_IS(PATCH_MERGE, "{\"a\":\"b\",\"c\":{\"d\":\"e\",\"f\":\"g\"}}",
+		 "{\"a\":\"z\",\"c\":{\"f\":null}}", "{\"a\":\"z\",\"c\":{\"d\":\"e\"}}",
+		 "RFC 7386 example");
+	PATCH_IS(PATCH_MERGE, "{\"a\":[1,2]}", "{\"a\":[3]}", "{\"a\":[3]}", "lists replaced");
+	PATCH_IS(PATCH_MERGE, "{\"a\":1}", "{\"b\":{\"c\":null}}", "{\"a\":1,\"b\":{}}",
+		 "null inside a new object");
+}
+
+static void test_json_patch(void)
+{
+	const char *doc = "{\"spec\":{\"ports\":[{\"port\":80}]},\"metadata\":{}}";
+
+	PATCH_IS(PATCH_JSON, doc, "[{\"op\":\"add\",\"path\":\"/spec/ports/-\",\"value\":{\"port\":81}}]",
+		 "{\"spec\":{\"ports\":[{\"port\":80},{\"port\":81}]},\"metadata\":{}}", "add to array end");
+	PATCH_IS(PATCH_JSON, doc, "[{\"op\":\"replace\",\"path\":\"/spec/ports/0/port\",\"value\":8080}]",
+		 "{\"spec\":{\"ports\":[{\"port\":8080}]},\"metadata\":{}}", "replace in array");
+	PATCH_IS(PATCH_JSON, doc, "[{\"op\":\"replace\",\"path\":\"/metadata/annotations\",\"value\":{\"a\":\"b\"}}]",
+		 "{\"spec\":{\"ports\":[{\"port\":80}]},\"metadata\":{\"annotations\":{\"a\":\"b\"}}}",
+		 "replace of a missing member adds it");
+	PATCH_IS(PATCH_JSON, doc, "[{\"op\":\"remove\",\"path\":\"/spec/nope\"}]", "ERROR 422",
+		 "remove of a missing path is 422");
+	PATCH_IS(PATCH_JSON, doc, "[{\"op\":\"test\",\"path\":\"/spec/ports/0/port\",\"value\":81}]",
+		 "ERROR 422", "failed test is 422");
+	PATCH_IS(PATCH_JSON, doc, "[{\"op\":\"move\",\"from\":\"/spec/ports\",\"path\":\"/ports\"}]",
+		 "{\"spec\":{},\"metadata\":{},\"ports\":[{\"port\":80}]}", "move");
+	PATCH_IS(PATCH_JSON, doc, "[{\"op\":\"copy\",\"from\":\"/spec/ports/0\",\"path\":\"/spec/ports/0\"}]",
+		 "{\"spec\":{\"ports\":[{\"port\":80},{\"port\":80}]},\"metadata\":{}}", "copy inserts");
+	PATCH_IS(PATCH_JSON, "{\"a\":[1,2,3]}", "[{\"op\":\"add\",\"path\":\"/a/2\",\"value\":9}]",
+		 "{\"a\":[1,2,9,3]}", "add in the middle of an array");
+	PATCH_IS(PATCH_JSON, doc, "[{\"op\":\"add\",\"path\":\"/a/b/c\",\"value\":1}]", "ERROR 422",
+		 "add under a missing parent");
+	PATCH_IS(PATCH_JSON, doc, "{\"op\":\"add\"}", "ERROR 400", "not an array is 400");
+	PATCH_IS(PATCH_JSON, doc, "[{\"op\":\"jump\",\"path\":\"/a\"}]", "ERROR 400", "unknown op");
+	PATCH_IS(PATCH_JSON, "{\"a\":{\"~/\":1}}", "[{\"op\":\"remove\",\"path\":\"/a/~0~1\"}]",
+		 "{\"a\":{}}", "pointer escapes");
+}
+
+static void test_strategic(void)
+{
+	const char *dep =
+		"{\"spec\":{\"template\":{\"spec\":{\"containers\":["
+		"{\"name\":\"a\",\"image\":\"a:1\",\"ports\":[{\"containerPort\":80,\"protocol\":\"TCP\"}]},"
+		"{\"name\":\"b\",\"image\":\"b:1\",\"env\":[{\"name\":\"X\",\"value\":\"1\"}]}]}}}}";
+
+	PATCH_IS(PATCH_STRATEGIC, dep,
+		 "{\"spec\":{\"template\":{\"spec\":{\"$setElementOrder/containers\":[{\"name\":\"a\"},{\"name\":\"b\"}],"
+		 "\"containers\":[{\"image\":\"b:2\",\"name\":\"b\"}]}}}}",
+		 "{\"spec\":{\"template\":{\"spec\":{\"containers\":["
+		 "{\"name\":\"a\",\"image\":\"a:1\",\"ports\":[{\"containerPort\":80,\"protocol\":\"TCP\"}]},"
+		 "{\"name\":\"b\",\"image\":\"b:2\",\"env\":[{\"name\":\"X\",\"value\":\"1\"}]}]}}}}",
+		 "set image: containers merged by name");
+	PATCH_IS(PATCH_STRATEGIC, dep,
+		 "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"a\",\"$patch\":\"delete\"}]}}}}",
+		 "{\"spec\":{\"template\":{\"spec\":{\"containers\":["
+		 "{\"name\":\"b\",\"image\":\"b:1\",\"env\":[{\"name\":\"X\",\"value\":\"1\"}]}]}}}}",
+		 "$patch: delete in a list");
+	PATCH_IS(PATCH_STRATEGIC, dep,
+		 "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"a\",\"ports\":[{\"containerPort\":81}]}]}}}}",
+		 "{\"spec\":{\"template\":{\"spec\":{\"containers\":["
+		 "{\"name\":\"a\",\"image\":\"a:1\",\"ports\":[{\"containerPort\":80,\"protocol\":\"TCP\"},{\"containerPort\":81}]},"
+		 "{\"name\":\"b\",\"image\":\"b:1\",\"env\":[{\"name\":\"X\",\"value\":\"1\"}]}]}}}}",
+		 "container ports merged by containerPort");
+	PATCH_IS(PATCH_STRATEGIC, "{\"spec\":{\"paused\":true,\"replicas\":2}}",
+		 "{\"spec\":{\"paused\":null}}", "{\"spec\":{\"replicas\":2}}", "null deletes (resume)");
+	PATCH_IS(PATCH_STRATEGIC,
+		 "{\"strategy\":{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxSurge\":1}}}",
+		 "{\"strategy\":{\"$retainKeys\":[\"type\"],\"type\":\"Recreate\"}}",
+		 "{\"strategy\":{\"type\":\"Recreate\"}}", "$retainKeys");
+	PATCH_IS(PATCH_STRATEGIC, "{\"m\":{\"a\":1,\"b\":2}}", "{\"m\":{\"$patch\":\"replace\",\"c\":3}}",
+		 "{\"m\":{\"c\":3}}", "$patch: replace of a map");
+	PATCH_IS(PATCH_STRATEGIC, "{\"l\":[{\"name\":\"x\"}],\"containers\":[{\"name\":\"x\"}]}",
+		 "{\"containers\":[{\"$patch\":\"replace\"},{\"name\":\"y\"}]}",
+		 "{\"l\":[{\"name\":\"x\"}],\"containers\":[{\"name\":\"y\"}]}", "$patch: replace of a list");
+	PATCH_IS(PATCH_STRATEGIC, "{\"metadata\":{\"finalizers\":[\"a\",\"b\"]}}",
+		 "{\"metadata\":{\"$deleteFromPrimitiveList/finalizers\":[\"a\"]}}",
+		 "{\"metadata\":{\"finalizers\":[\"b\"]}}", "$deleteFromPrimitiveList");
+	PATCH_IS(PATCH_STRATEGIC, "{\"spec\":{\"ports\":[{\"port\":80,\"name\":\"a\"}]}}",
+		 "{\"spec\":{\"ports\":[{\"port\":90}]}}",
+		 "{\"spec\":{\"ports\":[{\"port\":80,\"name\":\"a\"},{\"port\":90}]}}",
+		 "service ports merged by port");
+	PATCH_IS(PATCH_STRATEGIC, "{}", "[1]", "ERROR 400", "a list is not a strategic patch");
+	PATCH_IS(PATCH_STRATEGIC, "{\"containers\":[]}", "{\"containers\":[{\"image\":\"x\"}]}",
+		 "ERROR 422", "a list item without its merge key");
+	tap_is_int(patch_type_from_content_type("application/strategic-merge-patch+json; charset=utf-8"),
+		   PATCH_STRATEGIC, "content type with parameters");
+	tap_is_int(patch_type_from_content_type("application/apply-patch+yaml"), -1,
+		   "server-side apply is not supported");
+}
+
+static void test_selectors(void)
+{
+	struct selector s;
+	struct err err;
+	cJSON *labels = cJSON_Parse("{\"app\":\"web\",\"tier\":\"front\",\"n\":\"7\"}");
+	cJSON *obj = cJSON_Parse("{\"metadata\":{\"name\":\"p1\",\"namespace\":\"default\"},"
+				 "\"status\":{\"phase\":\"Running\"}}");
+
+	tap_ok(!sel_parse_labels(&s, "app=web, tier in (front,back),!gone,n>5", &err), "parse labels");
+	tap_ok(sel_match_labels(&s, labels), "labels match");
+	sel_free(&s);
+	tap_ok(!sel_parse_labels(&s, "app!=web", &err) && !sel_match_labels(&s, labels), "!=");
+	sel_free(&s);
+	tap_ok(!sel_parse_labels(&s, "tier notin (front)", &err) && !sel_match_labels(&s, labels), "notin");
+	sel_free(&s);
+	tap_ok(sel_parse_labels(&s, "app in web", &err) == -1, "in without parentheses refused");
+	tap_ok(sel_parse_labels(&s, "=x", &err) == -1, "missing key refused");
+	tap_ok(!sel_parse_fields(&s, &kinds[K_POD], "metadata.name=p1,status.phase!=Pending", &err)
+	       && sel_match_fields(&s, obj), "field selector");
+	tap_is_str(sel_field_name(&s), "p1", "pinned name");
+	sel_free(&s);
+	tap_ok(sel_parse_fields(&s, &kinds[K_DEPLOYMENT], "spec.replicas=1", &err) == -1,
+	       "unsupported field refused");
+	tap_is_str(err.msg, "field label not supported: spec.replicas", "message");
+	cJSON_Delete(labels);
+	cJSON_Delete(obj);
+}
+
+static void test_template_hash(void)
+{
+	cJSON *a = cJSON_Parse("{\"metadata\":{\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":"
+			       "[{\"name\":\"web\",\"image\":\"w:1\"}]}}");
+	cJSON *b = cJSON_Parse("{\"spec\":{\"containers\":[{\"image\":\"w:1\",\"name\":\"web\"}]},"
+			       "\"metadata\":{\"creationTimestamp\":null,\"labels\":{\"app\":\"web\","
+			       "\"pod-template-hash\":\"abc\"}}}");
+	char h1[16], h2[16], h3[16];
+
+	defaults_pod_template(a);
+	defaults_pod_template(b);
+	template_hash(a, 0, h1);
+	template_hash(b, 0, h2);
+	template_hash(a, 1, h3);
+	tap_is_str(h1, h2, "hash ignores key order, nulls and pod-template-hash");
+	tap_ok(strcmp(h1, h3) != 0, "collision count changes the hash");
+	tap_ok(strspn(h1, safe_alphabet) == strlen(h1) && strlen(h1) >= 6, "safe alphabet");
+	tap_ok(template_equal_ignore_hash(a, b), "templates equal");
+	jset_str(J(a, "spec", "containers")->child, "image", "w:2");
+	tap_ok(!template_equal_ignore_hash(a, b), "image change differs");
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+
+	a = cJSON_Parse("\"25%\"");
+	tap_is_int(intstr_scaled(a, 3, true, 0), 1, "25% of 3 rounds up to 1");
+	tap_is_int(intstr_scaled(a, 3, false, 0), 0, "25% of 3 rounds down to 0");
+	tap_is_int(intstr_scaled(a, 10, true, 0), 3, "25% of 10 up: 3");
+	tap_is_int(intstr_scaled(a, 10, false, 0), 2, "25% of 10 down: 2");
+	cJSON_Delete(a);
+}
+
+static cJSON *named(const char *ns, const char *name)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	jset_str(jchild(o, "metadata"), "name", name);
+	jset_str(jchild(o, "metadata"), "namespace", ns);
+	jset_str(jchild(o, "metadata"), "uid", name);
+	return o;
+}
+
+static void test_store(void)
+{
+	struct store s;
+	struct watcher w;
+	struct obj **v;
+	size_t n;
+
+	store_init(&s, 3);
+	store_commit(&s, &kinds[K_CONFIGMAP], named("a", "x"));
+	store_commit(&s, &kinds[K_CONFIGMAP], named("a", "y"));
+	store_commit(&s, &kinds[K_CONFIGMAP], named("b", "x"));
+	store_commit(&s, &kinds[K_CONFIGMAP], named("a", "x"));
+	tap_is_int(s.rv, 4, "one resourceVersion per commit");
+	tap_is_str(jstr(J(store_get(&s, &kinds[K_CONFIGMAP], "a", "x")->cur->json, "metadata",
+			  "resourceVersion")), "4", "stored resourceVersion");
+	tap_ok(store_event(&s, 4) && store_event(&s, 4)->type == EV_MODIFIED, "MODIFIED event");
+	tap_ok(store_rv_too_old(&s, 0) && !store_rv_too_old(&s, 1), "history window of 3");
+	n = store_list(&s, &kinds[K_CONFIGMAP], "a", &v);
+	tap_is_int(n, 2, "list by namespace");
+	tap_is_str(v[0]->name, "x", "sorted by key");
+	free(v);
+	store_watch_add(&s, &w, 1);
+	for (int i = 0; i < 10; i++)
+		store_commit(&s, &kinds[K_CONFIGMAP], named("c", "z"));
+	tap_ok(store_event(&s, 2) != NULL, "a slow watcher keeps its events");
+	tap_ok(store_rv_too_old(&s, 2), "but new watches from there are too old");
+	store_watch_del(&s, &w);
+	tap_ok(store_event(&s, 2) == NULL, "history trimmed when the watcher goes");
+	store_remove(&s, store_get(&s, &kinds[K_CONFIGMAP], "a", "y"));
+	tap_ok(store_event(&s, s.rv)->type == EV_DELETED, "DELETED event");
+	tap_is_str(jstr(J(store_event(&s, s.rv)->obj->json, "metadata", "resourceVersion")),
+		   "15", "DELETED carries the deletion's resourceVersion");
+	store_free(&s);
+}
+
+/* ---- controllers, pass by pass ---- */
+
+static int request(struct sandbox *sb, const char *method, const char *path, const char *ct,
+		   const char *body)
+{
+	struct request req = { .method = method, .content_type = ct, .body = body,
+			       .body_len = body ? strlen(body) : 0, .client_fd = -1 };
+	struct response resp = { 0 };
+	int status;
+
+	request_parse_uri(&req, path);
+	api_handle(sb, &req, &resp);
+	status = resp.status;
+	resp_free(&resp);
+	request_free(&req);
+	return status;
+}
+
+static long long count_pods(struct sandbox *sb, bool ready_only)
+{
+	struct kstore *ks = &sb->store.k[K_POD];
+	long long n = 0;
+
+	for (size_t i = 0; i < ks->n; i++) {
+		if (J(ks->v[i]->cur->json, "metadata", "deletionTimestamp"))
+			continue;
+		if (!ready_only || kubelet_pod_ready(ks->v[i]))
+			n++;
+	}
+	return n;
+}
+
+static void run(struct sandbox *sb, int64_t *now, int passes, long long *max_pods,
+		long long *min_ready)
+{
+	for (int i = 0; i < passes; i++) {
+		int64_t next = *now + 1000;
+
+		pthread_mutex_lock(&sb->mu);
+		sandbox_pass(sb, *now, &next);
+		if (count_pods(sb, false) > *max_pods)
+			*max_pods = count_pods(sb, false);
+		if (count_pods(sb, true) < *min_ready)
+			*min_ready = count_pods(sb, true);
+		pthread_mutex_unlock(&sb->mu);
+		*now += 5;
+	}
+}
+
+static const char *deploy_annotation(struct sandbox *sb, const char *name, const char *key)
+{
+	struct obj *d = store_get(&sb->store, &kinds[K_DEPLOYMENT], "default", name);
+
+	return d ? jmeta_get(d->cur->json, "annotations", key) : NULL;
+}
+
+static void test_controllers(void)
+{
+	struct sandbox_opts opt = { .time_scale = 1000, .watch_history = 1000 };
+	struct sandbox sb;
+	int64_t now = 1000000;
+	long long max_pods = 0, min_ready = 1000;
+	static const char deploy[] =
+		"{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"web\"},"
+		"\"spec\":{\"replicas\":3,\"selector\":{\"matchLabels\":{\"app\":\"web\"}},"
+		"\"strategy\":{\"rollingUpdate\":{\"maxSurge\":1,\"maxUnavailable\":0}},"
+		"\"template\":{\"metadata\":{\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":"
+		"[{\"name\":\"web\",\"image\":\"w:1\"}]}}}}";
+
+	sandbox_init(&sb, &opt);
+	tap_is_int(request(&sb, "POST", "/apis/apps/v1/namespaces/default/deployments",
+			   "application/json", deploy), 201, "create deployment");
+	run(&sb, &now, 200, &max_pods, &min_ready);
+	pthread_mutex_lock(&sb.mu);
+	tap_is_int(count_pods(&sb, true), 3, "three ready pods");
+	pthread_mutex_unlock(&sb.mu);
+	tap_is_str(deploy_annotation(&sb, "web", "deployment.kubernetes.io/revision"), "1",
+		   "revision 1");
+
+	max_pods = 0;
+	min_ready = 1000;
+	tap_is_int(request(&sb, "PATCH", "/apis/apps/v1/namespaces/default/deployments/web",
+			   "application/strategic-merge-patch+json",
+			   "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"web\","
+			   "\"image\":\"w:2\"}]}}}}"), 200, "set image");
+	run(&sb, &now, 400, &max_pods, &min_ready);
+	tap_is_int(max_pods, 4, "never more than replicas + maxSurge pods");
+	tap_is_int(min_ready, 3, "never fewer than replicas - maxUnavailable ready");
+	tap_is_str(deploy_annotation(&sb, "web", "deployment.kubernetes.io/revision"), "2",
+		   "revision 2");
+	pthread_mutex_lock(&sb.mu);
+	tap_is_int(sb.store.k[K_REPLICASET].n, 2, "two ReplicaSets");
+	pthread_mutex_unlock(&sb.mu);
+
+	tap_is_int(request(&sb, "DELETE", "/apis/apps/v1/namespaces/default/deployments/web",
+			   NULL, NULL), 200, "delete deployment");
+	run(&sb, &now, 1000, &max_pods, &min_ready);
+	pthread_mutex_lock(&sb.mu);
+	tap_is_int(sb.store.k[K_REPLICASET].n + sb.store.k[K_POD].n, 0,
+		   "ReplicaSets and pods deleted with it");
+	pthread_mutex_unlock(&sb.mu);
+	sandbox_free(&sb);
+}
+
+int main(void)
+{
+	test_merge_patch();
+	test_json_patch();
+	test_strategic();
+	test_selectors();
+	test_template_hash();
+	test_store();
+	test_controllers();
+	return tap_done();
+}

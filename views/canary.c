@@ -283,7 +283,7 @@ static int draw_metric(struct view_ctx *c, int y, const struct canary_metric_res
 		snprintf(d, sizeof d, "-");
 		snprintf(p, sizeof p, "-");
 	}
-	snprintf(cls, sizeof cls, "%s %s", canary_class_name(m->cls),
+	snprintf(cls, sizeof cls, "%s %s", canary_class_text(m->cls),
 		 !have ? "?" : m->passed ? "✓" : "✗");
 	if (m->limit_failed && mc)
 		snprintf(cls + strlen(cls), sizeof cls - strlen(cls), " %s %.4g",

@@ -229,7 +229,7 @@ void canary_print_result(FILE *out, const char *app, const struct canary_result 
 			snprintf(diff, sizeof diff, "-");
 			snprintf(shift, sizeof shift, "(%zu/%zu samples)", m->stable.n, m->canary.n);
 		}
-		snprintf(cls, sizeof cls, "%s %s%s", canary_class_name(m->cls),
+		snprintf(cls, sizeof cls, "%s %s%s", canary_class_text(m->cls),
 			 !have ? "?" : m->passed ? "ok" : "FAILED",
 			 m->limit_failed ? " (limit)" : "");
 		kubecmd_table_row(&t, (const char *const[]){ m->name, st, ca, diff, p, shift, cls });

@@ -160,3 +160,10 @@ const char *canary_class_name(enum canary_class c)
 
 	return (unsigned)c < 4 ? names[c] : "?";
 }
+
+const char *canary_class_text(enum canary_class c)
+{
+	static const char *const names[] = { "no shift", "high", "low", "no data" };
+
+	return (unsigned)c < 4 ? names[c] : "?";
+}

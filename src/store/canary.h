@@ -114,5 +114,7 @@ const struct canary_app_state *store_canary_app(const struct store_canary *c, co
 void canary_result_free(struct canary_result *r);
 const char *canary_verdict_name(enum canary_verdict v);
 const char *canary_class_name(enum canary_class c);
+/* For people: "no shift", "high", "low", "no data". */
+const char *canary_class_text(enum canary_class c);
 
 #endif

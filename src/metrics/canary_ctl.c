@@ -12,9 +12,10 @@
 #include "util/xalloc.h"
 
 /* While a release moves, look every second (a countdown is on screen, a
- * promotion may be ready to finish); otherwise a start is noticed within
- * IDLE_MS (and at once when started from here: canary_ctl_poke). */
-enum { ACTIVE_MS = 1000, IDLE_MS = 5000 };
+ * promotion may be ready to finish). Otherwise look once an interval (at
+ * least IDLE_MIN_MS): a canary started elsewhere is noticed by the time its
+ * first analysis is due, one started from here at once (canary_ctl_poke). */
+enum { ACTIVE_MS = 1000, IDLE_MIN_MS = 5000 };
 
 struct canary_ctl;
 
@@ -313,11 +314,13 @@ static void arm(struct ctl_app *ca, int64_t ms)
 static void tick(void *ctx)
 {
 	struct ctl_app *ca = ctx;
+	const struct app_conf *conf = project_app(&ca->ctl->app->project, ca->name);
+	int64_t idle = conf && conf->interval_ms > IDLE_MIN_MS ? conf->interval_ms : IDLE_MIN_MS;
 	bool moving;
 
 	ca->timer = 0;
 	moving = check(ca);
-	arm(ca, moving || ca->ctl->app->actions_running ? ACTIVE_MS : IDLE_MS);
+	arm(ca, moving || ca->ctl->app->actions_running ? ACTIVE_MS : idle);
 }
 
 void canary_ctl_poke(struct app *app)

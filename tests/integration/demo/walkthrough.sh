@@ -152,8 +152,12 @@ sd_check "C on pay: deploys to the idle colour" sd_tmux_wait "pay-green" 10
 sd_tmux send-keys y
 sd_check "pay-green runs $sha7-3" wait_for 20 image_is pay-green "$registry/demo/greet:$sha7-3"
 sd_check "pay-green rolled out" wait_for 60 rolled_out pay-green
-sd_tmux send-keys 5 p
-sd_check "p: the switch is asked" sd_tmux_wait "[y] confirm" 10
+# the console refuses until its own view of green is all ready: ask again
+for i in $(seq 20); do
+	sd_tmux send-keys 5 p
+	sd_tmux_wait "[y] confirm" 1 >/dev/null 2>&1 && break
+done
+sd_check "p: the switch is asked" sd_tmux_wait "[y] confirm" 5
 sd_tmux send-keys y
 sd_check "p: the Service pay now selects green" wait_for 20 selector_is green
 sd_tmux send-keys 5 a

@@ -481,6 +481,14 @@ void http_cancel(struct http *http, uint64_t id)
 	}
 }
 
+void *http_request_ctx(const struct http *http, uint64_t id)
+{
+	for (const struct transfer *t = http->transfers; t; t = t->next)
+		if (t->id == id)
+			return t->ctx;
+	return NULL;
+}
+
 size_t http_active(const struct http *http)
 {
 	size_t n = 0;

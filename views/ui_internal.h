@@ -54,6 +54,7 @@ struct ui {
 
 	struct script *script;
 	uint64_t frames;
+	FILE *frame_log;            /* SHIPDECK_FRAME_LOG, or NULL */
 };
 
 void statusbar_draw(struct ui *ui);
@@ -67,6 +68,10 @@ void prompt_key(struct ui *ui, int key);
 /* Runs a ':' command line. */
 void ui_command(struct ui *ui, const char *line);
 void ui_set_theme(struct ui *ui, const char *name);
+/* ui_run in two halves, for bench/frames.c: the terminal, the panes and the
+ * signal and key watches; then their end, which restores the terminal. */
+struct ui *ui_open(struct app *app, struct err *err);
+void ui_close(struct ui **ui);
 /* Redraws now (script mode dumps right after). */
 void ui_draw(struct ui *ui);
 /* Translates a curses key (from wget_wch) to a KEYC code. */

@@ -170,7 +170,34 @@ void ui_draw(struct ui *ui)
 	ui->frames++;
 	ui->dirty = false;
 	ui->drawn_version = ui->app->store.version;
+	ui->drawn_ms = time_mono_ms();
 	arm_clock(ui, clock);
+}
+
+static void on_frame_due(void *ctx)
+{
+	struct ui *ui = ctx;
+
+	ui->frame_timer = 0;
+}
+
+/* A frame now for a key (dirty); for a store change, once STORE_FRAME_MS
+ * have passed since the last frame (a timer wakes the loop for it). */
+static void draw_when_due(struct ui *ui)
+{
+	int64_t wait;
+
+	if (ui->dirty) {
+		ui_draw(ui);
+		return;
+	}
+	if (ui->drawn_version == ui->app->store.version || ui->frame_timer)
+		return;
+	wait = ui->drawn_ms + STORE_FRAME_MS - time_mono_ms();
+	if (wait <= 0)
+		ui_draw(ui);
+	else
+		ui->frame_timer = loop_timer_add(ui->app->loop, wait, on_frame_due, ui);
 }
 
 static void on_clock(void *ctx)
@@ -482,6 +509,8 @@ void ui_close(struct ui **uip)
 	arm_clock(ui, false);
 	if (ui->message_timer)
 		loop_timer_cancel(app->loop, ui->message_timer);
+	if (ui->frame_timer)
+		loop_timer_cancel(app->loop, ui->frame_timer);
 	if (ui->confirm_req)
 		gate_answer(app, ui->confirm_req, false);
 	for (int p = 0; p < PANE_COUNT; p++) {
@@ -521,8 +550,7 @@ int ui_run(struct app *app, struct err *err)
 			ui->message_timer = loop_timer_add(app->loop, MESSAGE_FADE_MS + 10,
 							   on_message_fade, ui);
 		}
-		if (ui->dirty || ui->drawn_version != app->store.version)
-			ui_draw(ui);
+		draw_when_due(ui);
 		if (ui->script && !script_step(ui))
 			break;
 		if (loop_run_once(app->loop, ui->script ? 10 : -1) < 0)

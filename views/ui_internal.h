@@ -19,6 +19,12 @@ struct script;
 /* Info messages leave the status bar after this long; warnings and errors stay. */
 enum { MESSAGE_FADE_MS = 8000 };
 
+/* Store changes are drawn at most this often (30 frames a second): a
+ * million-line log or a burst of watch events changes the store hundreds of
+ * times a second, and drawing each change cost more than taking it in. Keys
+ * draw at once. */
+enum { STORE_FRAME_MS = 33 };
+
 enum modal { MODAL_NONE, MODAL_HELP, MODAL_CONFIRM, MODAL_PROMPT };
 
 struct pane {
@@ -40,6 +46,8 @@ struct ui {
 
 	bool dirty;
 	uint64_t drawn_version;
+	int64_t drawn_ms;           /* when the last frame was drawn (monotonic) */
+	uint64_t frame_timer;       /* armed while a store change waits for its frame */
 	uint64_t clock_timer;       /* armed while a time-based cell is visible */
 	uint64_t message_timer;
 

@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "kube/objects.h"
+#include "util/jsonarena.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
 
@@ -41,6 +42,7 @@ struct kube_watch {
 	size_t nobjs, objs_cap;
 
 	struct kube_lines lines;
+	struct json_arena json;     /* the event or page being read */
 	bool relist;                /* the stream said 410 */
 	bool stream_failed;         /* the stream sent another ERROR */
 	bool applied;               /* this chunk changed the store */
@@ -169,14 +171,14 @@ static char *with_selector(struct kube_watch *w, const char *query)
 static bool on_line(void *ctx, const char *line, size_t len)
 {
 	struct kube_watch *w = ctx;
-	cJSON *root = cJSON_ParseWithLength(line, len);
+	const cJSON *root = json_arena_parse(&w->json, line, len);
 	const char *type = kube_json_str(root, "type");
 	const cJSON *obj = kube_json_path(root, "object");
 	const char *rv = kube_json_str(obj, "metadata.resourceVersion");
 	bool keep = true;
 
 	if (!type || !cJSON_IsObject(obj)) {
-		cJSON_Delete(root);
+		json_arena_reset(&w->json);
 		return true;    /* not an event: skip it rather than drop the stream */
 	}
 	if (!strcmp(type, "ERROR")) {
@@ -208,7 +210,7 @@ static bool on_line(void *ctx, const char *line, size_t len)
 		free(w->rv);
 		w->rv = xstrdup(rv);
 	}
-	cJSON_Delete(root);
+	json_arena_reset(&w->json);
 	return keep;
 }
 
@@ -288,8 +290,7 @@ static void watch_start(struct kube_watch *w)
 static void on_list_done(void *ctx, const struct http_response *resp)
 {
 	struct kube_watch *w = ctx;
-	cJSON *root = NULL;
-	const cJSON *items, *it;
+	const cJSON *root, *items, *it;
 	const char *cont, *rv;
 	struct err err;
 	char *path;
@@ -309,10 +310,10 @@ static void on_list_done(void *ctx, const struct http_response *resp)
 		fail(w, resp->status, err.msg);
 		return;
 	}
-	root = cJSON_ParseWithLength(resp->body ? resp->body : "", resp->body_len);
+	root = json_arena_parse(&w->json, resp->body ? resp->body : "", resp->body_len);
 	items = kube_json_path(root, "items");
 	if (!cJSON_IsArray(items) && !cJSON_IsNull(items)) {
-		cJSON_Delete(root);
+		json_arena_reset(&w->json);
 		fail(w, 0, "the server's list is not JSON with items");
 		return;
 	}
@@ -343,7 +344,7 @@ static void on_list_done(void *ctx, const struct http_response *resp)
 		set_phase(w, KUBE_LIST_WATCHING, NULL);
 		notify(w);
 	}
-	cJSON_Delete(root);
+	json_arena_reset(&w->json);
 	if (w->cont)
 		list_start(w);
 	else
@@ -403,6 +404,7 @@ void kube_watch_stop(struct kube_watch **wp)
 	drop_list(w);
 	free(w->objs);
 	kube_lines_free(&w->lines);
+	json_arena_free(&w->json);
 	free(w->ns);
 	free(w->field_selector);
 	free(w->error);

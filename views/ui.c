@@ -117,13 +117,15 @@ static int64_t clock_us(clockid_t id)
 
 /* SHIPDECK_FRAME_LOG (bench/run's start-up figure): one line per frame,
  * "WALL_US DRAW_US COMPLETE", COMPLETE being 1 once every list of the
- * cluster is in, so the frame shows the whole cluster. */
+ * cluster is in (or no cluster is configured), so the frame shows the whole
+ * cluster. */
 static void frame_log(struct ui *ui, int64_t started_us)
 {
-	const struct source_status *k = &ui->app->store.status.sources[SOURCE_KUBE];
+	enum source_state k = ui->app->store.status.sources[SOURCE_KUBE].state;
 
 	fprintf(ui->frame_log, "%lld %lld %d\n", (long long)clock_us(CLOCK_REALTIME),
-		(long long)(clock_us(CLOCK_MONOTONIC) - started_us), k->state == SOURCE_READY);
+		(long long)(clock_us(CLOCK_MONOTONIC) - started_us),
+		k == SOURCE_READY || k == SOURCE_UNCONFIGURED);
 	fflush(ui->frame_log);
 }
 

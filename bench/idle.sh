@@ -33,19 +33,20 @@ measure() {
 		IFS='|' read -r label keys cmd <<<"$c"
 		labels+=("$label")
 		for ((i = 0; i < runs; i++)); do
-			sd_tmux new-window -d -n "w${#labels[@]}-$i" $cmd
+			local w="w${#labels[@]}-$i"
+			sd_tmux new-window -d -n "$w" -e SHIPDECK_FRAME_LOG="$SD_TMP/frames-$w" $cmd
 		done
 	done
-	sleep 1
 	for ((i = 0; i < ${#labels[@]} * runs; i++)); do
 		local w="w$((i / runs + 1))-$((i % runs))"
 		IFS='|' read -r label keys cmd <<<"${*:$((i / runs + 1)):1}"
-		# a console is ready once the rollout pane is drawn
-		until sd_tmux capture-pane -p -t "$w" | grep -q "Canary"; do sleep 0.1; done
+		# ready once a frame shows every list of the cluster (the hook's
+		# third column; 1 at once without a cluster)
+		until grep -qs ' 1$' "$SD_TMP/frames-$w"; do sleep 0.1; done
 		for k in $keys; do sd_tmux send-keys -t "$w" "$k"; done
 		pids+=("$(sd_tmux display -p -t "$w" '#{pane_pid}')")
 	done
-	# let the lists and the first redraws settle
+	# let the first redraws and what came with the lists settle
 	sleep 3
 	for pid in "${pids[@]}"; do cpu0+=("$(bench_cpu_ns "$pid")"); wk0+=("$(wakeups "$pid")"); done
 	sleep "$seconds"

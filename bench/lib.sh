@@ -112,7 +112,7 @@ bench_hwm_kb() { awk '/^VmHWM/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
 
 # bench_cpu_ns PID: CPU time its threads used so far, in ns (schedstat: not
 # 10 ms ticks; every thread, for Go's kubectl).
-bench_cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'; }
+bench_cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%d\n", s }'; }
 
 # bench_stats: min, median and max of the numbers on stdin, one a line.
 bench_stats() {

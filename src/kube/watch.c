@@ -166,49 +166,93 @@ static char *with_selector(struct kube_watch *w, const char *query)
 	return path;
 }
 
-static bool on_line(void *ctx, const char *line, size_t len)
+void kube_watch_event_parse(enum kube_resource res, const char *line, size_t len,
+			    struct kube_watch_event *ev)
 {
-	struct kube_watch *w = ctx;
 	cJSON *root = cJSON_ParseWithLength(line, len);
 	const char *type = kube_json_str(root, "type");
 	const cJSON *obj = kube_json_path(root, "object");
 	const char *rv = kube_json_str(obj, "metadata.resourceVersion");
-	bool keep = true;
 
+	memset(ev, 0, sizeof *ev);
 	if (!type || !cJSON_IsObject(obj)) {
 		cJSON_Delete(root);
-		return true;    /* not an event: skip it rather than drop the stream */
+		return;
 	}
 	if (!strcmp(type, "ERROR")) {
 		const char *msg = kube_json_str(obj, "message");
 
 		if (kube_json_int(obj, "code", 0) == 410) {
-			w->relist = true;
+			ev->kind = KUBE_WATCH_EXPIRED;
 		} else {
-			w->stream_failed = true;
-			free(w->error);
-			w->error = xstrdup(msg ? msg : "the watch reported an error");
+			ev->kind = KUBE_WATCH_ERROR;
+			ev->message = xstrdup(msg ? msg : "the watch reported an error");
 		}
-		keep = false;
-	} else if (!strcmp(type, "ADDED") || !strcmp(type, "MODIFIED")
-		   || !strcmp(type, "DELETED")) {
-		void *o = kube_object_parse(w->res, obj);
+		cJSON_Delete(root);
+		return;
+	}
+	if (!strcmp(type, "ADDED") || !strcmp(type, "MODIFIED"))
+		ev->kind = KUBE_WATCH_UPSERT;
+	else if (!strcmp(type, "DELETED"))
+		ev->kind = KUBE_WATCH_DELETE;
+	else
+		ev->kind = KUBE_WATCH_OTHER;
+	if (ev->kind != KUBE_WATCH_OTHER)
+		ev->obj = kube_object_parse(res, obj);
+	ev->rv = rv ? xstrdup(rv) : NULL;
+	cJSON_Delete(root);
+}
 
-		if (o) {
+void kube_watch_event_free(enum kube_resource res, struct kube_watch_event *ev)
+{
+	kube_object_free(res, ev->obj);
+	free(ev->rv);
+	free(ev->message);
+	memset(ev, 0, sizeof *ev);
+}
+
+static bool on_line(void *ctx, const char *line, size_t len)
+{
+	struct kube_watch *w = ctx;
+	struct kube_watch_event e;
+	bool keep = true;
+
+	kube_watch_event_parse(w->res, line, len, &e);
+	switch (e.kind) {
+	case KUBE_WATCH_SKIP:
+	case KUBE_WATCH_OTHER:
+		break;
+	case KUBE_WATCH_EXPIRED:
+		w->relist = true;
+		keep = false;
+		break;
+	case KUBE_WATCH_ERROR:
+		w->stream_failed = true;
+		free(w->error);
+		w->error = e.message;
+		e.message = NULL;
+		keep = false;
+		break;
+	case KUBE_WATCH_UPSERT:
+	case KUBE_WATCH_DELETE:
+		if (e.obj) {
 			struct store_event ev = { .domain = STORE_KUBE };
 
 			ev.kube = (struct kube_event){
-				.type = type[0] == 'D' ? KUBE_EV_DELETE : KUBE_EV_UPSERT,
-				.res = w->res, .obj = o };
+				.type = e.kind == KUBE_WATCH_DELETE ? KUBE_EV_DELETE : KUBE_EV_UPSERT,
+				.res = w->res, .obj = e.obj };
+			e.obj = NULL;
 			apply(w, &ev);
 		}
 		w->watch_events++;
+		break;
 	}
-	if (rv && strcmp(type, "ERROR")) {
+	if (e.rv) {
 		free(w->rv);
-		w->rv = xstrdup(rv);
+		w->rv = e.rv;
+		e.rv = NULL;
 	}
-	cJSON_Delete(root);
+	kube_watch_event_free(w->res, &e);
 	return keep;
 }
 

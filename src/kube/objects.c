@@ -51,11 +51,18 @@ static char *dup_str(const cJSON *obj, const char *dotted)
 	return s ? xstrdup(s) : NULL;
 }
 
+/* A JSON number that converts to long long: converting one beyond its range
+ * (a hostile "replicas": 1e300) is undefined behaviour. */
+static bool json_fits_ll(const cJSON *v)
+{
+	return cJSON_IsNumber(v) && v->valuedouble > -9.2e18 && v->valuedouble < 9.2e18;
+}
+
 long long kube_json_int(const cJSON *obj, const char *dotted, long long fallback)
 {
 	const cJSON *v = kube_json_path(obj, dotted);
 
-	return cJSON_IsNumber(v) ? (long long)v->valuedouble : fallback;
+	return json_fits_ll(v) ? (long long)v->valuedouble : fallback;
 }
 
 char *kube_json_int_or_string(const cJSON *obj, const char *dotted)
@@ -64,7 +71,7 @@ char *kube_json_int_or_string(const cJSON *obj, const char *dotted)
 
 	if (cJSON_IsString(v))
 		return xstrdup(v->valuestring);
-	if (cJSON_IsNumber(v))
+	if (json_fits_ll(v))
 		return xasprintf("%lld", (long long)v->valuedouble);
 	return NULL;
 }

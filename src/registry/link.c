@@ -15,7 +15,8 @@ static size_t origin_len(const char *url)
 {
 	const char *p = strstr(url, "://");
 
-	if (!p)
+	/* only a scheme may come before "://" ("/v2/x?u=http://y" is relative) */
+	if (!p || p == url || strcspn(url, "/?#") < (size_t)(p - url))
 		return 0;
 	p += 3;
 	p += strcspn(p, "/?#");

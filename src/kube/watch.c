@@ -219,8 +219,15 @@ static bool on_line(void *ctx, const char *line, size_t len)
 
 	kube_watch_event_parse(w->res, line, len, &e);
 	switch (e.kind) {
-	case KUBE_WATCH_SKIP:
 	case KUBE_WATCH_OTHER:
+		break;
+	case KUBE_WATCH_BAD:
+		/* what it stood for is lost, and maybe an event with it: watching
+		 * on would leave the store wrong without a word, so start over */
+		w->stream_failed = true;
+		free(w->error);
+		w->error = xstrdup("the watch stream sent a line that is not an event");
+		keep = false;
 		break;
 	case KUBE_WATCH_EXPIRED:
 		w->relist = true;

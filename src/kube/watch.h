@@ -30,7 +30,7 @@ void kube_lines_free(struct kube_lines *lf);
 
 /* One line of a watch stream, read (KUBE-API.md §C). */
 enum kube_watch_kind {
-	KUBE_WATCH_SKIP,            /* not an event (no type or object): skipped */
+	KUBE_WATCH_BAD,             /* not an event (no type or object): the stream is corrupt */
 	KUBE_WATCH_UPSERT,          /* ADDED, MODIFIED */
 	KUBE_WATCH_DELETE,          /* DELETED */
 	KUBE_WATCH_OTHER,           /* BOOKMARK or a type we do not know */

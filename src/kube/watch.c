@@ -18,6 +18,7 @@ enum {
 	BACKOFF_BASE_MS = 500,
 	BACKOFF_MAX_MS = 8000,
 	SHORT_WATCH_MS = 1000,      /* a watch that ends this fast, empty, is treated as a failure */
+	MAX_RETRY_AFTER_S = 60,     /* a server asking for longer is not waited for longer */
 };
 
 struct kube_watch {
@@ -133,9 +134,12 @@ static void on_timer(void *ctx)
 }
 
 /* A failure: back off, then relist (the world may have changed meanwhile,
- * or the server may be a new one). */
-static void fail(struct kube_watch *w, long status, const char *message)
+ * or the server may be a new one). wait_ms: at least this long (a server's
+ * Retry-After). */
+static void fail_after(struct kube_watch *w, long status, const char *message, int64_t wait_ms)
 {
+	int64_t delay = kube_backoff_ms(w->attempt + 1, kube_client_random(w->kc, 1000));
+
 	w->req = 0;
 	w->attempt++;
 	w->refused = status == 401 || status == 403;
@@ -144,10 +148,46 @@ static void fail(struct kube_watch *w, long status, const char *message)
 	drop_list(w);
 	xfree(&w->cont);
 	set_phase(w, w->refused ? KUBE_LIST_FAILED : KUBE_LIST_RECONNECTING, message);
-	w->timer = loop_timer_add(w->kc->app->loop,
-				  kube_backoff_ms(w->attempt, kube_client_random(w->kc, 1000)),
-				  on_timer, w);
+	w->timer = loop_timer_add(w->kc->app->loop, delay > wait_ms ? delay : wait_ms, on_timer, w);
 	notify(w);
+}
+
+static void fail(struct kube_watch *w, long status, const char *message)
+{
+	fail_after(w, status, message, 0);
+}
+
+/* A refusal that says when to come back (429, 5xx with Retry-After in
+ * seconds, as client-go reads it); 0 otherwise. */
+static int64_t retry_after_ms(const struct http_response *resp)
+{
+	char *end;
+	long s;
+
+	if (!resp->retry_after || (resp->status != 429 && (resp->status < 500 || resp->status > 599)))
+		return 0;
+	s = strtol(resp->retry_after, &end, 10);
+	if (end == resp->retry_after || *end || s <= 0)
+		return 0;
+	return (s < MAX_RETRY_AFTER_S ? s : MAX_RETRY_AFTER_S) * 1000;
+}
+
+/* A refused list or watch: its message, and the server's wish when it said one. */
+static void fail_answer(struct kube_watch *w, const struct http_response *resp)
+{
+	char *path = kube_path(w->res, w->ns, NULL);
+	int64_t wait_ms = retry_after_ms(resp);
+	struct err err;
+
+	kube_response_error(w->kc, "GET", path, resp, &err);
+	free(path);
+	if (wait_ms) {
+		size_t n = strlen(err.msg);
+
+		snprintf(err.msg + n, sizeof err.msg - n, "; retrying in %lld s as the server asks",
+			 (long long)(wait_ms / 1000));
+	}
+	fail_after(w, resp->status, err.msg, wait_ms);
 }
 
 static char *with_selector(struct kube_watch *w, const char *query)
@@ -280,8 +320,6 @@ static void watch_start(struct kube_watch *w);
 static void on_watch_done(void *ctx, const struct http_response *resp)
 {
 	struct kube_watch *w = ctx;
-	struct err err;
-	char *path;
 	bool graceful = resp->status == 200 && !resp->error[0];
 
 	w->req = 0;
@@ -304,15 +342,15 @@ static void on_watch_done(void *ctx, const struct http_response *resp)
 		fail(w, 0, "the watch closed at once");
 		return;
 	}
-	path = kube_path(w->res, w->ns, NULL);
-	kube_response_error(w->kc, "GET", path, resp, &err);
-	free(path);
-	fail(w, resp->status, err.msg);
+	fail_answer(w, resp);
 }
 
 static void watch_start(struct kube_watch *w)
 {
-	int timeout_s = WATCH_MIN_S + (int)kube_client_random(w->kc, WATCH_MIN_S);
+	long cap_s = http_timeout_cap(w->kc->app->http) / 1000;
+	int timeout_s = cap_s > 0 && cap_s < WATCH_MIN_S ? (int)cap_s
+		: WATCH_MIN_S + (int)kube_client_random(w->kc, WATCH_MIN_S);
+	int grace_s = timeout_s < STALL_GRACE_S ? timeout_s : STALL_GRACE_S;
 	char *rv = kube_query_escape(w->rv ? w->rv : "0");
 	char *query = xasprintf("allowWatchBookmarks=true&resourceVersion=%s&timeoutSeconds=%d"
 				"&watch=true", rv, timeout_s);
@@ -324,7 +362,7 @@ static void watch_start(struct kube_watch *w)
 	w->relist = w->stream_failed = false;
 	w->req = kube_start(w->kc, &(struct kube_call){
 		.path = path,
-		.stall_timeout_ms = (long)(timeout_s + STALL_GRACE_S) * 1000,
+		.stall_timeout_ms = (long)(timeout_s + grace_s) * 1000,
 		.on_data = on_watch_data,
 		.on_done = on_watch_done,
 		.ctx = w,
@@ -342,8 +380,6 @@ static void on_list_done(void *ctx, const struct http_response *resp)
 	cJSON *root = NULL;
 	const cJSON *items, *it;
 	const char *cont, *rv;
-	struct err err;
-	char *path;
 
 	w->req = 0;
 	if (resp->status == 410 && w->cont) {
@@ -354,10 +390,7 @@ static void on_list_done(void *ctx, const struct http_response *resp)
 		return;
 	}
 	if (resp->status != 200) {
-		path = kube_path(w->res, w->ns, NULL);
-		kube_response_error(w->kc, "GET", path, resp, &err);
-		free(path);
-		fail(w, resp->status, err.msg);
+		fail_answer(w, resp);
 		return;
 	}
 	root = cJSON_ParseWithLength(resp->body ? resp->body : "", resp->body_len);

@@ -35,6 +35,7 @@ struct http {
 	uint64_t next_id;
 	struct transfer *transfers;
 	bool read_only;
+	long timeout_cap_ms;
 	struct http_stats stats;
 };
 
@@ -183,6 +184,16 @@ bool http_read_only(const struct http *http)
 	return http->read_only;
 }
 
+void http_set_timeout_cap(struct http *http, long ms)
+{
+	http->timeout_cap_ms = ms > 0 ? ms : 0;
+}
+
+long http_timeout_cap(const struct http *http)
+{
+	return http->timeout_cap_ms;
+}
+
 static size_t write_cb(char *data, size_t size, size_t nmemb, void *userp)
 {
 	struct transfer *t = userp;
@@ -304,6 +315,8 @@ static void set_tls(CURL *easy, const struct http_tls *tls)
 uint64_t http_start(struct http *http, const struct http_request *req, struct err *err)
 {
 	const char *method = req->method ? req->method : "GET";
+	long cap = http->timeout_cap_ms, timeout = req->timeout_ms;
+	long connect = req->connect_timeout_ms ? req->connect_timeout_ms : 10000L;
 	struct transfer *t;
 	CURL *easy;
 
@@ -350,10 +363,13 @@ uint64_t http_start(struct http *http, const struct http_request *req, struct er
 	curl_easy_setopt(easy, CURLOPT_HEADERDATA, t);
 	curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(easy, CURLOPT_USERAGENT, "shipdeck/" SHIPDECK_VERSION);
-	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
-			 req->connect_timeout_ms ? req->connect_timeout_ms : 10000L);
-	if (req->timeout_ms)
-		curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, req->timeout_ms);
+	if (cap && (timeout > cap || (!timeout && !req->on_data)))
+		timeout = cap;
+	if (cap && connect > cap)
+		connect = cap;
+	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, connect);
+	if (timeout)
+		curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, timeout);
 	if (req->stall_timeout_ms) {
 		curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
 		curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME,

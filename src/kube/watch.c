@@ -182,10 +182,10 @@ static void fail_answer(struct kube_watch *w, const struct http_response *resp)
 	kube_response_error(w->kc, "GET", path, resp, &err);
 	free(path);
 	if (wait_ms) {
-		size_t n = strlen(err.msg);
+		struct err why = err;
 
-		snprintf(err.msg + n, sizeof err.msg - n, "; retrying in %lld s as the server asks",
-			 (long long)(wait_ms / 1000));
+		err_set(&err, "the server asks to wait %lld s: %s", (long long)(wait_ms / 1000),
+			why.msg);
 	}
 	fail_after(w, resp->status, err.msg, wait_ms);
 }

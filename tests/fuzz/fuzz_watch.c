@@ -105,9 +105,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	store_kube_init(&k);
 	store_kube_init(&listed);
-	p = whole.all.s;
+	p = whole.all.len ? whole.all.s : "";
 	end = p + whole.all.len;
-	while (p && p < end) {
+	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 
 		for (int r = 0; r < KUBE_RESOURCE_COUNT; r++) {

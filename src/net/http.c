@@ -325,7 +325,8 @@ uint64_t http_start(struct http *http, const struct http_request *req, struct er
 			req->url ? req->url : "");
 		return 0;
 	}
-	if (http->read_only && !http_method_is_safe(method)) {
+	/* a body turns curl's GET into a POST: only a bodiless GET or HEAD is safe */
+	if (http->read_only && (!http_method_is_safe(method) || req->body)) {
 		http->stats.refused++;
 		err_set(err, "read-only: refused %s %s", method, req->url);
 		return 0;
@@ -407,7 +408,7 @@ uint64_t http_start(struct http *http, const struct http_request *req, struct er
 
 	t->next = http->transfers;
 	http->transfers = t;
-	if (http_method_is_safe(method))
+	if (http_method_is_safe(method) && !req->body)
 		http->stats.sent_get++;
 	else
 		http->stats.sent_other++;

@@ -400,19 +400,26 @@ static struct kube_pod *parse_pod(const cJSON *o)
 		else if (!strcmp(type, "Ready")) {
 			if (is_true)
 				p->conditions |= KUBE_POD_READY;
-			else if (kube_json_str(c, "message"))
-				p->ready_message = dup_str(c, "message");
+			else if (kube_json_str(c, "message") && !p->ready_message)
+				p->ready_message = dup_str(c, "message");   /* the first, if repeated */
 		}
 	}
+	if (n > UINT16_MAX)
+		n = UINT16_MAX;     /* what the struct counts; no real pod comes near */
 	if (n > 0) {
+		int64_t restarts = 0;
+
 		p->containers = xcalloc((size_t)n, sizeof *p->containers);
 		cJSON_ArrayForEach(c, cs) {
+			if (i == n)
+				break;
 			parse_container(c, &p->containers[i]);
 			p->ready += p->containers[i].ready;
-			p->restarts += p->containers[i].restarts;
+			restarts += p->containers[i].restarts;
 			i++;
 		}
 		p->ncontainers = (uint16_t)n;
+		p->restarts = (int32_t)(restarts < INT32_MAX ? restarts : INT32_MAX);
 	}
 	return p;
 }

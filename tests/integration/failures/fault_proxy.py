@@ -81,7 +81,7 @@ class Proxy(BaseHTTPRequestHandler):
             return
         self.forward()
 
-    do_POST = do_PUT = do_PATCH = do_DELETE = do_GET
+    do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_GET
 
     def refuse(self, code):
         body = json.dumps({"kind": "Status", "apiVersion": "v1", "metadata": {},
@@ -117,10 +117,16 @@ class Proxy(BaseHTTPRequestHandler):
         else:
             data = resp.read()
             self.send_response(resp.status)
-            self.send_header("Content-Type", resp.getheader("Content-Type", "application/json"))
-            self.send_header("Content-Length", str(len(data)))
+            for k, v in resp.getheaders():
+                if k.lower() not in ("connection", "transfer-encoding", "content-length",
+                                     "date", "server"):
+                    self.send_header(k, v)
+            # a HEAD answer tells the length of the body it leaves out
+            self.send_header("Content-Length", resp.getheader("Content-Length", "0")
+                             if self.command == "HEAD" else str(len(data)))
             self.end_headers()
-            self.wfile.write(data)
+            if self.command != "HEAD":
+                self.wfile.write(data)
             log(start, self.command, self.path, resp.status, None)
         up.close()
 

@@ -12,8 +12,8 @@ until told to break, on a control port, in one of these ways:
   POST /stall             the next watch event and everything after it on that
                           stream is held back: the connection stays open, silent
   POST /status/CODE/S     every request for S seconds is answered CODE with a
-                          Status body (and Retry-After: 2 for 429); open
-                          watches end
+                          Status body (and Retry-After: 2 for 429) whose message
+                          holds terminal escapes; open watches end
   POST /down              every connection is closed and the port stops
                           accepting; POST /up listens again on the same port
 
@@ -84,10 +84,16 @@ class Proxy(BaseHTTPRequestHandler):
     do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_GET
 
     def refuse(self, code):
+        # the message carries what a hostile server could send to a terminal:
+        # OSC 52 (clipboard), a clear screen and cursor move, a C1 CSI, a
+        # bidi override; in both a Kubernetes Status and a registry's errors
+        message = ("injected failure %d \x1b]52;c;ZXZpbA==\x07\x1b[2J\x1b[Hcleared"
+                   " \u009b31mc1 \u202eevil" % code)
         body = json.dumps({"kind": "Status", "apiVersion": "v1", "metadata": {},
-                           "status": "Failure", "message": "injected failure %d" % code,
+                           "status": "Failure", "message": message,
                            "reason": "TooManyRequests" if code == 429 else "InternalError",
-                           "code": code}).encode()
+                           "code": code,
+                           "errors": [{"code": "UNKNOWN", "message": message}]}).encode()
         self.send_response(code)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))

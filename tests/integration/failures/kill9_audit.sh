@@ -12,7 +12,7 @@ cd "$WORK"
 whole() {
 	[ ! -s "$AUDIT" ] && return 0
 	[ "$(tail -c 1 "$AUDIT" | od -An -c | tr -d ' ')" = '\n' ] || return 1
-	jq -e 'select((keys | length) != 10 or (.action | type) != "string")' "$AUDIT" >/dev/null 2>&1 && return 1
+	[ -z "$(jq -c 'select((keys | length) != 10 or (.action | type) != "string")' "$AUDIT" 2>/dev/null)" ] || return 1
 	jq -s . "$AUDIT" >/dev/null 2>&1
 }
 

@@ -19,7 +19,10 @@ measure() {
 	shift
 	sd_tmux_start 200 50 "$@"
 	sd_tmux_wait "5 Canary" 10 >/dev/null
-	sleep 1
+	for k in ${measure_keys:-}; do
+		sd_tmux send-keys "$k"
+	done
+	sleep 2
 	pid=$(sd_tmux display -p '#{pane_pid}')
 	before=$(cpu_ms "$pid")
 	local polls_before
@@ -35,3 +38,13 @@ measure() {
 }
 
 measure "no sources, nothing time-based on screen" "$SHIPDECK"
+
+# With a live cluster watch (the demo's world, steady: nothing rolling out).
+demo=$SD_TMP/demo
+"$SHIPDECK" demo --dir "$demo" --up >/dev/null 2>&1
+trap '"$SHIPDECK" demo --dir "$demo" --down >/dev/null 2>&1; sd_cleanup' EXIT
+sleep 5
+measure "live watch, ages on screen (one redraw a second)" "$SHIPDECK" demo --dir "$demo"
+# the log pane zoomed on a finished build's log: nothing on screen counts time
+measure_keys="2 Enter"
+measure "live watch, log pane zoomed (nothing time-based)" "$SHIPDECK" demo --dir "$demo"

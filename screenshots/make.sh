@@ -62,3 +62,8 @@ shot read-only 200x50 "r" -- demo --dir "$demo" --read-only
 shot images 200x50 "3 Enter" -- demo --dir "$demo"
 shot rollout 200x50 "4 / w e b Enter 3 G d y y +6 4" -- demo --dir "$demo"
 shot rollback-dialog 200x50 "4 / w e b Enter r" -- demo --dir "$demo"
+# last, as the canary stays in this world: shop on bad-errors, its first
+# analysis (every 10 s in the demo), automatic mode switched on
+"$SHIPDECK" --kubeconfig "$demo/kubeconfig" --repo "$demo/repo" canary start shop bad-errors \
+	>/dev/null
+shot canary 200x50 "5 Enter +11 A y" -- demo --dir "$demo"

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kube/rollout_ops.h"
+#include "metrics/canary_ops.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
 #include "views/view.h"
@@ -437,6 +438,41 @@ static void deploy(struct images_priv *p, struct view_ctx *c)
 	free(container);
 }
 
+/* C: a canary of the selected tag for the app selected in the canary pane
+ * (the first of .shipdeck.yml's apps until one is). A tag that is not a
+ * build asks a second time, as d does. */
+static void canary_start(struct images_priv *p, struct view_ctx *c)
+{
+	const struct store_images *im = &c->app->store.images;
+	const struct image_row *r = im->n ? &im->rows[p->sel < im->n ? p->sel : 0] : NULL;
+	const char *name = c->sel->app;
+	struct action_req *req;
+	struct err err;
+	char *image;
+
+	if (!name && c->app->project.napps)
+		name = c->app->project.apps[0].name;
+	if (!r || !name) {
+		app_message(c->app, STATUS_WARN, "canary-start: %s", !r ? "no tag selected"
+			    : "no apps: add apps: to .shipdeck.yml");
+		return;
+	}
+	image = xasprintf("%s:%s", im->repository, r->tag);
+	req = canary_req_start(c->app, name, image, NULL, &err);
+	free(image);
+	if (!req) {
+		app_message(c->app, STATUS_WARN, "canary-start %s: %s", name, err.msg);
+		return;
+	}
+	if (r->commit)
+		action_req_add_detail(req, "%s: build %ld of %.7s %s", r->tag, r->build, r->commit,
+				      r->subject ? r->subject : "");
+	if (r->provenance != IMAGE_BUILD)
+		req->second_question = xasprintf("%s does not name a commit and build. Start a "
+						 "canary of it anyway?", r->tag);
+	gate_submit(c->app, req);
+}
+
 static int images_action(void *priv, struct view_ctx *c, enum action_id a)
 {
 	struct images_priv *p = priv;
@@ -445,6 +481,10 @@ static int images_action(void *priv, struct view_ctx *c, enum action_id a)
 
 	if (a == ACTION_DEPLOY) {
 		deploy(p, c);
+		return VIEW_HANDLED;
+	}
+	if (a == ACTION_CANARY_START) {
+		canary_start(p, c);
 		return VIEW_HANDLED;
 	}
 	if (!c->focused || !im->n)
@@ -471,6 +511,7 @@ static void images_destroy(void *priv)
 static const char *const images_help[] = {
 	"Image tags: one row per tag; the commit and build come from the tag by image.tag",
 	"  ▶  the tag the deployment selected in the rollout pane runs; d deploys the selected tag",
+	"  C  starts a canary of the selected tag (the app selected in the canary pane)",
 	"  !  mutable (latest) or unknown provenance: the tag names no commit and build",
 	"  =  the same image (digest) as another tag",
 	"  ▲  grew more than image.size_growth_warn over the previous build",

@@ -6,6 +6,7 @@
 #include "ci/source.h"
 #include "git/repo.h"
 #include "kube/source.h"
+#include "metrics/canary_ctl.h"
 #include "registry/source.h"
 #include "util/file.h"
 #include "util/xalloc.h"
@@ -67,6 +68,8 @@ int sources_start(struct app *app, struct err *err)
 	/* without image.name this says how to set it */
 	if (registry_source_start(app, false, err))
 		return -1;
+	if (app->project.prometheus || app->project.napps)
+		return canary_ctl_start(app, NULL, err);
 	app_source_state(app, SOURCE_METRICS, SOURCE_UNCONFIGURED, 0,
 			 "no Prometheus: set prometheus: in .shipdeck.yml");
 	return 0;
@@ -74,6 +77,7 @@ int sources_start(struct app *app, struct err *err)
 
 void sources_stop(struct app *app)
 {
+	canary_ctl_stop(app);
 	ci_source_stop(app);
 	registry_source_stop(app);
 	kube_source_stop(app);

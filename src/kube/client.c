@@ -340,6 +340,7 @@ static const struct {
 	[KUBE_REPLICASETS] = { "/apis/apps/v1", "replicasets" },
 	[KUBE_PODS] = { "/api/v1", "pods" },
 	[KUBE_EVENTS] = { "/api/v1", "events" },
+	[KUBE_SERVICES] = { "/api/v1", "services" },
 };
 
 char *kube_path(enum kube_resource res, const char *ns, const char *name)

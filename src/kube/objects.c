@@ -212,9 +212,10 @@ static void read_conditions(const cJSON *obj, struct kube_condition **out, size_
 	}
 }
 
-static char *selector_text(const cJSON *obj)
+/* "a=b,c=d" from the string values of the map at path. */
+static char *labels_text(const cJSON *obj, const char *path)
 {
-	const cJSON *ml = kube_json_path(obj, "spec.selector.matchLabels"), *kv;
+	const cJSON *ml = kube_json_path(obj, path), *kv;
 	struct strbuf sb = { 0 };
 
 	cJSON_ArrayForEach(kv, kube_json_object(ml)) {
@@ -262,7 +263,7 @@ static struct kube_deployment *parse_deployment(const cJSON *o)
 		|| strcmp(d->max_surge, "25%") || strcmp(d->max_unavailable, "25%")
 		|| (last_applied && strstr(last_applied, "\"rollingUpdate\""));
 	free(last_applied);
-	d->selector = selector_text(o);
+	d->selector = labels_text(o, "spec.selector.matchLabels");
 	d->change_cause = annotation(o, "kubernetes.io/change-cause");
 	d->template_json = compact(kube_json_path(o, "spec.template"));
 	d->annotations_json = compact(kube_json_path(o, "metadata.annotations"));
@@ -443,6 +444,16 @@ static struct kube_event_obj *parse_event(const cJSON *o)
 	return e;
 }
 
+static struct kube_service *parse_service(const cJSON *o)
+{
+	struct kube_service *s = xcalloc(1, sizeof *s);
+
+	read_meta(&s->meta, o);
+	s->selector = labels_text(o, "spec.selector");
+	s->annotations_json = compact(kube_json_path(o, "metadata.annotations"));
+	return s;
+}
+
 void *kube_object_parse(enum kube_resource res, const cJSON *obj)
 {
 	if (!cJSON_IsObject(obj) || !kube_json_str(obj, "metadata.name"))
@@ -452,6 +463,7 @@ void *kube_object_parse(enum kube_resource res, const cJSON *obj)
 	case KUBE_REPLICASETS: return parse_replicaset(obj);
 	case KUBE_PODS: return parse_pod(obj);
 	case KUBE_EVENTS: return parse_event(obj);
+	case KUBE_SERVICES: return parse_service(obj);
 	case KUBE_RESOURCE_COUNT: break;
 	}
 	return NULL;

@@ -12,12 +12,20 @@
 #include "util/timefmt.h"
 #include "util/xalloc.h"
 
-/* One request to send, and what to say when it worked. */
-struct kube_op {
+/* One request of a change. */
+struct kube_op_call {
 	char *method;
 	char *path;
 	char *content_type;
 	char *body;
+};
+
+/* The requests to send, one after the other, and what to say when they all
+ * worked. */
+struct kube_op {
+	struct kube_op_call *calls;
+	size_t ncalls;
+	size_t next;                /* the call under way */
 	char *done_message;         /* "deployment.apps/web rolled back" */
 	struct kube_op_result *out;
 	/* a rollback refused with 409 reopens the dialog with the new state */
@@ -30,10 +38,13 @@ static void op_free(void *p)
 {
 	struct kube_op *op = p;
 
-	free(op->method);
-	free(op->path);
-	free(op->content_type);
-	free(op->body);
+	for (size_t i = 0; i < op->ncalls; i++) {
+		free(op->calls[i].method);
+		free(op->calls[i].path);
+		free(op->calls[i].content_type);
+		free(op->calls[i].body);
+	}
+	free(op->calls);
 	free(op->done_message);
 	free(op->ns);
 	free(op->name);
@@ -49,12 +60,15 @@ struct pending {
 static void reopen_after_conflict(struct app *app, const char *ns, const char *name,
 				  long to_revision);
 
+static int op_send(struct pending *p, struct err *err);
+
 static void op_done(void *ctx, const struct http_response *resp)
 {
 	struct pending *p = ctx;
 	struct app *app = p->app;
 	struct kube_op *op = p->op;
 	struct action_req *req = p->req;
+	const struct kube_op_call *call = &op->calls[op->next];
 	bool ok = resp->status >= 200 && resp->status < 300;
 	struct kube_op_result *out = op->out;
 	struct err err;
@@ -62,14 +76,22 @@ static void op_done(void *ctx, const struct http_response *resp)
 	long to_revision = op->to_revision;
 	bool reopen = op->is_rollback && resp->status == 409 && app->confirm;
 
-	free(p);
-	if (ok) {
+	if (ok && op->next + 1 < op->ncalls) {
+		op->next++;
+		if (!op_send(p, &err))
+			return;
+		ok = false;
+		err_prefix(&err, "after %zu of %zu changes", op->next, op->ncalls);
+	} else if (ok) {
 		snprintf(err.msg, sizeof err.msg, "%s", op->done_message);
 	} else {
-		kube_response_error(app->kube, op->method, op->path, resp, &err);
+		kube_response_error(app->kube, call->method, call->path, resp, &err);
 		if (resp->status == 409 && op->is_rollback)
 			err_prefix(&err, "deployment/%s changed after you looked at it", op->name);
+		if (op->next)
+			err_prefix(&err, "after %zu of %zu changes", op->next, op->ncalls);
 	}
+	free(p);
 	if (out) {
 		out->done = true;
 		out->ok = ok;
@@ -89,19 +111,26 @@ static void op_done(void *ctx, const struct http_response *resp)
 	}
 }
 
+static int op_send(struct pending *p, struct err *err)
+{
+	const struct kube_op_call *call = &p->op->calls[p->op->next];
+
+	if (!p->app->kube)
+		return err_set(err, "no cluster: start with --kubeconfig or `shipdeck demo`");
+	return kube_start(p->app->kube, &(struct kube_call){
+		.method = call->method, .path = call->path, .content_type = call->content_type,
+		.body = call->body, .on_done = op_done, .ctx = p,
+	}, err) ? 0 : -1;
+}
+
 static int op_run(struct app *app, struct action_req *req, struct err *err)
 {
 	struct kube_op *op = req->data;
-	struct pending *p;
+	struct pending *p = xcalloc(1, sizeof *p);
 
-	if (!app->kube)
-		return err_set(err, "no cluster: start with --kubeconfig or `shipdeck demo`");
-	p = xcalloc(1, sizeof *p);
 	*p = (struct pending){ .app = app, .req = req, .op = op };
-	if (!kube_start(app->kube, &(struct kube_call){
-		.method = op->method, .path = op->path, .content_type = op->content_type,
-		.body = op->body, .on_done = op_done, .ctx = p,
-	}, err)) {
+	op->next = 0;
+	if (op_send(p, err)) {
 		free(p);
 		if (op->out) {
 			op->out->done = true;
@@ -112,6 +141,16 @@ static int op_run(struct app *app, struct action_req *req, struct err *err)
 	return 0;
 }
 
+static void op_add_call(struct kube_op *op, const char *method, char *path,
+			const char *content_type, char *body)
+{
+	op->calls = xrealloc(op->calls, (op->ncalls + 1) * sizeof *op->calls);
+	op->calls[op->ncalls++] = (struct kube_op_call){
+		.method = xstrdup(method), .path = path,
+		.content_type = content_type ? xstrdup(content_type) : NULL, .body = body,
+	};
+}
+
 static struct action_req *new_req(enum action_id action, const char *target, const char *method,
 				  char *path, const char *content_type, char *body,
 				  char *done_message, struct kube_op_result *out)
@@ -119,9 +158,8 @@ static struct action_req *new_req(enum action_id action, const char *target, con
 	struct action_req *req = action_req_new(action, target);
 	struct kube_op *op = xcalloc(1, sizeof *op);
 
-	*op = (struct kube_op){ .method = xstrdup(method), .path = path,
-				.content_type = content_type ? xstrdup(content_type) : NULL,
-				.body = body, .done_message = done_message, .out = out };
+	*op = (struct kube_op){ .done_message = done_message, .out = out };
+	op_add_call(op, method, path, content_type, body);
 	req->data = op;
 	req->data_free = op_free;
 	req->run = op_run;
@@ -378,6 +416,23 @@ struct action_req *kube_req_scale(struct app *app, const char *ns, const char *d
 	free(base);
 	req->from = xasprintf("%d replicas", d->replicas);
 	req->to = xasprintf("%d replicas", replicas);
+	return req;
+}
+
+struct action_req *kube_req_calls(enum action_id action, const char *target,
+				  const struct kube_call_spec *calls, size_t n,
+				  const char *done_message, struct kube_op_result *out)
+{
+	struct action_req *req = action_req_new(action, target);
+	struct kube_op *op = xcalloc(1, sizeof *op);
+
+	*op = (struct kube_op){ .done_message = xstrdup(done_message), .out = out };
+	for (size_t i = 0; i < n; i++)
+		op_add_call(op, calls[i].method, xstrdup(calls[i].path), calls[i].content_type,
+			    calls[i].body ? xstrdup(calls[i].body) : NULL);
+	req->data = op;
+	req->data_free = op_free;
+	req->run = op_run;
 	return req;
 }
 

@@ -1,6 +1,7 @@
 /* The changes the rollout pane and the headless commands make, each built as
  * an action request for the gate (read-only refusal, confirm, audit): roll
- * back, pause/resume, restart, scale, set an image, kill a pod. Requests are
+ * back, pause/resume, restart, scale, set an image, kill a pod, or a list of
+ * requests made elsewhere (a canary's step). Requests are
  * built from what the store holds — what the operator sees — and sent as
  * kubectl sends them (KUBE-API.md §D). */
 #ifndef SHIPDECK_KUBE_ROLLOUT_OPS_H
@@ -41,6 +42,20 @@ struct action_req *kube_req_set_image(struct app *app, const char *ns, const cha
 				      struct kube_op_result *out, struct err *err);
 struct action_req *kube_req_kill_pod(struct app *app, const char *ns, const char *pod,
 				     struct kube_op_result *out, struct err *err);
+
+/* A change made of several requests, sent one after the other, each only
+ * when the one before succeeded (a canary step scales two deployments); the
+ * gate hears once, with done_message or the first failure (saying how many
+ * changes were made before it). The specs are copied. */
+struct kube_call_spec {
+	const char *method;
+	const char *path;
+	const char *content_type;
+	const char *body;
+};
+struct action_req *kube_req_calls(enum action_id action, const char *target,
+				  const struct kube_call_spec *calls, size_t n,
+				  const char *done_message, struct kube_op_result *out);
 
 /* The image a TAG means for a container now running image: same repository,
  * new tag ("reg:5000/web:1.4" + "1.5" → "reg:5000/web:1.5"); an argument

@@ -16,7 +16,7 @@ void kube_source_publish_target(struct kube_client *kc)
 	app_apply(kc->app, &ev);
 }
 
-/* One state for the status bar from the four watches: the worst wins. A
+/* One state for the status bar from the watches: the worst wins. A
  * connection that never worked is shown as failed (it is most likely the
  * kubeconfig); one that worked and broke is "reconnecting (n)…". */
 static void update_state(void *ctx)

@@ -1,7 +1,7 @@
 /* The kube source of the console: list+watch of deployments, replica sets,
- * pods and events in the namespace in use, the SOURCE_KUBE state for the
- * status bar ("reconnecting (3)…"), :ctx and :ns switches, and pod logs for
- * the log pane (the "pod/" log provider). */
+ * pods, events and services in the namespace in use, the SOURCE_KUBE state
+ * for the status bar ("reconnecting (3)…"), :ctx and :ns switches, and pod
+ * logs for the log pane (the "pod/" log provider). */
 #ifndef SHIPDECK_KUBE_SOURCE_H
 #define SHIPDECK_KUBE_SOURCE_H
 

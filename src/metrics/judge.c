@@ -151,6 +151,15 @@ static double median_sorted(const double *v, size_t n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
 }
 
+static double mean(const double *v, size_t n)
+{
+	double sum = 0;
+
+	for (size_t i = 0; i < n; i++)
+		sum += v[i];
+	return sum / (double)n;
+}
+
 static double median(const double *v, size_t n)
 {
 	double *s = xmalloc(n * sizeof *s), m;
@@ -174,8 +183,11 @@ struct shift hodges_lehmann(const double *x, size_t n1, const double *y, size_t 
 			d[i * n2 + j] = x[i] - y[j];
 	qsort(d, nd, sizeof *d, cmp_double);
 	s.estimate = median_sorted(d, nd);
-	/* k: how many of the smallest (and largest) differences fall outside the
-	 * interval, from the null distribution of U. */
+	/* The interval is [D(c), D(nd + 1 − c)] (1-based) with c the largest
+	 * count such that P(U ≤ c − 1) ≤ α/2 under the null: θ < D(c) exactly
+	 * when fewer than c differences are ≤ θ. Samples too small for any c ≥ 1
+	 * (P(U = 0) > α/2, e.g. 3 against 2) bound nothing: the interval is
+	 * unbounded, and no shift is called significant. */
 	rank_sum_x(x, n1, y, n2, &ties);
 	if (ties == 0 && n1 + n2 <= EXACT_MAX_N) {
 		double *c = exact_counts(n1, n2), total = 0, cum = 0;
@@ -195,10 +207,15 @@ struct shift hodges_lehmann(const double *x, size_t n1, const double *y, size_t 
 
 		k = kk > 0 ? (size_t)kk : 0;
 	}
-	if (k > (nd - 1) / 2)
-		k = (nd - 1) / 2;
-	s.low = d[k];
-	s.high = d[nd - 1 - k];
+	if (k > (nd + 1) / 2)
+		k = (nd + 1) / 2;
+	if (k == 0) {
+		s.low = -INFINITY;
+		s.high = INFINITY;
+	} else {
+		s.low = d[k - 1];
+		s.high = d[nd - k];
+	}
 	free(d);
 	return s;
 }
@@ -221,6 +238,7 @@ void judge_metric(const struct metric_rule *rule, const double *canary, size_t n
 		  const double *stable, size_t ns, struct metric_result *out)
 {
 	double scale;
+	bool below;
 
 	memset(out, 0, sizeof *out);
 	out->n_canary = nc;
@@ -233,6 +251,8 @@ void judge_metric(const struct metric_rule *rule, const double *canary, size_t n
 	}
 	out->canary = median(canary, nc);
 	out->stable = median(stable, ns);
+	out->canary_mean = mean(canary, nc);
+	out->stable_mean = mean(stable, ns);
 	out->test = mann_whitney(canary, nc, stable, ns);
 	out->shift = hodges_lehmann(canary, nc, stable, ns, 0.95);
 	out->cls = out->shift.low > 0 ? METRIC_HIGH : out->shift.high < 0 ? METRIC_LOW
@@ -244,18 +264,16 @@ void judge_metric(const struct metric_rule *rule, const double *canary, size_t n
 	out->passed = out->cls == METRIC_PASS
 		|| (out->cls == METRIC_HIGH && rule->higher_is_better)
 		|| (out->cls == METRIC_LOW && !rule->higher_is_better);
-	if (rule->has_min && out->canary < rule->min)
-		out->limit_failed = true;
-	if (rule->has_max && out->canary > rule->max)
+	below = rule->has_min && out->canary_mean < rule->min;
+	if (below || (rule->has_max && out->canary_mean > rule->max))
 		out->limit_failed = true;
 	if (out->limit_failed)
 		out->passed = false;
 	if (out->limit_failed)
-		snprintf(out->reason, sizeof out->reason, "%s: canary %.4g is %s the limit %.4g "
-			 "(stable %.4g)", rule->name, out->canary,
-			 rule->has_min && out->canary < rule->min ? "below" : "above",
-			 rule->has_min && out->canary < rule->min ? rule->min : rule->max,
-			 out->stable);
+		snprintf(out->reason, sizeof out->reason, "%s: canary mean %.4g is %s the limit "
+			 "%.4g (stable %.4g)", rule->name, out->canary_mean,
+			 below ? "below" : "above", below ? rule->min : rule->max,
+			 out->stable_mean);
 	else
 		snprintf(out->reason, sizeof out->reason, "%s %s: canary %.4g vs stable %.4g "
 			 "(shift %+.4g, 95%% CI [%.4g, %.4g], p=%.3g)", rule->name,

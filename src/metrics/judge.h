@@ -1,7 +1,13 @@
 /* The canary judge: canary samples against stable samples, per metric, with
  * a Mann–Whitney U test (rank sum, tie-corrected), the Hodges–Lehmann shift
  * and its confidence interval (as Kayenta's judge does), plus hard limits (as
- * Flagger does). No I/O: samples in, verdict out. */
+ * Flagger does). No I/O: samples in, verdict out.
+ *
+ * The limits judge the canary's mean, not its median: a limit is about the
+ * whole window (Flagger's value is the rate over the interval, which the mean
+ * of the window's samples estimates), and a rare event in short samples —
+ * one error in five requests — leaves most samples at 1 and the median
+ * blind to a 20% error rate. */
 #ifndef SHIPDECK_METRICS_JUDGE_H
 #define SHIPDECK_METRICS_JUDGE_H
 
@@ -38,7 +44,7 @@ enum metric_class { METRIC_PASS, METRIC_HIGH, METRIC_LOW, METRIC_NODATA };
 struct metric_rule {
 	const char *name;
 	bool higher_is_better;
-	bool has_min, has_max;      /* hard limits on the canary's median */
+	bool has_min, has_max;      /* hard limits on the canary's mean */
 	double min, max;
 	double tolerance;           /* relative change of the median allowed even when
 				     * significant; 0.1 = ±10% */
@@ -48,7 +54,8 @@ struct metric_result {
 	enum metric_class cls;
 	bool passed;                /* the class is fine for the metric's direction */
 	bool limit_failed;          /* a hard limit was crossed */
-	double canary, stable;      /* medians */
+	double canary, stable;      /* medians (what the test compares) */
+	double canary_mean, stable_mean;    /* what the hard limits judge */
 	size_t n_canary, n_stable;
 	struct mann_whitney test;
 	struct shift shift;

@@ -190,6 +190,17 @@ static uint64_t get(struct http *http, const char *base_url, const char *path,
 	return id;
 }
 
+void prom_cancel(struct http *http, uint64_t id)
+{
+	struct pending *p = id ? http_request_ctx(http, id) : NULL;
+
+	if (!p)
+		return;
+	http_cancel(http, id);
+	free(p->url);
+	free(p);
+}
+
 static char *escape(const char *s)
 {
 	char *e = curl_easy_escape(NULL, s, 0), *copy = xstrdup(e);

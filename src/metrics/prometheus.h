@@ -33,6 +33,9 @@ uint64_t prom_query_range(struct http *http, const char *base_url, const char *q
 uint64_t prom_query(struct http *http, const char *base_url, const char *query,
 		    long timeout_ms, prom_done_fn done, void *ctx, struct err *err);
 
+/* Cancels a query under way: done is not called. */
+void prom_cancel(struct http *http, uint64_t id);
+
 /* Parses a response body (a vector, a matrix or a scalar). -1 with err for an
  * error document or anything malformed. */
 int prom_parse(const char *body, size_t len, struct prom_result *res, struct err *err);

@@ -9,6 +9,7 @@
 #include <curl/curl.h>
 
 #include "util/strbuf.h"
+#include "util/timefmt.h"
 #include "util/xalloc.h"
 
 struct transfer {
@@ -25,6 +26,11 @@ struct transfer {
 	void *ctx;
 	char errbuf[CURL_ERROR_SIZE];
 	bool aborted_by_callback;
+	/* Stall detection of our own rather than curl's low-speed limit, which
+	 * wakes the loop every second for every watch. */
+	long stall_ms;
+	int64_t last_data_ms;
+	uint64_t stall_timer;
 	struct transfer *next;
 };
 
@@ -135,6 +141,8 @@ void http_response_free(struct http_response *resp)
 
 static void transfer_free(struct transfer *t)
 {
+	if (t->stall_timer)
+		loop_timer_cancel(t->http->loop, t->stall_timer);
 	curl_multi_remove_handle(t->http->multi, t->easy);
 	curl_easy_cleanup(t->easy);
 	curl_slist_free_all(t->headers);
@@ -199,6 +207,8 @@ static size_t write_cb(char *data, size_t size, size_t nmemb, void *userp)
 	struct transfer *t = userp;
 	size_t n = size * nmemb;
 
+	if (t->stall_ms)
+		t->last_data_ms = time_mono_ms();
 	if (t->on_data) {
 		if (!t->on_data(t->ctx, data, n)) {
 			t->aborted_by_callback = true;
@@ -247,6 +257,8 @@ static size_t header_cb(char *line, size_t size, size_t nmemb, void *userp)
 	struct transfer *t = userp;
 	size_t len = size * nmemb;
 
+	if (t->stall_ms)
+		t->last_data_ms = time_mono_ms();
 	if (len > 5 && !strncmp(line, "HTTP/", 5)) {
 		/* a new response (after a redirect or 100-continue): forget the last */
 		xfree(&t->resp.link);
@@ -312,6 +324,24 @@ static void set_tls(CURL *easy, const struct http_tls *tls)
 	}
 }
 
+static void finish(struct http *http, struct transfer *t, CURLcode code);
+
+/* Fires stall_ms after the last byte could have come: a transfer that got
+ * data since is checked again later, one that got none is ended. */
+static void on_stall_check(void *ctx)
+{
+	struct transfer *t = ctx;
+	int64_t idle = time_mono_ms() - t->last_data_ms;
+
+	t->stall_timer = 0;
+	if (idle < t->stall_ms) {
+		t->stall_timer = loop_timer_add(t->http->loop, t->stall_ms - idle, on_stall_check, t);
+		return;
+	}
+	snprintf(t->errbuf, sizeof t->errbuf, "stalled: no data for %ld s", t->stall_ms / 1000);
+	finish(t->http, t, CURLE_OPERATION_TIMEDOUT);
+}
+
 uint64_t http_start(struct http *http, const struct http_request *req, struct err *err)
 {
 	const char *method = req->method ? req->method : "GET";
@@ -372,9 +402,9 @@ uint64_t http_start(struct http *http, const struct http_request *req, struct er
 	if (timeout)
 		curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, timeout);
 	if (req->stall_timeout_ms) {
-		curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
-		curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME,
-				 (req->stall_timeout_ms + 999) / 1000);
+		t->stall_ms = req->stall_timeout_ms;
+		t->last_data_ms = time_mono_ms();
+		t->stall_timer = loop_timer_add(http->loop, t->stall_ms, on_stall_check, t);
 	}
 	if (!strcmp(method, "HEAD"))
 		curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
@@ -427,7 +457,7 @@ static void finish(struct http *http, struct transfer *t, CURLcode code)
 	if (code != CURLE_OK && !t->aborted_by_callback) {
 		snprintf(t->resp.error, sizeof t->resp.error, "%s",
 			 t->errbuf[0] ? t->errbuf : curl_easy_strerror(code));
-		if (code == CURLE_OPERATION_TIMEDOUT && !t->resp.status)
+		if (code == CURLE_OPERATION_TIMEDOUT && !t->resp.status && strncmp(t->errbuf, "stalled", 7))
 			snprintf(t->resp.error, sizeof t->resp.error, "timed out (%s)",
 				 t->errbuf[0] ? t->errbuf : "no answer");
 	}
@@ -466,6 +496,14 @@ void http_cancel(struct http *http, uint64_t id)
 			return;
 		}
 	}
+}
+
+void *http_request_ctx(const struct http *http, uint64_t id)
+{
+	for (const struct transfer *t = http->transfers; t; t = t->next)
+		if (t->id == id)
+			return t->ctx;
+	return NULL;
 }
 
 size_t http_active(const struct http *http)

@@ -87,6 +87,9 @@ long http_timeout_cap(const struct http *http);
 uint64_t http_start(struct http *http, const struct http_request *req, struct err *err);
 /* Stops a request; its on_done is not called. */
 void http_cancel(struct http *http, uint64_t id);
+/* The ctx a request under way was started with (NULL when it is not under
+ * way): a caller that cancels frees what its ctx owns. */
+void *http_request_ctx(const struct http *http, uint64_t id);
 /* Requests under way (watches included). */
 size_t http_active(const struct http *http);
 /* Requests under way that are not streams: "busy" for the idle test hook. */

@@ -90,6 +90,16 @@ void kube_event_obj_free(struct kube_event_obj *e)
 	free(e);
 }
 
+void kube_service_free(struct kube_service *s)
+{
+	if (!s)
+		return;
+	meta_free(&s->meta);
+	free(s->selector);
+	free(s->annotations_json);
+	free(s);
+}
+
 void kube_object_free(enum kube_resource res, void *obj)
 {
 	switch (res) {
@@ -97,6 +107,7 @@ void kube_object_free(enum kube_resource res, void *obj)
 	case KUBE_REPLICASETS: kube_replicaset_free(obj); break;
 	case KUBE_PODS: kube_pod_free(obj); break;
 	case KUBE_EVENTS: kube_event_obj_free(obj); break;
+	case KUBE_SERVICES: kube_service_free(obj); break;
 	case KUBE_RESOURCE_COUNT: break;
 	}
 }

@@ -1,5 +1,5 @@
 /* Cluster state: the target (context, namespace) and the objects listed and
- * watched there — deployments, replica sets, pods and events — kept as small
+ * watched there — deployments, replica sets, pods, events and services — kept as small
  * structs (no JSON trees), plus how each list/watch is doing.
  *
  * Ownership: every object, and every string in it, belongs to the store once
@@ -17,6 +17,7 @@ enum kube_resource {
 	KUBE_REPLICASETS,
 	KUBE_PODS,
 	KUBE_EVENTS,
+	KUBE_SERVICES,              /* a blue/green release switches a Service's selector */
 	KUBE_RESOURCE_COUNT,
 };
 
@@ -141,6 +142,12 @@ struct kube_event_obj {
 	int64_t last;               /* lastTimestamp / eventTime / creation */
 };
 
+struct kube_service {
+	struct kube_meta meta;
+	char *selector;             /* spec.selector as "a=b,c=d" ("" when none) */
+	char *annotations_json;     /* metadata.annotations, compact JSON ("{}" when none) */
+};
+
 enum kube_list_phase {
 	KUBE_LIST_NONE,
 	KUBE_LIST_LISTING,
@@ -196,6 +203,7 @@ void kube_deployment_free(struct kube_deployment *d);
 void kube_replicaset_free(struct kube_replicaset *rs);
 void kube_pod_free(struct kube_pod *p);
 void kube_event_obj_free(struct kube_event_obj *e);
+void kube_service_free(struct kube_service *s);
 
 /* Lookups; results point into the store (valid until the next apply). */
 const void *store_kube_find(const struct store_kube *k, enum kube_resource res,

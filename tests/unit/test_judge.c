@@ -83,6 +83,8 @@ static void test_exact(void)
 	tap_ok(1, "exact p for every split of sizes 1..7 × 1..7");
 }
 
+static int cmpd(const void *a, const void *b);
+
 static void test_normal(void)
 {
 	double x[20], y[18], n1 = 20, n2 = 18, n = 38, u, mu, sd, z, p;
@@ -102,6 +104,21 @@ static void test_normal(void)
 	tap_is_near(r.u, u, 1e-12, "U (normal case)");
 	tap_is_near(fabs(r.z), z, 1e-12, "z with continuity correction");
 	tap_is_near(r.p, p, 1e-12, "p from the formula");
+	{
+		/* the interval from the normal approximation: c = ⌊n1n2/2 − 1.96·sd⌋,
+		 * [D(c), D(n1n2 + 1 − c)] 1-based */
+		double d[360];
+		size_t k = 0;
+		struct shift s = hodges_lehmann(x, 20, y, 18, 0.95);
+		int c = (int)floor(n1 * n2 / 2 - 1.959963984540054 * sd);
+
+		for (int i = 0; i < 20; i++)
+			for (int j = 0; j < 18; j++)
+				d[k++] = x[i] - y[j];
+		qsort(d, 360, sizeof *d, cmpd);
+		tap_is_near(s.low, d[c - 1], 1e-12, "normal-approximation lower bound D(c)");
+		tap_is_near(s.high, d[360 - c], 1e-12, "normal-approximation upper bound D(nd+1−c)");
+	}
 }
 
 static void test_ties(void)
@@ -159,18 +176,33 @@ static void test_shift(void)
 	tap_is_near(s.estimate, (d[20] + d[21]) / 2, 1e-12, "HL estimate = median difference");
 	tap_ok(s.low <= s.estimate && s.estimate <= s.high, "estimate inside its interval");
 	tap_ok(s.low > 0, "a clear upward shift excludes 0");
-	/* the exact interval: k outside on each side with P(U ≤ k − 1) ≤ 0.025 */
+	/* the exact interval: [D(c), D(43 − c)] (1-based) with c the largest
+	 * count such that P(U ≤ c − 1) ≤ 0.025 */
 	{
 		double le, ge, total;
-		size_t kk = 0;
+		size_t c = 0;
 
-		for (;; kk++) {
-			enumerate(7, 6, (double)kk, &le, &ge, &total);
+		for (;; c++) {
+			enumerate(7, 6, (double)c, &le, &ge, &total);
 			if (le / total > 0.025)
 				break;
 		}
-		tap_is_near(s.low, d[kk], 1e-12, "exact lower bound by enumeration");
-		tap_is_near(s.high, d[41 - kk], 1e-12, "exact upper bound by enumeration");
+		enumerate(7, 6, (double)c - 1, &le, &ge, &total);
+		tap_ok(c >= 1 && le / total <= 0.025, "P(U ≤ c − 1) ≤ 0.025 by enumeration");
+		tap_is_near(s.low, d[c - 1], 1e-12, "exact lower bound D(c)");
+		tap_is_near(s.high, d[42 - c], 1e-12, "exact upper bound D(43 − c)");
+	}
+	/* 3 against 2: P(U = 0) = 1/10 > 0.025, no interval reaches 95% */
+	{
+		static const double a[] = { 0.097, 0.098, 0.099 }, b[] = { 0.048, 0.049 };
+		static const struct metric_rule rule = { .name = "latency-p99", .tolerance = 0.1 };
+		struct metric_result m;
+
+		s = hodges_lehmann(a, 3, b, 2, 0.95);
+		tap_ok(isinf(s.low) && s.low < 0 && isinf(s.high) && s.high > 0,
+		       "too few samples: the interval is unbounded");
+		judge_metric(&rule, a, 3, b, 2, &m);
+		tap_ok(m.cls == METRIC_PASS, "so no shift is called significant");
 	}
 }
 
@@ -199,13 +231,31 @@ static void test_verdicts(void)
 	judge_analysis(rules, res, 2, 95, 75, &a);
 	tap_ok(a.verdict == VERDICT_FAIL, "20% errors fail");
 	tap_is_str(a.failed_metric, "success-rate", "the failing metric is named");
-	tap_ok(strstr(a.summary, "canary 0.8 is below the limit 0.99") != NULL,
-	       "the summary gives the numbers");
+	tap_ok(strstr(a.summary, "canary mean 0.804 is below the limit 0.99 (stable 0.9997)")
+	       != NULL, "the summary gives the numbers");
+	tap_is_near(res[0].canary_mean, 0.804, 1e-12, "the canary's mean");
+	tap_is_near(res[0].canary, 0.8, 0, "the canary's median");
+
+	/* one error in five requests: most short samples see none */
+	{
+		static const double rare[] = { 1, 1, 1, 0.8, 0.6, 1, 0.8, 1, 1, 0.6 };
+
+		judge_metric(&rules[0], rare, 10, stable_sr, 10, &res[0]);
+		tap_ok(res[0].canary == 1 && res[0].limit_failed && !res[0].passed,
+		       "median 1, mean 0.88: the limit judges the mean");
+	}
 
 	judge_metric(&rules[0], stable_sr, 10, stable_sr, 10, &res[0]);
 	judge_metric(&rules[1], slow_lat, 8, stable_lat, 8, &res[1]);
 	tap_ok(res[1].cls == METRIC_HIGH && !res[1].passed && !res[1].limit_failed,
 	       "slower but under the limit: high, failing");
+	{
+		static const double spike[] = { 0.01, 0.011, 0.01, 0.012, 0.01, 0.011, 0.01, 3.9 };
+
+		judge_metric(&rules[1], spike, 8, stable_lat, 8, &res[1]);
+		tap_ok(!res[1].limit_failed, "one slow sample of eight: mean 0.497 stays under 0.5");
+		judge_metric(&rules[1], slow_lat, 8, stable_lat, 8, &res[1]);
+	}
 	judge_analysis(rules, res, 2, 95, 40, &a);
 	tap_ok(a.verdict == VERDICT_MARGINAL && a.score == 50, "one of two: marginal at 40");
 	judge_analysis(rules, res, 2, 95, 75, &a);

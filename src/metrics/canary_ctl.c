@@ -1,0 +1,387 @@
+#include "metrics/canary_ctl.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/audit.h"
+#include "metrics/analysis.h"
+#include "metrics/canary_ops.h"
+#include "util/timefmt.h"
+#include "util/xalloc.h"
+
+/* While a release moves, look every second (a countdown is on screen, a
+ * promotion may be ready to finish). Otherwise look once an interval (at
+ * least IDLE_MIN_MS): a canary started elsewhere is noticed by the time its
+ * first analysis is due, one started from here at once (canary_ctl_poke). */
+enum { ACTIVE_MS = 1000, IDLE_MIN_MS = 5000 };
+
+struct canary_ctl;
+
+struct ctl_app {
+	struct canary_ctl *ctl;
+	char *name;
+	uint64_t timer;
+	struct analysis_run *run;
+	int64_t next_due_ms;        /* wall clock: no analysis before */
+	struct kube_op_result finish_out;
+	bool finishing;
+	char finish_rv[64];         /* the canary's version when the end was sent */
+	enum release_phase phase;   /* at the last look */
+};
+
+struct canary_ctl {
+	struct app *app;
+	struct ctl_app *apps;
+	size_t napps;
+	int failures;               /* Prometheus answers that failed in a row */
+	bool ever_ok;
+};
+
+static void apply(struct app *app, struct canary_event ev)
+{
+	struct store_event e = { .domain = STORE_CANARY, .canary = ev };
+
+	app_apply(app, &e);
+}
+
+static void schedule(struct ctl_app *ca, int64_t next_ms, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void schedule(struct ctl_app *ca, int64_t next_ms, const char *fmt, ...)
+{
+	char *text = NULL;
+
+	if (fmt) {
+		va_list ap;
+
+		va_start(ap, fmt);
+		if (vasprintf(&text, fmt, ap) < 0)
+			text = NULL;
+		va_end(ap);
+	}
+	apply(ca->ctl->app, (struct canary_event){ .type = CANARY_EV_SCHEDULE, .app = ca->name,
+						   .next_ms = next_ms, .text = text });
+}
+
+static void decision(struct app *app, const char *name, bool bad, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void decision(struct app *app, const char *name, bool bad, const char *fmt, ...)
+{
+	char *text = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = NULL;
+	va_end(ap);
+	apply(app, (struct canary_event){ .type = CANARY_EV_DECISION, .app = (char *)name,
+					  .time_ms = time_wall_ms(), .text = text, .bad = bad });
+}
+
+static bool active(const struct release *r)
+{
+	return r->phase == RELEASE_RUNNING || r->phase == RELEASE_PROMOTING
+		|| (r->blue_green && r->switched_at);
+}
+
+/* The end of a promotion, sent once per version of the canary. */
+static void finish(struct ctl_app *ca, const struct release *r)
+{
+	struct app *app = ca->ctl->app;
+	struct action_req *req;
+	struct err err;
+
+	if (ca->finishing) {
+		if (!ca->finish_out.done)
+			return;
+		ca->finishing = false;
+		if (!ca->finish_out.ok) {
+			app_message(app, STATUS_ERROR, "promote %s: %s", ca->name,
+				    ca->finish_out.message);
+			ca->finish_rv[0] = '\0';       /* try again at the next look */
+		}
+	}
+	if (r->phase != RELEASE_PROMOTING || !r->canary
+	    || (r->canary->meta.rv && !strcmp(r->canary->meta.rv, ca->finish_rv)))
+		return;
+	req = canary_req_finish(app, ca->name, &ca->finish_out, &err);
+	if (!req) {
+		if (err.msg[0])
+			app_message(app, STATUS_ERROR, "promote %s: %s", ca->name, err.msg);
+		return;
+	}
+	snprintf(ca->finish_rv, sizeof ca->finish_rv, "%s",
+		 r->canary->meta.rv ? r->canary->meta.rv : "");
+	memset(&ca->finish_out, 0, sizeof ca->finish_out);
+	ca->finishing = true;
+	decision(app, ca->name, false, "deploy/%s rolled out: the canary goes to 0",
+		 r->stable_name);
+	canary_submit_confirmed(app, req);
+}
+
+/* A canary that ends (promoted or aborted) ends automatic mode: the next
+ * canary starts under the operator's eye. */
+static void ended(struct ctl_app *ca, const struct release *r)
+{
+	struct app *app = ca->ctl->app;
+	const struct canary_app_state *st = store_canary_app(&app->store.canary, ca->name);
+	bool was = ca->phase == RELEASE_RUNNING || ca->phase == RELEASE_PROMOTING;
+
+	ca->phase = r->phase;
+	if (r->blue_green || !was || (r->phase != RELEASE_PROMOTED && r->phase != RELEASE_ABORTED))
+		return;
+	decision(app, ca->name, r->phase == RELEASE_ABORTED, "the canary was %s%s",
+		 release_phase_name(r->phase), st && st->auto_mode ? ": automatic analysis off" : "");
+	if (st && st->auto_mode)
+		apply(app, (struct canary_event){ .type = CANARY_EV_AUTO, .app = ca->name,
+						  .on = false });
+}
+
+/* Automatic mode: what the verdict means for the release. */
+static void decide(struct ctl_app *ca, enum canary_verdict v, const char *summary)
+{
+	struct app *app = ca->ctl->app;
+	const struct canary_app_state *st = store_canary_app(&app->store.canary, ca->name);
+	struct release r;
+	struct err err;
+	struct action_req *req = NULL;
+	char *numbers, *reason, stalled[300];
+	enum release_decision d;
+	int failures;
+
+	if (!st || !st->auto_mode || canary_release(app, ca->name, &r, &err))
+		return;
+	if (release_stalled_verdict(&r, v, stalled, sizeof stalled) != v) {
+		v = CANARY_FAIL;
+		summary = stalled;
+	}
+	failures = st->failures + (v == CANARY_FAIL);
+	if (v == CANARY_FAIL)
+		apply(app, (struct canary_event){ .type = CANARY_EV_FAILURES, .app = ca->name,
+						  .failures = failures });
+	numbers = xasprintf("%s: %s", canary_verdict_name(v), summary ? summary : "");
+	reason = xasprintf("automatic: %s", numbers);
+	d = release_decide(&r, v, failures);
+	switch (d) {
+	case DECIDE_PROMOTE:
+		req = canary_req_promote(app, ca->name, reason, NULL, &err);
+		decision(app, ca->name, false, "%s → promote", numbers);
+		break;
+	case DECIDE_ABORT:
+		req = canary_req_abort(app, ca->name, reason, NULL, &err);
+		decision(app, ca->name, true, "FAIL %d of %d → abort: %s", failures, r.conf->threshold,
+			 numbers);
+		break;
+	case DECIDE_HOLD: {
+		struct audit_record rec = {
+			.user = app->user, .context = app->store.kube.context,
+			.namespace = r.ns, .action = action_info(ACTION_AUTO_ANALYSIS)->name,
+			.target = NULL, .result = "hold", .message = reason,
+		};
+		char target[200], *why;
+		struct err aerr;
+
+		why = v == CANARY_FAIL ? xasprintf("FAIL %d of %d → hold", failures, r.conf->threshold)
+			: v == CANARY_PASS ? xstrdup("PASS → hold")
+			: v == CANARY_MARGINAL ? xstrdup("MARGINAL → hold")
+			: xstrdup("no data → hold (never promotes without data)");
+		snprintf(target, sizeof target, "app/%s", ca->name);
+		rec.target = target;
+		rec.from = why;
+		if (audit_append(app->audit_path, &rec, &aerr))
+			app_message(app, STATUS_ERROR, "%s", aerr.msg);
+		decision(app, ca->name, v == CANARY_FAIL || v == CANARY_NODATA, "%s: %s", why,
+			 numbers);
+		free(why);
+		break;
+	}
+	}
+	if (req)
+		canary_submit_confirmed(app, req);
+	else if (d != DECIDE_HOLD)
+		decision(app, ca->name, true, "could not act: %s", err.msg);
+	free(numbers);
+	free(reason);
+}
+
+static void analysed(void *ctx, struct canary_result *res)
+{
+	struct ctl_app *ca = ctx;
+	struct canary_ctl *ctl = ca->ctl;
+	struct app *app = ctl->app;
+	enum canary_verdict v = res->verdict;
+	char *summary = xstrdup(res->summary ? res->summary : "");
+
+	ca->run = NULL;
+	if (res->error) {
+		ctl->failures++;
+		app_source_state(app, SOURCE_METRICS, ctl->ever_ok ? SOURCE_RECONNECTING
+				 : SOURCE_FAILED, ctl->failures, "%s", res->error);
+	} else {
+		ctl->failures = 0;
+		ctl->ever_ok = true;
+		app_source_state(app, SOURCE_METRICS, SOURCE_READY, 0, NULL);
+	}
+	apply(app, (struct canary_event){ .type = CANARY_EV_RESULT, .app = ca->name,
+					  .result = res });
+	decide(ca, v, summary);
+	free(summary);
+}
+
+static void start_analysis(struct ctl_app *ca, const struct app_conf *conf, const char *ns,
+			   const struct release_window *w)
+{
+	struct app *app = ca->ctl->app;
+	struct err err;
+
+	ca->run = analysis_start(app->http, app->project.prometheus, conf, ns, w, analysed, ca,
+				 &err);
+	if (!ca->run) {
+		apply(app, (struct canary_event){ .type = CANARY_EV_RESULT, .app = ca->name,
+						  .result = analysis_error_result(conf, err.msg) });
+		return;
+	}
+	apply(app, (struct canary_event){ .type = CANARY_EV_RESULT, .app = ca->name });
+}
+
+/* One look at the app's release. Returns true while it moves. */
+static bool check(struct ctl_app *ca)
+{
+	struct app *app = ca->ctl->app;
+	const struct app_conf *conf = project_app(&app->project, ca->name);
+	const char *ns, *watched = app->store.kube.namespace;
+	int64_t now = time_wall_ms();
+	struct release r;
+	struct release_window w;
+	double due;
+	char why[600];
+
+	if (!conf)
+		return false;
+	if (!app->kube) {
+		schedule(ca, 0, "no cluster: start with --kubeconfig or `shipdeck demo`");
+		return false;
+	}
+	ns = canary_ns(app, conf);
+	if (watched && *watched && strcmp(ns, watched)) {
+		schedule(ca, 0, "app %s is in namespace %s; the console watches %s (:ns %s)",
+			 ca->name, ns, watched, ns);
+		return false;
+	}
+	if (app->store.status.sources[SOURCE_KUBE].state != SOURCE_READY
+	    && app->store.status.sources[SOURCE_KUBE].state != SOURCE_RECONNECTING) {
+		schedule(ca, 0, "reading the cluster…");
+		return true;
+	}
+	release_read(&app->store.kube, conf, ns, &r);
+	ended(ca, &r);
+	finish(ca, &r);
+	if (ca->run)
+		return true;
+	if (!app->project.prometheus) {
+		schedule(ca, 0, "no Prometheus: set prometheus: in .shipdeck.yml to analyse; "
+			 "promote and abort by hand");
+		return active(&r);
+	}
+	if (now < ca->next_due_ms) {
+		schedule(ca, ca->next_due_ms, NULL);
+		return active(&r);
+	}
+	if (release_window(&r, (double)now / 1000.0, false, &w, &due, why, sizeof why)) {
+		if (due > 0)
+			ca->next_due_ms = (int64_t)(due * 1000);
+		schedule(ca, due > 0 ? ca->next_due_ms : 0, "%s", why);
+		return active(&r);
+	}
+	start_analysis(ca, conf, ns, &w);
+	ca->next_due_ms = now + conf->interval_ms;
+	schedule(ca, ca->next_due_ms, NULL);
+	return true;
+}
+
+static void tick(void *ctx);
+
+static void arm(struct ctl_app *ca, int64_t ms)
+{
+	struct loop *loop = ca->ctl->app->loop;
+
+	if (ca->timer)
+		loop_timer_cancel(loop, ca->timer);
+	ca->timer = loop_timer_add(loop, ms, tick, ca);
+}
+
+static void tick(void *ctx)
+{
+	struct ctl_app *ca = ctx;
+	const struct app_conf *conf = project_app(&ca->ctl->app->project, ca->name);
+	int64_t idle = conf && conf->interval_ms > IDLE_MIN_MS ? conf->interval_ms : IDLE_MIN_MS;
+	bool moving;
+
+	ca->timer = 0;
+	moving = check(ca);
+	arm(ca, moving || ca->ctl->app->actions_running ? ACTIVE_MS : idle);
+}
+
+void canary_ctl_poke(struct app *app)
+{
+	struct canary_ctl *ctl = app->canary;
+
+	for (size_t i = 0; ctl && i < ctl->napps; i++)
+		arm(&ctl->apps[i], ACTIVE_MS);
+}
+
+int canary_ctl_start(struct app *app, const char *only, struct err *err)
+{
+	const struct project *p = &app->project;
+	struct canary_ctl *ctl;
+
+	if (p->prometheus)
+		apply(app, (struct canary_event){ .type = CANARY_EV_PROMETHEUS,
+						  .prometheus_url = xstrdup(p->prometheus) });
+	if (!p->napps) {
+		app_source_state(app, SOURCE_METRICS, SOURCE_UNCONFIGURED, 0,
+				 "no apps: add apps: to .shipdeck.yml (a canary or blue/green "
+				 "release per app)");
+		return 0;
+	}
+	if (only && !project_app(p, only))
+		return err_set(err, "no app '%s' in %s", only, p->path ? p->path : ".shipdeck.yml");
+	if (p->prometheus)
+		app_source_state(app, SOURCE_METRICS, SOURCE_CONNECTING, 0,
+				 "Prometheus %s: no analysis yet", p->prometheus);
+	else
+		app_source_state(app, SOURCE_METRICS, SOURCE_UNCONFIGURED, 0,
+				 "no Prometheus: set prometheus: in .shipdeck.yml");
+	ctl = xcalloc(1, sizeof *ctl);
+	ctl->app = app;
+	ctl->apps = xcalloc(p->napps, sizeof *ctl->apps);
+	for (size_t i = 0; i < p->napps; i++) {
+		if (only && strcmp(only, p->apps[i].name))
+			continue;
+		ctl->apps[ctl->napps] = (struct ctl_app){ .ctl = ctl,
+							  .name = xstrdup(p->apps[i].name) };
+		arm(&ctl->apps[ctl->napps++], 0);
+	}
+	app->canary = ctl;
+	return 0;
+}
+
+void canary_ctl_stop(struct app *app)
+{
+	struct canary_ctl *ctl = app->canary;
+
+	if (!ctl)
+		return;
+	for (size_t i = 0; i < ctl->napps; i++) {
+		struct ctl_app *ca = &ctl->apps[i];
+
+		if (ca->timer)
+			loop_timer_cancel(app->loop, ca->timer);
+		analysis_cancel(&ca->run);
+		free(ca->name);
+	}
+	free(ctl->apps);
+	free(ctl);
+	app->canary = NULL;
+}

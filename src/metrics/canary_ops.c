@@ -1,0 +1,237 @@
+#include "metrics/canary_ops.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics/canary_ctl.h"
+#include "util/timefmt.h"
+#include "util/xalloc.h"
+
+const char *canary_ns(const struct app *app, const struct app_conf *conf)
+{
+	if (conf->namespace)
+		return conf->namespace;
+	if (app->store.kube.namespace && *app->store.kube.namespace)
+		return app->store.kube.namespace;
+	return "default";
+}
+
+int canary_release(const struct app *app, const char *name, struct release *r,
+		   struct err *err)
+{
+	const struct app_conf *conf = project_app(&app->project, name);
+
+	if (!conf) {
+		if (!app->project.napps)
+			return err_set(err, "no apps: add apps: to %s",
+				       app->project.path ? app->project.path : ".shipdeck.yml");
+		return err_set(err, "no app '%s' in %s (apps: %s%s)", name,
+			       app->project.path ? app->project.path : ".shipdeck.yml",
+			       app->project.apps[0].name, app->project.napps > 1 ? ", …" : "");
+	}
+	release_read(&app->store.kube, conf, canary_ns(app, conf), r);
+	return 0;
+}
+
+char *canary_last_analysis(const struct app *app, const char *name)
+{
+	const struct canary_app_state *s = store_canary_app(&app->store.canary, name);
+	const struct canary_result *res = s ? s->last : NULL;
+
+	if (!res)
+		return NULL;
+	if (res->error)
+		return xasprintf("last analysis: no data (%s)", res->error);
+	return xasprintf("last analysis: %s: %s", canary_verdict_name(res->verdict),
+			 res->summary ? res->summary : "");
+}
+
+/* The plan as a request: its requests, the dialog's lines, and the done
+ * message the audit log keeps (with the reason). Frees the plan. */
+static struct action_req *to_req(struct app *app, struct release_plan *p, const char *reason,
+				 struct kube_op_result *out)
+{
+	struct kube_call_spec specs[RELEASE_MAX_CALLS];
+	struct action_req *req;
+	char *done;
+
+	for (size_t i = 0; i < p->ncalls; i++)
+		specs[i] = (struct kube_call_spec){ .method = p->calls[i].method,
+						    .path = p->calls[i].path,
+						    .content_type = p->calls[i].content_type,
+						    .body = p->calls[i].body };
+	done = reason ? xasprintf("%s — %s", p->done_message, reason) : xstrdup(p->done_message);
+	req = kube_req_calls(p->action, p->target, specs, p->ncalls, done, out);
+	free(done);
+	req->from = p->from;
+	req->to = p->to;
+	req->question = p->question;
+	p->from = p->to = p->question = NULL;
+	for (size_t i = 0; i < p->ndetails; i++)
+		action_req_add_detail(req, "%s", p->details[i]);
+	if (reason)
+		action_req_add_detail(req, "%s", reason);
+	release_plan_free(p);
+	canary_ctl_poke(app);
+	return req;
+}
+
+static bool read_release(struct app *app, const char *name, struct release *r, struct err *err)
+{
+	if (!app->kube) {
+		err_set(err, "no cluster: start with --kubeconfig or `shipdeck demo`");
+		return false;
+	}
+	return canary_release(app, name, r, err) == 0;
+}
+
+struct action_req *canary_req_start(struct app *app, const char *name, const char *tag,
+				    struct kube_op_result *out, struct err *err)
+{
+	struct release r;
+	struct release_plan p;
+
+	if (!read_release(app, name, &r, err)
+	    || release_plan_start(&r, tag, app->project.image_name, time_wall_ms() / 1000, &p,
+				  err))
+		return NULL;
+	return to_req(app, &p, NULL, out);
+}
+
+/* An operator's promote or abort names the analysis it saw. */
+static char *reason_or_last(const struct app *app, const char *name, const char *reason)
+{
+	return reason ? xstrdup(reason) : canary_last_analysis(app, name);
+}
+
+struct action_req *canary_req_promote(struct app *app, const char *name, const char *reason,
+				      struct kube_op_result *out, struct err *err)
+{
+	struct release r;
+	struct release_plan p;
+	struct action_req *req;
+	char *why;
+
+	if (!read_release(app, name, &r, err)
+	    || release_plan_promote(&r, time_wall_ms() / 1000, &p, err))
+		return NULL;
+	why = reason_or_last(app, name, reason);
+	req = to_req(app, &p, why, out);
+	free(why);
+	return req;
+}
+
+struct action_req *canary_req_abort(struct app *app, const char *name, const char *reason,
+				    struct kube_op_result *out, struct err *err)
+{
+	struct release r;
+	struct release_plan p;
+	struct action_req *req;
+	char *why;
+
+	if (!read_release(app, name, &r, err)
+	    || release_plan_abort(&r, time_wall_ms() / 1000, &p, err))
+		return NULL;
+	why = reason_or_last(app, name, reason);
+	req = to_req(app, &p, why, out);
+	free(why);
+	return req;
+}
+
+struct action_req *canary_req_finish(struct app *app, const char *name,
+				     struct kube_op_result *out, struct err *err)
+{
+	struct release r;
+	struct release_plan p;
+
+	err_clear(err);
+	if (!read_release(app, name, &r, err)
+	    || release_plan_finish(&r, time_wall_ms() / 1000, &p, err))
+		return NULL;
+	return to_req(app, &p, NULL, out);
+}
+
+struct auto_data {
+	char *name;
+	bool on;
+};
+
+static void auto_data_free(void *p)
+{
+	struct auto_data *d = p;
+
+	free(d->name);
+	free(d);
+}
+
+static int auto_run(struct app *app, struct action_req *req, struct err *err)
+{
+	struct auto_data *d = req->data;
+	const struct app_conf *conf = project_app(&app->project, d->name);
+	struct store_event ev = { .domain = STORE_CANARY };
+	char *msg;
+
+	(void)err;
+	ev.canary = (struct canary_event){ .type = CANARY_EV_AUTO, .app = d->name, .on = d->on };
+	app_apply(app, &ev);
+	msg = d->on ? xasprintf("automatic analysis on for %s: PASS promotes a step, %d FAIL%s "
+				"abort%s, no data never promotes", d->name, conf->threshold,
+				conf->threshold == 1 ? "" : "s", conf->threshold == 1 ? "s" : "")
+		: xasprintf("automatic analysis off for %s: promote and abort by hand", d->name);
+	canary_ctl_poke(app);
+	gate_finish(app, req, true, msg);
+	free(msg);
+	return 0;
+}
+
+struct action_req *canary_req_auto(struct app *app, const char *name, bool on,
+				   struct err *err)
+{
+	const struct app_conf *conf = project_app(&app->project, name);
+	struct action_req *req;
+	struct auto_data *d;
+	char target[200];
+
+	if (!conf) {
+		struct release r;
+
+		canary_release(app, name, &r, err);
+		return NULL;
+	}
+	if (on && !app->project.prometheus) {
+		err_set(err, "no Prometheus: set prometheus: in %s; automatic mode judges metrics",
+			app->project.path ? app->project.path : ".shipdeck.yml");
+		return NULL;
+	}
+	snprintf(target, sizeof target, "app/%s", name);
+	req = action_req_new(ACTION_AUTO_ANALYSIS, target);
+	d = xcalloc(1, sizeof *d);
+	*d = (struct auto_data){ .name = xstrdup(name), .on = on };
+	req->data = d;
+	req->data_free = auto_data_free;
+	req->run = auto_run;
+	req->from = xstrdup(on ? "manual" : "automatic");
+	req->to = xstrdup(on ? "automatic" : "manual");
+	if (on) {
+		req->question = xasprintf("Analyse %s automatically every %llds and act on it?", name,
+					  (long long)(conf->interval_ms / 1000));
+		action_req_add_detail(req, "PASS promotes one step; %d FAIL verdict%s abort%s; "
+				      "MARGINAL or no data holds (never promotes)", conf->threshold,
+				      conf->threshold == 1 ? "" : "s",
+				      conf->threshold == 1 ? "s" : "");
+		action_req_add_detail(req, "each decision goes to the audit log with its numbers");
+	} else {
+		req->question = xasprintf("Stop the automatic analysis of %s?", name);
+	}
+	return req;
+}
+
+void canary_submit_confirmed(struct app *app, struct action_req *req)
+{
+	if (gate_check(app, req->action)) {
+		action_req_free(req);
+		return;
+	}
+	gate_answer(app, req, true);
+}

@@ -1,0 +1,94 @@
+# Shared by the canary tests: the rollout tests' sandbox helpers, plus a real
+# Prometheus (Debian's) on a free port scraping the sandbox's /metrics every
+# second, and a repository whose .shipdeck.yml names apps shop (canary) and
+# pay (blue/green). Sourced with SHIPDECK and SANDBOX set (meson passes them).
+CANARY_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+FIXTURES=$CANARY_DIR
+. "$CANARY_DIR/../rollout/lib.sh"
+
+command -v prometheus >/dev/null 2>&1 || skip "Debian's prometheus not installed"
+command -v jq >/dev/null 2>&1 || skip "jq not installed"
+kubectl_ok || skip "kubectl >= 1.27 not found"
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# start_world [sandbox flags...]: the sandbox with shop and pay (time scale 50).
+start_world() {
+	start_sandbox main --port 0 --time-scale 50 --manifests "$CANARY_DIR/world.yaml" \
+		--faults "$CANARY_DIR/faults.yaml" "$@"
+	kc rollout status deploy/shop --timeout 30s >/dev/null || fail "shop did not roll out"
+	kc rollout status deploy/pay-blue --timeout 30s >/dev/null || fail "pay-blue did not roll out"
+}
+
+# start_prometheus: sets PROM (its URL) and PROMPID.
+start_prometheus() {
+	local dir=$WORK/prometheus port
+	mkdir -p "$dir"
+	sed -n 's/^ *certificate-authority-data: *//p' "$KC" | base64 -d >"$dir/ca.crt"
+	cat >"$dir/prometheus.yml" <<YML
+global: {scrape_interval: 1s, evaluation_interval: 1s}
+scrape_configs:
+  - job_name: sandbox
+    scheme: https
+    tls_config: {ca_file: $dir/ca.crt}
+    static_configs: [{targets: ['127.0.0.1:$PORT']}]
+YML
+	port=$(free_port)
+	prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" \
+		--web.listen-address="127.0.0.1:$port" >"$dir/log" 2>&1 &
+	PROMPID=$!
+	PIDS="$PIDS $PROMPID"
+	PROM=http://127.0.0.1:$port
+	wait_until 30 curl -fs "$PROM/-/ready" || { tail "$dir/log"; fail "prometheus did not start"; }
+	# the sandbox is scraped: wait for its first samples
+	wait_until 30 sh -c "curl -fs '$PROM/api/v1/query?query=sandbox_http_requests_total' | grep -q shop" \
+		|| fail "prometheus does not see the sandbox's metrics"
+}
+
+# make_repo PROMETHEUS_URL [INTERVAL] [THRESHOLD]: a git repository with the
+# apps in .shipdeck.yml; sets REPO.
+make_repo() {
+	REPO=$WORK/repo
+	mkdir -p "$REPO"
+	cat >"$REPO/.shipdeck.yml" <<YML
+prometheus: $1
+apps:
+  shop:
+    strategy: canary
+    steps: [25, 50, 100]
+    interval: ${2:-3s}
+    threshold: ${3:-2}
+  pay:
+    strategy: blue-green
+    interval: ${2:-3s}
+YML
+	git -C "$REPO" init -q
+	git -C "$REPO" -c user.name=t -c user.email=t@example.com commit -q --allow-empty -m init
+}
+
+sdc() { "$SHIPDECK" --kubeconfig "$KC" --repo "$REPO" "$@"; }
+image_of() { kc get deploy "$1" -o jsonpath='{.spec.template.spec.containers[0].image}'; }
+replicas_of() { kc get deploy "$1" -o jsonpath='{.spec.replicas}'; }
+
+# start_fake_prometheus MODE: fake_prometheus.py (fixed numbers, or errors);
+# sets PROM.
+start_fake_prometheus() {
+	python3 "$CANARY_DIR/fake_prometheus.py" --mode "$1" >"$WORK/fake-prom.out" 2>&1 &
+	PIDS="$PIDS $!"
+	wait_until 10 grep -q 'listening on' "$WORK/fake-prom.out" || fail "the fake prometheus did not start"
+	PROM=http://127.0.0.1:$(sed -n 's/listening on //p' "$WORK/fake-prom.out")
+}
+
+# console STEPS_FILE [ARGS...]: the console in script mode at 200x50; dumps in $WORK/out.
+console() {
+	local steps=$1
+	shift
+	mkdir -p "$WORK/out"
+	(cd "$WORK" && SHIPDECK_SCRIPT="$steps" SHIPDECK_SCRIPT_OUT="$WORK/out" LINES=50 COLUMNS=200 \
+		TERM=xterm-256color TZ=UTC timeout 120 "$SHIPDECK" --kubeconfig "$KC" --repo "$REPO" "$@") \
+		|| fail "the console failed"
+}
+
+audit() { cat "$XDG_STATE_HOME/shipdeck/audit.jsonl"; }

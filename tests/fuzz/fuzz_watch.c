@@ -1,14 +1,18 @@
 /* A watch stream from a hostile API server, through the same code as the
- * console: the line framing, each line's event JSON read as each of the four
- * kinds, the objects applied to the store (as watch events, then as one
- * list), and the lookups the panes make. Checked: chunking never changes the
- * lines seen; the store's tables stay sorted without repeats. */
+ * console: the line framing, each line's event JSON read as each kind, the
+ * objects applied to the store (as watch events, then as one list), the
+ * lookups the rollout pane makes, and the release model the canary pane
+ * reads from them (a canary app and a blue/green app) with every plan it
+ * can make. Checked: chunking never changes the lines seen; the store's
+ * tables stay sorted without repeats; a plan holds requests. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/project.h"
 #include "kube/status.h"
 #include "kube/watch.h"
+#include "metrics/release.h"
 #include "store/kube.h"
 #include "util/strbuf.h"
 
@@ -87,6 +91,48 @@ static void browse(const struct store_kube *k)
 	}
 }
 
+static void check_plan(int rc, struct release_plan *p)
+{
+	if (rc == 0) {
+		if (!p->ncalls || p->ncalls > RELEASE_MAX_CALLS || !p->target)
+			abort();
+		for (size_t i = 0; i < p->ncalls; i++)
+			if (!p->calls[i].method || !p->calls[i].path || p->calls[i].path[0] != '/')
+				abort();
+		release_plan_free(p);
+	}
+}
+
+/* What the canary pane and automatic mode do with the apps' releases. */
+static void releases(const struct store_kube *k)
+{
+	static const char apps[] = "apps:\n"
+		"  shop: {strategy: canary, steps: [25, 50, 100], interval: 10s}\n"
+		"  pay: {strategy: blue-green, interval: 10s}\n";
+	struct project proj;
+	struct err err;
+
+	if (project_parse(&proj, ".shipdeck.yml", apps, sizeof apps - 1, &err))
+		abort();
+	for (size_t i = 0; i < proj.napps; i++) {
+		struct release r;
+		struct release_plan p;
+		struct release_window w;
+		double due;
+		char why[256];
+
+		release_read(k, &proj.apps[i], "default", &r);
+		check_plan(release_plan_start(&r, "2.0", NULL, 1000, &p, &err), &p);
+		check_plan(release_plan_promote(&r, 1000, &p, &err), &p);
+		check_plan(release_plan_abort(&r, 1000, &p, &err), &p);
+		check_plan(release_plan_finish(&r, 1000, &p, &err), &p);
+		(void)release_window(&r, 2000.0, true, &w, &due, why, sizeof why);
+		(void)release_decide(&r, release_stalled_verdict(&r, CANARY_FAIL, why, sizeof why), 3);
+		(void)release_phase_name(r.phase);
+	}
+	project_free(&proj);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct lines whole = { 0 }, chunked = { 0 }, small = { 0 };
@@ -137,6 +183,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	check_sorted(&k);
 	browse(&k);
+	releases(&k);
 	for (int r = 0; r < KUBE_RESOURCE_COUNT; r++) {
 		struct kube_event ev = { .type = KUBE_EV_SYNC, .res = (enum kube_resource)r,
 					 .objs = objs[r], .nobjs = nobjs[r] };

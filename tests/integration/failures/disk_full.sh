@@ -8,7 +8,9 @@
 kubectl_ok || skip "kubectl >= 1.27 not found"
 command -v tmux >/dev/null || skip "tmux not found"
 command -v jq >/dev/null || skip "jq not found"
-unshare -m true 2>/dev/null || skip "no private mount namespaces here (unshare -m)"
+mkdir -p "$WORK/probe"
+unshare -m mount -t tmpfs -o size=64k tmpfs "$WORK/probe" 2>/dev/null \
+	|| skip "no private mount namespace with a tmpfs here (unshare -m, mount)"
 start_sandbox main --port 0 --time-scale 50 --manifests "$FIXTURES/web.yaml"
 
 REPO=$WORK/app

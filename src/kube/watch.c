@@ -106,7 +106,7 @@ static void set_phase(struct kube_watch *w, enum kube_list_phase phase, const ch
 	free(w->error);
 	w->error = copy;
 	ev.kube = (struct kube_event){ .type = KUBE_EV_PHASE, .res = w->res, .phase = phase,
-				       .text = error ? xstrdup(error) : NULL };
+				       .text = copy ? xstrdup(copy) : NULL };
 	app_apply(w->kc->app, &ev);
 }
 

@@ -45,7 +45,7 @@ run() {
 
 # (not kube_config: under valgrind a missing exec plugin's failed exec exits
 # 1, not 127, so its installHint check cannot pass there)
-for t in util app kube registry registry_store ci_file ci_sched ci_log prometheus http_gate; do
+for t in util app kube registry registry_store ci_file ci_sched ci_log prometheus canary http_gate; do
 	run "unit-$t" "$B/tests/test_$t"
 done
 

@@ -352,6 +352,8 @@ static int auto_run(struct canary_cmd *c)
 	while (app->actions_running && !loop_stopped(app->loop))
 		loop_run_once(app->loop, POLL_MS);
 	print_new(c, &seen_a, &seen_d);
+	/* the loop ran since: r's pointers into the store may be stale */
+	read_release(c, &r);
 	if (c->json) {
 		cJSON *o = canary_json_release(&r);
 

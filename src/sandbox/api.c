@@ -645,6 +645,7 @@ int api_create_object(struct sandbox *sb, cJSON *obj, struct err *err)
 	const char *kind = jstr(J(obj, "kind")), *av = jstr(J(obj, "apiVersion"));
 	const struct kind *k = NULL;
 	struct response resp = { 0 };
+	char *what;
 	int rc;
 
 	for (int i = 0; kind && av && i < KIND_COUNT; i++)
@@ -660,16 +661,19 @@ int api_create_object(struct sandbox *sb, cJSON *obj, struct err *err)
 		cJSON_Delete(obj);
 		return 0;
 	}
+	/* create() rewrites obj: name it now. */
+	what = xasprintf("%s %s", kind, jstr(J(obj, "metadata", "name")) ?
+			 jstr(J(obj, "metadata", "name")) : "(no name)");
 	rc = create(sb, k, NULL, obj, false, &resp);
 	if (rc) {
 		cJSON *st = cJSON_Parse(resp.body);
 
-		err_set(err, "%s %s: %s", kind, jstr(J(obj, "metadata", "name"))
-			? jstr(J(obj, "metadata", "name")) : "", jstr(J(st, "message"))
-			? jstr(J(st, "message")) : "refused");
+		err_set(err, "%s: %s", what, jstr(J(st, "message")) ? jstr(J(st, "message"))
+								     : "refused");
 		cJSON_Delete(st);
 		cJSON_Delete(obj);
 	}
+	free(what);
 	resp_free(&resp);
 	return rc;
 }
@@ -1239,8 +1243,17 @@ out:
 	target_free(&t);
 }
 
-void api_handle(struct sandbox *sb, const struct request *req, struct response *resp)
+void api_handle(struct sandbox *sb, const struct request *in, struct response *resp)
 {
+	struct request head_as_get;
+	const struct request *req = in;
+
+	/* HEAD is GET without the body (libmicrohttpd drops it). */
+	if (!strcmp(in->method, "HEAD")) {
+		head_as_get = *in;
+		head_as_get.method = "GET";
+		req = &head_as_get;
+	}
 	pthread_mutex_lock(&sb->mu);
 	if (!strcmp(req->path, "/metrics")) {
 		struct strbuf out = { 0 };

@@ -9,20 +9,6 @@
 
 #include "sandbox/sandbox.h"
 
-/* Objects grouped by their controller's uid, for one pass. */
-struct owned {
-	struct obj **v;
-	size_t n, cap;
-};
-
-struct owner_index {
-	struct hmap by_owner;    /* owner uid → struct owned */
-};
-
-void owner_index_build(struct owner_index *ix, struct sandbox *sb, enum kind_id kind);
-const struct owned *owner_index_get(const struct owner_index *ix, const char *uid);
-void owner_index_free(struct owner_index *ix);
-
 /* ReplicaSets: pods up or down to spec.replicas, then status. */
 void rs_sync(struct sandbox *sb, int64_t now, int64_t *next_due);
 /* Deletes ReplicaSets and pods whose controller is gone (background cascade). */

@@ -1,6 +1,7 @@
 #include "sandbox/defaults.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -472,7 +473,7 @@ static int validate_intstr(const struct kind *k, const cJSON *obj, const cJSON *
 		return 0;
 	}
 	d = strtod(s, &end);
-	if (end == s || strcmp(end, "%") || d < 0)
+	if (end == s || strcmp(end, "%") || d < 0 || strspn(s, "0123456789") != strlen(s) - 1)
 		return invalid(r, k, obj, field, "Invalid value: \"%s\": a valid percent string "
 			       "must be a numeric string followed by an ending '%%' (e.g. '1%%', "
 			       "or '93%%', regex used for validation is '[0-9]+%%')", s);
@@ -648,6 +649,16 @@ static cJSON *template_without_hash(const cJSON *t)
 	return c;
 }
 
+char *template_canonical(const cJSON *tmpl)
+{
+	cJSON *c = template_without_hash(tmpl);
+	struct strbuf sb = { 0 };
+
+	jcanon(c, &sb);
+	cJSON_Delete(c);
+	return sb_steal(&sb);
+}
+
 bool template_equal_ignore_hash(const cJSON *a, const cJSON *b)
 {
 	cJSON *x = template_without_hash(a), *y = template_without_hash(b);
@@ -699,9 +710,12 @@ int intstr_scaled(const cJSON *v, int total, bool round_up, int def)
 	if (!s)
 		return (int)jint(v, def);
 	pct = strtod(s, &end);
-	if (end == s)
+	if (end == s || !isfinite(pct))
 		return def;
-	if (*end != '%')
-		return (int)pct;
-	return round_up ? (int)ceil(pct * total / 100.0) : (int)floor(pct * total / 100.0);
+	if (*end == '%')
+		pct = round_up ? ceil(pct * total / 100.0) : floor(pct * total / 100.0);
+	/* Validation keeps these sane; the clamp keeps the cast defined. */
+	if (!(pct >= 0))
+		return 0;
+	return pct >= INT_MAX ? INT_MAX : (int)pct;
 }

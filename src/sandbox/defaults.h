@@ -24,6 +24,9 @@ void defaults_pod_template(cJSON *tmpl);
 int defaults_validate(const struct kind *k, const cJSON *obj, const cJSON *old,
 		      struct response *r);
 
+/* The canonical text of a template without its pod-template-hash label
+ * (equal texts: equal templates); the caller frees. */
+char *template_canonical(const cJSON *tmpl);
 /* Templates equal apart from the pod-template-hash label, after defaults. */
 bool template_equal_ignore_hash(const cJSON *a, const cJSON *b);
 /* The pod-template-hash label value: FNV-32a of the canonical template plus

@@ -40,7 +40,7 @@ struct dctx {
 	struct obj **rs;           /* its ReplicaSets, oldest first */
 	size_t nrs;
 	struct obj *new_rs;
-	const struct owner_index *pods;
+
 	int64_t now;
 	int64_t *next;
 };
@@ -201,6 +201,16 @@ static bool set_condition(struct dctx *x, cJSON *status, cJSON *cond)
 }
 
 /* ---- ReplicaSets ---- */
+
+/* The canonical text of an object's spec.template without the
+ * pod-template-hash label, kept with the object until its next change:
+ * finding the new ReplicaSet compares these on every pass. */
+static const char *template_canon(struct obj *o)
+{
+	if (!o->tmpl_canon)
+		o->tmpl_canon = template_canonical(J(o->cur->json, "spec", "template"));
+	return o->tmpl_canon;
+}
 
 static int cmp_rs_created(const void *a, const void *b)
 {
@@ -449,8 +459,7 @@ static void sync_revision(struct dctx *x, bool create)
 
 	x->new_rs = NULL;
 	for (size_t i = 0; i < x->nrs; i++)
-		if (template_equal_ignore_hash(J(x->rs[i]->cur->json, "spec", "template"),
-					       J(x->dj, "spec", "template"))) {
+		if (!strcmp(template_canon(x->rs[i]), template_canon(x->d))) {
 			x->new_rs = x->rs[i];
 			break;
 		}
@@ -898,17 +907,15 @@ static void rollout_rolling(struct dctx *x)
 static bool old_pods_running(struct dctx *x)
 {
 	for (size_t i = 0; i < x->nrs; i++) {
-		const struct owned *w;
+		const struct children *w;
 
 		if (x->rs[i] == x->new_rs)
 			continue;
 		if (rs_status(x->rs[i], "replicas") > 0)
 			return true;
-		w = owner_index_get(x->pods, x->rs[i]->uid);
+		w = store_children(&x->sb->store, x->rs[i]->uid);
 		for (size_t p = 0; w && p < w->n; p++) {
-			const char *phase = jstr(J(w->v[p]->cur->json, "status", "phase"));
-
-			if (!phase || (strcmp(phase, "Failed") && strcmp(phase, "Succeeded")))
+			if (w->v[p]->kind->id == K_POD && !w->v[p]->terminal)
 				return true;
 		}
 	}
@@ -960,17 +967,16 @@ static void check_paused_conditions(struct dctx *x)
 						   "Deployment is resumed"));
 }
 
-static void sync_one(struct sandbox *sb, struct obj *d, const struct owner_index *rs_ix,
-		     const struct owner_index *pod_ix, int64_t now, int64_t *next)
+static void sync_one(struct sandbox *sb, struct obj *d, int64_t now, int64_t *next)
 {
-	const struct owned *w = owner_index_get(rs_ix, d->uid);
-	struct dctx x = { .sb = sb, .d = d, .pods = pod_ix, .now = now, .next = next };
+	const struct children *w = store_children(&sb->store, d->uid);
+	struct dctx x = { .sb = sb, .d = d, .now = now, .next = next };
 	const cJSON *sel;
 
 	x.dj = cJSON_Duplicate(d->cur->json, 1);
 	x.rs = xcalloc(w ? w->n + 1 : 1, sizeof *x.rs);
 	for (size_t i = 0; w && i < w->n; i++)
-		if (!J(w->v[i]->cur->json, "metadata", "deletionTimestamp"))
+		if (w->v[i]->kind->id == K_REPLICASET && !w->v[i]->deleting)
 			x.rs[x.nrs++] = w->v[i];
 	qsort(x.rs, x.nrs, sizeof *x.rs, cmp_rs_created);
 	dsim(d);
@@ -1008,12 +1014,6 @@ static void sync_one(struct sandbox *sb, struct obj *d, const struct owner_index
 void deploy_sync(struct sandbox *sb, int64_t now, int64_t *next_due)
 {
 	struct kstore *ks = &sb->store.k[K_DEPLOYMENT];
-	struct owner_index rs_ix, pod_ix;
-
-	owner_index_build(&rs_ix, sb, K_REPLICASET);
-	owner_index_build(&pod_ix, sb, K_POD);
 	for (size_t i = 0; i < ks->n; i++)
-		sync_one(sb, ks->v[i], &rs_ix, &pod_ix, now, next_due);
-	owner_index_free(&pod_ix);
-	owner_index_free(&rs_ix);
+		sync_one(sb, ks->v[i], now, next_due);
 }

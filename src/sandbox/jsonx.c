@@ -39,11 +39,6 @@ bool jtrue(const cJSON *v)
 	return cJSON_IsTrue(v);
 }
 
-bool jis_obj(const cJSON *v)
-{
-	return cJSON_IsObject(v);
-}
-
 cJSON *jchild(cJSON *o, const char *key)
 {
 	cJSON *c = cJSON_GetObjectItemCaseSensitive(o, key);

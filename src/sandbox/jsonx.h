@@ -18,7 +18,6 @@ cJSON *jpath_(const cJSON *o, ...);
 const char *jstr(const cJSON *v);               /* the string, or NULL */
 long long jint(const cJSON *v, long long def);  /* a number, or def */
 bool jtrue(const cJSON *v);                     /* true only for JSON true */
-bool jis_obj(const cJSON *v);
 
 /* The child object at key, created (or replacing a non-object) if needed. */
 cJSON *jchild(cJSON *o, const char *key);

@@ -44,6 +44,8 @@ struct podsim {
 	long long period_s;
 	struct csim *c;
 	size_t nc;
+	bool changed;              /* the status must be written again */
+	uint64_t published_rv;     /* the pod's resourceVersion after our last write */
 };
 
 static const char *const node_names[SANDBOX_NODES] = {
@@ -178,6 +180,7 @@ static struct podsim *podsim_new(struct sandbox *sb, struct obj *pod)
 	}
 	pod->sim = ps;
 	pod->sim_free = podsim_free;
+	ps->changed = true;
 	return ps;
 }
 
@@ -252,6 +255,9 @@ static cJSON *container_status(const struct obj *pod, const struct podsim *ps,
 	if (ps->state == PS_BACKOFF) {
 		char msg[256];
 
+		/* The kubelet still names the container that last ran. */
+		snprintf(id, sizeof id, "containerd://%s", c->prev_cid);
+		jset_str(s, "containerID", id);
 		jset_bool(s, "started", false);
 		st = jchild(state, "waiting");
 		jset_str(st, "reason", "CrashLoopBackOff");
@@ -329,14 +335,22 @@ static cJSON *render_status(const struct obj *pod, const struct podsim *ps)
 	return st;
 }
 
-static void publish(struct sandbox *sb, struct obj *pod, const struct podsim *ps)
+/* Writes the pod's status when the simulation changed it, or when someone
+ * else wrote the pod since (a label patch, a deletion): rendering every pod
+ * on every pass would cost a lot at 10,000 pods. */
+static void publish(struct sandbox *sb, struct obj *pod, struct podsim *ps)
 {
-	cJSON *json = cJSON_Duplicate(pod->cur->json, 1);
+	cJSON *json;
 
+	if (!ps->changed && ps->published_rv == pod->rv)
+		return;
+	json = cJSON_Duplicate(pod->cur->json, 1);
 	if (!jstr(J(json, "spec", "nodeName")))
 		jset_str(jchild(json, "spec"), "nodeName", node_names[ps->node]);
 	jset(json, "status", render_status(pod, ps));
 	sb_commit_if_changed(sb, pod, json);
+	ps->changed = false;
+	ps->published_rv = pod->rv;
 }
 
 /* ---- lifecycle ---- */
@@ -478,7 +492,10 @@ static void finish_stop(struct podsim *ps)
 static bool sync_pod(struct sandbox *sb, struct obj *pod, int64_t now, int64_t *next)
 {
 	struct podsim *ps = sim(pod);
-	bool deleting = J(pod->cur->json, "metadata", "deletionTimestamp") != NULL;
+	bool deleting = pod->deleting;
+	enum pod_state before = ps ? ps->state : PS_NEW;
+	bool ready_before = ps && ps->ready;
+	int restarts_before = ps ? ps->restarts : 0;
 	if (!ps) {
 		ps = podsim_new(sb, pod);
 		ps->sched_wall = time(NULL);
@@ -535,6 +552,8 @@ static bool sync_pod(struct sandbox *sb, struct obj *pod, int64_t now, int64_t *
 			due(next, ps->crash_at);
 		}
 	}
+	if (ps->state != before || ps->ready != ready_before || ps->restarts != restarts_before)
+		ps->changed = true;
 	publish(sb, pod, ps);
 	return true;
 }
@@ -726,11 +745,4 @@ struct ctrlog *kubelet_main_log(const struct obj *pod)
 	const struct podsim *ps = sim(pod);
 
 	return ps && ps->nc ? ps->c[0].cur : NULL;
-}
-
-const char *kubelet_pod_ip(const struct obj *pod)
-{
-	const struct podsim *ps = sim(pod);
-
-	return ps ? ps->ip : "";
 }

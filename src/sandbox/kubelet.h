@@ -38,6 +38,5 @@ struct ctrlog *kubelet_log(struct obj *pod, const char *container, bool previous
 /* For traffic: the pod's faults, the log to write request lines to. */
 const struct faultset *kubelet_faults(const struct obj *pod);
 struct ctrlog *kubelet_main_log(const struct obj *pod);
-const char *kubelet_pod_ip(const struct obj *pod);
 
 #endif

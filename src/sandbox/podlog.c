@@ -6,14 +6,30 @@
 
 #include "util/xalloc.h"
 
-struct ctrlog *ctrlog_new(size_t cap)
+struct ctrlog *ctrlog_new(size_t max)
 {
 	struct ctrlog *l = xcalloc(1, sizeof *l);
 
 	l->refs = 1;
-	l->cap = cap ? cap : 1;
-	l->ring = xcalloc(l->cap, sizeof *l->ring);
+	l->max = max ? max : 1;
 	return l;
+}
+
+/* Doubles the ring (a quiet pod's log stays small), keeping line order. */
+static void grow(struct ctrlog *l)
+{
+	size_t cap = l->cap ? l->cap * 2 : 16;
+	struct logline *ring;
+
+	if (cap > l->max)
+		cap = l->max;
+	ring = xcalloc(cap, sizeof *ring);
+	for (size_t i = 0; i < l->n; i++)
+		ring[i] = l->ring[(l->head + i) % l->cap];
+	free(l->ring);
+	l->ring = ring;
+	l->cap = cap;
+	l->head = 0;
 }
 
 struct ctrlog *ctrlog_ref(struct ctrlog *l)
@@ -45,6 +61,8 @@ void ctrlog_append(struct ctrlog *l, int64_t wall_ms, const char *fmt, ...)
 	if (vasprintf(&text, fmt, ap) < 0)
 		abort();
 	va_end(ap);
+	if (l->n == l->cap && l->cap < l->max)
+		grow(l);
 	if (l->n == l->cap) {
 		free(l->ring[l->head].text);
 		l->head = (l->head + 1) % l->cap;

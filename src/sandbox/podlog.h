@@ -16,13 +16,14 @@ struct logline {
 
 struct ctrlog {
 	int refs;
-	struct logline *ring;
-	size_t cap, head, n;
+	struct logline *ring;      /* grows by doubling up to max */
+	size_t cap, max, head, n;
 	uint64_t total;     /* lines ever written; line i is kept if i >= total - n */
 	bool ended;         /* the instance has terminated: no more lines */
 };
 
-struct ctrlog *ctrlog_new(size_t cap);
+/* A log that keeps at most max lines (the oldest go first). */
+struct ctrlog *ctrlog_new(size_t max);
 struct ctrlog *ctrlog_ref(struct ctrlog *l);
 void ctrlog_unref(struct ctrlog *l);
 void ctrlog_append(struct ctrlog *l, int64_t wall_ms, const char *fmt, ...)

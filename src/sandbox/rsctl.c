@@ -14,52 +14,13 @@
 /* Pods one ReplicaSet creates or deletes in one pass, as upstream's
  * burstReplicas: a huge spec.replicas fills the store gradually. */
 #define BURST_REPLICAS 500
-
-void owner_index_build(struct owner_index *ix, struct sandbox *sb, enum kind_id kind)
-{
-	struct kstore *ks = &sb->store.k[kind];
-
-	memset(ix, 0, sizeof *ix);
-	for (size_t i = 0; i < ks->n; i++) {
-		struct obj *o = ks->v[i];
-		struct owned *w;
-
-		if (!o->owner_uid)
-			continue;
-		w = hmap_get(&ix->by_owner, o->owner_uid);
-		if (!w) {
-			w = xcalloc(1, sizeof *w);
-			hmap_put(&ix->by_owner, o->owner_uid, w);
-		}
-		xgrow(&w->v, &w->cap, w->n + 1, sizeof *w->v);
-		w->v[w->n++] = o;
-	}
-}
-
-const struct owned *owner_index_get(const struct owner_index *ix, const char *uid)
-{
-	return hmap_get(&ix->by_owner, uid);
-}
-
-void owner_index_free(struct owner_index *ix)
-{
-	for (size_t i = 0; i < ix->by_owner.nbuckets; i++)
-		for (struct hmap_entry *e = ix->by_owner.buckets[i]; e; e = e->next) {
-			struct owned *w = e->val;
-
-			free(w->v);
-			free(w);
-		}
-	hmap_free(&ix->by_owner);
-}
+/* Pods the whole sandbox holds at most, as a namespace quota would refuse
+ * more: spec.replicas: 2147483647 must not eat the machine. */
+#define MAX_PODS 50000
 
 static bool pod_active(const struct obj *pod)
 {
-	const char *phase = jstr(J(pod->cur->json, "status", "phase"));
-
-	if (J(pod->cur->json, "metadata", "deletionTimestamp"))
-		return false;
-	return !phase || (strcmp(phase, "Succeeded") && strcmp(phase, "Failed"));
+	return !pod->deleting && !pod->terminal;
 }
 
 static long long restarts(const struct obj *pod)
@@ -145,15 +106,14 @@ static long long rs_replicas(const struct obj *rs)
 	return jint(J(rs->cur->json, "spec", "replicas"), 1);
 }
 
-static size_t active_pods(const struct owner_index *ix, const struct obj *rs,
-			  struct obj ***out)
+static size_t active_pods(struct sandbox *sb, const struct obj *rs, struct obj ***out)
 {
-	const struct owned *w = owner_index_get(ix, rs->uid);
+	const struct children *w = store_children(&sb->store, rs->uid);
 	struct obj **v = xcalloc(w ? w->n + 1 : 1, sizeof *v);
 	size_t n = 0;
 
 	for (size_t i = 0; w && i < w->n; i++)
-		if (pod_active(w->v[i]))
+		if (w->v[i]->kind->id == K_POD && pod_active(w->v[i]))
 			v[n++] = w->v[i];
 	*out = v;
 	return n;
@@ -170,16 +130,14 @@ static void set_or_omit(cJSON *st, const char *key, long long v)
 void rs_sync(struct sandbox *sb, int64_t now, int64_t *next_due)
 {
 	struct kstore *ks = &sb->store.k[K_REPLICASET];
-	struct owner_index ix;
 	long long *want = xcalloc(ks->n + 1, sizeof *want);
 	size_t nrs = ks->n;
 
 	/* Deletions first, creations after: the pods that exist never exceed the
 	 * sum of the ReplicaSets' specs, so maxSurge holds at every moment. */
-	owner_index_build(&ix, sb, K_POD);
 	for (size_t i = 0; i < nrs; i++) {
 		struct obj *rs = ks->v[i], **pods;
-		size_t n = active_pods(&ix, rs, &pods);
+		size_t n = active_pods(sb, rs, &pods);
 		long long spec = rs_replicas(rs);
 
 		want[i] = 0;
@@ -203,16 +161,22 @@ void rs_sync(struct sandbox *sb, int64_t now, int64_t *next_due)
 		}
 		free(pods);
 	}
-	owner_index_free(&ix);
 	for (size_t i = 0; i < nrs && i < ks->n; i++)
-		for (long long c = 0; c < want[i]; c++)
+		for (long long c = 0; c < want[i]; c++) {
+			if (sb->store.k[K_POD].n >= MAX_PODS) {
+				sb_event(sb, ks->v[i], "Warning", "FailedCreate", "replicaset-controller",
+					 NULL, NULL, "Error creating: pods \"%s-\" is forbidden: "
+					 "exceeded quota: shipdeck-sandbox, requested: pods=1, used: "
+					 "pods=%d, limited: pods=%d", ks->v[i]->name, MAX_PODS, MAX_PODS);
+				break;
+			}
 			create_pod(sb, ks->v[i]);
+		}
 	free(want);
 
-	owner_index_build(&ix, sb, K_POD);
 	for (size_t i = 0; i < ks->n; i++) {
 		struct obj *rs = ks->v[i], **pods;
-		size_t n = active_pods(&ix, rs, &pods);
+		size_t n = active_pods(sb, rs, &pods);
 		long long ready = 0, avail = 0;
 		long long min_ready = jint(J(rs->cur->json, "spec", "minReadySeconds"), 0);
 		cJSON *json, *st;
@@ -233,12 +197,18 @@ void rs_sync(struct sandbox *sb, int64_t now, int64_t *next_due)
 		set_or_omit(st, "observedGeneration", jint(J(json, "metadata", "generation"), 1));
 		sb_commit_if_changed(sb, rs, json);
 	}
-	owner_index_free(&ix);
 }
 
 void gc_sync(struct sandbox *sb)
 {
 	struct kstore *ks = &sb->store.k[K_REPLICASET];
+
+	/* Only removals make orphans (and the periodic pass catches objects
+	 * created with a dangling owner). */
+	if (sb->store.removals == sb->gc_removals && time_mono_ms() < sb->gc_next_ms)
+		return;
+	sb->gc_removals = sb->store.removals;
+	sb->gc_next_ms = time_mono_ms() + 1000;
 
 	for (size_t i = ks->n; i-- > 0;) {
 		struct obj *rs = ks->v[i];
@@ -253,8 +223,7 @@ void gc_sync(struct sandbox *sb)
 		if (i >= ks->n)
 			continue;
 		pod = ks->v[i];
-		if (pod->owner_uid && !store_by_uid(&sb->store, pod->owner_uid)
-		    && !J(pod->cur->json, "metadata", "deletionTimestamp"))
+		if (pod->owner_uid && !pod->deleting && !store_by_uid(&sb->store, pod->owner_uid))
 			kubelet_delete_pod(sb, pod, -1);
 	}
 }

@@ -1,8 +1,8 @@
 /* Shared helpers and the controller thread. */
 #include "sandbox/sandbox.h"
 
-#include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -26,11 +26,6 @@ int64_t sb_scaled_ms(const struct sandbox *sb, double sim_ms)
 	double ms = sim_ms / sb->opt.time_scale;
 
 	return ms <= 0 ? 0 : (int64_t)ceil(ms);
-}
-
-double sb_sim_elapsed_ms(const struct sandbox *sb, int64_t real_ms)
-{
-	return (double)real_ms * sb->opt.time_scale;
 }
 
 double sb_rand(struct sandbox *sb)
@@ -105,6 +100,7 @@ void sandbox_init(struct sandbox *sb, const struct sandbox_opts *opt)
 	if (!(sb->opt.time_scale > 0))
 		sb->opt.time_scale = 1;
 	sb->reqlog_fd = -1;
+	sb->debug = getenv("SHIPDECK_SANDBOX_DEBUG") != NULL;
 	pthread_mutex_init(&sb->mu, NULL);
 	pthread_mutex_init(&sb->reqlog_mu, NULL);
 	pthread_condattr_init(&attr);
@@ -156,25 +152,50 @@ void sandbox_pass(struct sandbox *sb, int64_t now, int64_t *next_due)
 	traffic_step(sb, now, next_due);
 }
 
+/* The controllers run when the store changed or a timer of theirs is due
+ * (at least once a second); the traffic has its own 100 ms beat, so that
+ * 10,000 idle pods do not cost ten full passes a second. A pass that writes
+ * leaves the store dirty, and the next one follows after a pause as long as
+ * the pass took (at least PASS_GAP_MS): clients get the lock at least half
+ * the time however many objects there are. */
 void *controller_main(void *arg)
 {
 	struct sandbox *sb = arg;
+	int64_t ctl_due = 0, not_before = 0, traffic_due = 0;
 
 	pthread_mutex_lock(&sb->mu);
 	while (!sb->stopping) {
-		int64_t now = time_mono_ms(), next = now + 1000;
-		uint64_t rv_before = sb->store.rv;
+		int64_t now = time_mono_ms(), took;
 		struct timespec ts;
 
-		sb->dirty = false;
-		sandbox_pass(sb, now, &next);
-		if (sb->store.rv != rv_before || sb->dirty)
-			next = time_mono_ms() + PASS_GAP_MS;
-		sb->dirty = false;
-		timespec_at(&ts, next);
-		while (!sb->stopping && !sb->dirty && time_mono_ms() < next)
-			if (pthread_cond_timedwait(&sb->kick, &sb->mu, &ts) == ETIMEDOUT)
+		if ((sb->dirty || now >= ctl_due) && now >= not_before) {
+			sb->dirty = false;
+			ctl_due = now + 1000;
+			gc_sync(sb);
+			kubelet_sync(sb, now, &ctl_due);
+			rs_sync(sb, now, &ctl_due);
+			deploy_sync(sb, now, &ctl_due);
+			sb_events_flush(sb, now);
+			took = time_mono_ms() - now;
+			if (sb->debug && took >= 20)
+				fprintf(stderr, "shipdeck-sandbox: controller pass took %lld ms "
+					"(resourceVersion %llu)\n", (long long)took,
+					(unsigned long long)sb->store.rv);
+			not_before = time_mono_ms() + (took > PASS_GAP_MS ? took : PASS_GAP_MS);
+		}
+		if (now >= traffic_due) {
+			traffic_due = now + 1000;
+			traffic_step(sb, now, &traffic_due);
+		}
+		while (!sb->stopping) {
+			int64_t ctl_at = sb->dirty || ctl_due < not_before ? not_before : ctl_due;
+			int64_t wake = ctl_at < traffic_due ? ctl_at : traffic_due;
+
+			if (time_mono_ms() >= wake)
 				break;
+			timespec_at(&ts, wake);
+			pthread_cond_timedwait(&sb->kick, &sb->mu, &ts);
+		}
 	}
 	pthread_mutex_unlock(&sb->mu);
 	return NULL;

@@ -37,6 +37,7 @@ struct sandbox {
 	char token[65];              /* bearer token; empty with --plain-http */
 	int port;                    /* the port actually bound */
 	int reqlog_fd;               /* -1 without --request-log */
+	bool debug;                  /* SHIPDECK_SANDBOX_DEBUG: slow passes, MHD errors */
 	pthread_mutex_t reqlog_mu;
 
 	pthread_mutex_t mu;
@@ -55,6 +56,8 @@ struct sandbox {
 	unsigned svc_ip_next;
 	unsigned node_port_next;
 	uint64_t rng;
+	uint64_t gc_removals;        /* store.removals at the last GC */
+	int64_t gc_next_ms;
 };
 
 /* Sets up the lock, the store (with the default namespaces and the nodes),
@@ -68,8 +71,6 @@ void sandbox_pass(struct sandbox *sb, int64_t now, int64_t *next_due);
 
 /* A delay of the simulated world (sim_ms at --time-scale 1) in real ms. */
 int64_t sb_scaled_ms(const struct sandbox *sb, double sim_ms);
-/* How much simulated time real_ms of real time is. */
-double sb_sim_elapsed_ms(const struct sandbox *sb, int64_t real_ms);
 
 /* A uniform random number in [0, 1) (xorshift; guarded by mu). */
 double sb_rand(struct sandbox *sb);

@@ -9,6 +9,13 @@
 #include "util/timefmt.h"
 #include "util/xalloc.h"
 
+static void snap_free(struct snap *s)
+{
+	cJSON_Delete(s->json);
+	free(s->text);
+	free(s);
+}
+
 struct snap *snap_ref(struct snap *s)
 {
 	if (s)
@@ -20,9 +27,7 @@ void snap_unref(struct snap *s)
 {
 	if (!s || --s->refs > 0)
 		return;
-	cJSON_Delete(s->json);
-	free(s->text);
-	free(s);
+	snap_free(s);
 }
 
 const char *snap_text(struct snap *s)
@@ -47,6 +52,42 @@ void store_init(struct store *s, size_t history)
 	s->history = history ? history : 1;
 }
 
+static void link_child(struct store *s, struct obj *o)
+{
+	struct children *c;
+
+	if (!o->owner_uid)
+		return;
+	c = hmap_get(&s->children, o->owner_uid);
+	if (!c) {
+		c = xcalloc(1, sizeof *c);
+		hmap_put(&s->children, o->owner_uid, c);
+	}
+	xgrow(&c->v, &c->cap, c->n + 1, sizeof *c->v);
+	o->child_pos = c->n;
+	c->v[c->n++] = o;
+}
+
+static void unlink_child(struct store *s, struct obj *o)
+{
+	struct children *c;
+
+	if (!o->owner_uid || !(c = hmap_get(&s->children, o->owner_uid)))
+		return;
+	c->v[o->child_pos] = c->v[--c->n];
+	c->v[o->child_pos]->child_pos = o->child_pos;
+	if (!c->n) {
+		hmap_del(&s->children, o->owner_uid);
+		free(c->v);
+		free(c);
+	}
+}
+
+const struct children *store_children(const struct store *s, const char *owner_uid)
+{
+	return owner_uid ? hmap_get(&s->children, owner_uid) : NULL;
+}
+
 static void obj_free(struct obj *o)
 {
 	if (o->sim_free)
@@ -57,6 +98,7 @@ static void obj_free(struct obj *o)
 	free(o->name);
 	free(o->uid);
 	free(o->owner_uid);
+	free(o->tmpl_canon);
 	free(o);
 }
 
@@ -69,6 +111,14 @@ void store_free(struct store *s)
 		hmap_free(&s->k[k].by_key);
 	}
 	hmap_free(&s->by_uid);
+	for (size_t i = 0; i < s->children.nbuckets; i++)
+		for (struct hmap_entry *e = s->children.buckets[i]; e; e = e->next) {
+			struct children *c = e->val;
+
+			free(c->v);
+			free(c);
+		}
+	hmap_free(&s->children);
 	for (size_t i = 0; i < s->hlen; i++) {
 		struct wevent *e = &s->hist[(s->hhead + i) % s->hcap];
 
@@ -109,6 +159,16 @@ static char *controller_uid(const cJSON *json)
 	return NULL;
 }
 
+/* Flags the controllers test on every pass, kept beside the JSON. */
+static void set_flags(struct obj *o, const cJSON *json)
+{
+	const char *phase;
+
+	o->deleting = J(json, "metadata", "deletionTimestamp") != NULL;
+	phase = o->kind->id == K_POD ? jstr(J(json, "status", "phase")) : NULL;
+	o->terminal = phase && (!strcmp(phase, "Succeeded") || !strcmp(phase, "Failed"));
+}
+
 static void hist_push(struct store *s, enum ev_type type, const struct kind *k,
 		      struct snap *obj, struct snap *old)
 {
@@ -142,6 +202,25 @@ static void set_rv(cJSON *json, uint64_t rv)
 	jset_str(jchild(json, "metadata"), "resourceVersion", buf);
 }
 
+/* kind, apiVersion, metadata, spec, status first, as the API server's
+ * encoder writes Go structs; other keys keep their order after them. */
+static void order_top_level(cJSON *json)
+{
+	static const char *const first[] = { "status", "spec", "metadata", "apiVersion", "kind" };
+
+	for (size_t i = 0; i < sizeof first / sizeof first[0]; i++) {
+		cJSON *item = cJSON_GetObjectItemCaseSensitive(json, first[i]);
+
+		if (!item || json->child == item)
+			continue;
+		cJSON_DetachItemViaPointer(json, item);
+		item->next = json->child;
+		item->prev = json->child->prev;
+		json->child->prev = item;
+		json->child = item;
+	}
+}
+
 struct obj *store_commit(struct store *s, const struct kind *k, cJSON *json)
 {
 	const char *ns = k->namespaced ? jstr(J(json, "metadata", "namespace")) : "";
@@ -153,12 +232,26 @@ struct obj *store_commit(struct store *s, const struct kind *k, cJSON *json)
 
 	s->rv++;
 	set_rv(json, s->rv);
+	if (json->child)
+		order_top_level(json);
 	if (o) {
+		char *owner = controller_uid(json);
+
 		free(key);
 		old = o->cur;
 		o->cur = snap_new(json);
-		free(o->owner_uid);
-		o->owner_uid = controller_uid(json);
+		o->rv = s->rv;
+		set_flags(o, json);
+		xfree(&o->tmpl_canon);
+		if ((owner == NULL) != (o->owner_uid == NULL)
+		    || (owner && strcmp(owner, o->owner_uid))) {
+			unlink_child(s, o);
+			free(o->owner_uid);
+			o->owner_uid = owner;
+			link_child(s, o);
+		} else {
+			free(owner);
+		}
 		hist_push(s, EV_MODIFIED, k, o->cur, old);
 		snap_unref(old);
 		return o;
@@ -171,6 +264,8 @@ struct obj *store_commit(struct store *s, const struct kind *k, cJSON *json)
 	o->uid = xstrdup(jstr(J(json, "metadata", "uid")) ? jstr(J(json, "metadata", "uid")) : "");
 	o->owner_uid = controller_uid(json);
 	o->cur = snap_new(json);
+	o->rv = s->rv;
+	set_flags(o, json);
 	o->born_ms = time_mono_ms();
 	xgrow(&ks->v, &ks->cap, ks->n + 1, sizeof *ks->v);
 	o->idx = ks->n;
@@ -178,6 +273,7 @@ struct obj *store_commit(struct store *s, const struct kind *k, cJSON *json)
 	hmap_put(&ks->by_key, key, o);
 	if (o->uid[0])
 		hmap_put(&s->by_uid, o->uid, o);
+	link_child(s, o);
 	hist_push(s, EV_ADDED, k, o->cur, NULL);
 	return o;
 }
@@ -191,6 +287,8 @@ void store_remove(struct store *s, struct obj *o)
 	hmap_del(&ks->by_key, o->key);
 	if (o->uid[0] && hmap_get(&s->by_uid, o->uid) == o)
 		hmap_del(&s->by_uid, o->uid);
+	unlink_child(s, o);
+	s->removals++;
 	ks->v[o->idx] = ks->v[--ks->n];
 	ks->v[o->idx]->idx = o->idx;
 	s->rv++;
@@ -238,6 +336,11 @@ uint64_t store_oldest_rv(const struct store *s)
 	return s->rv > s->history ? s->rv - s->history : 0;
 }
 
+bool store_watcher_lost(const struct store *s, const struct watcher *w)
+{
+	return w->cursor < s->rv && !store_event(s, w->cursor + 1);
+}
+
 bool store_rv_too_old(const struct store *s, uint64_t rv)
 {
 	/* Events rv+1 .. s->rv are needed; the window holds the last `history`. */
@@ -266,13 +369,19 @@ void store_watch_del(struct store *s, struct watcher *w)
 	store_trim(s);
 }
 
+/* A watcher that has not read for this many events (a client that stopped
+ * reading) no longer holds the history back; it gets 410 Expired when it
+ * reads again, as kube-apiserver ends a watcher that falls behind. */
+#define LAG_LIMIT 200000
+
 void store_trim(struct store *s)
 {
 	uint64_t keep_from = s->rv >= s->history ? s->rv - s->history + 1 : 0;
+	uint64_t hard = s->rv > LAG_LIMIT + s->history ? s->rv - LAG_LIMIT - s->history : 0;
 
 	for (struct watcher *w = s->watchers; w; w = w->next)
 		if (w->cursor + 1 < keep_from)
-			keep_from = w->cursor + 1;
+			keep_from = w->cursor + 1 > hard ? w->cursor + 1 : hard;
 	while (s->hlen && s->hist[s->hhead].rv < keep_from) {
 		struct wevent *e = &s->hist[s->hhead];
 

@@ -40,10 +40,22 @@ struct obj {
 	char *uid;
 	char *owner_uid;    /* the controller ownerReference's uid, or NULL */
 	struct snap *cur;
+	uint64_t rv;        /* resourceVersion of cur */
+	bool deleting;      /* cur has metadata.deletionTimestamp */
+	bool terminal;      /* a pod in phase Succeeded or Failed */
 	size_t idx;         /* position in its kind's array */
 	int64_t born_ms;    /* monotonic time of creation */
+	size_t child_pos;   /* position among its controller's children */
+	char *tmpl_canon;   /* canonical spec.template, made on demand by the
+	                     * deployment controller; dropped at every commit */
 	void *sim;          /* simulator state, freed with sim_free */
 	void (*sim_free)(void *sim);
+};
+
+/* The objects whose controller ownerReference names one uid. */
+struct children {
+	struct obj **v;
+	size_t n, cap;
 };
 
 enum ev_type { EV_ADDED, EV_MODIFIED, EV_DELETED };
@@ -71,6 +83,8 @@ struct kstore {
 struct store {
 	struct kstore k[KIND_COUNT];
 	struct hmap by_uid;
+	struct hmap children;       /* owner uid → struct children */
+	uint64_t removals;          /* objects removed so far (for the GC) */
 	uint64_t rv;
 	size_t history;             /* events kept for resuming watches */
 	struct wevent *hist;        /* ring buffer */
@@ -87,6 +101,9 @@ void store_free(struct store *s);
 struct obj *store_get(struct store *s, const struct kind *k, const char *ns,
 		      const char *name);
 struct obj *store_by_uid(struct store *s, const char *uid);
+/* The objects controlled by the object with this uid (which need not
+ * exist any more); NULL when none. */
+const struct children *store_children(const struct store *s, const char *owner_uid);
 
 /* Commits json (taken) as the new state of the object it names: sets
  * metadata.resourceVersion, replaces or adds the object, records ADDED or
@@ -108,6 +125,9 @@ bool store_rv_too_old(const struct store *s, uint64_t rv);
 /* The oldest resourceVersion a watch can resume from. */
 uint64_t store_oldest_rv(const struct store *s);
 
+/* True when events the watcher has not read were dropped (it fell too far
+ * behind): it must end with 410 Expired. */
+bool store_watcher_lost(const struct store *s, const struct watcher *w);
 void store_watch_add(struct store *s, struct watcher *w, uint64_t from);
 void store_watch_del(struct store *s, struct watcher *w);
 /* Drops history no watcher needs any more. */

@@ -116,6 +116,10 @@ static bool fill(struct watch *w, int64_t now)
 	size_t before = w->out.len;
 	int n = 0;
 
+	if (!w->expired && w->registered && store_watcher_lost(s, &w->reg)) {
+		w->expired = true;
+		w->expired_rv = w->reg.cursor;
+	}
 	if (w->expired) {
 		emit_expired(w);
 		w->done = true;

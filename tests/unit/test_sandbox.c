@@ -10,6 +10,7 @@
 #include "sandbox/jsonx.h"
 #include "sandbox/kubelet.h"
 #include "sandbox/patch.h"
+#include "sandbox/podlog.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/select.h"
 #include "sandbox/store.h"
@@ -225,13 +226,33 @@ static void test_store(void)
 		store_commit(&s, &kinds[K_CONFIGMAP], named("c", "z"));
 	tap_ok(store_event(&s, 2) != NULL, "a slow watcher keeps its events");
 	tap_ok(store_rv_too_old(&s, 2), "but new watches from there are too old");
+	tap_ok(!store_watcher_lost(&s, &w), "a slow watcher is not lost");
+	for (int i = 0; i < 200010; i++)
+		store_commit(&s, &kinds[K_CONFIGMAP], named("c", "z"));
+	tap_ok(store_watcher_lost(&s, &w), "a watcher 200,000 events behind is let go");
 	store_watch_del(&s, &w);
 	tap_ok(store_event(&s, 2) == NULL, "history trimmed when the watcher goes");
 	store_remove(&s, store_get(&s, &kinds[K_CONFIGMAP], "a", "y"));
 	tap_ok(store_event(&s, s.rv)->type == EV_DELETED, "DELETED event");
 	tap_is_str(jstr(J(store_event(&s, s.rv)->obj->json, "metadata", "resourceVersion")),
-		   "15", "DELETED carries the deletion's resourceVersion");
+		   "200025", "DELETED carries the deletion's resourceVersion");
 	store_free(&s);
+}
+
+static void test_podlog(void)
+{
+	struct ctrlog *l = ctrlog_new(2000);
+
+	for (int i = 0; i < 5000; i++)
+		ctrlog_append(l, i, "line %d", i);
+	tap_is_int(ctrlog_first(l), 3000, "the oldest lines go");
+	tap_ok(ctrlog_line(l, 2999) == NULL && ctrlog_line(l, 5000) == NULL, "out of range");
+	tap_is_str(ctrlog_line(l, 3000)->text, "line 3000", "first kept line");
+	tap_is_str(ctrlog_line(l, 4999)->text, "line 4999", "last line");
+	l->ended = true;
+	ctrlog_append(l, 0, "after the end");
+	tap_is_int(l->total, 5000, "nothing after the end");
+	ctrlog_unref(l);
 }
 
 /* ---- controllers, pass by pass ---- */
@@ -346,6 +367,7 @@ int main(void)
 	test_selectors();
 	test_template_hash();
 	test_store();
+	test_podlog();
 	test_controllers();
 	return tap_done();
 }

@@ -109,6 +109,62 @@ sd_check "K: the pod is gone" wait_for 30 sh -c "! kubectl --kubeconfig '$K' --c
 sd_check "K: web has 3 ready pods again" wait_for 60 sh -c "test \$(kubectl --kubeconfig '$K' \
 	--cache-dir '$SD_TMP/kubecache' get deploy web -o jsonpath='{.status.readyReplicas}') = 3"
 
+# A canary of the bad image: the judge fails it, automatic mode aborts it.
+shop_image=$(image_of shop)
+sd_tmux send-keys 3 G k C
+sd_check "C: the dialog starts a canary of bad-errors for shop" sd_tmux_wait "Start a canary of greet:bad-errors for shop" 10
+sd_tmux send-keys y
+sd_check "C: an unknown tag asks again" sd_tmux_wait "[y] yes  [n] no" 10
+sd_tmux send-keys y
+sd_check "C: shop-canary runs bad-errors" wait_for 20 image_is shop-canary "$registry/demo/greet:bad-errors"
+sd_tmux send-keys 5
+sd_check "the judge fails the canary with its numbers" sd_tmux_wait "success-rate: canary mean" 60
+sd_tmux send-keys A
+sd_check "A: the dialog turns automatic analysis on" sd_tmux_wait "[y] confirm" 10
+sd_tmux send-keys y
+canary_scaled_to() { [ "$(kc get deploy shop-canary -o jsonpath='{.spec.replicas}')" = "$1" ]; }
+sd_check "automatic mode aborts: shop-canary at 0" wait_for 90 canary_scaled_to 0
+sd_check "abort left the stable untouched" image_is shop "$shop_image"
+sd_check "the stable is back at 4 replicas" sh -c "test \$(kubectl --kubeconfig '$K' \
+	--cache-dir '$SD_TMP/kubecache' get deploy shop -o jsonpath='{.spec.replicas}') = 4"
+sd_check "the abort is in the audit log with its numbers" sh -c "grep '\"action\":\"abort\"' \
+	'$XDG_STATE_HOME/shipdeck/audit.jsonl' | grep -q 'success-rate'"
+sd_tmux send-keys A y
+
+# A good canary promoted step by step until the stable runs it.
+sd_tmux send-keys 3 g C
+sd_check "C: a canary of the good build" sd_tmux_wait "Start a canary of greet:$sha7-3 for shop" 10
+sd_tmux send-keys y
+sd_check "C: shop-canary runs $sha7-3" wait_for 20 image_is shop-canary "$registry/demo/greet:$sha7-3"
+for step in 50 100; do
+	sd_tmux send-keys 5 p
+	sd_check "p: promote to $step%" sd_tmux_wait "[y] confirm" 10
+	sd_tmux send-keys y
+	sleep 2
+done
+sd_check "promoted to 100: the stable runs $sha7-3" wait_for 60 image_is shop "$registry/demo/greet:$sha7-3"
+sd_check "promoted to 100: shop-canary at 0" wait_for 60 canary_scaled_to 0
+
+# Blue/green: deploy to the idle colour, switch, switch back.
+selector_is() { [ "$(kc get svc pay -o jsonpath='{.spec.selector.color}')" = "$1" ]; }
+sd_tmux send-keys 5 j 3 g C
+sd_check "C on pay: deploys to the idle colour" sd_tmux_wait "pay-green" 10
+sd_tmux send-keys y
+sd_check "pay-green runs $sha7-3" wait_for 20 image_is pay-green "$registry/demo/greet:$sha7-3"
+sd_check "pay-green rolled out" wait_for 60 rolled_out pay-green
+# the console refuses until its own view of green is all ready: ask again
+for i in $(seq 20); do
+	sd_tmux send-keys 5 p
+	sd_tmux_wait "[y] confirm" 1 >/dev/null 2>&1 && break
+done
+sd_check "p: the switch is asked" sd_tmux_wait "[y] confirm" 5
+sd_tmux send-keys y
+sd_check "p: the Service pay now selects green" wait_for 20 selector_is green
+sd_tmux send-keys 5 a
+sd_check "a: the switch back is asked" sd_tmux_wait "[y] confirm" 10
+sd_tmux send-keys y
+sd_check "a: the Service pay selects blue again" wait_for 20 selector_is blue
+
 # q: nothing of the world is left.
 sd_tmux send-keys q
 sd_check "q quits with 0" sd_tmux_wait "EXIT=0" 30

@@ -83,6 +83,20 @@ head -1 "$T/410.txt" | grep -q '^{"type":"ERROR","object":{"kind":"Status".*"rea
 	|| fail "410 stream: $(cat "$T/410.txt")"
 note "ok: in-stream 410 Expired"
 
+# Bookmarks when asked for: 2 s before the client's timeoutSeconds (and every
+# 60 s), with the current resourceVersion; the stream ends at the timeout.
+start=$SECONDS
+sbcurl -m 10 "$API?watch=1&allowWatchBookmarks=true&timeoutSeconds=3&resourceVersion=$(k get deploy web -o jsonpath='{.metadata.resourceVersion}')" \
+	>"$T/bookmark.txt"
+grep -q '^{"type":"BOOKMARK","object":{"kind":"Deployment","apiVersion":"apps/v1","metadata":{"resourceVersion":"[0-9]*"}}}$' \
+	"$T/bookmark.txt" || fail "no bookmark: $(cat "$T/bookmark.txt")"
+[ $((SECONDS - start)) -le 5 ] || fail "the watch outlived its timeoutSeconds"
+sbcurl -m 10 "$API?watch=1&timeoutSeconds=2&resourceVersion=0" >"$T/nobookmark.txt"
+grep -q BOOKMARK "$T/nobookmark.txt" && fail "a bookmark nobody asked for"
+grep -q '^{"type":"ADDED","object":{"kind":"Deployment".*"name":"web"' "$T/nobookmark.txt" \
+	|| fail "resourceVersion=0 starts with ADDED for what exists"
+note "ok: bookmarks, timeoutSeconds, synthetic ADDED"
+
 # kubectl's reflector: rollout status lists, watches; other objects change
 # more than --watch-history times; the server ends the watch; the reflector
 # resumes with its old resourceVersion, gets 410 and relists.

@@ -28,6 +28,28 @@ bool kube_lines_feed(struct kube_lines *lf, const char *data, size_t len, kube_l
 		     void *ctx);
 void kube_lines_free(struct kube_lines *lf);
 
+/* One line of a watch stream, read (KUBE-API.md §C). */
+enum kube_watch_kind {
+	KUBE_WATCH_BAD,             /* not an event (no type or object): the stream is corrupt */
+	KUBE_WATCH_UPSERT,          /* ADDED, MODIFIED */
+	KUBE_WATCH_DELETE,          /* DELETED */
+	KUBE_WATCH_OTHER,           /* BOOKMARK or a type we do not know */
+	KUBE_WATCH_EXPIRED,         /* ERROR 410: relist */
+	KUBE_WATCH_ERROR,           /* any other ERROR: the stream failed */
+};
+
+/* Owned by the caller, freed by kube_watch_event_free. */
+struct kube_watch_event {
+	enum kube_watch_kind kind;
+	void *obj;                  /* UPSERT, DELETE: NULL when the object is not one */
+	char *rv;                   /* the object's resourceVersion (not for ERROR), or NULL */
+	char *message;              /* ERROR */
+};
+
+void kube_watch_event_parse(enum kube_resource res, const char *line, size_t len,
+			    struct kube_watch_event *ev);
+void kube_watch_event_free(enum kube_resource res, struct kube_watch_event *ev);
+
 /* Called after the store changed because of this watch (headless commands
  * react to it); may be NULL. */
 typedef void (*kube_watch_changed_fn)(void *ctx);

@@ -14,6 +14,9 @@ enum {
 	LIST_PAGE = 500,
 	WATCH_MIN_S = 300,          /* the server closes a watch after 5–10 min, as kubectl asks */
 	STALL_GRACE_S = 30,         /* silence beyond the promised close: the connection is dead */
+	/* With allowWatchBookmarks the server sends a bookmark about every minute
+	 * even when nothing changes: silence for longer means a dead connection. */
+	BOOKMARK_SILENCE_S = 90,
 	MAX_LINE = 64 << 20,
 	BACKOFF_BASE_MS = 500,
 	BACKOFF_MAX_MS = 8000,
@@ -351,6 +354,8 @@ static void watch_start(struct kube_watch *w)
 	int timeout_s = cap_s > 0 && cap_s < WATCH_MIN_S ? (int)cap_s
 		: WATCH_MIN_S + (int)kube_client_random(w->kc, WATCH_MIN_S);
 	int grace_s = timeout_s < STALL_GRACE_S ? timeout_s : STALL_GRACE_S;
+	int stall_s = timeout_s + grace_s < BOOKMARK_SILENCE_S ? timeout_s + grace_s
+		: BOOKMARK_SILENCE_S;
 	char *rv = kube_query_escape(w->rv ? w->rv : "0");
 	char *query = xasprintf("allowWatchBookmarks=true&resourceVersion=%s&timeoutSeconds=%d"
 				"&watch=true", rv, timeout_s);
@@ -362,7 +367,7 @@ static void watch_start(struct kube_watch *w)
 	w->relist = w->stream_failed = false;
 	w->req = kube_start(w->kc, &(struct kube_call){
 		.path = path,
-		.stall_timeout_ms = (long)(timeout_s + grace_s) * 1000,
+		.stall_timeout_ms = (long)stall_s * 1000,
 		.on_data = on_watch_data,
 		.on_done = on_watch_done,
 		.ctx = w,

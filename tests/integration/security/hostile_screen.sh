@@ -72,13 +72,13 @@ dump pod
 key 1 Home
 dump pipeline
 key 3
-wait-for injected failure
+wait-for UNKNOWN: injected
 dump images
 STEPS
 sd_script 200x50 steps --kubeconfig "$KC" --repo "$REPO"
 cat >steps2 <<'STEPS'
 key 4
-wait-for injected failure
+wait-for injected
 dump failing
 STEPS
 sd_script 200x50 steps2 --kubeconfig failing.kubeconfig
@@ -95,7 +95,7 @@ sd_check "rollout: the change-cause's text is shown" grep -q 'cause click cleare
 sd_check "rollout: the image's tag is shown" grep -Eq 'evil +1/1 .* click ' "$SD_OUT/rollout"
 sd_check "pod: the event's text is shown" grep -q 'evil:1click' "$SD_OUT/pod"
 sd_check "pipeline: the commit subject's text is shown" grep -q '#1 .* subject click' "$SD_OUT/pipeline"
-sd_check "images: the registry's error is shown" grep -q '500 UNKNOWN: injected failure' "$SD_OUT/images"
+sd_check "images: the registry's error is shown" grep -q '500 UNKNOWN: injected' "$SD_OUT/images"
 sd_check "cluster: the API server's error is shown" grep -q 'injected failure 500' "$SD_OUT/failing"
 sd_check "the status bar is still the last line" sh -c "tail -1 '$SD_OUT/rollout' | grep -q 'help'"
 
@@ -110,7 +110,7 @@ sd_tmux_wait 'click' 10 || sd_fail "no change-cause"
 sd_tmux send-keys End Enter
 sd_tmux_wait 'Pulled' 10 || sd_fail "no events"
 sd_tmux send-keys 1 Home 3
-sd_tmux_wait 'injected failure' 10 || sd_fail "no registry error"
+sd_tmux_wait 'UNKNOWN: injected' 10 || sd_fail "no registry error"
 sleep 0.5
 sd_check "tmux: no clipboard write (OSC 52) reached the terminal" test -z "$(sd_tmux list-buffers)"
 sd_tmux_screen -e >captured

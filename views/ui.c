@@ -414,7 +414,6 @@ int ui_run(struct app *app, struct err *err)
 	static const int signals[] = { SIGWINCH, SIGTERM, SIGINT, SIGHUP };
 	const char *theme_name;
 	int64_t faded_message_time = 0;
-	int rc = 0;
 
 	setlocale(LC_ALL, "");
 	ui->app = app;
@@ -486,5 +485,5 @@ int ui_run(struct app *app, struct err *err)
 	app->ui = NULL;
 	app->confirm = NULL;
 	free(ui);
-	return rc;
+	return 0;
 }

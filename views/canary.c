@@ -47,33 +47,6 @@ static enum role verdict_role(enum canary_verdict v)
 	return v == CANARY_PASS ? ROLE_OK : v == CANARY_FAIL ? ROLE_FAIL : ROLE_WARN;
 }
 
-/* Long text (a URL in an error) over up to max lines. Returns the lines used. */
-static int draw_wrapped(struct view_ctx *c, int y, int max, enum role role, const char *text)
-{
-	int width = c->width - 2, n = 0;
-	const char *p = text;
-
-	while (*p && n < max && width > 8) {
-		size_t len = strlen(p), cut = len;
-		char *line;
-
-		if ((int)len > width && n < max - 1) {
-			cut = (size_t)width;
-			while (cut > (size_t)width / 2 && p[cut] != ' ')
-				cut--;
-			if (p[cut] != ' ')
-				cut = (size_t)width;
-		}
-		line = xstrndup(p, cut);
-		draw_text(c, y + n++, 1, role, line);
-		free(line);
-		p += cut;
-		while (*p == ' ')
-			p++;
-	}
-	return n;
-}
-
 /* One line per app: name, strategy, where it stands, the last verdict. */
 static void app_line(struct view_ctx *c, int y, const struct app_conf *conf, bool sel)
 {

@@ -19,33 +19,6 @@ void confirm_open(struct app *app, struct action_req *req)
 	ui->dirty = true;
 }
 
-/* Draws text from row y on, broken between words to fit the width, at most
- * max_lines lines. Returns the lines used. */
-static int draw_wrapped(struct view_ctx *c, int y, enum role role, const char *text,
-			int max_lines)
-{
-	int width = c->width - 2, used = 0;
-	const char *p = text;
-
-	while (*p && used < max_lines) {
-		int n = (int)strlen(p), cut = n;
-
-		if (text_width(p) > width) {
-			cut = width;
-			while (cut > 0 && p[cut] != ' ')
-				cut--;
-			if (cut == 0)
-				cut = width;
-		}
-		draw_textf(c, y + used, 1, role, "%.*s", cut, p);
-		p += cut;
-		while (*p == ' ')
-			p++;
-		used++;
-	}
-	return used;
-}
-
 void confirm_draw(struct ui *ui)
 {
 	const struct action_req *req = ui->confirm_req;
@@ -82,7 +55,7 @@ void confirm_draw(struct ui *ui)
 		draw_textf(&c, row++, 3, role, "%s", d);
 	}
 	if (ui->confirm_stage == 1) {
-		draw_wrapped(&c, h - 4, ROLE_WARN, req->second_question, 2);
+		draw_wrapped(&c, h - 4, 2, ROLE_WARN, req->second_question);
 		draw_text(&c, h - 2, 1, ROLE_WARN, "[y] yes  [n] no");
 	} else
 		draw_text(&c, h - 2, 1, ROLE_WARN, "[y] confirm   [n] cancel");

@@ -196,6 +196,45 @@ int draw_ansi(struct view_ctx *c, int y, int x, const char *text, int skip_cols)
 	return col - skip_cols > 0 ? col - skip_cols : 0;
 }
 
+int draw_wrapped(struct view_ctx *c, int y, int max_lines, enum role role, const char *text)
+{
+	struct strbuf safe = { 0 };
+	const unsigned char *p;
+	int width = c->width - 2, used = 0;
+
+	text_sanitize(text ? text : "", text ? strlen(text) : 0, &safe, 0);
+	p = (const unsigned char *)sb_str(&safe);
+	while (*p && used < max_lines && width > 0) {
+		size_t len = strlen((const char *)p), cut = 0, space = 0;
+		int cols = 0;
+
+		/* the longest prefix that fits, and the last space in it */
+		while (cut < len) {
+			unsigned cp;
+			size_t n = text_utf8_decode(p + cut, len - cut, &cp);
+			char one[8] = { 0 };
+
+			if (!n)
+				n = 1;
+			memcpy(one, p + cut, n < 7 ? n : 7);
+			if (cols + text_width(one) > width)
+				break;
+			cols += text_width(one);
+			if (cp == ' ')
+				space = cut;
+			cut += n;
+		}
+		if (cut < len && used < max_lines - 1 && space > cut / 2)
+			cut = space;
+		draw_textf(c, y + used++, 1, role, "%.*s", (int)cut, (const char *)p);
+		p += cut;
+		while (*p == ' ')
+			p++;
+	}
+	sb_free(&safe);
+	return used;
+}
+
 bool draw_source_notice(struct view_ctx *c, int y, enum source_id source)
 {
 	const struct source_status *s = &c->app->store.status.sources[source];
@@ -211,7 +250,7 @@ bool draw_source_notice(struct view_ctx *c, int y, enum source_id source)
 		draw_notice(c, y, ROLE_PENDING, s->message ? s->message : "connecting\xe2\x80\xa6");
 		return true;
 	case SOURCE_FAILED:
-		draw_notice(c, y, ROLE_FAIL, s->message ? s->message : "failed");
+		draw_wrapped(c, y, c->height - y, ROLE_FAIL, s->message ? s->message : "failed");
 		return true;
 	}
 	return false;

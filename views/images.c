@@ -103,34 +103,6 @@ static const char *short_digest(const char *d)
 	return colon ? colon + 1 : d ? d : "";
 }
 
-/* Long messages (they name a URL) over up to max_lines lines, broken at
- * spaces where one is near. Returns the lines used. */
-static int draw_wrapped(struct view_ctx *c, int y, int max_lines, enum role role, const char *text)
-{
-	int width = c->width - 2, n = 0;
-	const char *p = text;
-
-	while (*p && n < max_lines && width > 0) {
-		size_t len = strlen(p), cut = len;
-		char *line;
-
-		if ((int)len > width && n < max_lines - 1) {
-			cut = (size_t)width;
-			while (cut > (size_t)width / 2 && p[cut] != ' ')
-				cut--;
-			if (p[cut] != ' ')
-				cut = (size_t)width;
-		}
-		line = xstrndup(p, cut);
-		draw_text(c, y + n++, 1, role, line);
-		free(line);
-		p += cut;
-		while (*p == ' ')
-			p++;
-	}
-	return n;
-}
-
 static const char *ns_of(const struct view_ctx *c)
 {
 	return c->app->store.kube.namespace ? c->app->store.kube.namespace : "";

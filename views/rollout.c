@@ -667,39 +667,10 @@ static void draw_detail(struct rollout_view *v, struct view_ctx *c)
 
 /* ---- draw */
 
-/* A failure (a bad kubeconfig, an unreachable server) is what the operator
- * must fix: all of it is shown, wrapped at spaces, not cut at the edge. */
-static void draw_failure(struct view_ctx *c, const char *msg)
-{
-	int y = 0, width = c->width - 2;
-	const char *p = msg;
-
-	while (*p && y < c->height && width > 10) {
-		int n = (int)strlen(p), cut = n;
-
-		if (n > width) {
-			cut = width;
-			while (cut > width / 2 && p[cut] != ' ')
-				cut--;
-			if (p[cut] != ' ')
-				cut = width;
-		}
-		draw_textf(c, y++, 1, ROLE_FAIL, "%.*s", cut, p);
-		p += cut;
-		while (*p == ' ')
-			p++;
-	}
-}
-
 static void rollout_draw(void *priv, struct view_ctx *c)
 {
 	struct rollout_view *v = priv;
-	const struct source_status *src = &c->app->store.status.sources[SOURCE_KUBE];
 
-	if (src->state == SOURCE_FAILED && src->message) {
-		draw_failure(c, src->message);
-		return;
-	}
 	if (draw_source_notice(c, 0, SOURCE_KUBE))
 		return;
 	if (v->detail_pod) {

@@ -1,11 +1,15 @@
 /* The status bar: where (repository, branch, cluster), the mode, and the last
  * message. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/strbuf.h"
+#include "util/text.h"
 #include "util/timefmt.h"
 #include "views/colors.h"
 #include "views/ui_internal.h"
+
+enum { REASON_COLUMNS = 90 };
 
 static const char *source_label(enum source_id s)
 {
@@ -50,9 +54,18 @@ void statusbar_draw(struct ui *ui)
 	for (int s = 0; s < SOURCE_COUNT; s++) {
 		const struct source_status *src = &st->status.sources[s];
 
-		if (src->state == SOURCE_RECONNECTING)
-			sb_printf(&left, " \xe2\x94\x82 %s reconnecting (%d)\xe2\x80\xa6",
-				  source_label((enum source_id)s), src->attempt);
+		if (src->state != SOURCE_RECONNECTING)
+			continue;
+		sb_printf(&left, " \xe2\x94\x82 %s reconnecting (%d)\xe2\x80\xa6",
+			  source_label((enum source_id)s), src->attempt);
+		/* and why: "500" and "cannot reach" call for different people */
+		if (src->message && *src->message) {
+			char *why = text_safe(src->message);
+
+			sb_putc(&left, ' ');
+			text_fit(&left, why, REASON_COLUMNS, 0);
+			free(why);
+		}
 	}
 	sb_puts(&left, " ");
 	x += draw_text(&c, 0, x, ROLE_STATUS_BAR, sb_str(&left));

@@ -79,9 +79,13 @@ void draw_row_fill(struct view_ctx *c, int y, enum role role);
 int draw_ansi(struct view_ctx *c, int y, int x, const char *text, int skip_cols);
 /* A one-line notice centred-left in the pane, e.g. a source not configured. */
 void draw_notice(struct view_ctx *c, int y, enum role role, const char *text);
+/* Text over up to max_lines lines from row y, broken at a space when one is
+ * near the edge (a message naming a URL is worth reading whole). Returns the
+ * lines used. */
+int draw_wrapped(struct view_ctx *c, int y, int max_lines, enum role role, const char *text);
 
-/* When the source is not configured, connecting or failed: draws its one-line
- * message at row y and returns true. */
+/* When the source is not configured, connecting or failed: draws its
+ * message at row y (a failure wrapped over the pane) and returns true. */
 bool draw_source_notice(struct view_ctx *c, int y, enum source_id source);
 
 /* ---- services of the ui for views (views/ui.c) */

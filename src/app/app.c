@@ -24,6 +24,8 @@ static char *current_user(void)
 
 int app_init(struct app *app, const struct options *opts, struct err *err)
 {
+	const char *t;
+
 	memset(app, 0, sizeof *app);
 	app->opts = *opts;
 	store_init(&app->store);
@@ -36,6 +38,8 @@ int app_init(struct app *app, const struct options *opts, struct err *err)
 		return err_set(err, "cannot create the event loop");
 	app->http = http_new(app->loop);
 	http_set_read_only(app->http, opts->read_only);
+	if ((t = getenv("SHIPDECK_NET_TIMEOUT")) && atoi(t) > 0)
+		http_set_timeout_cap(app->http, atoi(t) * 1000L);
 	return 0;
 }
 

@@ -1,9 +1,13 @@
 #include "app/audit.h"
 
+#include <fcntl.h>
 #include <libgen.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -23,6 +27,23 @@ static void add(cJSON *o, const char *key, const char *v)
 		cJSON_AddStringToObject(o, key, v);
 	else
 		cJSON_AddNullToObject(o, key);
+}
+
+/* True when the log's last line has no newline: a record torn by something
+ * other than us (a power cut, another tool). The next record must not be
+ * glued to it, or both become one unreadable line. */
+static bool ends_mid_line(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	char last = '\n';
+
+	if (fd < 0)
+		return false;
+	if (!fstat(fd, &st) && st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) != 1)
+		last = '\n';
+	close(fd);
+	return last != '\n';
 }
 
 int audit_append(const char *path, const struct audit_record *r, struct err *err)
@@ -48,7 +69,7 @@ int audit_append(const char *path, const struct audit_record *r, struct err *err
 	add(o, "result", r->result);
 	add(o, "message", r->message);
 	json = cJSON_PrintUnformatted(o);
-	line = xasprintf("%s\n", json);
+	line = xasprintf("%s%s\n", ends_mid_line(path) ? "\n" : "", json);
 	rc = file_append_sync(path, line, strlen(line), err);
 	if (rc)
 		err_prefix(err, "audit log");

@@ -58,8 +58,10 @@ int gate_check(struct app *app, enum action_id action)
 	return 0;
 }
 
-static void audit(struct app *app, const struct action_req *req, const char *result,
-		  const char *message)
+/* Writes the record. On failure, says so and returns -1: the caller's own
+ * message must not hide it (the operator has to know the trail has a hole). */
+static int audit(struct app *app, const struct action_req *req, const char *result,
+		 const char *message, struct err *err)
 {
 	struct audit_record r = {
 		.user = app->user,
@@ -72,10 +74,8 @@ static void audit(struct app *app, const struct action_req *req, const char *res
 		.result = result,
 		.message = message,
 	};
-	struct err err;
 
-	if (audit_append(app->audit_path, &r, &err))
-		app_message(app, STATUS_ERROR, "%s", err.msg);
+	return audit_append(app->audit_path, &r, err);
 }
 
 static void run(struct app *app, struct action_req *req)
@@ -84,10 +84,15 @@ static void run(struct app *app, struct action_req *req)
 
 	app->actions_running++;
 	if (req->run(app, req, &err)) {
+		struct err aerr;
+
 		app->actions_running--;
-		audit(app, req, "failed", err.msg);
-		app_message(app, STATUS_ERROR, "%s %s: %s", action_info(req->action)->name,
-			    req->target, err.msg);
+		if (audit(app, req, "failed", err.msg, &aerr))
+			app_message(app, STATUS_ERROR, "%s %s: %s; and not recorded: %s",
+				    action_info(req->action)->name, req->target, err.msg, aerr.msg);
+		else
+			app_message(app, STATUS_ERROR, "%s %s: %s", action_info(req->action)->name,
+				    req->target, err.msg);
 		action_req_free(req);
 	}
 }
@@ -108,9 +113,14 @@ void gate_submit(struct app *app, struct action_req *req)
 void gate_answer(struct app *app, struct action_req *req, bool yes)
 {
 	if (!yes) {
-		audit(app, req, "cancelled", "not confirmed");
-		app_message(app, STATUS_INFO, "%s %s: cancelled", action_info(req->action)->name,
-			    req->target);
+		struct err aerr;
+
+		if (audit(app, req, "cancelled", "not confirmed", &aerr))
+			app_message(app, STATUS_ERROR, "%s %s: cancelled; and not recorded: %s",
+				    action_info(req->action)->name, req->target, aerr.msg);
+		else
+			app_message(app, STATUS_INFO, "%s %s: cancelled",
+				    action_info(req->action)->name, req->target);
 		action_req_free(req);
 		return;
 	}
@@ -119,10 +129,15 @@ void gate_answer(struct app *app, struct action_req *req, bool yes)
 
 void gate_finish(struct app *app, struct action_req *req, bool ok, const char *message)
 {
+	const char *what = message ? message : ok ? "done" : "failed";
+	struct err aerr;
+
 	app->actions_running--;
-	audit(app, req, ok ? "ok" : "failed", message);
-	app_message(app, ok ? STATUS_INFO : STATUS_ERROR, "%s %s: %s",
-		    action_info(req->action)->name, req->target,
-		    message ? message : ok ? "done" : "failed");
+	if (audit(app, req, ok ? "ok" : "failed", message, &aerr))
+		app_message(app, STATUS_ERROR, "%s %s: %s; and not recorded: %s",
+			    action_info(req->action)->name, req->target, what, aerr.msg);
+	else
+		app_message(app, ok ? STATUS_INFO : STATUS_ERROR, "%s %s: %s",
+			    action_info(req->action)->name, req->target, what);
 	action_req_free(req);
 }

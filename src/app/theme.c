@@ -157,11 +157,12 @@ out:
 	return rc;
 }
 
-/* The folders searched, in order: the user's, the installed one, and the
- * source tree's (so a build run from its checkout finds its themes). */
+/* The folders searched, in order: the user's, the installed one, the one
+ * beside the executable's folder, and the source tree it was built from (so
+ * an uninstalled build finds its themes wherever its build folder is). */
 static char **theme_dirs(size_t *n)
 {
-	char **dirs = xcalloc(4, sizeof *dirs);
+	char **dirs = xcalloc(5, sizeof *dirs);
 	char exe[PATH_MAX];
 	ssize_t len;
 
@@ -179,6 +180,7 @@ static char **theme_dirs(size_t *n)
 			dirs[(*n)++] = xasprintf("%s/../themes", exe);
 		}
 	}
+	dirs[(*n)++] = xstrdup(SHIPDECK_SOURCE_THEMES_DIR);
 	return dirs;
 }
 

@@ -9,26 +9,12 @@
 #include <unistd.h>
 
 #include "store/log.h"
+#include "util/file.h"
 #include "util/strbuf.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
 
 enum { BLOCK = 65536 };
-
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 int log_writer_open(struct log_writer *w, const char *path, const char *times_path,
 		    struct err *err)
@@ -62,10 +48,10 @@ int log_writer_write(struct log_writer *w, const char *data, size_t len, int64_t
 		int n = snprintf(mark, sizeof mark, "%" PRIu64 " %" PRId64 "\n", w->lines, now_ms);
 
 		w->marked_sec = now_ms / 1000;
-		if (write_all(w->times_fd, mark, (size_t)n))
+		if (file_write_full(w->times_fd, mark, (size_t)n))
 			return err_set(err, "log times: %s", strerror(errno));
 	}
-	if (write_all(w->fd, data, len))
+	if (file_write_full(w->fd, data, len))
 		return err_set(err, "log: %s", strerror(errno));
 	while ((p = memchr(p, '\n', (size_t)(end - p)))) {
 		w->lines++;

@@ -411,6 +411,21 @@ out:
 	return rc;
 }
 
+/* Starts a server and waits until ready_url answers 200. */
+static int run_server(struct app *app, struct demo_proc *p, const char *what, char *const argv[],
+		      const char *log, const char *ready_url, struct err *err)
+{
+	p->pid = spawn(argv, log, NULL, err);
+	if (p->pid < 0) {
+		p->pid = 0;
+		return -1;
+	}
+	p->start_time = proc_start_time(p->pid);
+	if (wait_http_ok(app, what, ready_url, p->pid, err))
+		return err_prefix(err, "the demo's %s (log: %s)", what, log);
+	return 0;
+}
+
 static int start_registry(struct app *app, struct demo_world *w, struct err *err)
 {
 	struct demo_proc *p = &w->procs[DEMO_REGISTRY];
@@ -431,22 +446,12 @@ static int start_registry(struct app *app, struct demo_world *w, struct err *err
 			"http:\n  addr: 127.0.0.1:%d\n", dir, p->port);
 	if (file_mkdirs(dir, err) || file_write_atomic(config, yml, strlen(yml), err))
 		goto out;
+	url = xasprintf("http://127.0.0.1:%d/v2/", p->port);
 	{
 		char *argv[] = { prog, "serve", config, NULL };
 
-		p->pid = spawn(argv, log, NULL, err);
+		rc = run_server(app, p, "docker-registry", argv, log, url, err);
 	}
-	if (p->pid < 0) {
-		p->pid = 0;
-		goto out;
-	}
-	p->start_time = proc_start_time(p->pid);
-	url = xasprintf("http://127.0.0.1:%d/v2/", p->port);
-	if (wait_http_ok(app, "docker-registry", url, p->pid, err)) {
-		err_prefix(err, "the demo registry (log: %s)", log);
-		goto out;
-	}
-	rc = 0;
 out:
 	free(prog);
 	free(dir);
@@ -486,23 +491,13 @@ static int start_prometheus(struct app *app, struct demo_world *w, struct err *e
 	flag_config = xasprintf("--config.file=%s", config);
 	flag_data = xasprintf("--storage.tsdb.path=%s/data", dir);
 	flag_addr = xasprintf("--web.listen-address=127.0.0.1:%d", p->port);
+	url = xasprintf("http://127.0.0.1:%d/-/ready", p->port);
 	{
 		char *argv[] = { prog, flag_config, flag_data, flag_addr,
 				 "--storage.tsdb.retention.time=2d", NULL };
 
-		p->pid = spawn(argv, log, NULL, err);
+		rc = run_server(app, p, "prometheus", argv, log, url, err);
 	}
-	if (p->pid < 0) {
-		p->pid = 0;
-		goto out;
-	}
-	p->start_time = proc_start_time(p->pid);
-	url = xasprintf("http://127.0.0.1:%d/-/ready", p->port);
-	if (wait_http_ok(app, "prometheus", url, p->pid, err)) {
-		err_prefix(err, "the demo's Prometheus (log: %s)", log);
-		goto out;
-	}
-	rc = 0;
 out:
 	free(prog);
 	free(dir);

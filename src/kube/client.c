@@ -303,6 +303,12 @@ void kube_response_error(const struct kube_client *kc, const char *method, const
 			tls ? kc->cfg.cluster : "", tls ? "'" : "");
 		return;
 	}
+	if (resp->error[0]) {
+		/* an answer began, then the transfer broke (a cut stream, a stall) */
+		err_set(err, "lost the connection to %s (context '%s'): %s", kc->cfg.server,
+			kc->cfg.context, resp->error);
+		return;
+	}
 	describe(method, path, verb, sizeof verb, resource, sizeof resource, ns, sizeof ns);
 	if (resp->body)
 		st = cJSON_Parse(resp->body);

@@ -51,11 +51,18 @@ static char *dup_str(const cJSON *obj, const char *dotted)
 	return s ? xstrdup(s) : NULL;
 }
 
+/* A JSON number that converts to long long: converting one beyond its range
+ * (a hostile "replicas": 1e300) is undefined behaviour. */
+static bool json_fits_ll(const cJSON *v)
+{
+	return cJSON_IsNumber(v) && v->valuedouble > -9.2e18 && v->valuedouble < 9.2e18;
+}
+
 long long kube_json_int(const cJSON *obj, const char *dotted, long long fallback)
 {
 	const cJSON *v = kube_json_path(obj, dotted);
 
-	return cJSON_IsNumber(v) ? (long long)v->valuedouble : fallback;
+	return json_fits_ll(v) ? (long long)v->valuedouble : fallback;
 }
 
 char *kube_json_int_or_string(const cJSON *obj, const char *dotted)
@@ -64,7 +71,7 @@ char *kube_json_int_or_string(const cJSON *obj, const char *dotted)
 
 	if (cJSON_IsString(v))
 		return xstrdup(v->valuestring);
-	if (cJSON_IsNumber(v))
+	if (json_fits_ll(v))
 		return xasprintf("%lld", (long long)v->valuedouble);
 	return NULL;
 }
@@ -394,19 +401,26 @@ static struct kube_pod *parse_pod(const cJSON *o)
 		else if (!strcmp(type, "Ready")) {
 			if (is_true)
 				p->conditions |= KUBE_POD_READY;
-			else if (kube_json_str(c, "message"))
-				p->ready_message = dup_str(c, "message");
+			else if (kube_json_str(c, "message") && !p->ready_message)
+				p->ready_message = dup_str(c, "message");   /* the first, if repeated */
 		}
 	}
+	if (n > UINT16_MAX)
+		n = UINT16_MAX;     /* what the struct counts; no real pod comes near */
 	if (n > 0) {
+		int64_t restarts = 0;
+
 		p->containers = xcalloc((size_t)n, sizeof *p->containers);
 		cJSON_ArrayForEach(c, cs) {
+			if (i == n)
+				break;
 			parse_container(c, &p->containers[i]);
 			p->ready += p->containers[i].ready;
-			p->restarts += p->containers[i].restarts;
+			restarts += p->containers[i].restarts;
 			i++;
 		}
 		p->ncontainers = (uint16_t)n;
+		p->restarts = (int32_t)(restarts < INT32_MAX ? restarts : INT32_MAX);
 	}
 	return p;
 }

@@ -15,10 +15,14 @@ enum {
 	LIST_PAGE = 500,
 	WATCH_MIN_S = 300,          /* the server closes a watch after 5–10 min, as kubectl asks */
 	STALL_GRACE_S = 30,         /* silence beyond the promised close: the connection is dead */
+	/* With allowWatchBookmarks the server sends a bookmark about every minute
+	 * even when nothing changes: silence for longer means a dead connection. */
+	BOOKMARK_SILENCE_S = 90,
 	MAX_LINE = 64 << 20,
 	BACKOFF_BASE_MS = 500,
 	BACKOFF_MAX_MS = 8000,
 	SHORT_WATCH_MS = 1000,      /* a watch that ends this fast, empty, is treated as a failure */
+	MAX_RETRY_AFTER_S = 60,     /* a server asking for longer is not waited for longer */
 };
 
 struct kube_watch {
@@ -107,7 +111,7 @@ static void set_phase(struct kube_watch *w, enum kube_list_phase phase, const ch
 	free(w->error);
 	w->error = copy;
 	ev.kube = (struct kube_event){ .type = KUBE_EV_PHASE, .res = w->res, .phase = phase,
-				       .text = error ? xstrdup(error) : NULL };
+				       .text = copy ? xstrdup(copy) : NULL };
 	app_apply(w->kc->app, &ev);
 }
 
@@ -135,9 +139,12 @@ static void on_timer(void *ctx)
 }
 
 /* A failure: back off, then relist (the world may have changed meanwhile,
- * or the server may be a new one). */
-static void fail(struct kube_watch *w, long status, const char *message)
+ * or the server may be a new one). wait_ms: at least this long (a server's
+ * Retry-After). */
+static void fail_after(struct kube_watch *w, long status, const char *message, int64_t wait_ms)
 {
+	int64_t delay = kube_backoff_ms(w->attempt + 1, kube_client_random(w->kc, 1000));
+
 	w->req = 0;
 	w->attempt++;
 	w->refused = status == 401 || status == 403;
@@ -146,10 +153,46 @@ static void fail(struct kube_watch *w, long status, const char *message)
 	drop_list(w);
 	xfree(&w->cont);
 	set_phase(w, w->refused ? KUBE_LIST_FAILED : KUBE_LIST_RECONNECTING, message);
-	w->timer = loop_timer_add(w->kc->app->loop,
-				  kube_backoff_ms(w->attempt, kube_client_random(w->kc, 1000)),
-				  on_timer, w);
+	w->timer = loop_timer_add(w->kc->app->loop, delay > wait_ms ? delay : wait_ms, on_timer, w);
 	notify(w);
+}
+
+static void fail(struct kube_watch *w, long status, const char *message)
+{
+	fail_after(w, status, message, 0);
+}
+
+/* A refusal that says when to come back (429, 5xx with Retry-After in
+ * seconds, as client-go reads it); 0 otherwise. */
+static int64_t retry_after_ms(const struct http_response *resp)
+{
+	char *end;
+	long s;
+
+	if (!resp->retry_after || (resp->status != 429 && (resp->status < 500 || resp->status > 599)))
+		return 0;
+	s = strtol(resp->retry_after, &end, 10);
+	if (end == resp->retry_after || *end || s <= 0)
+		return 0;
+	return (s < MAX_RETRY_AFTER_S ? s : MAX_RETRY_AFTER_S) * 1000;
+}
+
+/* A refused list or watch: its message, and the server's wish when it said one. */
+static void fail_answer(struct kube_watch *w, const struct http_response *resp)
+{
+	char *path = kube_path(w->res, w->ns, NULL);
+	int64_t wait_ms = retry_after_ms(resp);
+	struct err err;
+
+	kube_response_error(w->kc, "GET", path, resp, &err);
+	free(path);
+	if (wait_ms) {
+		struct err why = err;
+
+		err_set(&err, "the server asks to wait %lld s: %s", (long long)(wait_ms / 1000),
+			why.msg);
+	}
+	fail_after(w, resp->status, err.msg, wait_ms);
 }
 
 static char *with_selector(struct kube_watch *w, const char *query)
@@ -168,49 +211,100 @@ static char *with_selector(struct kube_watch *w, const char *query)
 	return path;
 }
 
-static bool on_line(void *ctx, const char *line, size_t len)
+void kube_watch_event_parse(struct json_arena *json, enum kube_resource res, const char *line,
+			    size_t len, struct kube_watch_event *ev)
 {
-	struct kube_watch *w = ctx;
-	const cJSON *root = json_arena_parse(&w->json, line, len);
+	const cJSON *root = json_arena_parse(json, line, len);
 	const char *type = kube_json_str(root, "type");
 	const cJSON *obj = kube_json_path(root, "object");
 	const char *rv = kube_json_str(obj, "metadata.resourceVersion");
-	bool keep = true;
 
+	memset(ev, 0, sizeof *ev);
 	if (!type || !cJSON_IsObject(obj)) {
-		json_arena_reset(&w->json);
-		return true;    /* not an event: skip it rather than drop the stream */
+		json_arena_reset(json);
+		return;
 	}
 	if (!strcmp(type, "ERROR")) {
 		const char *msg = kube_json_str(obj, "message");
 
 		if (kube_json_int(obj, "code", 0) == 410) {
-			w->relist = true;
+			ev->kind = KUBE_WATCH_EXPIRED;
 		} else {
-			w->stream_failed = true;
-			free(w->error);
-			w->error = xstrdup(msg ? msg : "the watch reported an error");
+			ev->kind = KUBE_WATCH_ERROR;
+			ev->message = xstrdup(msg ? msg : "the watch reported an error");
 		}
-		keep = false;
-	} else if (!strcmp(type, "ADDED") || !strcmp(type, "MODIFIED")
-		   || !strcmp(type, "DELETED")) {
-		void *o = kube_object_parse(w->res, obj);
+		json_arena_reset(json);
+		return;
+	}
+	if (!strcmp(type, "ADDED") || !strcmp(type, "MODIFIED"))
+		ev->kind = KUBE_WATCH_UPSERT;
+	else if (!strcmp(type, "DELETED"))
+		ev->kind = KUBE_WATCH_DELETE;
+	else
+		ev->kind = KUBE_WATCH_OTHER;
+	if (ev->kind != KUBE_WATCH_OTHER)
+		ev->obj = kube_object_parse(res, obj);
+	ev->rv = rv ? xstrdup(rv) : NULL;
+	json_arena_reset(json);
+}
 
-		if (o) {
+void kube_watch_event_free(enum kube_resource res, struct kube_watch_event *ev)
+{
+	kube_object_free(res, ev->obj);
+	free(ev->rv);
+	free(ev->message);
+	memset(ev, 0, sizeof *ev);
+}
+
+static bool on_line(void *ctx, const char *line, size_t len)
+{
+	struct kube_watch *w = ctx;
+	struct kube_watch_event e;
+	bool keep = true;
+
+	kube_watch_event_parse(&w->json, w->res, line, len, &e);
+	switch (e.kind) {
+	case KUBE_WATCH_OTHER:
+		break;
+	case KUBE_WATCH_BAD:
+		/* what it stood for is lost, and maybe an event with it: watching
+		 * on would leave the store wrong without a word, so start over */
+		w->stream_failed = true;
+		free(w->error);
+		w->error = xstrdup("the watch stream sent a line that is not an event");
+		keep = false;
+		break;
+	case KUBE_WATCH_EXPIRED:
+		w->relist = true;
+		keep = false;
+		break;
+	case KUBE_WATCH_ERROR:
+		w->stream_failed = true;
+		free(w->error);
+		w->error = e.message;
+		e.message = NULL;
+		keep = false;
+		break;
+	case KUBE_WATCH_UPSERT:
+	case KUBE_WATCH_DELETE:
+		if (e.obj) {
 			struct store_event ev = { .domain = STORE_KUBE };
 
 			ev.kube = (struct kube_event){
-				.type = type[0] == 'D' ? KUBE_EV_DELETE : KUBE_EV_UPSERT,
-				.res = w->res, .obj = o };
+				.type = e.kind == KUBE_WATCH_DELETE ? KUBE_EV_DELETE : KUBE_EV_UPSERT,
+				.res = w->res, .obj = e.obj };
+			e.obj = NULL;
 			apply(w, &ev);
 		}
 		w->watch_events++;
+		break;
 	}
-	if (rv && strcmp(type, "ERROR")) {
+	if (e.rv) {
 		free(w->rv);
-		w->rv = xstrdup(rv);
+		w->rv = e.rv;
+		e.rv = NULL;
 	}
-	json_arena_reset(&w->json);
+	kube_watch_event_free(w->res, &e);
 	return keep;
 }
 
@@ -231,8 +325,6 @@ static void watch_start(struct kube_watch *w);
 static void on_watch_done(void *ctx, const struct http_response *resp)
 {
 	struct kube_watch *w = ctx;
-	struct err err;
-	char *path;
 	bool graceful = resp->status == 200 && !resp->error[0];
 
 	w->req = 0;
@@ -255,15 +347,17 @@ static void on_watch_done(void *ctx, const struct http_response *resp)
 		fail(w, 0, "the watch closed at once");
 		return;
 	}
-	path = kube_path(w->res, w->ns, NULL);
-	kube_response_error(w->kc, "GET", path, resp, &err);
-	free(path);
-	fail(w, resp->status, err.msg);
+	fail_answer(w, resp);
 }
 
 static void watch_start(struct kube_watch *w)
 {
-	int timeout_s = WATCH_MIN_S + (int)kube_client_random(w->kc, WATCH_MIN_S);
+	long cap_s = http_timeout_cap(w->kc->app->http) / 1000;
+	int timeout_s = cap_s > 0 && cap_s < WATCH_MIN_S ? (int)cap_s
+		: WATCH_MIN_S + (int)kube_client_random(w->kc, WATCH_MIN_S);
+	int grace_s = timeout_s < STALL_GRACE_S ? timeout_s : STALL_GRACE_S;
+	int stall_s = timeout_s + grace_s < BOOKMARK_SILENCE_S ? timeout_s + grace_s
+		: BOOKMARK_SILENCE_S;
 	char *rv = kube_query_escape(w->rv ? w->rv : "0");
 	char *query = xasprintf("allowWatchBookmarks=true&resourceVersion=%s&timeoutSeconds=%d"
 				"&watch=true", rv, timeout_s);
@@ -275,7 +369,7 @@ static void watch_start(struct kube_watch *w)
 	w->relist = w->stream_failed = false;
 	w->req = kube_start(w->kc, &(struct kube_call){
 		.path = path,
-		.stall_timeout_ms = (long)(timeout_s + STALL_GRACE_S) * 1000,
+		.stall_timeout_ms = (long)stall_s * 1000,
 		.on_data = on_watch_data,
 		.on_done = on_watch_done,
 		.ctx = w,
@@ -292,8 +386,6 @@ static void on_list_done(void *ctx, const struct http_response *resp)
 	struct kube_watch *w = ctx;
 	const cJSON *root, *items, *it;
 	const char *cont, *rv;
-	struct err err;
-	char *path;
 
 	w->req = 0;
 	if (resp->status == 410 && w->cont) {
@@ -304,10 +396,7 @@ static void on_list_done(void *ctx, const struct http_response *resp)
 		return;
 	}
 	if (resp->status != 200) {
-		path = kube_path(w->res, w->ns, NULL);
-		kube_response_error(w->kc, "GET", path, resp, &err);
-		free(path);
-		fail(w, resp->status, err.msg);
+		fail_answer(w, resp);
 		return;
 	}
 	root = json_arena_parse(&w->json, resp->body ? resp->body : "", resp->body_len);

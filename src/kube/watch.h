@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "kube/client.h"
+#include "util/jsonarena.h"
 #include "util/strbuf.h"
 
 /* A watch stream is one JSON object per line; chunks split lines anywhere. */
@@ -27,6 +28,29 @@ typedef bool (*kube_line_fn)(void *ctx, const char *line, size_t len);
 bool kube_lines_feed(struct kube_lines *lf, const char *data, size_t len, kube_line_fn fn,
 		     void *ctx);
 void kube_lines_free(struct kube_lines *lf);
+
+/* One line of a watch stream, read (KUBE-API.md §C). */
+enum kube_watch_kind {
+	KUBE_WATCH_BAD,             /* not an event (no type or object): the stream is corrupt */
+	KUBE_WATCH_UPSERT,          /* ADDED, MODIFIED */
+	KUBE_WATCH_DELETE,          /* DELETED */
+	KUBE_WATCH_OTHER,           /* BOOKMARK or a type we do not know */
+	KUBE_WATCH_EXPIRED,         /* ERROR 410: relist */
+	KUBE_WATCH_ERROR,           /* any other ERROR: the stream failed */
+};
+
+/* Owned by the caller, freed by kube_watch_event_free. */
+struct kube_watch_event {
+	enum kube_watch_kind kind;
+	void *obj;                  /* UPSERT, DELETE: NULL when the object is not one */
+	char *rv;                   /* the object's resourceVersion (not for ERROR), or NULL */
+	char *message;              /* ERROR */
+};
+
+/* One line of a watch stream; json is scratch space, reset on return. */
+void kube_watch_event_parse(struct json_arena *json, enum kube_resource res, const char *line,
+			    size_t len, struct kube_watch_event *ev);
+void kube_watch_event_free(enum kube_resource res, struct kube_watch_event *ev);
 
 /* Called after the store changed because of this watch (headless commands
  * react to it); may be NULL. */

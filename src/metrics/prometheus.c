@@ -80,7 +80,9 @@ int prom_parse(const char *body, size_t len, struct prom_result *res, struct err
 
 	memset(res, 0, sizeof *res);
 	if (!root) {
-		err_set(err, "not JSON (%.60s%s)", body, len > 60 ? "…" : "");
+		/* body holds len bytes, not necessarily a NUL after them */
+		err_set(err, "not JSON (%.*s%s)", (int)(len < 60 ? len : 60), body ? body : "",
+			len > 60 ? "…" : "");
 		return -1;
 	}
 	status = cJSON_GetObjectItemCaseSensitive(root, "status");

@@ -185,6 +185,14 @@ static void set_label(cJSON *labels, const char *key, const char *value)
 	cJSON_AddStringToObject(labels, key, value);
 }
 
+/* Sets obj's key to item whether obj has that key or not: cJSON's replace
+ * does nothing (and leaks item) when the key is missing. */
+static void set_item(cJSON *obj, const char *key, cJSON *item)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
+	cJSON_AddItemToObject(obj, key, item);
+}
+
 /* The canary's object, or a JSON patch of the existing one. */
 static char *canary_body(const struct release *r, cJSON *tmpl, cJSON *selector, int replicas,
 			 const char *const *anns, bool create)
@@ -311,10 +319,15 @@ static int start_canary(const struct release *r, const char *arg, const char *im
 	container = pick_container(tmpl, r->stable_name, arg, image_name, err);
 	if (!container)
 		goto out;
+	if (!cJSON_IsObject(container)) {
+		err_set(err, "deploy/%s's pod template has a container that is not an object",
+			r->stable_name);
+		goto out;
+	}
 	set_label(labels, RELEASE_TRACK_LABEL, "canary");
 	old = xstrdup(kube_json_str(container, "image") ? kube_json_str(container, "image") : "");
 	image = kube_image_for(old, arg);
-	cJSON_ReplaceItemInObjectCaseSensitive(container, "image", cJSON_CreateString(image));
+	set_item(container, "image", cJSON_CreateString(image));
 	c = release_canary_replicas(r->total, conf->steps[0]);
 	snprintf(weight, sizeof weight, "%d", conf->steps[0]);
 	snprintf(total, sizeof total, "%d", r->total);
@@ -476,7 +489,7 @@ static char *stable_template_patch(const struct release *r, struct err *err)
 			r->stable_name, r->canary_name);
 		return NULL;
 	}
-	cJSON_ReplaceItemInObjectCaseSensitive(md, "labels", cJSON_Duplicate(labels, 1));
+	set_item(md, "labels", cJSON_Duplicate(labels, 1));
 	cJSON_Delete(stable);
 	patch = cJSON_CreateArray();
 	op = cJSON_CreateObject();

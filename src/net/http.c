@@ -41,6 +41,7 @@ struct http {
 	uint64_t next_id;
 	struct transfer *transfers;
 	bool read_only;
+	long timeout_cap_ms;
 	struct http_stats stats;
 };
 
@@ -191,6 +192,16 @@ bool http_read_only(const struct http *http)
 	return http->read_only;
 }
 
+void http_set_timeout_cap(struct http *http, long ms)
+{
+	http->timeout_cap_ms = ms > 0 ? ms : 0;
+}
+
+long http_timeout_cap(const struct http *http)
+{
+	return http->timeout_cap_ms;
+}
+
 static size_t write_cb(char *data, size_t size, size_t nmemb, void *userp)
 {
 	struct transfer *t = userp;
@@ -334,6 +345,8 @@ static void on_stall_check(void *ctx)
 uint64_t http_start(struct http *http, const struct http_request *req, struct err *err)
 {
 	const char *method = req->method ? req->method : "GET";
+	long cap = http->timeout_cap_ms, timeout = req->timeout_ms;
+	long connect = req->connect_timeout_ms ? req->connect_timeout_ms : 10000L;
 	struct transfer *t;
 	CURL *easy;
 
@@ -342,7 +355,8 @@ uint64_t http_start(struct http *http, const struct http_request *req, struct er
 			req->url ? req->url : "");
 		return 0;
 	}
-	if (http->read_only && !http_method_is_safe(method)) {
+	/* a body turns curl's GET into a POST: only a bodiless GET or HEAD is safe */
+	if (http->read_only && (!http_method_is_safe(method) || req->body)) {
 		http->stats.refused++;
 		err_set(err, "read-only: refused %s %s", method, req->url);
 		return 0;
@@ -380,10 +394,13 @@ uint64_t http_start(struct http *http, const struct http_request *req, struct er
 	curl_easy_setopt(easy, CURLOPT_HEADERDATA, t);
 	curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(easy, CURLOPT_USERAGENT, "shipdeck/" SHIPDECK_VERSION);
-	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
-			 req->connect_timeout_ms ? req->connect_timeout_ms : 10000L);
-	if (req->timeout_ms)
-		curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, req->timeout_ms);
+	if (cap && (timeout > cap || (!timeout && !req->on_data)))
+		timeout = cap;
+	if (cap && connect > cap)
+		connect = cap;
+	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, connect);
+	if (timeout)
+		curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, timeout);
 	if (req->stall_timeout_ms) {
 		t->stall_ms = req->stall_timeout_ms;
 		t->last_data_ms = time_mono_ms();
@@ -421,7 +438,7 @@ uint64_t http_start(struct http *http, const struct http_request *req, struct er
 
 	t->next = http->transfers;
 	http->transfers = t;
-	if (http_method_is_safe(method))
+	if (http_method_is_safe(method) && !req->body)
 		http->stats.sent_get++;
 	else
 		http->stats.sent_other++;

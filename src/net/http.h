@@ -74,6 +74,13 @@ void http_free(struct http **http);
 void http_set_read_only(struct http *http, bool read_only);
 bool http_read_only(const struct http *http);
 
+/* Caps every request's whole-transfer and connect timeouts at ms (0: no
+ * cap), and gives one-shot requests without a timeout that one. Tests set it
+ * through SHIPDECK_NET_TIMEOUT to see hanging servers dealt with in seconds;
+ * watches ask the server to end them within the cap (kube/watch.c). */
+void http_set_timeout_cap(struct http *http, long ms);
+long http_timeout_cap(const struct http *http);
+
 /* Starts a request. Returns its id (> 0), or 0 with err when it is refused
  * before anything is sent (read-only gate, credentials over plain HTTP, bad
  * URL). The request's strings are copied. */

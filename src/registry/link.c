@@ -5,6 +5,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include <cjson/cJSON.h>
+
+#include "registry/tag_scheme.h"
 #include "util/xalloc.h"
 
 /* Length of "scheme://host[:port]" at the start of url, 0 when there is none. */
@@ -12,7 +15,8 @@ static size_t origin_len(const char *url)
 {
 	const char *p = strstr(url, "://");
 
-	if (!p)
+	/* only a scheme may come before "://" ("/v2/x?u=http://y" is relative) */
+	if (!p || p == url || strcspn(url, "/?#") < (size_t)(p - url))
 		return 0;
 	p += 3;
 	p += strcspn(p, "/?#");
@@ -103,6 +107,37 @@ int link_next(const char *header, const char *base_url, char **next, struct err 
 		}
 		return 1;
 	}
+	return 0;
+}
+
+static bool valid_tag(const char *t)
+{
+	size_t n = strlen(t);
+
+	return n && n <= TAG_MAX && t[0] != '.' && t[0] != '-'
+		&& strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+		== n;
+}
+
+int tags_page_parse(const char *body, size_t len, const char *url, char ***tags, size_t *n,
+		    size_t *cap, struct err *err)
+{
+	cJSON *root = cJSON_ParseWithLength(body ? body : "", body ? len : 0);
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "tags"), *t;
+
+	if (!cJSON_IsObject(root) || (!cJSON_IsArray(list) && !cJSON_IsNull(list))) {
+		cJSON_Delete(root);
+		return err_set(err, "%s: the answer is not a tags list", url);
+	}
+	if (!cJSON_IsArray(list))
+		list = NULL;
+	cJSON_ArrayForEach(t, list) {
+		if (!cJSON_IsString(t) || !valid_tag(t->valuestring))
+			continue;
+		xgrow(tags, cap, *n + 1, sizeof **tags);
+		(*tags)[(*n)++] = xstrdup(t->valuestring);
+	}
+	cJSON_Delete(root);
 	return 0;
 }
 

@@ -15,6 +15,14 @@
  * host (credentials for this registry must not follow it there). */
 int link_next(const char *header, const char *base_url, char **next, struct err *err);
 
+/* One page of the tags list, {"name":"app","tags":["1.0",…]} ("tags" may
+ * be null): appends to *tags (n used, cap allocated; caller frees) the tags
+ * docker allows — tags go into URLs and onto the screen, so others are
+ * dropped. -1 with err when the answer is not a tags list; url is only for
+ * messages. */
+int tags_page_parse(const char *body, size_t len, const char *url, char ***tags, size_t *n,
+		    size_t *cap, struct err *err);
+
 /* The pages visited on one walk. */
 struct link_walk {
 	char **seen;

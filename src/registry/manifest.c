@@ -76,7 +76,10 @@ static int parse_image(struct manifest *m, const cJSON *root, const char *url, s
 	cJSON_ArrayForEach(layer, layers) {
 		const cJSON *size = cJSON_GetObjectItemCaseSensitive(layer, "size");
 
-		if (!cJSON_IsNumber(size) || size->valuedouble < 0 || size->valuedouble > 9.0e15)
+		/* each size and their sum stay far below INT64_MAX: a hostile
+		 * list of huge layers must not overflow the total */
+		if (!cJSON_IsNumber(size) || size->valuedouble < 0 || size->valuedouble > 9.0e15
+		    || (double)m->size + size->valuedouble > 9.0e15)
 			return err_set(err, "%s: layer %zu has no valid size", url, m->nlayers);
 		m->size += (int64_t)size->valuedouble;
 		m->nlayers++;

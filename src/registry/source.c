@@ -4,8 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
 #include "git/log.h"
 #include "registry/client.h"
 #include "registry/creds.h"
@@ -468,19 +466,8 @@ static void list_page(struct registry_source *src, const char *url)
 	call(src, job_new(src, JOB_LIST), "GET", url, NULL);
 }
 
-/* Tags go into URLs and onto the screen: keep only what docker allows. */
-static bool valid_tag(const char *t)
-{
-	size_t n = strlen(t);
-
-	return n && n <= TAG_MAX && t[0] != '.' && t[0] != '-'
-		&& strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
-		== n;
-}
-
 static void list_done(struct registry_source *src, const struct registry_reply *r)
 {
-	cJSON *root, *tags, *t;
 	char *next = NULL;
 	struct err err;
 	int rc;
@@ -489,23 +476,11 @@ static void list_done(struct registry_source *src, const struct registry_reply *
 		pass_fail(src, r->error);
 		return;
 	}
-	root = cJSON_ParseWithLength(r->resp->body, r->resp->body_len);
-	tags = cJSON_GetObjectItemCaseSensitive(root, "tags");
-	if (!cJSON_IsObject(root) || (!cJSON_IsArray(tags) && !cJSON_IsNull(tags))) {
-		snprintf(err.msg, sizeof err.msg, "%s: the answer is not a tags list", r->url);
-		cJSON_Delete(root);
+	if (tags_page_parse(r->resp->body, r->resp->body_len, r->url, &src->tags, &src->ntags,
+			    &src->tags_cap, &err)) {
 		pass_fail(src, err.msg);
 		return;
 	}
-	if (!cJSON_IsArray(tags))
-		tags = NULL;
-	cJSON_ArrayForEach(t, tags) {
-		if (!cJSON_IsString(t) || !valid_tag(t->valuestring))
-			continue;
-		xgrow(&src->tags, &src->tags_cap, src->ntags + 1, sizeof *src->tags);
-		src->tags[src->ntags++] = xstrdup(t->valuestring);
-	}
-	cJSON_Delete(root);
 	rc = link_next(r->resp->link, r->url, &next, &err);
 	if (rc < 0)
 		pass_fail(src, err.msg);

@@ -250,7 +250,8 @@ static void table_sync(struct kube_table *t, enum kube_resource res, void **objs
 	if (n)
 		memcpy(t->items, objs, n * sizeof *objs);
 	t->n = n;
-	qsort(t->items, t->n, sizeof *t->items, obj_cmp);
+	if (t->n > 1)
+		qsort(t->items, t->n, sizeof *t->items, obj_cmp);
 	/* a list never holds two objects of one name; drop any repeat defensively */
 	for (size_t i = 1; i < t->n;) {
 		if (!obj_cmp(&t->items[i - 1], &t->items[i])) {

@@ -44,7 +44,7 @@ char *file_read_all(const char *path, size_t *len, struct err *err)
 	return sb_steal(&sb);
 }
 
-static int write_full(int fd, const void *data, size_t len)
+int file_write_full(int fd, const void *data, size_t len)
 {
 	const char *p = data;
 
@@ -83,7 +83,7 @@ int file_write_atomic(const char *path, const void *data, size_t len, struct err
 		err_set(err, "%s: %s", tmp, strerror(errno));
 		goto out;
 	}
-	if (write_full(fd, data, len) || fsync(fd)) {
+	if (file_write_full(fd, data, len) || fsync(fd)) {
 		err_set(err, "%s: %s", path, strerror(errno));
 		close(fd);
 		unlink(tmp);

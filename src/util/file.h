@@ -11,6 +11,9 @@
  * The result is NUL-terminated (len excludes the NUL). */
 char *file_read_all(const char *path, size_t *len, struct err *err);
 
+/* write() until all of data is written (or an error other than EINTR). */
+int file_write_full(int fd, const void *data, size_t len);
+
 /* Writes data to path crash-safe: a temp file beside it, fsync, rename, fsync
  * of the folder. A reader sees the old content or the new, never a mix. */
 int file_write_atomic(const char *path, const void *data, size_t len, struct err *err);

@@ -181,6 +181,16 @@ static void test_audit(void)
 	tap_ok(data && strchr(data, '\n') && strchr(strchr(data, '\n') + 1, '\n')
 	       && !*(strchr(strchr(data, '\n') + 1, '\n') + 1), "two whole lines");
 	free(data);
+	/* a torn last line (a power cut): the next record starts a line of its own */
+	data = xasprintf("echo -n '{\"time\":\"2024-05-01T10:00:00Z\",\"us' >>%s", path);
+	tap_ok(system(data) == 0, "a torn record at the end");
+	free(data);
+	tap_ok(audit_append(path, &r, &err) == 0, "append after the torn record");
+	data = file_read_all(path, &len, &err);
+	tap_ok(data && len > 2 && data[len - 1] == '\n'
+	       && !strncmp(strrchr(data, '\n') - 1, "}\n", 2)
+	       && strstr(data, "\"us\n{\"time\""), "the new record is on its own line");
+	free(data);
 	tap_ok(audit_append("/dev/full", &r, &err) == -1, "disk full reported");
 	tap_ok(strstr(err.msg, "audit log") != NULL, "error names the audit log");
 	free(path);

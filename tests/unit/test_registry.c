@@ -81,6 +81,14 @@ static void test_link(void)
 		   "relative to the folder");
 	tap_is_str(next, "http://127.0.0.1:5000/v2/app/tags/list?last=q", "folder-relative resolved");
 	free(next);
+	tap_is_int(link_next("</v2/app/tags/list?last=http://x/>; rel=\"next\"", base, &next, &err),
+		   1, "a URL in the query is not the link's host");
+	tap_is_str(next, "http://127.0.0.1:5000/v2/app/tags/list?last=http://x/", "so it stays here");
+	free(next);
+	tap_is_int(link_next("<//evil.example/v2/app/tags/list>; rel=\"next\"", base, &next, &err),
+		   1, "a network-path reference stays a path on this host");
+	tap_is_str(next, "http://127.0.0.1:5000//evil.example/v2/app/tags/list", "on this host");
+	free(next);
 
 	tap_ok(link_walk_visit(&walk, "http://r/v2/app/tags/list?n=2"), "first page");
 	tap_ok(link_walk_visit(&walk, "http://r/v2/app/tags/list?n=2&last=b"), "second page");

@@ -1,0 +1,35 @@
+#!/bin/bash
+# Two walls that hold only if nothing goes around them, checked in the
+# source: every request leaves through net/http (where read-only refuses
+# all but GET and HEAD) — no other socket, curl handle or libgit2 remote in
+# shipdeck (the sandbox is another program; the demo only probes its own
+# servers' ports) — and every string reaches the terminal through the draw
+# helpers, which sanitize (views/draw.c), never through curses directly.
+set -u
+ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
+cd "$ROOT"
+rc=0
+net=$(grep -rnE '\b(socket|connect|getaddrinfo|curl_easy_init|curl_easy_perform|curl_multi_init|git_remote_[a-z_]+|git_clone)\(' \
+	src views --include='*.c' | grep -vE '^src/(sandbox/|net/http\.c:|demo/world\.c:)')
+if [ -n "$net" ]; then
+	echo "not ok - network access outside net/http:"
+	echo "$net"
+	rc=1
+else
+	echo "ok - every request goes through net/http"
+fi
+# demo/world.c: only port probes on 127.0.0.1
+if grep -nE '\b(socket|connect)\(' src/demo/world.c | grep -qv 'AF_INET\|connect(fd'; then
+	echo "not ok - src/demo/world.c opens sockets beyond its port probes"
+	rc=1
+fi
+out=$(grep -rnE '\b(mv)?w?(addn?str|addn?wstr|printw|addch|add_wch|waddstr|wprintw|mvwprintw|mvwaddstr)\(' \
+	views --include='*.c' | grep -v '^views/draw\.c:' | grep -vE 'mvprintw\(0, 0, "terminal too small')
+if [ -n "$out" ]; then
+	echo "not ok - views writing to the terminal without the draw helpers:"
+	echo "$out"
+	rc=1
+else
+	echo "ok - views draw only through the sanitizing helpers"
+fi
+exit $rc

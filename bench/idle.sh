@@ -1,50 +1,80 @@
 #!/usr/bin/env bash
-# Idle cost: CPU time the console uses over 30 s with no input, in a real
-# terminal (tmux). Prints one line per case: "idle CASE: X ms CPU per second
-# (N wake-ups)". Usage: bench/idle.sh [SECONDS]
+# Idle cost: CPU time the console uses over SECONDS (default 30) with no
+# input, in a real terminal (tmux, 200×50). CPU comes from
+# /proc/PID/schedstat (nanoseconds, not 10 ms ticks). RUNS consoles (default
+# 1) of each case run side by side over the same SECONDS, so five runs cost
+# no more wall time than one. Prints one line per case:
+#
+#   idle CASE: X ms CPU per second (N wake-ups in S s)         RUNS=1
+#   idle CASE: X1 X2 … ms CPU per second (N1 N2 … wake-ups in S s)
+#
+# The cluster: IDLE_KUBECONFIG (bench/run passes its 10,000-pod sandbox),
+# else the demo's world, started here.
+#
+#   [RUNS=5] [IDLE_KUBECONFIG=F] bench/idle.sh [SECONDS]
 set -euo pipefail
 . "$(dirname "$0")/../tests/lib.sh"
+. "$(dirname "$0")/lib.sh"
 sd_setup
 seconds=${1:-30}
-hz=$(getconf CLK_TCK)
+runs=${RUNS:-1}
 cd "$SD_TMP"
 
-# cpu_ms PID: user+system CPU time of the process in milliseconds.
-cpu_ms() {
-	awk -v hz="$hz" '{ print ($14 + $15) * 1000 / hz }' "/proc/$1/stat"
-}
+# wakeups PID: voluntary context switches (each poll() that slept)
+wakeups() { awk '/^voluntary_ctxt_switches/ { print $2 }' "/proc/$1/status"; }
 
+# measure "LABEL|KEYS|COMMAND..." ...: every case's consoles at once, each in
+# its own tmux window, then one line per case.
 measure() {
-	local label=$1 pid before after
-	shift
-	sd_tmux_start 200 50 "$@"
-	sd_tmux_wait "5 Canary" 10 >/dev/null
-	for k in ${measure_keys:-}; do
-		sd_tmux send-keys "$k"
+	local c i label keys pid
+	local -a labels=() pids=() cpu0=() wk0=()
+	sd_tmux_start 200 50 sleep 100000
+	for c in "$@"; do
+		IFS='|' read -r label keys cmd <<<"$c"
+		labels+=("$label")
+		for ((i = 0; i < runs; i++)); do
+			local w="w${#labels[@]}-$i"
+			sd_tmux new-window -d -n "$w" -e SHIPDECK_FRAME_LOG="$SD_TMP/frames-$w" $cmd
+		done
 	done
-	sleep 2
-	pid=$(sd_tmux display -p '#{pane_pid}')
-	before=$(cpu_ms "$pid")
-	local polls_before
-	polls_before=$(grep -s '^voluntary_ctxt_switches' "/proc/$pid/status" | awk '{print $2}')
+	for ((i = 0; i < ${#labels[@]} * runs; i++)); do
+		local w="w$((i / runs + 1))-$((i % runs))"
+		IFS='|' read -r label keys cmd <<<"${*:$((i / runs + 1)):1}"
+		# ready once a frame shows every list of the cluster (the hook's
+		# third column; 1 at once without a cluster)
+		until grep -qs ' 1$' "$SD_TMP/frames-$w"; do sleep 0.1; done
+		for k in $keys; do sd_tmux send-keys -t "$w" "$k"; done
+		pids+=("$(sd_tmux display -p -t "$w" '#{pane_pid}')")
+	done
+	# let the first redraws and what came with the lists settle
+	sleep 3
+	for pid in "${pids[@]}"; do cpu0+=("$(bench_cpu_ns "$pid")"); wk0+=("$(wakeups "$pid")"); done
 	sleep "$seconds"
-	after=$(cpu_ms "$pid")
-	local polls_after
-	polls_after=$(grep -s '^voluntary_ctxt_switches' "/proc/$pid/status" | awk '{print $2}')
-	awk -v a="$after" -v b="$before" -v s="$seconds" -v l="$label" \
-		-v w=$((polls_after - polls_before)) \
-		'BEGIN { printf "idle %s: %.3f ms CPU per second (%d wake-ups in %d s)\n", l, (a - b) / s, w, s }'
+	for ((c = 0; c < ${#labels[@]}; c++)); do
+		local cpus="" wks=""
+		for ((i = c * runs; i < (c + 1) * runs; i++)); do
+			pid=${pids[$i]}
+			cpus+=" $(awk -v a="$(bench_cpu_ns "$pid")" -v b="${cpu0[$i]}" -v s="$seconds" \
+				'BEGIN { printf "%.3f", (a - b) / 1e6 / s }')"
+			wks+=" $(($(wakeups "$pid") - ${wk0[$i]}))"
+		done
+		echo "idle ${labels[$c]}:$cpus ms CPU per second ($wks wake-ups in $seconds s)" \
+			| sed 's/( /(/'
+	done
 	sd_tmux kill-server
 }
 
-measure "no sources, nothing time-based on screen" "$SHIPDECK"
-
-# With a live cluster watch (the demo's world, steady: nothing rolling out).
-demo=$SD_TMP/demo
-"$SHIPDECK" demo --dir "$demo" --up >/dev/null 2>&1
-trap '"$SHIPDECK" demo --dir "$demo" --down >/dev/null 2>&1; sd_cleanup' EXIT
-sleep 5
-measure "live watch, ages on screen (one redraw a second)" "$SHIPDECK" demo --dir "$demo"
-# the log pane zoomed on a finished build's log: nothing on screen counts time
-measure_keys="2 Enter"
-measure "live watch, log pane zoomed (nothing time-based)" "$SHIPDECK" demo --dir "$demo"
+if [ -n "${IDLE_KUBECONFIG:-}" ]; then
+	cluster=(--kubeconfig "$IDLE_KUBECONFIG")
+else
+	# the demo's world, steady: nothing rolling out
+	demo=$SD_TMP/demo
+	"$SHIPDECK" demo --dir "$demo" --up >/dev/null 2>&1
+	trap '"$SHIPDECK" demo --dir "$demo" --down >/dev/null 2>&1; sd_cleanup' EXIT
+	sleep 5
+	cluster=(demo --dir "$demo")
+fi
+# cases: label | keys once drawn | command (words, no quoting)
+measure "no sources, nothing time-based on screen||$SHIPDECK" \
+	"live watch, ages on screen (one redraw a second)||$SHIPDECK ${cluster[*]}" \
+	"live watch, log pane zoomed (nothing time-based)|2 Enter|$SHIPDECK ${cluster[*]}"

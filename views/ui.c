@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "app/gate.h"
@@ -106,9 +107,32 @@ static void draw_title(struct ui *ui, int p, const struct view_ctx *c)
 
 static void arm_clock(struct ui *ui, bool wanted);
 
+static int64_t clock_us(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* SHIPDECK_FRAME_LOG (bench/run's start-up figure): one line per frame,
+ * "WALL_US DRAW_US COMPLETE", COMPLETE being 1 once every list of the
+ * cluster is in (or no cluster is configured), so the frame shows the whole
+ * cluster. */
+static void frame_log(struct ui *ui, int64_t started_us)
+{
+	enum source_state k = ui->app->store.status.sources[SOURCE_KUBE].state;
+
+	fprintf(ui->frame_log, "%lld %lld %d\n", (long long)clock_us(CLOCK_REALTIME),
+		(long long)(clock_us(CLOCK_MONOTONIC) - started_us),
+		k == SOURCE_READY || k == SOURCE_UNCONFIGURED);
+	fflush(ui->frame_log);
+}
+
 void ui_draw(struct ui *ui)
 {
 	bool clock = false;
+	int64_t started_us = ui->frame_log ? clock_us(CLOCK_MONOTONIC) : 0;
 
 	erase();
 	layout_compute(&ui->layout, ui->cols, ui->lines, ui->zoomed);
@@ -143,10 +167,39 @@ void ui_draw(struct ui *ui)
 	else if (ui->modal == MODAL_PROMPT)
 		prompt_draw(ui);
 	refresh();
+	if (ui->frame_log)
+		frame_log(ui, started_us);
 	ui->frames++;
 	ui->dirty = false;
 	ui->drawn_version = ui->app->store.version;
+	ui->drawn_ms = time_mono_ms();
 	arm_clock(ui, clock);
+}
+
+static void on_frame_due(void *ctx)
+{
+	struct ui *ui = ctx;
+
+	ui->frame_timer = 0;
+}
+
+/* A frame now for a key (dirty); for a store change, once STORE_FRAME_MS
+ * have passed since the last frame (a timer wakes the loop for it). */
+static void draw_when_due(struct ui *ui)
+{
+	int64_t wait;
+
+	if (ui->dirty) {
+		ui_draw(ui);
+		return;
+	}
+	if (ui->drawn_version == ui->app->store.version || ui->frame_timer)
+		return;
+	wait = ui->drawn_ms + STORE_FRAME_MS - time_mono_ms();
+	if (wait <= 0)
+		ui_draw(ui);
+	else
+		ui->frame_timer = loop_timer_add(ui->app->loop, wait, on_frame_due, ui);
 }
 
 static void on_clock(void *ctx)
@@ -408,12 +461,11 @@ static void stop_curses(struct ui *ui)
 	ui->term_out = ui->term_in = NULL;
 }
 
-int ui_run(struct app *app, struct err *err)
+struct ui *ui_open(struct app *app, struct err *err)
 {
 	struct ui *ui = xcalloc(1, sizeof *ui);
 	static const int signals[] = { SIGWINCH, SIGTERM, SIGINT, SIGHUP };
-	const char *theme_name;
-	int64_t faded_message_time = 0;
+	const char *theme_name, *frame_log = getenv("SHIPDECK_FRAME_LOG");
 
 	setlocale(LC_ALL, "");
 	ui->app = app;
@@ -422,14 +474,16 @@ int ui_run(struct app *app, struct err *err)
 	theme_name = theme_choose(app->opts.theme, app->config.theme);
 	if (theme_load(&ui->theme, theme_name, err)) {
 		free(ui);
-		return -1;
+		return NULL;
 	}
 	if (start_curses(ui, err)) {
 		stop_curses(ui);
 		script_free(&ui->script);
 		free(ui);
-		return -1;
+		return NULL;
 	}
+	if (frame_log && *frame_log)
+		ui->frame_log = fopen(frame_log, "ae");
 	colors_apply(&ui->theme);
 	app->ui = ui;
 	app->confirm = confirm_open;
@@ -444,7 +498,50 @@ int ui_run(struct app *app, struct err *err)
 	if (!ui->script)
 		loop_io_add(app->loop, STDIN_FILENO, POLLIN, on_stdin, ui);
 	query_size(ui);
+	return ui;
+}
 
+void ui_close(struct ui **uip)
+{
+	struct ui *ui = *uip;
+	struct app *app = ui->app;
+
+	if (!ui->script)
+		loop_io_remove(app->loop, STDIN_FILENO);
+	arm_clock(ui, false);
+	if (ui->message_timer)
+		loop_timer_cancel(app->loop, ui->message_timer);
+	if (ui->frame_timer)
+		loop_timer_cancel(app->loop, ui->frame_timer);
+	if (ui->confirm_req)
+		gate_answer(app, ui->confirm_req, false);
+	for (int p = 0; p < PANE_COUNT; p++) {
+		if (all_views[p]->destroy)
+			all_views[p]->destroy(ui->panes[p].priv);
+		free(ui->panes[p].priv);
+	}
+	stop_curses(ui);
+	script_free(&ui->script);
+	if (ui->frame_log)
+		fclose(ui->frame_log);
+	free(ui->sel.deployment);
+	free(ui->sel.log_id);
+	free(ui->sel.tag);
+	free(ui->sel.app);
+	sb_free(&ui->prompt_text);
+	app->ui = NULL;
+	app->confirm = NULL;
+	free(ui);
+	*uip = NULL;
+}
+
+int ui_run(struct app *app, struct err *err)
+{
+	struct ui *ui = ui_open(app, err);
+	int64_t faded_message_time = 0;
+
+	if (!ui)
+		return -1;
 	while (!loop_stopped(app->loop)) {
 		/* an info message fades: one redraw when it is due to go */
 		if (app->store.status.message && app->store.status.level == STATUS_INFO
@@ -455,35 +552,12 @@ int ui_run(struct app *app, struct err *err)
 			ui->message_timer = loop_timer_add(app->loop, MESSAGE_FADE_MS + 10,
 							   on_message_fade, ui);
 		}
-		if (ui->dirty || ui->drawn_version != app->store.version)
-			ui_draw(ui);
+		draw_when_due(ui);
 		if (ui->script && !script_step(ui))
 			break;
 		if (loop_run_once(app->loop, ui->script ? 10 : -1) < 0)
 			break;
 	}
-
-	if (!ui->script)
-		loop_io_remove(app->loop, STDIN_FILENO);
-	arm_clock(ui, false);
-	if (ui->message_timer)
-		loop_timer_cancel(app->loop, ui->message_timer);
-	if (ui->confirm_req)
-		gate_answer(app, ui->confirm_req, false);
-	for (int p = 0; p < PANE_COUNT; p++) {
-		if (all_views[p]->destroy)
-			all_views[p]->destroy(ui->panes[p].priv);
-		free(ui->panes[p].priv);
-	}
-	stop_curses(ui);
-	script_free(&ui->script);
-	free(ui->sel.deployment);
-	free(ui->sel.log_id);
-	free(ui->sel.tag);
-	free(ui->sel.app);
-	sb_free(&ui->prompt_text);
-	app->ui = NULL;
-	app->confirm = NULL;
-	free(ui);
+	ui_close(&ui);
 	return 0;
 }

@@ -19,6 +19,12 @@ struct script;
 /* Info messages leave the status bar after this long; warnings and errors stay. */
 enum { MESSAGE_FADE_MS = 8000 };
 
+/* Store changes are drawn at most this often (30 frames a second): a
+ * million-line log or a burst of watch events changes the store hundreds of
+ * times a second, and drawing each change cost more than taking it in. Keys
+ * draw at once. */
+enum { STORE_FRAME_MS = 33 };
+
 enum modal { MODAL_NONE, MODAL_HELP, MODAL_CONFIRM, MODAL_PROMPT };
 
 struct pane {
@@ -40,6 +46,8 @@ struct ui {
 
 	bool dirty;
 	uint64_t drawn_version;
+	int64_t drawn_ms;           /* when the last frame was drawn (monotonic) */
+	uint64_t frame_timer;       /* armed while a store change waits for its frame */
 	uint64_t clock_timer;       /* armed while a time-based cell is visible */
 	uint64_t message_timer;
 
@@ -54,6 +62,7 @@ struct ui {
 
 	struct script *script;
 	uint64_t frames;
+	FILE *frame_log;            /* SHIPDECK_FRAME_LOG, or NULL */
 };
 
 void statusbar_draw(struct ui *ui);
@@ -67,6 +76,10 @@ void prompt_key(struct ui *ui, int key);
 /* Runs a ':' command line. */
 void ui_command(struct ui *ui, const char *line);
 void ui_set_theme(struct ui *ui, const char *name);
+/* ui_run in two halves, for bench/frames.c: the terminal, the panes and the
+ * signal and key watches; then their end, which restores the terminal. */
+struct ui *ui_open(struct app *app, struct err *err);
+void ui_close(struct ui **ui);
 /* Redraws now (script mode dumps right after). */
 void ui_draw(struct ui *ui);
 /* Translates a curses key (from wget_wch) to a KEYC code. */

@@ -181,13 +181,18 @@ static void load_marks(struct log_reader *r)
 	sb_free(&sb);
 }
 
-int64_t log_reader_time(struct log_reader *r, uint64_t line)
+/* The marks file grows while a step runs: read what was added when a line
+ * lies beyond the last mark. */
+static void marks_cover(struct log_reader *r, uint64_t line)
 {
-	size_t lo = 0, hi;
-
 	if (!r->nmarks || r->marks[r->nmarks - 1].line < line)
 		load_marks(r);
-	hi = r->nmarks;
+}
+
+static int64_t mark_time(const struct log_reader *r, uint64_t line)
+{
+	size_t lo = 0, hi = r->nmarks;
+
 	/* the last mark at or before line */
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
@@ -198,6 +203,12 @@ int64_t log_reader_time(struct log_reader *r, uint64_t line)
 			hi = mid;
 	}
 	return lo ? r->marks[lo - 1].time_ms : 0;
+}
+
+int64_t log_reader_time(struct log_reader *r, uint64_t line)
+{
+	marks_cover(r, line);
+	return mark_time(r, line);
 }
 
 /* Appends bytes to the line being read, keeping at most LOG_LINE_MAX. */
@@ -221,7 +232,7 @@ static void finish_line(struct log_reader *r, struct strbuf *line, size_t cut, u
 		keep--;
 	out->text = xstrndup(line->s ? line->s : "", keep);
 	out->cut = cut;
-	out->time_ms = log_reader_time(r, no);
+	out->time_ms = mark_time(r, no);
 	sb_reset(line);
 }
 
@@ -237,6 +248,10 @@ size_t log_reader_lines(struct log_reader *r, uint64_t first, size_t n, bool fin
 		return 0;
 	if (n > total - first)
 		n = (size_t)(total - first);
+	/* once for the lines asked, not once per line: every line after the
+	 * last mark (all of them, for a step that ran within a second) would
+	 * open and read the marks file again */
+	marks_cover(r, first + n - 1);
 	no = first / LOG_READER_STRIDE * LOG_READER_STRIDE;
 	pos = r->index[first / LOG_READER_STRIDE];
 	end_pos = final ? file_size(r) : r->offset;

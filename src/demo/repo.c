@@ -9,6 +9,7 @@
 #include <git2.h>
 
 #include "demo/template.h"
+#include "git/repo.h"
 #include "util/file.h"
 #include "util/xalloc.h"
 
@@ -99,7 +100,7 @@ int demo_repo_create(const char *dir, char **good_sha, struct err *err)
 	int rc = -1;
 
 	*good_sha = NULL;
-	git_libgit2_init();
+	git_lib_init();
 	git_repository_init_options_init(&opts, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
 	opts.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
 	opts.initial_head = "main";
@@ -127,6 +128,5 @@ int demo_repo_create(const char *dir, char **good_sha, struct err *err)
 	rc = 0;
 out:
 	git_repository_free(repo);
-	git_libgit2_shutdown();
 	return rc;
 }

@@ -5,6 +5,7 @@
 
 #include <git2.h>
 
+#include "git/repo.h"
 #include "util/file.h"
 #include "util/xalloc.h"
 
@@ -47,7 +48,7 @@ int workdir_checkout(const char *repo_root, const char *sha, const char *branch,
 	git_oid oid;
 	int rc = -1;
 
-	git_libgit2_init();
+	git_lib_init();
 	if (git_oid_fromstr(&oid, sha)) {
 		err_set(err, "'%s' is not a commit id", sha);
 		goto out;
@@ -102,6 +103,5 @@ out:
 	git_commit_free(commit);
 	git_repository_free(dst);
 	git_repository_free(src);
-	git_libgit2_shutdown();
 	return rc;
 }

@@ -5,6 +5,7 @@
 
 #include <git2.h>
 
+#include "git/repo.h"
 #include "util/xalloc.h"
 
 static int git_fail(struct err *err, const char *what)
@@ -42,7 +43,7 @@ int commit_info_read(struct commit_info *info, const char *repo_root, const char
 	int rc = -1;
 
 	memset(info, 0, sizeof *info);
-	git_libgit2_init();
+	git_lib_init();
 	if (git_repository_open(&repo, repo_root)) {
 		git_fail(err, repo_root);
 		goto out;
@@ -73,7 +74,6 @@ out:
 	git_reference_free(ref);
 	git_object_free(obj);
 	git_repository_free(repo);
-	git_libgit2_shutdown();
 	if (rc)
 		commit_info_free(info);
 	return rc;
@@ -101,7 +101,7 @@ char *commit_file_read(const char *repo_root, const char *sha, const char *path,
 	git_oid oid;
 	char *data = NULL;
 
-	git_libgit2_init();
+	git_lib_init();
 	if (git_repository_open(&repo, repo_root)) {
 		git_fail(err, repo_root);
 		goto out;
@@ -131,6 +131,5 @@ out:
 	git_tree_free(tree);
 	git_commit_free(commit);
 	git_repository_free(repo);
-	git_libgit2_shutdown();
 	return data;
 }

@@ -5,6 +5,7 @@
 
 #include <git2.h>
 
+#include "git/repo.h"
 #include "util/xalloc.h"
 
 struct git_log {
@@ -16,12 +17,11 @@ int git_log_open(struct git_log **logp, const char *root, struct err *err)
 	git_repository *repo = NULL;
 
 	*logp = NULL;
-	git_libgit2_init();
+	git_lib_init();
 	if (git_repository_open(&repo, root)) {
 		const git_error *e = git_error_last();
 
 		err_set(err, "git repository %s: %s", root, e && e->message ? e->message : "cannot open");
-		git_libgit2_shutdown();
 		return -1;
 	}
 	*logp = xcalloc(1, sizeof **logp);
@@ -36,7 +36,6 @@ void git_log_free(struct git_log **logp)
 	git_repository_free((*logp)->repo);
 	free(*logp);
 	*logp = NULL;
-	git_libgit2_shutdown();
 }
 
 static char *first_line(const char *msg)

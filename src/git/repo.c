@@ -30,6 +30,12 @@ static bool work_tree_dirty(git_repository *repo)
 	return dirty;
 }
 
+void git_lib_init(void)
+{
+	if (git_libgit2_init() > 1)
+		git_libgit2_shutdown();
+}
+
 int git_head_read(struct git_head *head, const char *start, struct err *err)
 {
 	git_repository *repo = NULL;
@@ -38,7 +44,7 @@ int git_head_read(struct git_head *head, const char *start, struct err *err)
 	int rc = -1;
 
 	memset(head, 0, sizeof *head);
-	git_libgit2_init();
+	git_lib_init();
 	if (git_repository_open_ext(&repo, start, 0, NULL)) {
 		git_fail(err, "no git repository at", start);
 		goto out;
@@ -80,7 +86,6 @@ out:
 	git_repository_free(repo);
 	if (rc)
 		git_head_free(head);
-	git_libgit2_shutdown();
 	return rc;
 }
 

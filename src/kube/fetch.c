@@ -6,6 +6,7 @@
 #include <cjson/cJSON.h>
 
 #include "kube/objects.h"
+#include "util/jsonarena.h"
 #include "util/xalloc.h"
 
 enum { PAGE = 500 };
@@ -78,6 +79,7 @@ int kube_fetch_list(struct kube_client *kc, enum kube_resource res, const char *
 		    const char *query, void ***objs, size_t *n, struct err *err)
 {
 	char *base = kube_path(res, ns, NULL), *cont = NULL;
+	struct json_arena json = { 0 };
 	size_t cap = 0;
 	int rc = 0;
 
@@ -88,7 +90,7 @@ int kube_fetch_list(struct kube_client *kc, enum kube_resource res, const char *
 		char *path, *c = cont ? kube_query_escape(cont) : NULL;
 		const cJSON *it;
 		const char *next;
-		cJSON *root;
+		const cJSON *root;
 
 		path = xasprintf("%s?%s%s%s%s%slimit=%d", base, query ? query : "",
 				 query ? "&" : "", c ? "continue=" : "", c ? c : "", c ? "&" : "",
@@ -107,7 +109,7 @@ int kube_fetch_list(struct kube_client *kc, enum kube_resource res, const char *
 			break;
 		}
 		free(path);
-		root = cJSON_ParseWithLength(resp.body ? resp.body : "", resp.body_len);
+		root = json_arena_parse(&json, resp.body ? resp.body : "", resp.body_len);
 		http_response_free(&resp);
 		cJSON_ArrayForEach(it, kube_json_array(kube_json_path(root, "items"))) {
 			void *o = kube_object_parse(res, it);
@@ -120,8 +122,9 @@ int kube_fetch_list(struct kube_client *kc, enum kube_resource res, const char *
 		next = kube_json_str(root, "metadata.continue");
 		free(cont);
 		cont = next && *next ? xstrdup(next) : NULL;
-		cJSON_Delete(root);
+		json_arena_reset(&json);
 	} while (cont);
+	json_arena_free(&json);
 	free(cont);
 	free(base);
 	if (rc) {

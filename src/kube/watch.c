@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "kube/objects.h"
+#include "util/jsonarena.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
 
@@ -45,6 +46,7 @@ struct kube_watch {
 	size_t nobjs, objs_cap;
 
 	struct kube_lines lines;
+	struct json_arena json;     /* the event or page being read */
 	bool relist;                /* the stream said 410 */
 	bool stream_failed;         /* the stream sent another ERROR */
 	bool applied;               /* this chunk changed the store */
@@ -209,17 +211,17 @@ static char *with_selector(struct kube_watch *w, const char *query)
 	return path;
 }
 
-void kube_watch_event_parse(enum kube_resource res, const char *line, size_t len,
-			    struct kube_watch_event *ev)
+void kube_watch_event_parse(struct json_arena *json, enum kube_resource res, const char *line,
+			    size_t len, struct kube_watch_event *ev)
 {
-	cJSON *root = cJSON_ParseWithLength(line, len);
+	const cJSON *root = json_arena_parse(json, line, len);
 	const char *type = kube_json_str(root, "type");
 	const cJSON *obj = kube_json_path(root, "object");
 	const char *rv = kube_json_str(obj, "metadata.resourceVersion");
 
 	memset(ev, 0, sizeof *ev);
 	if (!type || !cJSON_IsObject(obj)) {
-		cJSON_Delete(root);
+		json_arena_reset(json);
 		return;
 	}
 	if (!strcmp(type, "ERROR")) {
@@ -231,7 +233,7 @@ void kube_watch_event_parse(enum kube_resource res, const char *line, size_t len
 			ev->kind = KUBE_WATCH_ERROR;
 			ev->message = xstrdup(msg ? msg : "the watch reported an error");
 		}
-		cJSON_Delete(root);
+		json_arena_reset(json);
 		return;
 	}
 	if (!strcmp(type, "ADDED") || !strcmp(type, "MODIFIED"))
@@ -243,7 +245,7 @@ void kube_watch_event_parse(enum kube_resource res, const char *line, size_t len
 	if (ev->kind != KUBE_WATCH_OTHER)
 		ev->obj = kube_object_parse(res, obj);
 	ev->rv = rv ? xstrdup(rv) : NULL;
-	cJSON_Delete(root);
+	json_arena_reset(json);
 }
 
 void kube_watch_event_free(enum kube_resource res, struct kube_watch_event *ev)
@@ -260,7 +262,7 @@ static bool on_line(void *ctx, const char *line, size_t len)
 	struct kube_watch_event e;
 	bool keep = true;
 
-	kube_watch_event_parse(w->res, line, len, &e);
+	kube_watch_event_parse(&w->json, w->res, line, len, &e);
 	switch (e.kind) {
 	case KUBE_WATCH_OTHER:
 		break;
@@ -382,8 +384,7 @@ static void watch_start(struct kube_watch *w)
 static void on_list_done(void *ctx, const struct http_response *resp)
 {
 	struct kube_watch *w = ctx;
-	cJSON *root = NULL;
-	const cJSON *items, *it;
+	const cJSON *root, *items, *it;
 	const char *cont, *rv;
 
 	w->req = 0;
@@ -398,10 +399,10 @@ static void on_list_done(void *ctx, const struct http_response *resp)
 		fail_answer(w, resp);
 		return;
 	}
-	root = cJSON_ParseWithLength(resp->body ? resp->body : "", resp->body_len);
+	root = json_arena_parse(&w->json, resp->body ? resp->body : "", resp->body_len);
 	items = kube_json_path(root, "items");
 	if (!cJSON_IsArray(items) && !cJSON_IsNull(items)) {
-		cJSON_Delete(root);
+		json_arena_reset(&w->json);
 		fail(w, 0, "the server's list is not JSON with items");
 		return;
 	}
@@ -432,7 +433,7 @@ static void on_list_done(void *ctx, const struct http_response *resp)
 		set_phase(w, KUBE_LIST_WATCHING, NULL);
 		notify(w);
 	}
-	cJSON_Delete(root);
+	json_arena_reset(&w->json);
 	if (w->cont)
 		list_start(w);
 	else
@@ -492,6 +493,7 @@ void kube_watch_stop(struct kube_watch **wp)
 	drop_list(w);
 	free(w->objs);
 	kube_lines_free(&w->lines);
+	json_arena_free(&w->json);
 	free(w->ns);
 	free(w->field_selector);
 	free(w->error);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "kube/client.h"
+#include "util/jsonarena.h"
 #include "util/strbuf.h"
 
 /* A watch stream is one JSON object per line; chunks split lines anywhere. */
@@ -46,8 +47,9 @@ struct kube_watch_event {
 	char *message;              /* ERROR */
 };
 
-void kube_watch_event_parse(enum kube_resource res, const char *line, size_t len,
-			    struct kube_watch_event *ev);
+/* One line of a watch stream; json is scratch space, reset on return. */
+void kube_watch_event_parse(struct json_arena *json, enum kube_resource res, const char *line,
+			    size_t len, struct kube_watch_event *ev);
 void kube_watch_event_free(enum kube_resource res, struct kube_watch_event *ev);
 
 /* Called after the store changed because of this watch (headless commands

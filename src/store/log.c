@@ -10,6 +10,34 @@
  * lines from holding cap × LOG_LINE_MAX. */
 enum { DEFAULT_MAX_LINES = 20000, DEFAULT_MAX_BYTES = 8 << 20 };
 
+/* An APPEND's text, kept as it came: its lines point into it ('\n' made
+ * '\0'), so a batch of 15,000 lines costs no allocation per line. It goes
+ * when its last line leaves the ring. Lines leave oldest first, so at most
+ * one chunk is held in part: memory stays within max_bytes plus one batch.
+ * A line cut to LOG_LINE_MAX, or one not ended by '\n', gets its own copy. */
+struct log_chunk {
+	char *text;
+	size_t refs;                /* lines in the ring, plus one while appending */
+};
+
+static void chunk_release(struct log_chunk *c)
+{
+	if (--c->refs)
+		return;
+	free(c->text);
+	free(c);
+}
+
+static void line_release(struct log_line *l)
+{
+	if (l->chunk)
+		chunk_release(l->chunk);
+	else
+		free(l->text);
+	l->text = NULL;
+	l->chunk = NULL;
+}
+
 void store_logs_init(struct store_logs *logs)
 {
 	memset(logs, 0, sizeof *logs);
@@ -20,7 +48,7 @@ void store_logs_init(struct store_logs *logs)
 static void buffer_free(struct log_buffer *b)
 {
 	for (size_t i = 0; i < b->count; i++)
-		free(b->lines[(b->start + i) % b->cap].text);
+		line_release(&b->lines[(b->start + i) % b->cap]);
 	free(b->lines);
 	free(b->id);
 	free(b->title);
@@ -76,15 +104,15 @@ static void drop_oldest(struct log_buffer *b)
 	struct log_line *slot = &b->lines[b->start];
 
 	b->bytes -= strlen(slot->text);
-	free(slot->text);
-	slot->text = NULL;
+	line_release(slot);
 	b->start = (b->start + 1) % b->cap;
 	b->count--;
 	b->dropped++;
 }
 
-static void push_line(struct log_buffer *b, size_t max_bytes, const char *text, size_t len,
-		      int64_t t)
+/* text[len] is '\0' when chunk is given. */
+static void push_line(struct log_buffer *b, size_t max_bytes, char *text, size_t len,
+		      int64_t t, struct log_chunk *chunk)
 {
 	struct log_line *slot;
 	size_t keep = len > LOG_LINE_MAX ? LOG_LINE_MAX : len;
@@ -97,27 +125,41 @@ static void push_line(struct log_buffer *b, size_t max_bytes, const char *text, 
 	while (b->count && b->bytes + keep > max_bytes)
 		drop_oldest(b);
 	slot = &b->lines[(b->start + b->count) % b->cap];
-	slot->text = xstrndup(text, keep);
+	if (chunk && keep == len) {
+		slot->text = text;
+		slot->chunk = chunk;
+		chunk->refs++;
+	} else {
+		slot->text = xstrndup(text, keep);
+		slot->chunk = NULL;
+	}
 	slot->time_ms = t;
 	slot->cut = len - keep;
 	b->bytes += keep;
 	b->count++;
 }
 
-static void append_text(struct log_buffer *b, size_t max_bytes, const char *text, size_t len,
+/* Takes text (len bytes) as the chunk its lines point into. */
+static void append_text(struct log_buffer *b, size_t max_bytes, char *text, size_t len,
 			int64_t t)
 {
-	const char *p = text, *end = text + len;
+	struct log_chunk *chunk = xmalloc(sizeof *chunk);
+	char *p = text, *end = text + len;
 
+	chunk->text = text;
+	chunk->refs = 1;
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 
 		if (n && p[n - 1] == '\r')
 			n--;
-		push_line(b, max_bytes, p, n, t);
+		if (nl)
+			p[n] = '\0';
+		push_line(b, max_bytes, p, n, t, nl ? chunk : NULL);
 		p = nl ? nl + 1 : end;
 	}
+	chunk_release(chunk);
 }
 
 bool store_logs_apply(struct store_logs *logs, struct log_event *ev)
@@ -150,6 +192,7 @@ bool store_logs_apply(struct store_logs *logs, struct log_event *ev)
 	case LOG_EV_APPEND:
 		if (b && ev->text && ev->text_len) {
 			append_text(b, logs->max_bytes, ev->text, ev->text_len, ev->time_ms);
+			ev->text = NULL;
 			if (b->count)
 				b->lines[(b->start + b->count - 1) % b->cap].cut += ev->last_cut;
 			changed = true;

@@ -13,10 +13,13 @@
 /* A line longer than this keeps its first LOG_LINE_MAX bytes in memory. */
 enum { LOG_LINE_MAX = 16384 };
 
+struct log_chunk;
+
 struct log_line {
 	char *text;
 	int64_t time_ms;            /* wall clock when received */
 	size_t cut;                 /* bytes of the line not kept in memory */
+	struct log_chunk *chunk;    /* the batch text points into, or NULL (text is its own) */
 };
 
 struct log_buffer {
@@ -56,7 +59,7 @@ struct log_event {
 	char *disk_path;
 	char *times_path;           /* OPEN */
 	uint64_t base;              /* OPEN: lines already on disk before the first appended */
-	char *text;
+	char *text;                 /* APPEND: the store keeps it as its lines' storage */
 	size_t text_len;
 	size_t last_cut;            /* APPEND: bytes of the text's last line the source cut */
 	int64_t time_ms;

@@ -137,6 +137,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct lines whole = { 0 }, chunked = { 0 }, small = { 0 };
 	struct store_kube k, listed;
+	struct json_arena json = { 0 };
 	void **objs[KUBE_RESOURCE_COUNT] = { 0 };
 	size_t nobjs[KUBE_RESOURCE_COUNT] = { 0 };
 	bool ok_whole, ok_chunked;
@@ -160,7 +161,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct kube_watch_event e;
 			struct kube_event ev = { .res = (enum kube_resource)r };
 
-			kube_watch_event_parse((enum kube_resource)r, p, (size_t)(nl - p), &e);
+			kube_watch_event_parse(&json, (enum kube_resource)r, p, (size_t)(nl - p), &e);
 			if (e.kind == KUBE_WATCH_ERROR && !e.message)
 				abort();
 			if ((e.kind == KUBE_WATCH_UPSERT || e.kind == KUBE_WATCH_DELETE) && e.obj) {
@@ -170,7 +171,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				store_kube_apply(&k, &ev);
 				/* and the same object again, as a list would carry it */
 				kube_watch_event_free((enum kube_resource)r, &e);
-				kube_watch_event_parse((enum kube_resource)r, p, (size_t)(nl - p), &e);
+				kube_watch_event_parse(&json, (enum kube_resource)r, p, (size_t)(nl - p), &e);
 				objs[r] = realloc(objs[r], (nobjs[r] + 1) * sizeof *objs[r]);
 				if (!objs[r])
 					abort();
@@ -194,6 +195,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	browse(&listed);
 	store_kube_free(&k);
 	store_kube_free(&listed);
+	json_arena_free(&json);
 	sb_free(&whole.all);
 	sb_free(&chunked.all);
 	sb_free(&small.all);

@@ -183,6 +183,20 @@ static void test_store_log(void)
 	store_apply(&st, &ev);
 	tap_is_int(log_buffer_at(b, 14)->cut, 15, "cut in memory plus what the source cut");
 	tap_ok(b->bytes <= 3 * (size_t)LOG_LINE_MAX, "bytes are counted");
+	/* lines point into the appended text: a text without a final '\0' */
+	long_line = xmalloc(5);
+	memcpy(long_line, "x\nyz", 5);
+	ev.log = (struct log_event){ .type = LOG_EV_APPEND, .id = xstrdup("build/1/t"),
+				     .text = long_line, .text_len = 5 };
+	store_apply(&st, &ev);
+	tap_is_str(log_buffer_at(b, 15)->text, "x", "a line of a batch");
+	tap_is_str(log_buffer_at(b, 16)->text, "yz", "a last line without newline nor NUL");
+	ev.log = (struct log_event){ .type = LOG_EV_APPEND, .id = xstrdup("build/1/t"),
+				     .text = xstrdup("p\nq\n"), .text_len = 4 };
+	store_apply(&st, &ev);
+	tap_ok(log_buffer_at(b, 17) && !strcmp(log_buffer_at(b, 18)->text, "q")
+	       && !log_buffer_at(b, 15) && !strcmp(log_buffer_at(b, 16)->text, "yz"),
+	       "older batches go line by line as newer ones come");
 	store_free(&st);
 }
 

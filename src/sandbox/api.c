@@ -780,18 +780,58 @@ static int parse_selectors(const struct request *req, const struct kind *k, stru
 	return 0;
 }
 
+/* The position of the first object (of v, sorted by key) after key. */
+static size_t first_after(struct obj **v, size_t n, const char *key)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(v[mid]->key, key) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* A page: the objects after the continue key that match the selectors, at
+ * most limit of them (0: all); *cont is set to the token of the next page. */
+static size_t list_page(struct obj **v, size_t n, size_t start, long long limit,
+			const struct selector *ls, const struct selector *fs, struct obj **page,
+			char **cont, size_t *remaining)
+{
+	size_t count = 0;
+
+	*cont = NULL;
+	for (size_t i = start; i < n; i++) {
+		const cJSON *j = v[i]->cur->json;
+
+		if (!sel_match_labels(ls, J(j, "metadata", "labels")) || !sel_match_fields(fs, j))
+			continue;
+		if (limit > 0 && (long long)count == limit) {
+			/* v[i-1] may not have matched: the token names the last
+			 * object examined before this one, which is as good. */
+			*cont = continue_token(v[i - 1]->key);
+			*remaining = n - i;
+			break;
+		}
+		page[count++] = v[i];
+	}
+	return count;
+}
+
 static void list(struct sandbox *sb, const struct request *req, const struct target *t,
 		 struct response *resp)
 {
 	const struct kind *k = t->kind;
 	struct selector ls, fs;
-	struct obj **v;
-	size_t n, start = 0, count = 0;
+	struct obj **v, **page;
+	size_t n, start = 0, count, remaining = 0;
 	long long limit = req_param(req, "limit") ? atoll(req_param(req, "limit")) : 0;
 	const char *cont = req_param(req, "continue");
-	char *after = NULL, rv[24], listkind[64];
-	bool table = wants_table(req);
-	cJSON *doc, *items;
+	char *after = NULL, *next;
 	enum table_object incl = table_object_mode(req_param(req, "includeObject"));
 
 	if (parse_selectors(req, k, &ls, &fs, resp))
@@ -803,45 +843,45 @@ static void list(struct sandbox *sb, const struct request *req, const struct tar
 	}
 	n = store_list(&sb->store, k, t->ns, &v);
 	if (after)
-		while (start < n && strcmp(v[start]->key, after) <= 0)
-			start++;
-	snprintf(rv, sizeof rv, "%llu", (unsigned long long)sb->store.rv);
-	if (table) {
-		doc = table_new(k, true);
-		items = NULL;
-	} else {
-		doc = cJSON_CreateObject();
-		snprintf(listkind, sizeof listkind, "%sList", k->kind);
-		jset_str(doc, "kind", listkind);
-		jset_str(doc, "apiVersion", k->api_version);
-		jset(doc, "metadata", cJSON_CreateObject());
-		items = cJSON_CreateArray();
-		jset(doc, "items", items);
-	}
-	jset_str(J(doc, "metadata"), "resourceVersion", rv);
-	for (size_t i = start; i < n; i++) {
-		const cJSON *j = v[i]->cur->json;
+		start = first_after(v, n, after);
+	page = xcalloc(n - start + 1, sizeof *page);
+	count = list_page(v, n, start, limit, &ls, &fs, page, &next, &remaining);
+	if (wants_table(req)) {
+		cJSON *doc = table_new(k, true);
+		char rv[24];
 
-		if (!sel_match_labels(&ls, J(j, "metadata", "labels")) || !sel_match_fields(&fs, j))
-			continue;
-		if (limit > 0 && (long long)count == limit) {
-			char *tok = continue_token(v[i - 1]->key);
-
-			/* v[i-1] may not have matched: the token names the last
-			 * object examined before this one, which is as good. */
-			jset_str(J(doc, "metadata"), "continue", tok);
-			jset_int(J(doc, "metadata"), "remainingItemCount", (long long)(n - i));
-			free(tok);
-			break;
+		snprintf(rv, sizeof rv, "%llu", (unsigned long long)sb->store.rv);
+		jset_str(J(doc, "metadata"), "resourceVersion", rv);
+		if (next) {
+			jset_str(J(doc, "metadata"), "continue", next);
+			jset_int(J(doc, "metadata"), "remainingItemCount", (long long)remaining);
 		}
-		if (table)
-			table_add_row(doc, k, j, incl);
-		else
-			cJSON_AddItemToArray(items, cJSON_Duplicate(j, 1));
-		count++;
+		for (size_t i = 0; i < count; i++)
+			table_add_row(doc, k, page[i]->cur->json, incl);
+		resp_json(resp, 200, doc);
+	} else {
+		/* each object's text is made once per version and kept (the
+		 * watches share it): a page is their concatenation */
+		struct strbuf sb_body = { 0 };
+
+		sb_printf(&sb_body, "{\"kind\":\"%sList\",\"apiVersion\":\"%s\",\"metadata\":{"
+			  "\"resourceVersion\":\"%llu\"", k->kind, k->api_version,
+			  (unsigned long long)sb->store.rv);
+		if (next)
+			sb_printf(&sb_body, ",\"continue\":\"%s\",\"remainingItemCount\":%zu", next,
+				  remaining);
+		sb_puts(&sb_body, "},\"items\":[");
+		for (size_t i = 0; i < count; i++) {
+			if (i)
+				sb_putc(&sb_body, ',');
+			sb_puts(&sb_body, snap_text(page[i]->cur));
+		}
+		sb_puts(&sb_body, "]}");
+		resp_take(resp, 200, "application/json", &sb_body);
 	}
+	free(next);
+	free(page);
 	free(v);
-	resp_json(resp, 200, doc);
 out:
 	free(after);
 	sel_free(&ls);

@@ -26,6 +26,15 @@ void resp_json(struct response *r, int status, cJSON *json)
 	cJSON_Delete(json);
 }
 
+void resp_take(struct response *r, int status, const char *content_type, struct strbuf *body)
+{
+	free(r->body);
+	r->status = status;
+	r->content_type = content_type;
+	r->len = body->len;
+	r->body = sb_steal(body);
+}
+
 void resp_text(struct response *r, int status, const char *content_type, const char *text)
 {
 	free(r->body);

@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "sandbox/kinds.h"
+#include "util/strbuf.h"
 
 /* A streamed body (watch, log follow). read() returns bytes written into buf,
  * 0 at the end, -1 to abort the connection. It may block; it is called on
@@ -31,6 +32,8 @@ void resp_free(struct response *r);
 /* Takes json, serialises it as the body. */
 void resp_json(struct response *r, int status, cJSON *json);
 void resp_text(struct response *r, int status, const char *content_type, const char *text);
+/* Takes the text in body (left empty) as the body. */
+void resp_take(struct response *r, int status, const char *content_type, struct strbuf *body);
 
 /* A Status failure: code, reason ("NotFound", "Conflict", ...), message. */
 void resp_error(struct response *r, int code, const char *reason, const char *fmt, ...)

@@ -78,6 +78,8 @@ struct kstore {
 	struct hmap by_key;
 	struct obj **v;
 	size_t n, cap;
+	struct obj **sorted;        /* v by key, rebuilt by store_list after an */
+	bool sorted_stale;          /* object came or went (lists page through it) */
 };
 
 struct store {

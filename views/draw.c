@@ -145,9 +145,19 @@ static void sgr_apply(struct sgr *s, const char *params)
 	}
 }
 
+/* Sends run (characters of one colour) and empties it. */
+static void flush_run(struct strbuf *run, const struct sgr *s)
+{
+	if (!run->len)
+		return;
+	attrset(s->attrs | colors_pair(s->fg, s->bg));
+	addnstr(run->s, (int)run->len);
+	sb_reset(run);
+}
+
 int draw_ansi(struct view_ctx *c, int y, int x, const char *text, int skip_cols)
 {
-	struct strbuf safe = { 0 };
+	struct strbuf safe = { 0 }, run = { 0 };
 	struct sgr s = { -1, -1, 0 };
 	const char *p, *end;
 	int col = 0;
@@ -159,6 +169,10 @@ int draw_ansi(struct view_ctx *c, int y, int x, const char *text, int skip_cols)
 	end = p + safe.len;
 	move(c->y0 + y, c->x0 + x);
 	while (p < end && x + col - skip_cols < c->width) {
+		unsigned cp;
+		size_t len;
+		int w;
+
 		if (*p == 0x1b) {
 			const char *m = strchr(p, 'm');
 			char params[128];
@@ -166,32 +180,27 @@ int draw_ansi(struct view_ctx *c, int y, int x, const char *text, int skip_cols)
 
 			if (!m)
 				break;
+			flush_run(&run, &s);
 			snprintf(params, sizeof params, "%.*s", (int)(n < 127 ? n : 127), p + 2);
 			sgr_apply(&s, params);
 			p = m + 1;
 			continue;
 		}
-		{
-			char one[8] = { 0 };
-			unsigned cp;
-			size_t len = text_utf8_decode((const unsigned char *)p, (size_t)(end - p), &cp);
-			int w;
-
-			if (!len)
-				len = 1;
-			memcpy(one, p, len);
-			w = text_width(one);
-			if (col >= skip_cols) {
-				if (x + col - skip_cols + w > c->width)
-					break;
-				attrset(s.attrs | colors_pair(s.fg, s.bg));
-				addstr(one);
-			}
-			col += w;
-			p += len;
+		len = text_utf8_decode((const unsigned char *)p, (size_t)(end - p), &cp);
+		w = len ? text_cp_width(cp) : 1;
+		if (!len)
+			len = 1;
+		if (col >= skip_cols) {
+			if (x + col - skip_cols + w > c->width)
+				break;
+			sb_append(&run, p, len);
 		}
+		col += w;
+		p += len;
 	}
+	flush_run(&run, &s);
 	attrset(A_NORMAL);
+	sb_free(&run);
 	sb_free(&safe);
 	return col - skip_cols > 0 ? col - skip_cols : 0;
 }

@@ -129,6 +129,40 @@ static void frame_log(struct ui *ui, int64_t started_us)
 	fflush(ui->frame_log);
 }
 
+/* Draws pane p over what its rectangle holds; true when it counts time. */
+static bool draw_pane(struct ui *ui, int p)
+{
+	struct view_ctx c;
+
+	make_ctx(ui, p, &c);
+	ui->panes[p].view->draw(ui->panes[p].priv, &c);
+	draw_title(ui, p, &c);
+	ui->panes[p].uses_clock = c.uses_clock;
+	return c.uses_clock;
+}
+
+/* The clock's frame: only the panes showing an age or a countdown are
+ * drawn again (a live log beside them costs as much as the rest). */
+static void draw_clock_panes(struct ui *ui)
+{
+	bool clock = false;
+
+	for (int p = 0; p < PANE_COUNT; p++) {
+		const struct rect *r = &ui->layout.pane[p];
+
+		if (!r->h || !ui->panes[p].uses_clock)
+			continue;
+		attrset(A_NORMAL);
+		for (int y = r->y; y < r->y + r->h; y++)
+			mvhline(y, r->x, ' ', r->w);
+		clock |= draw_pane(ui, p);
+	}
+	refresh();
+	ui->frames++;
+	ui->clock_due = false;
+	arm_clock(ui, clock);
+}
+
 void ui_draw(struct ui *ui)
 {
 	bool clock = false;
@@ -146,16 +180,9 @@ void ui_draw(struct ui *ui)
 		arm_clock(ui, false);
 		return;
 	}
-	for (int p = 0; p < PANE_COUNT; p++) {
-		struct view_ctx c;
-
-		if (!ui->layout.pane[p].h)
-			continue;
-		make_ctx(ui, p, &c);
-		ui->panes[p].view->draw(ui->panes[p].priv, &c);
-		draw_title(ui, p, &c);
-		clock |= c.uses_clock;
-	}
+	for (int p = 0; p < PANE_COUNT; p++)
+		if (ui->layout.pane[p].h)
+			clock |= draw_pane(ui, p);
 	if (ui->layout.separator_x >= 0)
 		rule_vertical(ui->layout.separator_y, ui->layout.separator_x,
 			      ui->layout.separator_h, ROLE_BORDER);
@@ -171,6 +198,7 @@ void ui_draw(struct ui *ui)
 		frame_log(ui, started_us);
 	ui->frames++;
 	ui->dirty = false;
+	ui->clock_due = false;
 	ui->drawn_version = ui->app->store.version;
 	ui->drawn_ms = time_mono_ms();
 	arm_clock(ui, clock);
@@ -184,7 +212,8 @@ static void on_frame_due(void *ctx)
 }
 
 /* A frame now for a key (dirty); for a store change, once STORE_FRAME_MS
- * have passed since the last frame (a timer wakes the loop for it). */
+ * have passed since the last frame (a timer wakes the loop for it); for the
+ * clock, the panes that count time. */
 static void draw_when_due(struct ui *ui)
 {
 	int64_t wait;
@@ -193,7 +222,14 @@ static void draw_when_due(struct ui *ui)
 		ui_draw(ui);
 		return;
 	}
-	if (ui->drawn_version == ui->app->store.version || ui->frame_timer)
+	if (ui->drawn_version == ui->app->store.version) {
+		if (ui->clock_due && ui->modal == MODAL_NONE && !ui->layout.too_small)
+			draw_clock_panes(ui);
+		else if (ui->clock_due)
+			ui_draw(ui);
+		return;
+	}
+	if (ui->frame_timer)
 		return;
 	wait = ui->drawn_ms + STORE_FRAME_MS - time_mono_ms();
 	if (wait <= 0)
@@ -207,7 +243,7 @@ static void on_clock(void *ctx)
 	struct ui *ui = ctx;
 
 	ui->clock_timer = 0;
-	ui->dirty = true;
+	ui->clock_due = true;
 }
 
 /* One wake-up a second, only while something on screen counts time. */

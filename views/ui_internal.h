@@ -30,6 +30,7 @@ enum modal { MODAL_NONE, MODAL_HELP, MODAL_CONFIRM, MODAL_PROMPT };
 struct pane {
 	const struct view *view;
 	void *priv;
+	bool uses_clock;            /* its last frame showed a time-based cell */
 };
 
 struct ui {
@@ -49,6 +50,7 @@ struct ui {
 	int64_t drawn_ms;           /* when the last frame was drawn (monotonic) */
 	uint64_t frame_timer;       /* armed while a store change waits for its frame */
 	uint64_t clock_timer;       /* armed while a time-based cell is visible */
+	bool clock_due;             /* a second passed: redraw the panes counting time */
 	uint64_t message_timer;
 
 	enum modal modal;

@@ -124,8 +124,11 @@ void text_sanitize(const char *in_, size_t len, struct strbuf *out, unsigned fla
 			continue;
 		}
 		if (c < 0x80) {
-			sb_putc(out, (char)c);
-			i++;
+			/* a run of printable ASCII, the bulk of any log, in one copy */
+			for (n = 1; i + n < len && in[i + n] >= 0x20 && in[i + n] < 0x7f; n++)
+				;
+			sb_append(out, in + i, n);
+			i += n;
 			continue;
 		}
 		n = text_utf8_decode(in + i, len - i, &cp);
@@ -165,9 +168,9 @@ char *text_safe(const char *s)
 	return sb_steal(&sb);
 }
 
-static int cp_width(unsigned cp)
+int text_cp_width(unsigned cp)
 {
-	int w = wcwidth((wchar_t)cp);
+	int w = cp < 0x7f && cp >= 0x20 ? 1 : wcwidth((wchar_t)cp);
 
 	return w < 0 ? 1 : w;
 }
@@ -187,7 +190,7 @@ int text_width(const char *s)
 			i++;
 			continue;
 		}
-		w += cp_width(cp);
+		w += text_cp_width(cp);
 		i += n;
 	}
 	return w;
@@ -201,10 +204,10 @@ int text_fit(struct strbuf *out, const char *s, int width, int pad)
 
 	if (width <= 0)
 		return 0;
-	if (text_width(s) <= width) {
+	if ((w = text_width(s)) <= width) {
 		sb_puts(out, s);
-		w = text_width(s);
 	} else {
+		w = 0;
 		for (size_t i = 0; i < len;) {
 			unsigned cp;
 			size_t n = text_utf8_decode(p + i, len - i, &cp);
@@ -214,7 +217,7 @@ int text_fit(struct strbuf *out, const char *s, int width, int pad)
 				n = 1;
 				cp = '?';
 			}
-			cw = cp_width(cp);
+			cw = text_cp_width(cp);
 			if (w + cw > width - 1)
 				break;
 			sb_append(out, p + i, n);

@@ -21,6 +21,8 @@ void text_sanitize(const char *in, size_t len, struct strbuf *out, unsigned flag
 /* A sanitized copy; the caller frees. */
 char *text_safe(const char *s);
 
+/* Display columns of one code point (wide characters 2; unknown ones 1). */
+int text_cp_width(unsigned cp);
 /* Display columns of a sanitized UTF-8 string (wide characters count 2). */
 int text_width(const char *s);
 

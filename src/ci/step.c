@@ -339,6 +339,10 @@ void step_start(struct build_run *b, size_t i)
 		fail_to_start(s, strerror(errno));
 		goto out;
 	}
+	/* a chatty step fills the default 64 KiB in a moment, then waits on us
+	 * each time: 1 MiB (the unprivileged limit) lets it go on while we
+	 * write to disk. Best effort: the default works, only slower. */
+	(void)fcntl(fds[0], F_SETPIPE_SZ, 1 << 20);
 	fflush(NULL);   /* the child must not write out our buffered output again */
 	pid = fork();
 	if (pid < 0) {

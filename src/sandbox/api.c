@@ -862,22 +862,22 @@ static void list(struct sandbox *sb, const struct request *req, const struct tar
 	} else {
 		/* each object's text is made once per version and kept (the
 		 * watches share it): a page is their concatenation */
-		struct strbuf sb_body = { 0 };
+		struct strbuf body = { 0 };
 
-		sb_printf(&sb_body, "{\"kind\":\"%sList\",\"apiVersion\":\"%s\",\"metadata\":{"
+		sb_printf(&body, "{\"kind\":\"%sList\",\"apiVersion\":\"%s\",\"metadata\":{"
 			  "\"resourceVersion\":\"%llu\"", k->kind, k->api_version,
 			  (unsigned long long)sb->store.rv);
 		if (next)
-			sb_printf(&sb_body, ",\"continue\":\"%s\",\"remainingItemCount\":%zu", next,
+			sb_printf(&body, ",\"continue\":\"%s\",\"remainingItemCount\":%zu", next,
 				  remaining);
-		sb_puts(&sb_body, "},\"items\":[");
+		sb_puts(&body, "},\"items\":[");
 		for (size_t i = 0; i < count; i++) {
 			if (i)
-				sb_putc(&sb_body, ',');
-			sb_puts(&sb_body, snap_text(page[i]->cur));
+				sb_putc(&body, ',');
+			sb_puts(&body, snap_text(page[i]->cur));
 		}
-		sb_puts(&sb_body, "]}");
-		resp_take(resp, 200, "application/json", &sb_body);
+		sb_puts(&body, "]}");
+		resp_take(resp, 200, "application/json", &body);
 	}
 	free(next);
 	free(page);

@@ -319,7 +319,8 @@ size_t store_list(struct store *s, const struct kind *k, const char *ns,
 	if (ks->sorted_stale || !ks->sorted) {
 		free(ks->sorted);
 		ks->sorted = xmalloc((ks->n + 1) * sizeof *ks->sorted);
-		memcpy(ks->sorted, ks->v, ks->n * sizeof *ks->v);
+		if (ks->n)      /* v is NULL before the first object */
+			memcpy(ks->sorted, ks->v, ks->n * sizeof *ks->v);
 		qsort(ks->sorted, ks->n, sizeof *ks->sorted, cmp_obj);
 		ks->sorted_stale = false;
 	}

@@ -326,6 +326,18 @@ static void set_tls(CURL *easy, const struct http_tls *tls)
 
 static void finish(struct http *http, struct transfer *t, CURLcode code);
 
+static void on_stall_check(void *ctx);
+
+/* The next stall check, delay_ms from now rounded up to a whole second, so
+ * that the checks of every watch open share one wake-up. */
+static void arm_stall_check(struct transfer *t, int64_t delay_ms)
+{
+	int64_t due = time_mono_ms() + delay_ms;
+
+	delay_ms += (1000 - due % 1000) % 1000;
+	t->stall_timer = loop_timer_add(t->http->loop, delay_ms, on_stall_check, t);
+}
+
 /* Fires stall_ms after the last byte could have come: a transfer that got
  * data since is checked again later, one that got none is ended. */
 static void on_stall_check(void *ctx)
@@ -335,7 +347,7 @@ static void on_stall_check(void *ctx)
 
 	t->stall_timer = 0;
 	if (idle < t->stall_ms) {
-		t->stall_timer = loop_timer_add(t->http->loop, t->stall_ms - idle, on_stall_check, t);
+		arm_stall_check(t, t->stall_ms - idle);
 		return;
 	}
 	snprintf(t->errbuf, sizeof t->errbuf, "stalled: no data for %ld s", t->stall_ms / 1000);
@@ -404,7 +416,7 @@ uint64_t http_start(struct http *http, const struct http_request *req, struct er
 	if (req->stall_timeout_ms) {
 		t->stall_ms = req->stall_timeout_ms;
 		t->last_data_ms = time_mono_ms();
-		t->stall_timer = loop_timer_add(http->loop, t->stall_ms, on_stall_check, t);
+		arm_stall_check(t, t->stall_ms);
 	}
 	if (!strcmp(method, "HEAD"))
 		curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);

@@ -69,21 +69,20 @@ int demo_seed_bad_images(struct app *app, const struct demo_world *w, const char
 	return 0;
 }
 
-/* What a manifest keeps of a live object: no status, no server-set fields. */
+/* What a manifest keeps of a live object: no status, no server-set fields.
+ * A ReplicaSet loses its owner (the Deployment gets a new uid) and keeps its
+ * revision: the Deployment adopts it again, with the rollout history. */
 static void strip_object(cJSON *o)
 {
 	static const char *const meta_drop[] = { "uid", "resourceVersion", "generation",
 						 "creationTimestamp", "managedFields",
-						 "selfLink", NULL };
+						 "selfLink", "ownerReferences", NULL };
 	cJSON *meta = cJSON_GetObjectItemCaseSensitive(o, "metadata");
-	cJSON *ann = cJSON_GetObjectItemCaseSensitive(meta, "annotations");
 	cJSON *spec = cJSON_GetObjectItemCaseSensitive(o, "spec");
 
 	cJSON_DeleteItemFromObjectCaseSensitive(o, "status");
 	for (const char *const *k = meta_drop; *k; k++)
 		cJSON_DeleteItemFromObjectCaseSensitive(meta, *k);
-	/* a new cluster counts revisions from 1 again */
-	cJSON_DeleteItemFromObjectCaseSensitive(ann, "deployment.kubernetes.io/revision");
 	cJSON_DeleteItemFromObjectCaseSensitive(spec, "clusterIP");
 	cJSON_DeleteItemFromObjectCaseSensitive(spec, "clusterIPs");
 }
@@ -133,6 +132,8 @@ int demo_save_cluster(struct app *app, const struct demo_world *w, struct err *e
 	}
 	if (list(app, "/apis/apps/v1/namespaces/default/deployments", "Deployment", "apps/v1",
 		 &out, err)
+	    || list(app, "/apis/apps/v1/namespaces/default/replicasets", "ReplicaSet", "apps/v1",
+		    &out, err)
 	    || list(app, "/api/v1/namespaces/default/services", "Service", "v1", &out, err))
 		goto out;
 	if (!out.len)

@@ -15,6 +15,7 @@
 #include "sandbox/defaults.h"
 #include "sandbox/jsonx.h"
 #include "sandbox/kubelet.h"
+#include "sandbox/select.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
 
@@ -383,6 +384,21 @@ static bool scale_rs(struct dctx *x, struct obj *rs, long long n, const char *op
 	return size_changed;
 }
 
+/* ownerReferences naming Deployment d as the controller. */
+static cJSON *controller_refs(const struct obj *d)
+{
+	cJSON *refs = cJSON_CreateArray(), *ref = cJSON_CreateObject();
+
+	jset_str(ref, "apiVersion", "apps/v1");
+	jset_str(ref, "kind", "Deployment");
+	jset_str(ref, "name", d->name);
+	jset_str(ref, "uid", d->uid);
+	jset_bool(ref, "controller", true);
+	jset_bool(ref, "blockOwnerDeletion", true);
+	cJSON_AddItemToArray(refs, ref);
+	return refs;
+}
+
 static bool scale_rs_and_record(struct dctx *x, struct obj *rs, long long n)
 {
 	if (rs_spec(rs) == n)
@@ -394,7 +410,7 @@ static struct obj *create_new_rs(struct dctx *x, long long new_rev)
 {
 	const cJSON *tmpl = J(x->dj, "spec", "template");
 	long long collisions = jint(J(x->dj, "status", "collisionCount"), 0);
-	cJSON *rsj, *meta, *spec, *t, *sel, *refs, *ref;
+	cJSON *rsj, *meta, *spec, *t, *sel;
 	char hash[16], name[320], uid[37], ts[32];
 	struct obj *existing, *rs;
 	long long n;
@@ -423,16 +439,7 @@ static struct obj *create_new_rs(struct dctx *x, long long new_rev)
 	t = cJSON_Duplicate(tmpl, 1);
 	jmeta_set(t, "labels", "pod-template-hash", hash);
 	jset(meta, "labels", cJSON_Duplicate(J(t, "metadata", "labels"), 1));
-	refs = cJSON_CreateArray();
-	ref = cJSON_CreateObject();
-	jset_str(ref, "apiVersion", "apps/v1");
-	jset_str(ref, "kind", "Deployment");
-	jset_str(ref, "name", x->d->name);
-	jset_str(ref, "uid", x->d->uid);
-	jset_bool(ref, "controller", true);
-	jset_bool(ref, "blockOwnerDeletion", true);
-	cJSON_AddItemToArray(refs, ref);
-	jset(meta, "ownerReferences", refs);
+	jset(meta, "ownerReferences", controller_refs(x->d));
 	spec = jchild(rsj, "spec");
 	n = new_rs_new_replicas(x, 0);
 	jset_int(spec, "replicas", n);
@@ -967,12 +974,43 @@ static void check_paused_conditions(struct dctx *x)
 						   "Deployment is resumed"));
 }
 
+/* ReplicaSets no controller owns whose labels d's selector matches become
+ * d's, as the real controller adopts them: after `kubectl delete
+ * --cascade=orphan` and a new Deployment, or a cluster restored from
+ * manifests with its old revisions. */
+static void adopt_orphans(struct sandbox *sb, struct obj *d)
+{
+	struct kstore *ks = &sb->store.k[K_REPLICASET];
+	const cJSON *ls = J(d->cur->json, "spec", "selector");
+	struct selector sel;
+	struct err err;
+
+	if (d->deleting || (!cJSON_GetArraySize(J(ls, "matchLabels"))
+			    && !cJSON_GetArraySize(J(ls, "matchExpressions")))
+	    || sel_from_label_selector(&sel, ls, &err))
+		return;
+	for (size_t i = 0; i < ks->n; i++) {
+		struct obj *rs = ks->v[i];
+		cJSON *j;
+
+		if (rs->owner_uid || rs->deleting || strcmp(rs->ns, d->ns)
+		    || !sel_match_labels(&sel, J(rs->cur->json, "metadata", "labels")))
+			continue;
+		j = cJSON_Duplicate(rs->cur->json, 1);
+		jset(jchild(j, "metadata"), "ownerReferences", controller_refs(d));
+		store_commit(&sb->store, rs->kind, j);
+	}
+	sel_free(&sel);
+}
+
 static void sync_one(struct sandbox *sb, struct obj *d, int64_t now, int64_t *next)
 {
-	const struct children *w = store_children(&sb->store, d->uid);
+	const struct children *w;
 	struct dctx x = { .sb = sb, .d = d, .now = now, .next = next };
 	const cJSON *sel;
 
+	adopt_orphans(sb, d);
+	w = store_children(&sb->store, d->uid);
 	x.dj = cJSON_Duplicate(d->cur->json, 1);
 	x.rs = xcalloc(w ? w->n + 1 : 1, sizeof *x.rs);
 	for (size_t i = 0; w && i < w->n; i++)

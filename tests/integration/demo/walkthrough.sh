@@ -165,6 +165,11 @@ sd_check "a: the switch back is asked" sd_tmux_wait "[y] confirm" 10
 sd_tmux send-keys y
 sd_check "a: the Service pay selects blue again" wait_for 20 selector_is blue
 
+# web's rollout history, which a resumed demo must keep
+revisions_of() { kc rollout history deploy/"$1" | awk '$1 ~ /^[0-9]+$/ { printf "%s ", $1 }'; }
+web_revisions=$(revisions_of web)
+sd_check "web has more than one revision ($web_revisions)" test "$(echo $web_revisions | wc -w)" -gt 1
+
 # q: nothing of the world is left.
 sd_tmux send-keys q
 sd_check "q quits with 0" sd_tmux_wait "EXIT=0" 30
@@ -177,6 +182,8 @@ sd_check "demo --up resumes" sh -c "'$SHIPDECK' demo --dir '$DEMO' --up >'$SD_TM
 SD_PIDS+=($(pids_of_world))
 sd_check "the resumed cluster runs web on $sha7-3" wait_for 20 image_is web \
 	"127.0.0.1:$(port_of docker-registry)/demo/greet:$sha7-3"
+history_kept() { [ "$(revisions_of web)" = "$web_revisions" ]; }
+sd_check "the resumed cluster keeps web's revisions $web_revisions" wait_for 20 history_kept
 sd_check "the build history is kept" sh -c "'$SHIPDECK' --repo '$DEMO/repo' pipeline ls \
 	| grep -c '#\\?[0-9]' >/dev/null && test -d '$DEMO/repo/.git'"
 sd_check "demo --down stops it" sh -c "'$SHIPDECK' demo --dir '$DEMO' --down"

@@ -2,7 +2,8 @@
 # Acceptance 3: `rollout undo` brings the revision-1 template back as
 # revision 3 (reusing its ReplicaSet), `--to-revision=2` works; rollout
 # pause/resume/restart; scale; delete pod → replaced; patch svc (merge and
-# JSON patch) and a strategic merge patch of containers.
+# JSON patch) and a strategic merge patch of containers; ReplicaSets left by
+# `delete --cascade=orphan` adopted by the Deployment made again.
 . "$(dirname "$0")/lib.sh" "$@"
 
 sandbox_start --time-scale 20
@@ -95,4 +96,25 @@ k patch deploy web -p '{"spec":{"template":{"spec":{"containers":[{"name":"web",
 expect_eq "$(k get deploy web -o jsonpath='{.spec.template.spec.containers[0].image}/{.spec.template.spec.containers[0].env[0].value}')" \
 	"example/web:3.0/fast" "containers merged by name"
 k rollout status deploy/web --timeout=60s >/dev/null || fail "rollout after env patch"
+
+# Orphans are adopted: the Deployment deleted with --cascade=orphan and made
+# again from its last state takes its ReplicaSets back, history and all, and
+# makes no new one.
+revs=$(k rollout history deploy/web | awk '$1 ~ /^[0-9]+$/ { printf "%s ", $1 }')
+rss=$(k get rs -l app=web -o name | sort | tr '\n' ' ')
+k get deploy web -o yaml | sed -e '/^  uid:/d' -e '/^  resourceVersion:/d' \
+	-e '/^  creationTimestamp:/d' -e '/^status:/,$d' >"$T/web-last.yaml"
+k delete deploy web --cascade=orphan >/dev/null || fail "delete --cascade=orphan"
+gone() { ! k get deploy web; }
+wait_for 20 gone
+expect_eq "$(k get rs -l app=web -o jsonpath='{.items[*].metadata.ownerReferences}')" "" \
+	"orphaned ReplicaSets have no owner"
+k create -f "$T/web-last.yaml" >/dev/null || fail "create web again"
+owned() { [ "$(k get rs -l app=web -o jsonpath='{.items[*].metadata.ownerReferences[0].name}' | wc -w)" \
+	= "$(echo $rss | wc -w)" ]; }
+wait_for 20 owned
+k rollout status deploy/web --timeout=60s >/dev/null || fail "rollout after adoption"
+expect_eq "$(k get rs -l app=web -o name | sort | tr '\n' ' ')" "$rss" "no new ReplicaSet after adoption"
+expect_eq "$(k rollout history deploy/web | awk '$1 ~ /^[0-9]+$/ { printf "%s ", $1 }')" "$revs" \
+	"rollout history kept through adoption"
 sandbox_stop

@@ -983,24 +983,30 @@ static void adopt_orphans(struct sandbox *sb, struct obj *d)
 	struct kstore *ks = &sb->store.k[K_REPLICASET];
 	const cJSON *ls = J(d->cur->json, "spec", "selector");
 	struct selector sel;
+	bool parsed = false;
 	struct err err;
 
 	if (d->deleting || (!cJSON_GetArraySize(J(ls, "matchLabels"))
-			    && !cJSON_GetArraySize(J(ls, "matchExpressions")))
-	    || sel_from_label_selector(&sel, ls, &err))
+			    && !cJSON_GetArraySize(J(ls, "matchExpressions"))))
 		return;
 	for (size_t i = 0; i < ks->n; i++) {
 		struct obj *rs = ks->v[i];
 		cJSON *j;
 
-		if (rs->owner_uid || rs->deleting || strcmp(rs->ns, d->ns)
-		    || !sel_match_labels(&sel, J(rs->cur->json, "metadata", "labels")))
+		if (rs->owner_uid || rs->deleting || strcmp(rs->ns, d->ns))
+			continue;
+		/* orphans are rare: the selector is read only when there is one */
+		if (!parsed && sel_from_label_selector(&sel, ls, &err))
+			return;
+		parsed = true;
+		if (!sel_match_labels(&sel, J(rs->cur->json, "metadata", "labels")))
 			continue;
 		j = cJSON_Duplicate(rs->cur->json, 1);
 		jset(jchild(j, "metadata"), "ownerReferences", controller_refs(d));
 		store_commit(&sb->store, rs->kind, j);
 	}
-	sel_free(&sel);
+	if (parsed)
+		sel_free(&sel);
 }
 
 static void sync_one(struct sandbox *sb, struct obj *d, int64_t now, int64_t *next)

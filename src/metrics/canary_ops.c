@@ -105,16 +105,18 @@ static char *reason_or_last(const struct app *app, const char *name, const char 
 	return reason ? xstrdup(reason) : canary_last_analysis(app, name);
 }
 
-struct action_req *canary_req_promote(struct app *app, const char *name, const char *reason,
-				      struct kube_op_result *out, struct err *err)
+/* The request of one plan (promote or abort) of the release called name. */
+static struct action_req *plan_req(struct app *app, const char *name, const char *reason,
+				   int (*plan)(const struct release *, int64_t,
+					       struct release_plan *, struct err *),
+				   struct kube_op_result *out, struct err *err)
 {
 	struct release r;
 	struct release_plan p;
 	struct action_req *req;
 	char *why;
 
-	if (!read_release(app, name, &r, err)
-	    || release_plan_promote(&r, time_wall_ms() / 1000, &p, err))
+	if (!read_release(app, name, &r, err) || plan(&r, time_wall_ms() / 1000, &p, err))
 		return NULL;
 	why = reason_or_last(app, name, reason);
 	req = to_req(app, &p, why, out);
@@ -122,21 +124,16 @@ struct action_req *canary_req_promote(struct app *app, const char *name, const c
 	return req;
 }
 
+struct action_req *canary_req_promote(struct app *app, const char *name, const char *reason,
+				      struct kube_op_result *out, struct err *err)
+{
+	return plan_req(app, name, reason, release_plan_promote, out, err);
+}
+
 struct action_req *canary_req_abort(struct app *app, const char *name, const char *reason,
 				    struct kube_op_result *out, struct err *err)
 {
-	struct release r;
-	struct release_plan p;
-	struct action_req *req;
-	char *why;
-
-	if (!read_release(app, name, &r, err)
-	    || release_plan_abort(&r, time_wall_ms() / 1000, &p, err))
-		return NULL;
-	why = reason_or_last(app, name, reason);
-	req = to_req(app, &p, why, out);
-	free(why);
-	return req;
+	return plan_req(app, name, reason, release_plan_abort, out, err);
 }
 
 struct action_req *canary_req_finish(struct app *app, const char *name,

@@ -13,20 +13,13 @@
 
 #include "app/app.h"
 #include "util/file.h"
+#include "util/jsonout.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
 
 char *audit_default_path(void)
 {
 	return xdg_state_path("audit.jsonl");
-}
-
-static void add(cJSON *o, const char *key, const char *v)
-{
-	if (v)
-		cJSON_AddStringToObject(o, key, v);
-	else
-		cJSON_AddNullToObject(o, key);
 }
 
 /* True when the log's last line has no newline: a record torn by something
@@ -58,16 +51,16 @@ int audit_append(const char *path, const struct audit_record *r, struct err *err
 		return err_prefix(err, "audit log");
 	}
 	free(dir);
-	add(o, "time", time_format_rfc3339(time(NULL), when, sizeof when));
-	add(o, "user", r->user);
-	add(o, "context", r->context);
-	add(o, "namespace", r->namespace);
-	add(o, "action", r->action);
-	add(o, "target", r->target);
-	add(o, "from", r->from);
-	add(o, "to", r->to);
-	add(o, "result", r->result);
-	add(o, "message", r->message);
+	json_add_str(o, "time", time_format_rfc3339(time(NULL), when, sizeof when));
+	json_add_str(o, "user", r->user);
+	json_add_str(o, "context", r->context);
+	json_add_str(o, "namespace", r->namespace);
+	json_add_str(o, "action", r->action);
+	json_add_str(o, "target", r->target);
+	json_add_str(o, "from", r->from);
+	json_add_str(o, "to", r->to);
+	json_add_str(o, "result", r->result);
+	json_add_str(o, "message", r->message);
 	json = cJSON_PrintUnformatted(o);
 	line = xasprintf("%s%s\n", ends_mid_line(path) ? "\n" : "", json);
 	rc = file_append_sync(path, line, strlen(line), err);

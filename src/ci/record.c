@@ -3,15 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/jsonout.h"
 #include "util/xalloc.h"
-
-static void add_str(cJSON *o, const char *key, const char *v)
-{
-	if (v)
-		cJSON_AddStringToObject(o, key, v);
-	else
-		cJSON_AddNullToObject(o, key);
-}
 
 static int64_t duration(int64_t start, int64_t end)
 {
@@ -23,21 +16,21 @@ cJSON *ci_record_to_json(const struct ci_build *b)
 	cJSON *o = cJSON_CreateObject(), *steps = cJSON_CreateArray(), *owner;
 
 	cJSON_AddNumberToObject(o, "number", b->number);
-	add_str(o, "status", ci_status_name(b->status));
-	add_str(o, "commit", b->commit);
-	add_str(o, "subject", b->subject);
-	add_str(o, "branch", b->branch);
-	add_str(o, "event", b->event);
-	add_str(o, "trigger", b->trigger);
-	add_str(o, "user", b->user);
+	json_add_str(o, "status", ci_status_name(b->status));
+	json_add_str(o, "commit", b->commit);
+	json_add_str(o, "subject", b->subject);
+	json_add_str(o, "branch", b->branch);
+	json_add_str(o, "event", b->event);
+	json_add_str(o, "trigger", b->trigger);
+	json_add_str(o, "user", b->user);
 	cJSON_AddBoolToObject(o, "tests_only", b->tests_only);
 	cJSON_AddBoolToObject(o, "in_place", b->in_place);
-	add_str(o, "image_tag", b->image_tag);
-	add_str(o, "runtime", b->runtime);
+	json_add_str(o, "image_tag", b->image_tag);
+	json_add_str(o, "runtime", b->runtime);
 	cJSON_AddBoolToObject(o, "has_docker", b->has_docker);
-	add_str(o, "pipeline_file", b->pipeline_file);
-	add_str(o, "work_dir", b->work_dir);
-	add_str(o, "message", b->message);
+	json_add_str(o, "pipeline_file", b->pipeline_file);
+	json_add_str(o, "work_dir", b->work_dir);
+	json_add_str(o, "message", b->message);
 	cJSON_AddNumberToObject(o, "created_ms", (double)b->created_ms);
 	cJSON_AddNumberToObject(o, "started_ms", (double)b->started_ms);
 	cJSON_AddNumberToObject(o, "finished_ms", (double)b->finished_ms);
@@ -45,16 +38,16 @@ cJSON *ci_record_to_json(const struct ci_build *b)
 	owner = cJSON_AddObjectToObject(o, "owner");
 	cJSON_AddNumberToObject(owner, "pid", b->owner_pid);
 	cJSON_AddNumberToObject(owner, "start", (double)b->owner_start);
-	add_str(owner, "boot", b->owner_boot);
+	json_add_str(owner, "boot", b->owner_boot);
 	for (size_t i = 0; i < b->nsteps; i++) {
 		const struct ci_step *s = &b->steps[i];
 		cJSON *j = cJSON_CreateObject(), *deps = cJSON_CreateArray();
 
-		add_str(j, "key", s->key);
-		add_str(j, "name", s->name);
-		add_str(j, "pipeline", s->pipeline);
-		add_str(j, "image", s->image);
-		add_str(j, "status", ci_status_name(s->status));
+		json_add_str(j, "key", s->key);
+		json_add_str(j, "name", s->name);
+		json_add_str(j, "pipeline", s->pipeline);
+		json_add_str(j, "image", s->image);
+		json_add_str(j, "status", ci_status_name(s->status));
 		if (s->exit_code >= 0)
 			cJSON_AddNumberToObject(j, "exit_code", s->exit_code);
 		else
@@ -66,7 +59,7 @@ cJSON *ci_record_to_json(const struct ci_build *b)
 					(double)duration(s->started_ms, s->finished_ms));
 		cJSON_AddBoolToObject(j, "ignore_failure", s->ignore_failure);
 		cJSON_AddBoolToObject(j, "test", s->is_test);
-		add_str(j, "message", s->message);
+		json_add_str(j, "message", s->message);
 		cJSON_AddNumberToObject(j, "lines", (double)s->lines);
 		cJSON_AddNumberToObject(j, "pgid", s->pgid);
 		cJSON_AddNumberToObject(j, "pg_start", (double)s->pg_start);

@@ -6,6 +6,7 @@
 
 #include "cmd/kubecmd.h"
 #include "metrics/analysis.h"
+#include "util/jsonout.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
 
@@ -19,22 +20,10 @@ void canary_json_put(cJSON *o)
 	cJSON_Delete(o);
 }
 
+/* Empty fields of a release (fixed-size names) are null too. */
 static void add_str_or_null(cJSON *o, const char *key, const char *v)
 {
-	if (v && *v)
-		cJSON_AddStringToObject(o, key, v);
-	else
-		cJSON_AddNullToObject(o, key);
-}
-
-static void add_time(cJSON *o, const char *key, int64_t t)
-{
-	char buf[40];
-
-	if (t > 0)
-		cJSON_AddStringToObject(o, key, time_format_rfc3339((time_t)t, buf, sizeof buf));
-	else
-		cJSON_AddNullToObject(o, key);
+	json_add_str(o, key, v && *v ? v : NULL);
 }
 
 static void add_number_or_null(cJSON *o, const char *key, double v, bool have)
@@ -74,7 +63,7 @@ cJSON *canary_json_release(const struct release *r)
 		cJSON_AddBoolToObject(d, "readyToSwitch", r->idle_ready);
 		cJSON_AddItemToObject(o, "idle", d);
 		add_str_or_null(o, "previous", r->previous);
-		add_time(o, "switchedAt", r->switched_at);
+		json_add_time(o, "switchedAt", r->switched_at);
 		add_str_or_null(o, "switchedBy", !r->switched_at ? NULL
 				: r->switched_by_promote ? "promote" : "abort");
 	} else {
@@ -89,7 +78,7 @@ cJSON *canary_json_release(const struct release *r)
 							       r->stable_image));
 		cJSON_AddItemToObject(o, "canary", deploy_json(r->canary_name, r->canary,
 							       r->canary_image));
-		add_time(o, "stepStarted", r->step_at);
+		json_add_time(o, "stepStarted", r->step_at);
 	}
 	add_str_or_null(o, "problem", r->problem);
 	return o;
@@ -109,7 +98,7 @@ cJSON *canary_json_result(const char *app, const struct canary_result *res)
 	add_str_or_null(w, "canary", res->canary_deploy);
 	add_str_or_null(w, "stable", res->stable_deploy);
 	cJSON_AddNumberToObject(w, "seconds", (double)res->window_ms / 1000.0);
-	add_time(w, "end", res->end_ms / 1000);
+	json_add_time(w, "end", res->end_ms / 1000);
 	ms = cJSON_AddArrayToObject(o, "metrics");
 	for (size_t i = 0; i < res->nmetrics; i++) {
 		const struct canary_metric_result *m = &res->metrics[i];

@@ -16,6 +16,7 @@
 #include "kube/fetch.h"
 #include "kube/source.h"
 #include "registry/source.h"
+#include "util/jsonout.h"
 #include "util/text.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
@@ -30,24 +31,6 @@ static const char *provenance_name(enum image_provenance p)
 	case IMAGE_UNKNOWN: return "unknown";
 	}
 	return "unknown";
-}
-
-static void add_str_or_null(cJSON *o, const char *key, const char *value)
-{
-	if (value)
-		cJSON_AddStringToObject(o, key, value);
-	else
-		cJSON_AddNullToObject(o, key);
-}
-
-static void add_time_or_null(cJSON *o, const char *key, int64_t t)
-{
-	char buf[32];
-
-	if (t > 0)
-		cJSON_AddStringToObject(o, key, time_format_rfc3339((time_t)t, buf, sizeof buf));
-	else
-		cJSON_AddNullToObject(o, key);
 }
 
 static cJSON *runs_json(struct app *app, const struct image_row *r)
@@ -78,25 +61,25 @@ static cJSON *row_json(struct app *app, const struct image_row *r, bool cluster)
 	double share;
 
 	cJSON_AddStringToObject(o, "tag", r->tag);
-	add_str_or_null(o, "digest", r->digest);
-	add_str_or_null(o, "mediaType", r->media_type);
-	add_str_or_null(o, "platform", r->platform);
+	json_add_str(o, "digest", r->digest);
+	json_add_str(o, "mediaType", r->media_type);
+	json_add_str(o, "platform", r->platform);
 	cJSON_AddStringToObject(o, "provenance", provenance_name(r->provenance));
 	if (r->build >= 0)
 		cJSON_AddNumberToObject(o, "build", (double)r->build);
 	else
 		cJSON_AddNullToObject(o, "build");
-	add_str_or_null(o, "sha", r->sha);
+	json_add_str(o, "sha", r->sha);
 	if (r->commit) {
 		commit = cJSON_AddObjectToObject(o, "commit");
 		cJSON_AddStringToObject(commit, "sha", r->commit);
 		cJSON_AddStringToObject(commit, "subject", r->subject ? r->subject : "");
 		cJSON_AddStringToObject(commit, "author", r->author ? r->author : "");
-		add_time_or_null(commit, "time", r->commit_time);
+		json_add_time(commit, "time", r->commit_time);
 	} else {
 		cJSON_AddNullToObject(o, "commit");
 	}
-	add_time_or_null(o, "created", r->created);
+	json_add_time(o, "created", r->created);
 	if (r->size >= 0)
 		cJSON_AddNumberToObject(o, "size", (double)r->size);
 	else
@@ -115,7 +98,7 @@ static cJSON *row_json(struct app *app, const struct image_row *r, bool cluster)
 		cJSON_AddItemToObject(o, "runsOn", runs_json(app, r));
 	else
 		cJSON_AddNullToObject(o, "runsOn");
-	add_str_or_null(o, "error", r->error);
+	json_add_str(o, "error", r->error);
 	return o;
 }
 
@@ -127,7 +110,7 @@ static void print_json(struct app *app, const char *error, bool cluster)
 
 	cJSON_AddStringToObject(o, "repository", app->project.image_name);
 	cJSON_AddStringToObject(o, "template", app->project.image_tag);
-	add_str_or_null(o, "error", error);
+	json_add_str(o, "error", error);
 	tags = cJSON_AddArrayToObject(o, "tags");
 	for (size_t i = 0; i < im->n; i++)
 		cJSON_AddItemToArray(tags, row_json(app, &im->rows[i], cluster));

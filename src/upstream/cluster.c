@@ -169,7 +169,7 @@ static void nap(struct waiter *w, int ms)
 		loop_run_once(w->loop, -1);
 }
 
-/* One request to the apiserver as the admin (or plain HTTP for etcd). */
+/* One request to the apiserver as ourselves (or plain HTTP for etcd). */
 static int request(struct waiter *w, const char *method, const char *url, const char *body,
 		   struct http_response *resp, struct err *err)
 {
@@ -181,7 +181,7 @@ static int request(struct waiter *w, const char *method, const char *url, const 
 
 	return http_request_sync(w->http, w->loop, &(struct http_request){
 		.method = method, .url = url, .body = body, .body_len = body ? strlen(body) : 0,
-		.headers = headers, .bearer_token = https ? w->c->admin_token : NULL,
+		.headers = headers, .bearer_token = https ? w->c->own_token : NULL,
 		.tls = https ? &tls : NULL, .timeout_ms = 5000, .connect_timeout_ms = 1000 },
 		resp, err);
 }
@@ -394,6 +394,9 @@ int upstream_start(struct upstream_cluster *c, const struct upstream_opts *o, st
 		{ .user = "system:kube-controller-manager", .groups = "" },
 		{ .user = "system:kube-scheduler", .groups = "" },
 		{ .user = "kwok-controller", .groups = "system:masters" },
+		/* our own requests (nodes, manifests), told apart from the
+		 * admin's in the audit log */
+		{ .user = "shipdeck-upstream", .groups = "system:masters" },
 	};
 	struct waiter w = { 0 };
 	struct strbuf tokens = { 0 };
@@ -434,7 +437,7 @@ int upstream_start(struct upstream_cluster *c, const struct upstream_opts *o, st
 		sb_printf(&tokens, "%s,%s,%s%s%s%s\n", ids[i].token, ids[i].user, ids[i].user,
 			  *ids[i].groups ? ",\"" : "", ids[i].groups, *ids[i].groups ? "\"" : "");
 	}
-	memcpy(c->admin_token, ids[0].token, sizeof c->admin_token);
+	memcpy(c->own_token, ids[4].token, sizeof c->own_token);
 	if (write_file(certs, "tokens.csv", sb_str(&tokens), &token_file, err)
 	    || write_file(o->dir, "audit-policy.yaml", audit_policy, &policy, err))
 		goto out;

@@ -406,7 +406,7 @@ int upstream_start(struct upstream_cluster *c, const struct upstream_opts *o, st
 	char *etcd_data = NULL, *etcd_client = NULL, *etcd_peer = NULL, *etcd_cluster = NULL;
 	char *a[40];
 	char port_s[16], kwok_port_s[48], cm_port_s[16], sched_port_s[16];
-	int etcd_port, etcd_peer_port, rc = -1;
+	int etcd_port, etcd_peer_port, kwok_port, rc = -1;
 
 	memset(c, 0, sizeof *c);
 	c->opt = *o;
@@ -522,6 +522,8 @@ int upstream_start(struct upstream_cluster *c, const struct upstream_opts *o, st
 		a[n++] = "--audit-log-format=json";
 		a[n++] = f[k++] = xasprintf("--cert-dir=%s/apiserver", o->dir);
 		a[n++] = "--endpoint-reconciler-type=none";
+		/* a node's kubelet is kwok on 127.0.0.1: never look its name up */
+		a[n++] = "--kubelet-preferred-address-types=InternalIP";
 		a[n] = NULL;
 		rc = start_proc(c, UP_APISERVER, a, err);
 		for (int i = 0; i < k; i++)
@@ -579,14 +581,22 @@ int upstream_start(struct upstream_cluster *c, const struct upstream_opts *o, st
 			goto out;
 		rc = -1;
 	}
-	snprintf(kwok_port_s, sizeof kwok_port_s, "127.0.0.1:%d", free_port());
+	kwok_port = free_port();
+	snprintf(kwok_port_s, sizeof kwok_port_s, "127.0.0.1:%d", kwok_port);
 	{
-		char *f[4] = { 0 };
+		char *f[8] = { 0 };
 		int n = 0, k = 0;
 
 		a[n++] = NULL;
 		a[n++] = f[k++] = xasprintf("--kubeconfig=%s", kc[3]);
 		a[n++] = f[k++] = xasprintf("--config=%s", stages);
+		/* the nodes' address and kubelet port are kwok's own server on
+		 * loopback, with the apiserver's certificate (SAN 127.0.0.1) */
+		a[n++] = "--node-ip=127.0.0.1";
+		a[n++] = f[k++] = xasprintf("--node-port=%d", kwok_port);
+		a[n++] = f[k++] = xasprintf("--tls-cert-file=%s", crt);
+		a[n++] = f[k++] = xasprintf("--tls-private-key-file=%s", key);
+		a[n++] = "--cidr=10.244.0.0/16";
 		a[n++] = "--manage-all-nodes=false";
 		a[n++] = "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake";
 		a[n++] = "--node-lease-duration-seconds=40";

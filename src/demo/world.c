@@ -54,9 +54,15 @@ static void load(struct demo_world *w)
 	char *data = file_read_all(path, &len, NULL);
 	cJSON *root = data ? cJSON_Parse(data) : NULL;
 
-	if (root && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(root, "cluster"))
-	    && !strcmp(cJSON_GetObjectItemCaseSensitive(root, "cluster")->valuestring, "upstream"))
-		w->cluster = DEMO_CLUSTER_UPSTREAM;
+	{
+		/* which cluster: kept in its server's entry, so every entry of
+		 * world.json stays a server */
+		cJSON *kind = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(root, demo_server_names[DEMO_SANDBOX]), "cluster");
+
+		if (cJSON_IsString(kind) && !strcmp(kind->valuestring, "upstream"))
+			w->cluster = DEMO_CLUSTER_UPSTREAM;
+	}
 	for (int s = 0; root && s < DEMO_NSERVERS; s++) {
 		cJSON *o = cJSON_GetObjectItemCaseSensitive(root, demo_server_names[s]);
 		cJSON *pid = cJSON_GetObjectItemCaseSensitive(o, "pid");
@@ -81,12 +87,13 @@ static int save(const struct demo_world *w, struct err *err)
 	char *path = world_file(w), *json;
 	int rc;
 
-	cJSON_AddStringToObject(root, "cluster",
-				w->cluster == DEMO_CLUSTER_UPSTREAM ? "upstream" : "sandbox");
 	for (int s = 0; s < DEMO_NSERVERS; s++) {
 		cJSON *o = cJSON_AddObjectToObject(root, demo_server_names[s]);
 
 		cJSON_AddNumberToObject(o, "port", w->procs[s].port);
+		if (s == DEMO_SANDBOX)
+			cJSON_AddStringToObject(o, "cluster", w->cluster == DEMO_CLUSTER_UPSTREAM
+						? "upstream" : "sandbox");
 		if (w->procs[s].pid) {
 			cJSON_AddNumberToObject(o, "pid", w->procs[s].pid);
 			cJSON_AddNumberToObject(o, "start_time", (double)w->procs[s].start_time);

@@ -269,7 +269,7 @@ static int create_nodes(struct waiter *w, struct err *err)
 	char *url = xasprintf("%s/api/v1/nodes", w->c->url);
 	int rc = 0;
 
-	for (int i = 0; i < w->c->opt.nodes && !rc; i++) {
+	for (int i = 1; i <= w->c->opt.nodes && !rc; i++) {
 		struct http_response resp;
 		char *body = xasprintf(
 			"{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"kwok-node-%d\","

@@ -58,7 +58,7 @@ expect_eq "$(k get pod -l app=web -o jsonpath='{.items[0].spec.containers[0].ima
 expect_eq "$(k get svc web -o jsonpath='{.spec.ports[0].protocol}/{.spec.sessionAffinity}')" \
 	"TCP/None" "service defaults"
 k get all | grep -q '^deployment.apps/web ' || fail "kubectl get all lists the deployment"
-k get nodes | grep -Eq '^sandbox-node-1 +Ready ' || fail "nodes"
+k get nodes | grep -Eq '^(sandbox|kwok)-node-1 +Ready ' || fail "nodes"
 
 sandbox_stop
 note "ok: SIGTERM ends the sandbox with status 0"

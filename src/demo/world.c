@@ -269,6 +269,35 @@ static char *last_line(const char *log)
 	return line;
 }
 
+/* Starts a server that prints "… listening on URL" when it serves, and waits
+ * for that line (limit ms); on failure err names it, its log and the log's
+ * last line. */
+static int run_listener(struct app *app, struct demo_proc *p, const char *what, char *const argv[],
+			const char *log, int limit, struct err *err)
+{
+	int fd = -1, rc = 0;
+
+	p->pid = spawn_logged(argv, log, &fd, false, err);
+	if (p->pid < 0) {
+		p->pid = 0;
+		return -1;
+	}
+	p->start_time = spawn_start_time(p->pid);
+	if (wait_listening(app, argv[0], limit, fd, &p->port, err)) {
+		char *last = last_line(log);
+
+		rc = err_prefix(err, "the demo's %s (log: %s)", what, log);
+		if (last) {
+			size_t n = strlen(err->msg);
+
+			snprintf(err->msg + n, sizeof err->msg - n, ": %s", last);
+			free(last);
+		}
+	}
+	close(fd);
+	return rc;
+}
+
 static int start_cluster(struct app *app, struct demo_world *w, const char *manifests,
 			 struct err *err)
 {
@@ -281,7 +310,7 @@ static int start_cluster(struct app *app, struct demo_world *w, const char *mani
 	char *mf = xasprintf("%s/manifests.yaml", dir);
 	char *faults = xasprintf("%s/faults.yaml", dir);
 	char port[16], *scale = getenv("SHIPDECK_DEMO_TIME_SCALE");
-	int fd = -1, rc = -1;
+	int rc = -1;
 
 	if (!prog) {
 		err_set(err, "%s not found next to shipdeck or on PATH (build it: "
@@ -302,30 +331,10 @@ static int start_cluster(struct app *app, struct demo_world *w, const char *mani
 				 upstream ? "--dir" : "--manifests", upstream ? dir : mf,
 				 manifests && upstream ? "--manifests" : NULL, mf, NULL };
 
-		p->pid = spawn_logged(argv, log, &fd, false, err);
+		rc = run_listener(app, p, "cluster", argv, log,
+				  upstream ? UPSTREAM_READY_TIMEOUT_MS : READY_TIMEOUT_MS, err);
 	}
-	if (p->pid < 0) {
-		p->pid = 0;
-		goto out;
-	}
-	p->start_time = spawn_start_time(p->pid);
-	if (wait_listening(app, name, upstream ? UPSTREAM_READY_TIMEOUT_MS : READY_TIMEOUT_MS, fd,
-			   &p->port, err)) {
-		char *last = last_line(log);
-
-		err_prefix(err, "the demo cluster (log: %s)", log);
-		if (last) {
-			size_t n = strlen(err->msg);
-
-			snprintf(err->msg + n, sizeof err->msg - n, ": %s", last);
-			free(last);
-		}
-		goto out;
-	}
-	rc = 0;
 out:
-	if (fd >= 0)
-		close(fd);
 	free(prog);
 	free(dir);
 	free(log);
@@ -394,7 +403,7 @@ static int start_traffic(struct app *app, struct demo_world *w, struct err *err)
 	char *log = xasprintf("%s/upstream/traffic.log", w->dir);
 	char *faults = xasprintf("%s/upstream/faults.yaml", w->dir);
 	char port[16];
-	int fd = -1, rc = -1;
+	int rc = -1;
 
 	if (!prog) {
 		err_set(err, "shipdeck-sandbox (the simulated traffic) not found next to shipdeck or on "
@@ -406,22 +415,9 @@ static int start_traffic(struct app *app, struct demo_world *w, struct err *err)
 		char *argv[] = { prog, "--traffic-only", "--kubeconfig", w->kubeconfig, "--port", port,
 				 "--faults", faults, NULL };
 
-		p->pid = spawn_logged(argv, log, &fd, false, err);
+		rc = run_listener(app, p, "simulated traffic", argv, log, READY_TIMEOUT_MS, err);
 	}
-	if (p->pid < 0) {
-		p->pid = 0;
-		goto out;
-	}
-	p->start_time = spawn_start_time(p->pid);
-	if (wait_listening(app, "shipdeck-sandbox --traffic-only", READY_TIMEOUT_MS, fd, &p->port,
-			   err)) {
-		err_prefix(err, "the demo's traffic (log: %s)", log);
-		goto out;
-	}
-	rc = 0;
 out:
-	if (fd >= 0)
-		close(fd);
 	free(prog);
 	free(log);
 	free(faults);

@@ -157,6 +157,30 @@ static void sync_decisions(struct build_run *b)
 		build_changed(b);
 }
 
+static void on_kill(void *ctx);
+
+/* Everything else is done: services and detached steps are stopped as Drone
+ * stops their containers (TERM, then KILL after the grace period). True
+ * while one of them still runs. */
+static bool stop_detached(struct build_run *b)
+{
+	bool alive = false;
+
+	for (size_t i = 0; i < b->plan.n; i++) {
+		if (!b->plan.steps[i].detach || !step_alive(&b->steps[i]))
+			continue;
+		alive = true;
+		if (!b->stopping_detached) {
+			step_signal(&b->steps[i], SIGTERM);
+			step_sweep(&b->steps[i], SIGTERM);
+		}
+	}
+	if (alive && !b->stopping_detached && !b->kill_timer)
+		b->kill_timer = loop_timer_add(b->runner->app->loop, CI_CANCEL_GRACE_MS, on_kill, b);
+	b->stopping_detached |= alive;
+	return alive;
+}
+
 void build_advance(struct build_run *b)
 {
 	size_t *start = xcalloc(b->plan.n ? b->plan.n : 1, sizeof *start);
@@ -173,7 +197,7 @@ void build_advance(struct build_run *b)
 			step_start(b, start[i]);
 	}
 	free(start);
-	if (ci_sched_done(&b->sched))
+	if (ci_sched_done(&b->sched) && !stop_detached(b))
 		finish_build(b);
 }
 
@@ -316,6 +340,10 @@ static void collect_mask(struct build_run *b)
 		for (size_t k = 0; k < p->def->nenv; k++)
 			if (p->def->env[k].secret && ci_secret_get(sec, p->def->env[k].secret))
 				ci_mask_add(&b->mask, ci_secret_get(sec, p->def->env[k].secret));
+		for (size_t k = 0; k < p->def->nsettings; k++)
+			if (p->def->settings[k].secret
+			    && ci_secret_get(sec, p->def->settings[k].secret))
+				ci_mask_add(&b->mask, ci_secret_get(sec, p->def->settings[k].secret));
 	}
 }
 

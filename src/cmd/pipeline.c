@@ -159,8 +159,8 @@ static void on_step(void *ctx, const struct ci_build *b, const struct ci_step *s
 		printf("-- %s: %s (exit %d) in %s\n", s->key, ci_status_name(s->status),
 		       s->exit_code, dur);
 	} else if (s->signal) {
-		printf("-- %s: %s (signal %d) in %s\n", s->key, ci_status_name(s->status), s->signal,
-		       dur);
+		printf("-- %s: %s (signal %d) in %s%s%s\n", s->key, ci_status_name(s->status),
+		       s->signal, dur, s->message ? ": " : "", s->message ? s->message : "");
 	} else {
 		printf("-- %s: %s in %s%s%s\n", s->key, ci_status_name(s->status), dur,
 		       s->message ? ": " : "", s->message ? s->message : "");

@@ -97,7 +97,9 @@ const struct drone_key drone_platform_keys[] = {
 };
 
 const struct drone_key drone_workspace_keys[] = {
-	{ "path", NULL }, { "base", NULL }, { NULL, NULL },
+	{ "path", NULL },
+	{ "base", "steps run in the build's work folder, which holds the checkout as BASE/PATH would" },
+	{ NULL, NULL },
 };
 
 const struct drone_key drone_clone_keys[] = {

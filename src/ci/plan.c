@@ -138,7 +138,7 @@ int ci_plan_make(struct ci_plan *plan, const struct ci_file *f, const struct ci_
 				s->deps[s->ndeps++] = base + k - 1;
 			}
 			/* services start first (a service is done once it started) */
-			for (size_t v = 0; !s->ndeps && v < p->nservices; v++)
+			for (size_t v = 0, first_step = !s->ndeps; first_step && v < p->nservices; v++)
 				s->deps[s->ndeps++] = first[i] + v;
 			if (!s->ndeps) {
 				free(s->deps);

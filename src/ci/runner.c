@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "app/sources.h"
+#include "ci/changes.h"
 #include "ci/proc.h"
 #include "ci/runner_internal.h"
 #include "ci/tag.h"
@@ -355,9 +356,12 @@ int ci_runner_start(struct ci_runner *r, const struct ci_run_opts *o, int *numbe
 	struct ci_plan_opts po = { .event = "push", .tests_only = o->tests_only,
 				   .test_steps = app->project.test_steps,
 				   .ntest_steps = app->project.ntest_steps, .clone = !o->in_place };
+	struct ci_facts facts = { .event = "push" };
+	struct ci_changes changes = { 0 };
+	struct err cerr;
 	char *data = NULL, *ref = NULL, *work_dir = NULL;
 	size_t len = 0;
-	int n;
+	int n, rc_plan;
 
 	*config_error = true;
 	b->runner = r;
@@ -370,9 +374,18 @@ int ci_runner_start(struct ci_runner *r, const struct ci_run_opts *o, int *numbe
 	if (ci_secrets_load(&r->secrets, NULL, err))
 		goto fail;
 	ref = *b->commit.branch ? xasprintf("refs/heads/%s", b->commit.branch) : xstrdup("");
-	po.branch = b->commit.branch;
-	po.ref = ref;
-	if (ci_plan_make(&b->plan, &b->file, &po, err))
+	facts.branch = b->commit.branch;
+	facts.ref = ref;
+	/* paths conditions match when the changed files cannot be read */
+	if (!ci_changes_read(&changes, app->repo_root, b->commit.sha, &cerr)) {
+		facts.changed = changes.paths;
+		facts.nchanged = changes.n;
+		facts.changed_known = true;
+	}
+	po.facts = &facts;
+	rc_plan = ci_plan_make(&b->plan, &b->file, &po, err);
+	ci_changes_free(&changes);
+	if (rc_plan)
 		goto fail;
 	*config_error = false;
 	if (ci_history_allocate(&r->hist, &n, err))

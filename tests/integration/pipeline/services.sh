@@ -93,3 +93,30 @@ if [ -d /proc/"$pid" ] && [ "$(cut -d' ' -f3 /proc/"$pid"/stat)" != Z ]; then
 	fail "the detached step (pid $pid) still runs after the build"
 fi
 ok "a detached step runs in the background and is stopped with the build"
+
+# when.paths against the files the commit changes
+cat >.drone.yml <<YAML
+kind: pipeline
+type: exec
+steps:
+- name: docs
+  commands: [echo docs]
+  when:
+    paths: {include: ['docs/*']}
+- name: code
+  commands: [echo code]
+  when:
+    paths: {include: ['src/*', '.drone.yml']}
+YAML
+mkdir -p src docs
+echo x >src/a.c
+commit_all "$R" "code only"
+sd pipeline run >"$WORK/run4" 2>&1 || fail "the paths build failed: $(cat "$WORK/run4")"
+grep -q -- '-- docs: skipped' "$WORK/run4" || fail "docs ran though no docs/ file changed: $(cat "$WORK/run4")"
+grep -q '^code | code$' "$WORK/run4" || fail "code did not run: $(cat "$WORK/run4")"
+echo y >docs/b.md
+commit_all "$R" "docs only"
+sd pipeline run >"$WORK/run5" 2>&1 || fail "the second paths build failed: $(cat "$WORK/run5")"
+grep -q '^docs | docs$' "$WORK/run5" || fail "docs did not run: $(cat "$WORK/run5")"
+grep -q -- '-- code: skipped' "$WORK/run5" || fail "code ran though only docs changed: $(cat "$WORK/run5")"
+ok "when.paths follows the files each commit changes"

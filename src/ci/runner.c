@@ -365,6 +365,13 @@ int ci_runner_start(struct ci_runner *r, const struct ci_run_opts *o, int *numbe
 
 	*config_error = true;
 	b->runner = r;
+	/* auto finds no runtime: container steps are not run by this runner */
+	if (app->project.pipeline_runtime && (!strcmp(app->project.pipeline_runtime, "podman")
+					      || !strcmp(app->project.pipeline_runtime, "docker"))) {
+		err_set(err, ".shipdeck.yml: pipeline.runtime: %s: this shipdeck runs steps on the "
+			"host only; set runtime: host (or auto)", app->project.pipeline_runtime);
+		goto fail;
+	}
 	if (commit_info_read(&b->commit, app->repo_root, o->rev, err))
 		goto fail;
 	data = read_pipeline_file(r, o, b->commit.sha, &len, err);

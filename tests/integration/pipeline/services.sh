@@ -120,3 +120,28 @@ sd pipeline run >"$WORK/run5" 2>&1 || fail "the second paths build failed: $(cat
 grep -q '^docs | docs$' "$WORK/run5" || fail "docs did not run: $(cat "$WORK/run5")"
 grep -q -- '-- code: skipped' "$WORK/run5" || fail "code ran though only docs changed: $(cat "$WORK/run5")"
 ok "when.paths follows the files each commit changes"
+
+# pipeline.runtime: host runs, podman and docker are refused in one line
+# (no container runtime here), a bad value names file:line:col
+cat >.drone.yml <<YAML
+kind: pipeline
+type: exec
+steps:
+- name: a
+  commands: [echo a]
+YAML
+printf 'pipeline:\n  runtime: host\n' >.shipdeck.yml
+commit_all "$R" "runtime host"
+sd pipeline run >"$WORK/run6" 2>&1 || fail "runtime: host: $(cat "$WORK/run6")"
+printf 'pipeline:\n  runtime: podman\n' >.shipdeck.yml
+commit_all "$R" "runtime podman"
+rc=0
+sd pipeline run >"$WORK/run7" 2>&1 || rc=$?
+[ "$rc" -eq 2 ] || fail "runtime: podman: exit $rc, want 2: $(cat "$WORK/run7")"
+grep -q 'pipeline.runtime: podman: this shipdeck runs steps on the host only' "$WORK/run7" || fail "runtime: podman: $(cat "$WORK/run7")"
+printf 'pipeline:\n  runtime: lxc\n' >.shipdeck.yml
+rc=0
+sd pipeline run >"$WORK/run8" 2>&1 || rc=$?
+[ "$rc" -eq 2 ] || fail "runtime: lxc: exit $rc, want 2"
+grep -q '\.shipdeck\.yml:2:12: pipeline.runtime: expected host, podman, docker or auto' "$WORK/run8" || fail "runtime: lxc: $(cat "$WORK/run8")"
+ok "pipeline.runtime: host runs; podman and docker are refused here; a bad value names file:line:col"

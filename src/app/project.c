@@ -14,7 +14,8 @@ static const char *const top_keys[] = { "image", "registries", "pipeline", "prom
 static const char *const image_keys[] = { "name", "tag", "size_growth_warn", NULL };
 static const char *const registry_keys[] = { "plain_http", "insecure_skip_verify",
 					     "username_env", "password_env", NULL };
-static const char *const pipeline_keys[] = { "file", "test_steps", "concurrency", NULL };
+static const char *const pipeline_keys[] = { "file", "test_steps", "concurrency", "runtime",
+					     NULL };
 static const char *const app_keys[] = { "namespace", "strategy", "steps", "interval",
 					"threshold", "pass_score", "marginal_score", "metrics",
 					NULL };
@@ -27,6 +28,7 @@ static void set_defaults(struct project *p)
 	p->size_growth_warn = 0.2;
 	p->pipeline_file = xstrdup(".drone.yml");
 	p->concurrency = 2;
+	p->pipeline_runtime = xstrdup("auto");
 }
 
 /* The defaults measure the sandbox's own metric names. */
@@ -153,6 +155,15 @@ static int parse_pipeline(struct project *p, const struct ynode *n, const char *
 			return err_set(err, "%s:%d:%d: pipeline.concurrency: must be 1–64, found %lld",
 				       name, v->line, v->col, c);
 		p->concurrency = (int)c;
+	}
+	if ((v = ynode_get(n, "runtime"))) {
+		if (read_string(v, &p->pipeline_runtime, name, "pipeline.runtime", err))
+			return -1;
+		if (strcmp(p->pipeline_runtime, "host") && strcmp(p->pipeline_runtime, "podman")
+		    && strcmp(p->pipeline_runtime, "docker") && strcmp(p->pipeline_runtime, "auto"))
+			return err_set(err, "%s:%d:%d: pipeline.runtime: expected host, podman, docker "
+				       "or auto, found '%s'", name, v->line, v->col,
+				       p->pipeline_runtime);
 	}
 	return 0;
 }
@@ -406,6 +417,7 @@ void project_free(struct project *p)
 	}
 	free(p->registries);
 	free(p->pipeline_file);
+	free(p->pipeline_runtime);
 	for (size_t i = 0; i < p->ntest_steps; i++)
 		free(p->test_steps[i]);
 	free(p->test_steps);

@@ -53,6 +53,7 @@ struct project {
 	char **test_steps;          /* NULL: steps whose name starts with "test" */
 	size_t ntest_steps;
 	int concurrency;
+	char *pipeline_runtime;     /* host, podman, docker or auto (the default) */
 	char *prometheus;           /* NULL when not set */
 	struct app_conf *apps;
 	size_t napps;

@@ -402,7 +402,7 @@ static void env_free(char **env)
 	free(env);
 }
 
-static int start(struct app *app, struct action_req *req, struct err *err)
+int chaos_run_start(struct app *app, struct action_req *req, struct err *err)
 {
 	struct chaos_plan *p = req->data;
 	struct chaos_run *r;
@@ -542,7 +542,7 @@ struct action_req *chaos_run_request(struct app *app, const struct chaos_experim
 			      x->nmethod, x->nmethod == 1 ? "y" : "ies", x->nrollbacks);
 	req->data = p;
 	req->data_free = plan_free;
-	req->run = start;
+	req->run = chaos_run_start;
 	return req;
 }
 

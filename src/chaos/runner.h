@@ -42,6 +42,9 @@ struct action_req *chaos_run_request(struct app *app, const struct chaos_experim
 int chaos_refuse(struct app *app, const struct chaos_experiment *x, const struct chaos_blast *b,
 		 struct err *err);
 
+/* The request's run: starts the child (chaos_run_request sets it). */
+int chaos_run_start(struct app *app, struct action_req *req, struct err *err);
+
 bool chaos_run_active(const struct app *app);
 /* SIGINT to the run's group; false when nothing runs. */
 bool chaos_run_interrupt(struct app *app);

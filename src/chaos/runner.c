@@ -518,22 +518,32 @@ out:
 	return rc;
 }
 
+/* The experiment's path as the repository names it ("chaos/web-pod.json"). */
+static const char *short_path(const struct app *app, const char *path)
+{
+	size_t n = app->repo_root ? strlen(app->repo_root) : 0;
+
+	if (n && !strncmp(path, app->repo_root, n) && path[n] == '/')
+		return path + n + 1;
+	return path;
+}
+
 struct action_req *chaos_run_request(struct app *app, const struct chaos_experiment *x,
 				     const struct chaos_blast *b)
 {
 	struct chaos_plan *p = xcalloc(1, sizeof *p);
 	char *abs = realpath(x->path, NULL);
-	char *target = xasprintf("experiment %s", x->path);
+	char *target = xasprintf("experiment %s", short_path(app, x->path));
 	struct action_req *req = action_req_new(ACTION_CHAOS_RUN, target);
 
-	(void)app;
 	free(target);
 	p->file = abs ? abs : xstrdup(x->path);
 	p->title = xstrdup(x->title);
 	p->blast = xstrdup(b->summary);
 	p->namespace = b->namespace ? xstrdup(b->namespace) : NULL;
 	p->deployment = b->deployment ? xstrdup(b->deployment) : NULL;
-	req->question = xasprintf("Run \"%s\"? It %s.", x->title, b->summary);
+	req->question = xasprintf("It %s. Run it?", b->summary);
+	action_req_add_detail(req, "\"%s\"", x->title);
 	action_req_add_detail(req, "steady state: %s (%zu probe%s, checked before and after)",
 			      x->hypothesis, x->nprobes, x->nprobes == 1 ? "" : "s");
 	for (size_t i = 0; i < b->nlines; i++)
@@ -578,7 +588,7 @@ void chaos_run_stop(struct app *app)
 int chaos_refuse(struct app *app, const struct chaos_experiment *x, const struct chaos_blast *b,
 		 struct err *err)
 {
-	char *target = xasprintf("experiment %s", x->path);
+	char *target = xasprintf("experiment %s", short_path(app, x->path));
 	struct audit_record rec = {
 		.user = app->user,
 		.context = app->store.kube.context,

@@ -157,10 +157,10 @@ static void run_experiment(struct ui *ui, const char *arg)
 
 		if (chaos_refuse(app, &x, &b, &aerr))
 			app_message(app, STATUS_ERROR, "chaos-run %s: refused: %s; and not recorded: %s",
-				    x.path, b.refusal, aerr.msg);
+				    chaos_short_path(app, x.path), b.refusal, aerr.msg);
 		else
 			app_message(app, STATUS_ERROR, "chaos-run %s: refused before anything ran: %s",
-				    x.path, b.refusal);
+				    chaos_short_path(app, x.path), b.refusal);
 	} else {
 		req = chaos_run_request(app, &x, &b);
 		req->run = start_and_show;

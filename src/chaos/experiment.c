@@ -159,8 +159,8 @@ static int parse_provider(struct chaos_activity *a, const struct ynode *n, const
 	}
 	args = ynode_get(n, "arguments");
 	if (args && !ynode_is_null(args)) {
-		if (args->kind != YNODE_MAP
-		    && !(a->provider == CHAOS_PROVIDER_PROCESS && args->kind != YNODE_SEQ))
+		/* a process takes its arguments as a string or a list too */
+		if (args->kind != YNODE_MAP && a->provider != CHAOS_PROVIDER_PROCESS)
 			return err_set(err, "%s:%d:%d: %s.arguments: expected a mapping", name,
 				       args->line, args->col, w);
 		a->arguments = ynode_to_json(args);
@@ -315,9 +315,14 @@ static int json_error(const char *name, const char *data, size_t len, const char
 		      struct err *err)
 {
 	int line = 1, col = 1;
+	bool early = true;
 
 	if (!at || at < data || at > data + len)
 		at = data + len;
+	/* nothing but white space after where cJSON stopped: it ran out */
+	for (const char *p = at < data + len ? at + 1 : at; p < data + len; p++)
+		if (*p != ' ' && *p != '\n' && *p != '\r' && *p != '\t')
+			early = false;
 	for (const char *p = data; p < at; p++) {
 		if (*p == '\n') {
 			line++;
@@ -327,7 +332,7 @@ static int json_error(const char *name, const char *data, size_t len, const char
 		}
 	}
 	return err_set(err, "%s:%d:%d: not valid JSON%s", name, line, col,
-		       at >= data + len ? " (it ends too early)" : "");
+		       early ? ": it ends too early (a [ or { is not closed)" : "");
 }
 
 static bool is_json_name(const char *name)

@@ -519,7 +519,7 @@ out:
 }
 
 /* The experiment's path as the repository names it ("chaos/web-pod.json"). */
-static const char *short_path(const struct app *app, const char *path)
+const char *chaos_short_path(const struct app *app, const char *path)
 {
 	size_t n = app->repo_root ? strlen(app->repo_root) : 0;
 
@@ -533,7 +533,7 @@ struct action_req *chaos_run_request(struct app *app, const struct chaos_experim
 {
 	struct chaos_plan *p = xcalloc(1, sizeof *p);
 	char *abs = realpath(x->path, NULL);
-	char *target = xasprintf("experiment %s", short_path(app, x->path));
+	char *target = xasprintf("experiment %s", chaos_short_path(app, x->path));
 	struct action_req *req = action_req_new(ACTION_CHAOS_RUN, target);
 
 	free(target);
@@ -588,7 +588,7 @@ void chaos_run_stop(struct app *app)
 int chaos_refuse(struct app *app, const struct chaos_experiment *x, const struct chaos_blast *b,
 		 struct err *err)
 {
-	char *target = xasprintf("experiment %s", short_path(app, x->path));
+	char *target = xasprintf("experiment %s", chaos_short_path(app, x->path));
 	struct audit_record rec = {
 		.user = app->user,
 		.context = app->store.kube.context,

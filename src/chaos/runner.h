@@ -28,6 +28,9 @@ extern const char chaos_install_hint[];
  * in the repository (caller frees). */
 char *chaos_experiments_dir(const struct app *app);
 
+/* path as the repository names it ("chaos/web-pod.json"): points into path. */
+const char *chaos_short_path(const struct app *app, const char *path);
+
 /* $XDG_STATE_HOME/shipdeck/chaos (caller frees). */
 char *chaos_runs_dir(void);
 

@@ -4,9 +4,14 @@
  * the blast radius over what the rollout pane shows, refuses it beyond
  * chaos.max_pods / chaos.namespaces, else asks through the gate's confirm
  * dialog. While it runs the log pane follows buffer "chaos/N" and the
- * rollout pane shows the target deployment's pods; `x` interrupts it. */
+ * rollout pane shows the target deployment's pods; `x` interrupts it.
+ * `:chaos show N` reads a past run (its output and journal's lines) back
+ * from the state folder. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cjson/cJSON.h>
 
 #include "chaos/blast.h"
 #include "chaos/experiment.h"
@@ -61,6 +66,30 @@ static void list_experiments(struct ui *ui)
 		free(paths[i]);
 	}
 	free(paths);
+	{
+		/* past runs, newest first: :chaos show N reads one back */
+		char *root = chaos_runs_dir();
+		int shown = 0;
+
+		for (int r = 999; r >= 1 && shown < 10; r--) {
+			char *path = xasprintf("%s/%d/run.json", root, r);
+			size_t len;
+			char *data = file_exists(path) ? file_read_all(path, &len, NULL) : NULL;
+			cJSON *o = data ? cJSON_ParseWithLength(data, len) : NULL;
+			const cJSON *st = cJSON_GetObjectItemCaseSensitive(o, "status");
+			const cJSON *ti = cJSON_GetObjectItemCaseSensitive(o, "title");
+
+			if (cJSON_IsString(st) && cJSON_IsString(ti)) {
+				if (!shown++)
+					sb_printf(&sb, "runs in %s — :chaos show N reads one\n", root);
+				sb_printf(&sb, "  run %d: %s  %s\n", r, st->valuestring, ti->valuestring);
+			}
+			cJSON_Delete(o);
+			free(data);
+			free(path);
+		}
+		free(root);
+	}
 	if (tool)
 		sb_printf(&sb, "engine: %s\n", tool);
 	else
@@ -170,10 +199,45 @@ static void run_experiment(struct ui *ui, const char *arg)
 	chaos_experiment_free(&x);
 }
 
+/* A past run's output (its journal's lines end it) into the log pane. */
+static void show_run(struct ui *ui, const char *arg)
+{
+	char *end, *root = chaos_runs_dir(), *path, *data, id[32];
+	long n = strtol(arg, &end, 10);
+	size_t len;
+	struct err err;
+
+	if (end == arg || *end || n < 1) {
+		app_message(ui->app, STATUS_WARN, "usage: :chaos show N (a run number: :chaos)");
+		free(root);
+		return;
+	}
+	snprintf(id, sizeof id, "chaos/%ld", n);
+	if (store_log_find(&ui->app->store.logs, id)) {
+		ui_select(ui, &ui->sel.log_id, id);
+		ui_focus(ui, "log");
+		free(root);
+		return;
+	}
+	path = xasprintf("%s/%ld/output.log", root, n);
+	if ((data = file_read_all(path, &len, &err))) {
+		char title[64];
+
+		snprintf(title, sizeof title, "chaos %ld (%s)", n, "from the state folder");
+		show_buffer(ui, id, title, data);
+	} else {
+		app_message(ui->app, STATUS_ERROR, "chaos show %ld: %s", n, err.msg);
+	}
+	free(path);
+	free(root);
+}
+
 void chaos_view_command(struct ui *ui, const char *arg)
 {
 	if (!arg || !*arg || !strcmp(arg, "ls"))
 		list_experiments(ui);
+	else if (!strncmp(arg, "show", 4) && (!arg[4] || arg[4] == ' '))
+		show_run(ui, arg[4] ? arg + 5 + strspn(arg + 5, " ") : "");
 	else
 		run_experiment(ui, arg);
 }

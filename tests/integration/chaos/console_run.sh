@@ -71,6 +71,12 @@ wait_screen 20 ' Available '
 keys : && keys -l 'chaos web-pod.json' && keys Enter
 wait_screen 5 'read-only: chaos-run disabled'
 screen_has 'It kills' && fail "read-only opened the dialog"
+# the run is kept: the list names it, :chaos show 1 reads it back
+keys : && keys -l chaos && keys Enter
+wait_screen 5 'run 1: completed  losing one web pod keeps web available'
+keys : && keys -l 'chaos show 1' && keys Enter
+wait_screen 5 'chaos 1 (from the state folder)'
+wait_screen 5 'status: completed (deviated: no)'
 tmux_quit
 tail -n +"$((n + 1))" "$REQLOG" | jq -r .method | sort -u | grep -qv '^GET$' && fail "read-only sent a change"
 [ "$(ls "$RUNS")" = 1 ] || fail "read-only started a run"

@@ -580,6 +580,8 @@ void chaos_run_stop(struct app *app)
 
 	if (!app->chaos_run)
 		return;
+	fprintf(stderr, "shipdeck: interrupting chaos experiment %d; waiting for its rollbacks "
+		"(at most %d s)\n", app->chaos_run->number, INTERRUPT_GRACE_MS / 1000);
 	chaos_run_interrupt(app);
 	while (app->chaos_run && time_mono_ms() < end)
 		loop_run_once(app->loop, 1000);

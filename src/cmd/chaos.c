@@ -420,7 +420,9 @@ static int run(struct app *app, struct cmd_args *args)
 
 const struct cmd cmd_chaos = {
 	.name = "chaos",
-	.usage = usage,
+	.usage = "chaos ls\n"
+		 "chaos run FILE [--dry-run]\n"
+		 "chaos show N",
 	.summary = "Chaos Toolkit experiments: list, run inside a blast radius, show",
 	.run = run,
 };

@@ -31,6 +31,9 @@ const char chaos_install_hint[] =
 
 /* How long rollbacks may take after SIGINT before the group is killed. */
 enum { INTERRUPT_GRACE_MS = 60000, LINE_MAX_KEPT = 4096 };
+/* After chaos has exited, how long something it started may hold its
+ * output open before the run ends without it (and it is killed). */
+enum { EOF_GRACE_MS = 2000 };
 
 /* What the action request carries to run. */
 struct chaos_plan {
@@ -56,6 +59,7 @@ struct chaos_run {
 	int wait_status;
 	bool hypothesis_seen, method_seen;
 	uint64_t kill_timer;
+	uint64_t eof_timer;
 	int64_t started_ms;
 };
 
@@ -218,6 +222,25 @@ static void on_kill_timer(void *ctx)
 	}
 }
 
+/* chaos has exited but its output is still open: a process it left holds
+ * it. That process is killed (maybe_finish does) and the run ends. */
+static void on_eof_timer(void *ctx)
+{
+	struct chaos_run *r = ctx;
+
+	r->eof_timer = 0;
+	if (r->eof)
+		return;
+	if (r->line.len)
+		take_line(r, r->line.s, r->line.len);
+	sb_reset(&r->line);
+	loop_io_remove(r->app->loop, r->fd);
+	close(r->fd);
+	r->fd = -1;
+	r->eof = true;
+	maybe_finish(r);
+}
+
 static void on_exit_child(void *ctx, pid_t pid, int status)
 {
 	struct chaos_run *r = ctx;
@@ -225,6 +248,8 @@ static void on_exit_child(void *ctx, pid_t pid, int status)
 	(void)pid;
 	r->exited = true;
 	r->wait_status = status;
+	if (!r->eof)
+		r->eof_timer = loop_timer_add(r->app->loop, EOF_GRACE_MS, on_eof_timer, r);
 	maybe_finish(r);
 }
 
@@ -260,6 +285,8 @@ static void run_free(struct chaos_run *r)
 {
 	if (r->kill_timer)
 		loop_timer_cancel(r->app->loop, r->kill_timer);
+	if (r->eof_timer)
+		loop_timer_cancel(r->app->loop, r->eof_timer);
 	if (r->fd >= 0) {
 		loop_io_remove(r->app->loop, r->fd);
 		close(r->fd);

@@ -131,7 +131,7 @@ void gate_submit(struct app *app, struct action_req *req)
 		action_req_free(req);
 		return;
 	}
-	if (!req->unattended && app->confirm && (action_info(req->action)->flags & ACT_CONFIRM)) {
+	if (app->confirm && (action_info(req->action)->flags & ACT_CONFIRM)) {
 		app->confirm(app, req);
 		return;
 	}

@@ -234,6 +234,14 @@ static void test_audit_readable(void)
 		/* a result whose id is another's: it does not steal the open intent */
 		"{\"time\":\"2026-12-01T10:04:00Z\",\"action\":\"restart\",\"target\":\"deploy/web\","
 		"\"result\":\"ok\",\"id\":\"zz\",\"phase\":\"result\"}\n"
+		/* an id seen twice (a log pasted onto itself): the result pairs with the
+		 * latest intent, as a result follows its own */
+		"{\"time\":\"2026-12-01T10:04:10Z\",\"action\":\"scale\",\"target\":\"deploy/a\","
+		"\"id\":\"rr\",\"phase\":\"intent\"}\n"
+		"{\"time\":\"2026-12-01T10:04:20Z\",\"action\":\"scale\",\"target\":\"deploy/b\","
+		"\"id\":\"rr\",\"phase\":\"intent\"}\n"
+		"{\"time\":\"2026-12-01T10:04:30Z\",\"action\":\"scale\",\"target\":\"deploy/b\","
+		"\"result\":\"ok\",\"id\":\"rr\",\"phase\":\"result\"}\n"
 		/* torn by a power cut, then blank */
 		"{\"time\":\"2026-12-01T10:05:00Z\",\"us\n\n";
 	char *text = audit_readable(log, sizeof log - 1);
@@ -247,7 +255,7 @@ static void test_audit_readable(void)
 		*nl = '\0';
 		lines[n++] = p;
 	}
-	tap_is_int(n, 8, "eight actions, one line each");
+	tap_is_int(n, 10, "ten actions, one line each");
 	tap_is_str(lines[0], "2024-05-01T10:00:00Z  rollback deploy/web  revision 3 → revision 2  ok"
 		   "  by ada", "a record from before ids: a line of its own");
 	tap_is_str(lines[1], "2026-12-01T10:00:00Z  promote deploy/shop-canary  10% → 25%  ok: shop "
@@ -263,7 +271,11 @@ static void test_audit_readable(void)
 		   "hold: automatic: MARGINAL  by ops", "a hold");
 	tap_is_str(lines[6], "2026-12-01T10:04:00Z  restart deploy/web  ok",
 		   "a result without its intent: shown as it is");
-	tap_is_str(lines[7], "(not a record: {\"time\":\"2026-12-01T10:05:00Z\",\"us)",
+	tap_is_str(lines[7], "2026-12-01T10:04:10Z  scale deploy/a  outcome unknown (sent; no result "
+		   "was recorded)", "an id seen twice: the earlier intent stays open");
+	tap_is_str(lines[8], "2026-12-01T10:04:20Z  scale deploy/b  ok",
+		   "… and the result pairs with the latest");
+	tap_is_str(lines[9], "(not a record: {\"time\":\"2026-12-01T10:05:00Z\",\"us)",
 		   "a torn line says so");
 	free(text);
 	text = audit_readable("", 0);

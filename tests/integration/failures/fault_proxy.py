@@ -21,6 +21,10 @@ until told to break, on a control port, in one of these ways:
                           after --snapshot SRC:DST copied SRC (what a file held
                           then) to DST; it is passed on, and its answer is
                           held back until the client goes away
+  POST /drop-writes/S     for S seconds, requests that are not a GET or HEAD
+                          are not passed on: their connections are closed
+                          unanswered (libcurl's own retry on a fresh
+                          connection meets the same)
 
 Every request is logged as one JSON line (start, time, method, path, query,
 status, fault; a stream's time is when it ended) to --log.
@@ -39,7 +43,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit, parse_qs
 
 lock = threading.Lock()
-state = {"fault": None, "status": None, "status_until": 0, "generation": 0, "down": False}
+state = {"fault": None, "status": None, "status_until": 0, "generation": 0, "down": False,
+         "drop_until": 0}
 connections = set()
 args = None
 
@@ -144,8 +149,15 @@ class Proxy(BaseHTTPRequestHandler):
             return
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else None
-        if self.command not in ("GET", "HEAD") and take_fault(("hold-write",)):
+        write = self.command not in ("GET", "HEAD")
+        if write and take_fault(("hold-write",)):
             self.hold(body)
+            return
+        with lock:
+            dropping = start < state["drop_until"]
+        if write and dropping:
+            log(start, self.command, self.path, 0, "drop-writes")
+            self.drop()
             return
         up = http.client.HTTPConnection("127.0.0.1", args.upstream, timeout=600)
         headers = {k: v for k, v in self.headers.items()
@@ -238,6 +250,8 @@ class Control(BaseHTTPRequestHandler):
                 state["status"] = int(parts[1])
                 state["status_until"] = time.time() + float(parts[2])
                 state["generation"] += 1      # open watches end: clients must ask again
+            elif parts[0] == "drop-writes":
+                state["drop_until"] = time.time() + float(parts[1])
             elif parts[0] in ("down", "up"):
                 pass
             else:

@@ -57,4 +57,16 @@ SHIPDECK_SCRIPT="$WORK/steps" SHIPDECK_SCRIPT_OUT="$WORK" LINES=40 COLUMNS=320 T
 grep -q 'pause-resume deploy/web  paused → rolling  ok: deployment.apps/web resumed' "$WORK/readable.screen" \
 	|| { cat "$WORK/readable.screen"; fail ":audit does not pair the resume's intent and result"; }
 [ "$(grep -c 'outcome unknown' "$WORK/readable.screen")" = 1 ] || fail "outcome unknown is not only the killed one"
+# a write whose connection is closed unanswered: no HTTP status, so the
+# server counts as unreachable (exit 2), and the result says it failed
+fault drop-writes/5
+set +e
+"$SHIPDECK" --kubeconfig "$PKC" rollout restart web >"$WORK/restart.out" 2>&1
+rc=$?
+set -e
+[ "$rc" = 2 ] || { cat "$WORK/restart.out"; fail "a write the server never answered exits $rc, not 2"; }
+jq -se '.[-2].phase == "intent" and .[-1].phase == "result" and .[-2].id == .[-1].id
+	and .[-1].action == "restart" and .[-1].result == "failed"' "$AUDIT" >/dev/null \
+	|| { cat "$AUDIT"; fail "the unanswered write is not an intent and a failed result"; }
+note "unanswered: $(cat "$WORK/restart.out")"
 echo "ok - kill -9 in flight leaves the intent, written before the request; :audit says outcome unknown"

@@ -182,14 +182,9 @@ static void run_experiment(struct ui *ui, const char *arg)
 		return;
 	}
 	if (b.refusal) {
-		struct err aerr;
-
-		if (chaos_refuse(app, &x, &b, &aerr))
-			app_message(app, STATUS_ERROR, "chaos-run %s: refused: %s; and not recorded: %s",
-				    chaos_short_path(app, x.path), b.refusal, aerr.msg);
-		else
-			app_message(app, STATUS_ERROR, "chaos-run %s: refused before anything ran: %s",
-				    chaos_short_path(app, x.path), b.refusal);
+		chaos_refuse(app, &x, &b);
+		app_message(app, STATUS_ERROR, "chaos-run %s: refused before anything ran: %s",
+			    chaos_short_path(app, x.path), b.refusal);
 	} else {
 		req = chaos_run_request(app, &x, &b);
 		req->run = start_and_show;

@@ -122,8 +122,10 @@ void ui_command(struct ui *ui, const char *line)
 		if (audit_show(ui->app, &err))
 			app_message(ui->app, STATUS_ERROR, "%s", err.msg);
 		else {
+			/* zoomed: an action's line is long; Esc goes back */
 			ui_select(ui, &ui->sel.log_id, "audit");
 			ui_focus(ui, "log");
+			ui->zoomed = ui->focus;
 		}
 	} else {
 		int handled = VIEW_UNHANDLED;

@@ -569,6 +569,8 @@ struct action_req *chaos_run_request(struct app *app, const struct chaos_experim
 	p->blast = xstrdup(b->summary);
 	p->namespace = b->namespace ? xstrdup(b->namespace) : NULL;
 	p->deployment = b->deployment ? xstrdup(b->deployment) : NULL;
+	/* the intent record names the blast radius; the result, how it ended */
+	req->from = xstrdup(b->summary);
 	req->question = xasprintf("It %s. Run it?", b->summary);
 	action_req_add_detail(req, "\"%s\"", x->title);
 	action_req_add_detail(req, "steady state: %s (%zu probe%s, checked before and after)",
@@ -614,24 +616,15 @@ void chaos_run_stop(struct app *app)
 		loop_run_once(app->loop, 1000);
 }
 
-int chaos_refuse(struct app *app, const struct chaos_experiment *x, const struct chaos_blast *b,
-		 struct err *err)
+void chaos_refuse(struct app *app, const struct chaos_experiment *x, const struct chaos_blast *b)
 {
 	char *target = xasprintf("experiment %s", chaos_short_path(app, x->path));
-	struct audit_record rec = {
-		.user = app->user,
-		.context = app->store.kube.context,
-		.namespace = app->store.kube.namespace,
-		.action = action_info(ACTION_CHAOS_RUN)->name,
-		.target = target,
-		.from = b->summary,
-		.result = "refused",
-		.message = b->refusal,
-	};
-	int rc = audit_append(app->audit_path, &rec, err);
+	struct action_req *req = action_req_new(ACTION_CHAOS_RUN, target);
 
+	/* nothing is sent: a result record of its own, through the gate */
+	req->from = xstrdup(b->summary);
+	gate_note(app, req, "refused", b->refusal);
 	free(target);
-	return rc;
 }
 
 char *chaos_experiments_dir(const struct app *app)

@@ -40,10 +40,9 @@ char *chaos_runs_dir(void);
 struct action_req *chaos_run_request(struct app *app, const struct chaos_experiment *x,
 				     const struct chaos_blast *b);
 
-/* Records that x was refused for its blast radius (b->refusal) in the audit
- * log; -1 with err when the record could not be written. */
-int chaos_refuse(struct app *app, const struct chaos_experiment *x, const struct chaos_blast *b,
-		 struct err *err);
+/* Records through the gate that x was refused for its blast radius
+ * (b->refusal); a record that cannot be written is said as the gate says it. */
+void chaos_refuse(struct app *app, const struct chaos_experiment *x, const struct chaos_blast *b);
 
 /* The request's run: starts the child (chaos_run_request sets it). */
 int chaos_run_start(struct app *app, struct action_req *req, struct err *err);

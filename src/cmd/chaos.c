@@ -276,8 +276,8 @@ static int cmd_run(struct app *app, struct cmd_args *args)
 			printf("  - %s\n", b.lines[i]);
 	}
 	if (b.refusal) {
-		if (!flags[0].set && chaos_refuse(app, &x, &b, &err))
-			fprintf(stderr, "shipdeck: and not recorded: %s\n", err.msg);
+		if (!flags[0].set)
+			chaos_refuse(app, &x, &b);
 		code = cmd_fail(EXIT_FAILED, "refused before anything ran: %s", b.refusal);
 		goto out;
 	}

@@ -278,8 +278,8 @@ static int cmd_run(struct app *app, struct cmd_args *args)
 	loop_signal_watch(app->loop, SIGINT, on_interrupt, &st);
 	loop_signal_watch(app->loop, SIGTERM, on_interrupt, &st);
 	loop_signal_watch(app->loop, SIGHUP, on_interrupt, &st);
-	gate_submit(app, ci_action_run(app, flags[0].set, flags[1].value, flags[2].set, "cli",
-				       &result));
+	gate_submit_unattended(app, ci_action_run(app, flags[0].set, flags[1].value, flags[2].set,
+						  "cli", &result), NULL, NULL);
 	if (!result.number) {
 		const char *msg = app->store.status.message;
 
@@ -474,7 +474,7 @@ static int cmd_cancel(struct app *app, struct cmd_args *args)
 		return cmd_fail(EXIT_READ_ONLY, "read-only: cancel disabled");
 	if ((code = open_ci(app)))
 		return code;
-	gate_submit(app, ci_action_cancel(app, n));
+	gate_submit_unattended(app, ci_action_cancel(app, n), NULL, NULL);
 	while (app->actions_running > 0 && !loop_stopped(app->loop))
 		loop_run_once(app->loop, -1);
 	failed = app->store.status.level == STATUS_ERROR;

@@ -57,8 +57,11 @@ echo "$after" | grep -qx "$killed" && fail "pod $killed still there"
 note "ok: $killed killed, replaced by $(comm -13 <(echo "$before") <(echo "$after"))"
 
 # the audit record, through the gate
-jq -s -e 'map(select(.action == "chaos-run")) | length == 1' "$AUDIT" >/dev/null || { cat "$AUDIT"; fail "one chaos-run record"; }
-jq -s -e 'map(select(.action == "chaos-run"))[0] | .result == "ok" and .to == "completed"
+jq -s -e 'map(select(.action == "chaos-run")) | length == 2 and .[0].phase == "intent"
+	and .[1].phase == "result" and .[0].id == .[1].id
+	and .[0].from == "kills 1 of 3 pods of deploy/web in default"' "$AUDIT" >/dev/null \
+	|| { cat "$AUDIT"; fail "one chaos-run intent and its result"; }
+jq -s -e 'map(select(.action == "chaos-run" and .phase == "result"))[0] | .result == "ok" and .to == "completed"
 	and .from == "kills 1 of 3 pods of deploy/web in default" and .context == "shipdeck-sandbox"
 	and (.target | endswith("chaos/web-pod.json")) and (.message | test("deviated: no"))' \
 	"$AUDIT" >/dev/null || { cat "$AUDIT"; fail "audit record"; }

@@ -85,7 +85,7 @@ journal=$RUNS/1/journal.json
 [ "$(image)" = example/web:1.0 ] || fail "image after the rollback: $(image)"
 wait_until 30 sh -c "[ \"\$(kubectl --kubeconfig '$KC' get deploy web -o jsonpath='{.status.availableReplicas}')\" = 1 ]" \
 	|| fail "web not available after the rollback"
-jq -s -e 'map(select(.action == "chaos-run"))[0] | .result == "failed" and .to == "deviated"' \
+jq -s -e 'map(select(.action == "chaos-run" and .phase == "result"))[0] | .result == "failed" and .to == "deviated"' \
 	"$AUDIT" >/dev/null || { cat "$AUDIT"; fail "audit record"; }
 [ "$(sd chaos show 1 >/dev/null; echo $?)" = 1 ] || fail "chaos show of a deviated run exits 1"
 sd --json chaos show 1 | jq -e '.status == "deviated" and .journal.deviated == true

@@ -37,7 +37,7 @@ journal=$RUNS/1/journal.json
 	|| fail "the rollback did not reach the cluster"
 ! kill -0 "$pid" 2>/dev/null || fail "chaos (pid $pid) is still running"
 [ -z "$(pgrep -g "$pid")" ] || fail "processes of group $pid left: $(pgrep -g "$pid")"
-jq -s -e 'map(select(.action == "chaos-run"))[0] | .result == "failed" and .to == "interrupted"' \
+jq -s -e 'map(select(.action == "chaos-run" and .phase == "result"))[0] | .result == "failed" and .to == "interrupted"' \
 	"$AUDIT" >/dev/null || { cat "$AUDIT"; fail "audit record"; }
 [ "$(jq -r .status "$RUNS/1/run.json")" = interrupted ] || fail "run.json status"
 tmux_quit

@@ -5,6 +5,7 @@
 # shipdeck (the sandbox is another program; util/spawn only probes ports
 # on 127.0.0.1 for the servers the demo and shipdeck-upstream start) — and every string reaches the terminal through the draw
 # helpers, which sanitize (views/draw.c), never through curses directly.
+# And the audit log has one writer, the gate.
 set -u
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 cd "$ROOT"
@@ -31,5 +32,16 @@ if [ -n "$out" ]; then
 	rc=1
 else
 	echo "ok - views draw only through the sanitizing helpers"
+fi
+# the audit log has one writer: the gate (intent before the request, result
+# after); nothing else appends records or opens the file
+aud=$(grep -rnE '\baudit_append\(|audit\.jsonl|audit_path' src views --include='*.c' \
+	| grep -vE '^src/app/(gate|audit|app)\.c:|^src/main\.c:.*audit\.jsonl')
+if [ -n "$aud" ]; then
+	echo "not ok - the audit log written or opened outside the gate:"
+	echo "$aud"
+	rc=1
+else
+	echo "ok - only the gate writes the audit log"
 fi
 exit $rc

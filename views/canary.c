@@ -454,6 +454,24 @@ static int canary_action(void *priv, struct view_ctx *c, enum action_id a)
 	}
 }
 
+static void canary_hints(void *priv, struct view_ctx *c, struct strbuf *out)
+{
+	struct canary_view *v = priv;
+	const struct app_conf *conf = c->app->project.napps ? selected(v, c) : NULL;
+	const struct canary_app_state *st;
+	bool bg;
+
+	if (!conf)
+		return;
+	st = store_canary_app(&c->app->store.canary, conf->name);
+	bg = conf->strategy == RELEASE_BLUE_GREEN;
+	view_hint(c, out, ACTION_PROMOTE, "%s \xe2\x86\x92 %s", bg ? "switch" : "promote", conf->name);
+	view_hint(c, out, ACTION_ABORT, "%s \xe2\x86\x92 %s", bg ? "switch back" : "abort", conf->name);
+	view_hint(c, out, ACTION_AUTO_ANALYSIS, "auto %s", st && st->auto_mode ? "off" : "on");
+	if (c->app->project.napps > 1)
+		view_hint(c, out, ACTION_DOWN, "next app");
+}
+
 static const char *const canary_help[] = {
 	"Canary: one line per app of .shipdeck.yml (j/k select), then its release",
 	"  canary: stable APP and APP-canary behind one Service; traffic follows ready pods",
@@ -473,5 +491,6 @@ const struct view canary_view = {
 	.private_size = sizeof(struct canary_view),
 	.draw = canary_draw,
 	.action = canary_action,
+	.hints = canary_hints,
 	.help = canary_help,
 };

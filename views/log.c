@@ -556,6 +556,20 @@ static void log_init(void *priv, struct app *app)
 	v->match = NO_LINE;
 }
 
+static void log_hints(void *priv, struct view_ctx *c, struct strbuf *out)
+{
+	struct log_view *v = priv;
+
+	if (!current(c))
+		return;
+	view_hint(c, out, ACTION_FOLLOW, "%s", v->frozen ? "follow" : "pause");
+	view_hint(c, out, ACTION_SEARCH, "search");
+	if (v->needle)
+		view_hint(c, out, ACTION_NEXT_MATCH, "next");
+	view_hint(c, out, ACTION_WRAP, "%s", v->wrap ? "unwrap" : "wrap");
+	view_hint(c, out, ACTION_TIMESTAMPS, "times");
+}
+
 static const char *const log_help[] = {
 	"f follows the end (or pauses); j/k PgUp/PgDn g/G scroll back through the whole log:",
 	"older lines are read from the log file on disk. / searches (all of it, newest first),",
@@ -574,5 +588,6 @@ const struct view log_view = {
 	.draw = log_draw,
 	.action = log_action,
 	.prompt_done = log_prompt_done,
+	.hints = log_hints,
 	.help = log_help,
 };

@@ -397,8 +397,9 @@ static int run(struct pipeline_view *v, struct view_ctx *c, bool tests)
 		return VIEW_HANDLED;
 	}
 	/* With a build opened (Enter), b and t run again on that build's commit:
-	 * the way back to a good commit when HEAD is broken. Otherwise HEAD. */
-	if (v->in_steps) {
+	 * the way back to a good commit when HEAD is broken. Otherwise, and from
+	 * another pane, HEAD. */
+	if (v->in_steps && c->focused) {
 		size_t sel;
 		const struct ci_build *b = selected_build(v, &c->app->store.ci, &sel);
 
@@ -508,6 +509,29 @@ static int pipeline_action(void *priv, struct view_ctx *c, enum action_id a)
 	}
 }
 
+static void pipeline_hints(void *priv, struct view_ctx *c, struct strbuf *out)
+{
+	struct pipeline_view *v = priv;
+	size_t sel;
+	const struct ci_build *b = selected_build(v, &c->app->store.ci, &sel);
+
+	if (!c->app->ci)
+		return;
+	if (v->in_steps && b && b->commit) {
+		view_hint(c, out, ACTION_RUN_PIPELINE, "build %.7s", b->commit);
+		view_hint(c, out, ACTION_RUN_TESTS, "test %.7s", b->commit);
+		view_hint(c, out, ACTION_ZOOM, "log");
+		view_hint(c, out, ACTION_BACK, "builds");
+	} else {
+		view_hint(c, out, ACTION_RUN_PIPELINE, "build HEAD");
+		view_hint(c, out, ACTION_RUN_TESTS, "test HEAD");
+		if (b && b->nsteps)
+			view_hint(c, out, ACTION_ZOOM, "steps of #%d", b->number);
+	}
+	if (b && !ci_status_done(b->status))
+		view_hint(c, out, ACTION_CANCEL, "cancel \xe2\x86\x92 #%d", b->number);
+}
+
 static void pipeline_destroy(void *priv)
 {
 	struct pipeline_view *v = priv;
@@ -532,5 +556,6 @@ const struct view pipeline_view = {
 	.destroy = pipeline_destroy,
 	.draw = pipeline_draw,
 	.action = pipeline_action,
+	.hints = pipeline_hints,
 	.help = pipeline_help,
 };

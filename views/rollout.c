@@ -1079,6 +1079,38 @@ static void rollout_destroy(void *priv)
 	free(v->deploy_container);
 }
 
+static void rollout_hints(void *priv, struct view_ctx *c, struct strbuf *out)
+{
+	struct rollout_view *v = priv;
+	const struct kube_deployment *d = selected(c);
+	const struct row *r = cursor_row(v);
+
+	if (!c->app->kube)
+		return;
+	if (v->detail_pod) {
+		view_hint(c, out, ACTION_KILL_POD, "kill \xe2\x86\x92 pod/%s", v->detail_pod);
+		view_hint(c, out, ACTION_DOWN, "container");
+		view_hint(c, out, ACTION_BACK, "back");
+		return;
+	}
+	if (r && r->kind == ROW_POD) {
+		view_hint(c, out, ACTION_KILL_POD, "kill \xe2\x86\x92 pod/%s", row_name(r));
+		view_hint(c, out, ACTION_ZOOM, "detail");
+	}
+	if (!d)
+		return;
+	if (r && r->kind == ROW_RS)
+		view_hint(c, out, ACTION_ROLLBACK, "rollback \xe2\x86\x92 deploy/%s to rev %ld",
+			  d->meta.name, ((const struct kube_replicaset *)r->obj)->revision);
+	else
+		view_hint(c, out, ACTION_ROLLBACK, "rollback \xe2\x86\x92 deploy/%s", d->meta.name);
+	view_hint(c, out, ACTION_DEPLOY, "deploy");
+	view_hint(c, out, ACTION_PAUSE_RESUME, "%s", d->paused ? "resume" : "pause");
+	view_hint(c, out, ACTION_SCALE, "scale");
+	view_hint(c, out, ACTION_RESTART, "restart");
+	view_hint(c, out, ACTION_SEARCH, "filter");
+}
+
 static const char *const rollout_help[] = {
 	"j/k move over deployments, replica sets and pods; a pod's log shows in the log pane",
 	"Enter on a pod: its conditions, containers, last termination, events, previous log",
@@ -1106,5 +1138,6 @@ const struct view rollout_view = {
 	.action = rollout_action,
 	.command = rollout_command,
 	.prompt_done = rollout_prompt_done,
+	.hints = rollout_hints,
 	.help = rollout_help,
 };

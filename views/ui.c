@@ -1,6 +1,7 @@
 #include "views/ui.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "app/gate.h"
+#include "util/text.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
 #include "views/colors.h"
@@ -91,18 +93,90 @@ static void make_ctx(struct ui *ui, int p, struct view_ctx *c)
 	c->zoomed = p == ui->zoomed;
 }
 
+void view_hint(struct view_ctx *c, struct strbuf *out, enum action_id a, const char *fmt, ...)
+{
+	char keys[64], *what = NULL;
+	va_list ap;
+
+	if (action_is_mutating(a) && c->app->opts.read_only)
+		return;
+	keymap_keys_of(&c->app->config.keymap, a, keys, sizeof keys);
+	if (!keys[0])
+		return;
+	keys[strcspn(keys, " ")] = '\0';
+	va_start(ap, fmt);
+	if (vasprintf(&what, fmt, ap) < 0)
+		what = NULL;
+	va_end(ap);
+	sb_printf(out, "%s%s %s", out->len ? " \xc2\xb7 " : "", keys, what ? what : "");
+	free(what);
+}
+
+/* Keeps the hints that fit in width columns: whole ones, from the first.
+ * Returns how many are left. */
+static int fit_hints(struct strbuf *h, int width)
+{
+	static const char sep[] = " \xc2\xb7 ";
+	int n = 0;
+
+	while (h->len && text_width(sb_str(h)) > width) {
+		char *last = NULL, *p = h->s;
+
+		while ((p = strstr(p, sep)) != NULL)
+			last = p++;
+		h->len = last ? (size_t)(last - h->s) : 0;
+		h->s[h->len] = '\0';
+	}
+	for (const char *p = h->len ? h->s : NULL; p; p = strstr(p + 1, sep))
+		n++;
+	return n;
+}
+
+/* The title bar: the pane's number and name, its subtitle and, while it is
+ * focused, what its keys act on — right-aligned, before the subtitle when
+ * the bar is short. The focused pane's rule is drawn in the title colour. */
 static void draw_title(struct ui *ui, int p, const struct view_ctx *c)
 {
 	const struct rect *r = &ui->layout.pane[p];
 	struct view_ctx bar = { .y0 = r->y, .x0 = r->x, .width = r->w, .height = 1 };
 	enum role role = c->focused ? ROLE_TITLE : ROLE_BORDER;
-	int x;
+	struct strbuf hints = { 0 };
+	int x, hw = 0;
 
-	rule_horizontal(r->y, r->x, r->w, ROLE_BORDER);
-	x = draw_textf(&bar, 0, 0, role, "%s%d %s ", c->focused ? "▶" : " ", p + 1,
+	rule_horizontal(r->y, r->x, r->w, role);
+	x = draw_textf(&bar, 0, 0, role, "%s%d %s ", c->focused ? "\xe2\x96\xb6" : " ", p + 1,
 		       all_views[p]->title);
-	if (c->subtitle[0])
-		draw_textf(&bar, 0, x, ROLE_MUTED, " %s ", c->subtitle);
+	if (c->focused && all_views[p]->hints && !ui->layout.too_small) {
+		struct view_ctx hc = *c;
+
+		all_views[p]->hints(ui->panes[p].priv, &hc, &hints);
+		/* the subtitle whole when two hints fit beside it; else the hints
+		 * first — they say what a key will change */
+		{
+			struct strbuf all = { 0 };
+			int sub_w = c->subtitle[0] ? text_width(c->subtitle) + 2 : 0;
+
+			sb_puts(&all, sb_str(&hints));
+			if (fit_hints(&hints, r->w - x - sub_w - 4) < 2) {
+				sb_reset(&hints);
+				sb_puts(&hints, sb_str(&all));
+				fit_hints(&hints, r->w - x - 3);
+			}
+			sb_free(&all);
+		}
+		hw = hints.len ? text_width(sb_str(&hints)) + 2 : 0;
+	}
+	if (c->subtitle[0]) {
+		char *sub = xasprintf(" %s ", c->subtitle);
+		int room = r->w - x - (hw ? hw + 2 : 0), w = text_width(sub);
+
+		if (room > 4)
+			draw_cell(&bar, 0, x, w < room ? w : room, ROLE_MUTED, sub);
+		free(sub);
+	}
+	if (hw)
+		draw_textf(&bar, 0, r->w - hw - 1, ROLE_NORMAL, " %s ", sb_str(&hints));
+	sb_free(&hints);
 }
 
 static void arm_clock(struct ui *ui, bool wanted);
@@ -277,6 +351,33 @@ static int offer(struct ui *ui, int p, enum action_id a)
 	return ui->panes[p].view->action(ui->panes[p].priv, &c, a);
 }
 
+/* What a mutating action needs selected, and in which pane. */
+static const char *needs(enum action_id a)
+{
+	switch (a) {
+	case ACTION_CANCEL: return "a running build";
+	case ACTION_DEPLOY: case ACTION_CANARY_START: return "a tag";
+	case ACTION_KILL_POD: return "a pod";
+	case ACTION_PROMOTE: case ACTION_ABORT: case ACTION_AUTO_ANALYSIS: return "an app";
+	default: return "a deployment";
+	}
+}
+
+/* "r: rollback — select a deployment in 4 Rollout" */
+static void say_where(struct ui *ui, enum action_id a)
+{
+	const struct action_info *info = action_info(a);
+	int p = pane_by_name(info->pane);
+	char key[32];
+
+	keyc_name(ui->last_key, key, sizeof key);
+	if (p < 0)
+		app_message(ui->app, STATUS_INFO, "%s: %s does nothing here", key, info->name);
+	else
+		app_message(ui->app, STATUS_INFO, "%s: %s \xe2\x80\x94 select %s in %d %s", key,
+			    info->name, needs(a), p + 1, all_views[p]->title);
+}
+
 static void dispatch(struct ui *ui, enum action_id a)
 {
 	const struct action_info *info = action_info(a);
@@ -320,6 +421,14 @@ static void dispatch(struct ui *ui, enum action_id a)
 	}
 	if (offer(ui, ui->focus, a) == VIEW_HANDLED)
 		return;
+	/* A change acts on what the focused pane has selected, never on what
+	 * another pane happens to hold: that is named in its title bar, and a
+	 * key of another pane only says where to go. Running the pipeline on
+	 * HEAD selects nothing, so b and t work from anywhere. */
+	if ((info->flags & ACT_MUTATING) && a != ACTION_RUN_PIPELINE && a != ACTION_RUN_TESTS) {
+		say_where(ui, a);
+		return;
+	}
 	if (info->pane && offer(ui, pane_by_name(info->pane), a) == VIEW_HANDLED)
 		return;
 	if (info->flags & ACT_MUTATING)
@@ -348,6 +457,7 @@ void ui_dispatch_key(struct ui *ui, int key)
 		break;
 	}
 	a = keymap_lookup(&ui->app->config.keymap, key);
+	ui->last_key = key;
 	if (a != ACTION_NONE)
 		dispatch(ui, a);
 }

@@ -62,6 +62,8 @@ struct ui {
 	const struct view *prompt_owner;    /* NULL: the command line */
 	int prompt_id;
 
+	int last_key;               /* the key being dispatched, for hints that name it */
+
 	struct script *script;
 	uint64_t frames;
 	FILE *frame_log;            /* SHIPDECK_FRAME_LOG, or NULL */

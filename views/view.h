@@ -12,6 +12,7 @@
 #include "app/action.h"
 #include "app/app.h"
 #include "app/theme.h"
+#include "util/strbuf.h"
 
 /* What several panes share: what is selected where. Owned by the ui; views
  * set it with ui_select() so the others redraw. */
@@ -56,6 +57,9 @@ struct view {
 	int (*command)(void *priv, struct view_ctx *ctx, const char *name, const char *arg);
 	/* Text typed at a prompt this view opened (ui_prompt), or NULL on Esc. */
 	void (*prompt_done)(void *priv, struct view_ctx *ctx, int prompt_id, const char *text);
+	/* The keys that apply now and what each acts on, for the pane's title
+	 * bar while it is focused: view_hint() for each, in order of use. */
+	void (*hints)(void *priv, struct view_ctx *ctx, struct strbuf *out);
 	/* Help lines of the pane's own (legend of icons, checks). NULL-terminated. */
 	const char *const *help;
 };
@@ -87,6 +91,12 @@ int draw_wrapped(struct view_ctx *c, int y, int max_lines, enum role role, const
 /* When the source is not configured, connecting or failed: draws its
  * message at row y (a failure wrapped over the pane) and returns true. */
 bool draw_source_notice(struct view_ctx *c, int y, enum source_id source);
+
+/* Appends "KEY what" to a pane's hints ("d deploy → deploy/web"), joined by
+ * " · ", with the first key the keymap binds to the action; nothing when no
+ * key is bound, or when the action is mutating and the console read-only. */
+void view_hint(struct view_ctx *c, struct strbuf *out, enum action_id a, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /* ---- services of the ui for views (views/ui.c) */
 void ui_select(struct ui *ui, char **slot, const char *value);

@@ -633,8 +633,8 @@ static void images_hints(void *priv, struct view_ctx *c, struct strbuf *out)
 		return;
 	d = default_target(c, &n);
 	if (d && n > 1)
-		view_hint(c, out, ACTION_DEPLOY, "deploy \xe2\x86\x92 deploy/%s (asks: %zu can)",
-			  d->meta.name, n);
+		view_hint(c, out, ACTION_DEPLOY, "deploy \xe2\x86\x92 deploy/%s (+%zu)",
+			  d->meta.name, n - 1);
 	else if (d)
 		view_hint(c, out, ACTION_DEPLOY, "deploy \xe2\x86\x92 deploy/%s", d->meta.name);
 	if (!app && c->app->project.napps)

@@ -243,6 +243,12 @@ void ui_draw(struct ui *ui)
 	int64_t started_us = ui->frame_log ? clock_us(CLOCK_MONOTONIC) : 0;
 
 	erase();
+	if (ui->repaint) {
+		/* curses' idea of the terminal is wrong after a resize (the
+		 * terminal reflowed or kept old cells): send every cell again */
+		clearok(curscr, TRUE);
+		ui->repaint = false;
+	}
 	layout_compute(&ui->layout, ui->cols, ui->lines, ui->zoomed);
 	if (ui->layout.too_small) {
 		/* on two lines when one does not fit */
@@ -439,7 +445,9 @@ void ui_dispatch_key(struct ui *ui, int key)
 {
 	enum action_id a;
 
-	if (key == KEYC_RESIZE) {
+	if (key == KEYC_RESIZE || key == (KEYC_CTRL | 'l')) {
+		/* a resize, or C-l as in every terminal program: draw it all again */
+		ui->repaint = true;
 		ui->dirty = true;
 		return;
 	}
@@ -523,6 +531,7 @@ static void query_size(struct ui *ui)
 	ui->cols = COLS;
 	ui->lines = LINES;
 	ui->dirty = true;
+	ui->repaint = true;
 }
 
 static void on_signal(void *ctx, int signo)

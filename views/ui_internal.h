@@ -46,6 +46,7 @@ struct ui {
 	int cols, lines;
 
 	bool dirty;
+	bool repaint;               /* the next frame rewrites the whole terminal */
 	uint64_t drawn_version;
 	int64_t drawn_ms;           /* when the last frame was drawn (monotonic) */
 	uint64_t frame_timer;       /* armed while a store change waits for its frame */

@@ -284,6 +284,51 @@ void ui_draw(struct ui *ui)
 	arm_clock(ui, clock);
 }
 
+/* "build 2 failed: test": the end of a build, whoever ran it, reaches the
+ * status bar (the start is said by the action). Builds over when the
+ * console started are not announced. */
+static void announce_build(struct ui *ui, const struct ci_build *b)
+{
+	const char *failed = NULL;
+
+	for (size_t i = 0; i < b->nsteps && !failed; i++)
+		if (b->steps[i].status == CI_FAILED && !b->steps[i].ignore_failure)
+			failed = b->steps[i].name;
+	if (b->status == CI_PASSED)
+		app_message(ui->app, STATUS_INFO, "build %d passed%s%s", b->number,
+			    b->image_tag ? ": " : "", b->image_tag ? b->image_tag : "");
+	else if (b->status == CI_FAILED)
+		app_message(ui->app, STATUS_WARN, "build %d failed%s%s", b->number,
+			    failed ? ": " : "", failed ? failed : "");
+	else
+		app_message(ui->app, STATUS_WARN, "build %d %s%s%s", b->number,
+			    ci_status_name(b->status), b->message ? ": " : "",
+			    b->message ? b->message : "");
+}
+
+static void watch_builds(struct ui *ui)
+{
+	const struct store_ci *ci = &ui->app->store.ci;
+	struct seen_build now[16];
+	size_t n = 0;
+
+	for (size_t i = 0; i < ci->nbuilds && n < 16; i++) {
+		const struct ci_build *b = ci->builds[i];
+		const struct seen_build *was = NULL;
+
+		for (size_t k = 0; k < ui->nseen_builds; k++)
+			if (ui->seen_builds[k].number == b->number)
+				was = &ui->seen_builds[k];
+		if (ui->builds_seen_once && ci_status_done(b->status)
+		    && (!was || !ci_status_done(was->status)))
+			announce_build(ui, b);
+		now[n++] = (struct seen_build){ b->number, b->status };
+	}
+	memcpy(ui->seen_builds, now, n * sizeof *now);
+	ui->nseen_builds = n;
+	ui->builds_seen_once = true;
+}
+
 static void on_frame_due(void *ctx)
 {
 	struct ui *ui = ctx;
@@ -297,6 +342,9 @@ static void on_frame_due(void *ctx)
 static void draw_when_due(struct ui *ui)
 {
 	int64_t wait;
+
+	if (ui->drawn_version != ui->app->store.version || !ui->builds_seen_once)
+		watch_builds(ui);
 
 	if (ui->dirty) {
 		ui_draw(ui);

@@ -63,6 +63,14 @@ struct ui {
 	const struct view *prompt_owner;    /* NULL: the command line */
 	int prompt_id;
 
+	/* the builds last seen, to say when one ends */
+	struct seen_build {
+		int number;
+		enum ci_status status;
+	} seen_builds[16];
+	size_t nseen_builds;
+	bool builds_seen_once;
+
 	int last_key;               /* the key being dispatched, for hints that name it */
 
 	struct script *script;

@@ -214,8 +214,10 @@ static const char *row_name(const struct row *r)
 	return r->kind == ROW_TEXT ? NULL : ((const struct kube_meta *)r->obj)->name;
 }
 
+static void set_cursor(struct rollout_view *v, struct view_ctx *c, int i);
+
 /* Finds the cursor's row again after the rows were rebuilt. */
-static void place_cursor(struct rollout_view *v)
+static void place_cursor(struct rollout_view *v, struct view_ctx *c)
 {
 	int first = -1;
 
@@ -238,9 +240,22 @@ static void place_cursor(struct rollout_view *v)
 	if (v->cursor < 0 || v->rows[v->cursor].kind == ROW_TEXT)
 		v->cursor = first;
 	if (v->cursor >= 0) {
+		char *gone = v->cursor_kind == ROW_POD && v->cursor_name
+			? xasprintf("pod/%s/%s/", ns_of(c), v->cursor_name) : NULL;
+		bool log_gone = gone && c->sel->log_id
+			&& !strncmp(c->sel->log_id, gone, strlen(gone));
+
 		v->cursor_kind = v->rows[v->cursor].kind;
 		free(v->cursor_name);
 		v->cursor_name = xstrdup(row_name(&v->rows[v->cursor]));
+		/* the gone pod's log leaves with it: the log pane shows the pod the
+		 * cursor is on now, or nothing (any other log stays) */
+		if (log_gone) {
+			set_cursor(v, c, v->cursor);
+			if (c->sel->log_id && !strncmp(c->sel->log_id, gone, strlen(gone)))
+				ui_select(c->ui, &c->sel->log_id, NULL);
+		}
+		free(gone);
 	}
 }
 
@@ -689,7 +704,7 @@ static void rollout_draw(void *priv, struct view_ctx *c)
 			}
 	}
 	build_rows(v, c);
-	place_cursor(v);
+	place_cursor(v, c);
 	snprintf(c->subtitle, sizeof c->subtitle, "%s%s%s%s%s",
 		 c->app->store.kube.context ? c->app->store.kube.context : "",
 		 "/", *ns_of(c) ? ns_of(c) : "(all)",

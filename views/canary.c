@@ -111,27 +111,47 @@ static void split_bar(struct view_ctx *c, int y, const char *label, int canary_p
 	draw_text(c, y, x, ROLE_MUTED, note);
 }
 
+/* Whether an analysis can be due: a canary under way, or a blue/green
+ * release after a switch. Otherwise the release line says why none is, and
+ * a countdown would say the opposite. */
+static bool analysis_can_run(const struct release *r)
+{
+	return r->blue_green ? r->switched_at != 0 : r->phase == RELEASE_RUNNING;
+}
+
+/* Why no analysis is due, when the release line does not say it already. */
+static const char *waiting_text(const struct release *r, const struct canary_app_state *st)
+{
+	if (!st || !st->waiting)
+		return NULL;
+	if (!r->blue_green && (r->phase == RELEASE_NONE || r->phase == RELEASE_PROMOTED
+			       || r->phase == RELEASE_ABORTED))
+		return NULL;
+	return st->waiting;
+}
+
 /* "next analysis in 7s", "analysing…", or why none is due. */
 static int draw_schedule(struct view_ctx *c, int y, const struct canary_app_state *st,
-			 const struct app_conf *conf)
+			 const struct app_conf *conf, const struct release *r)
 {
+	const char *waiting = waiting_text(r, st);
 	char buf[256];
 	int x = 1;
 
-	if (!st)
+	if (!st || (!analysis_can_run(r) && !waiting))
 		return 0;
 	if (st->analysing) {
 		x += draw_text(c, y, x, ROLE_RUNNING, "analysing…");
-	} else if (st->next_ms > 0) {
+	} else if (st->next_ms > 0 && analysis_can_run(r)) {
 		int64_t left = (st->next_ms - time_wall_ms() + 999) / 1000;
 
 		snprintf(buf, sizeof buf, "next analysis in %llds", (long long)(left > 0 ? left : 0));
 		x += draw_text(c, y, x, ROLE_NORMAL, buf);
 		c->uses_clock = true;
 	}
-	if (st->waiting)
-		x += draw_textf(c, y, x, ROLE_MUTED, "%s%s", x > 1 ? " · " : "", st->waiting);
-	if (st->auto_mode)
+	if (waiting)
+		x += draw_textf(c, y, x, ROLE_MUTED, "%s%s", x > 1 ? " · " : "", waiting);
+	if (st->auto_mode && analysis_can_run(r))
 		draw_textf(c, y, x, ROLE_RUNNING, " · auto: %d of %d FAILs before abort",
 			   st->failures, conf->threshold);
 	return 1;
@@ -180,18 +200,40 @@ static int draw_canary_release(struct view_ctx *c, int y, const struct release *
 	return ++y - y0;
 }
 
+/* Why the idle colour is not ready to take the traffic, in the words of
+ * its rollout ("2/2 ready" alone would read as ready). */
+static void idle_state(const struct kube_deployment *d, char *buf, size_t size)
+{
+	if (!d)
+		snprintf(buf, size, "no deployment: p waits");
+	else if (d->replicas <= 0)
+		snprintf(buf, size, "scaled to 0: p waits");
+	else if (d->observed_generation < d->generation)
+		snprintf(buf, size, "change not seen yet by the controller: p waits");
+	else if (d->updated < d->replicas)
+		snprintf(buf, size, "rolling out, %d/%d updated: p waits", d->updated, d->replicas);
+	else if (d->ready < d->replicas || d->available < d->replicas)
+		snprintf(buf, size, "%d/%d available: p waits", d->available, d->replicas);
+	else if (d->status_replicas > d->replicas)
+		snprintf(buf, size, "rolling out, %d old pod%s still going: p waits",
+			 d->status_replicas - d->replicas, d->status_replicas - d->replicas == 1 ? "" : "s");
+	else
+		snprintf(buf, size, "not ready: p waits");
+}
+
 static int draw_blue_green(struct view_ctx *c, int y, const struct release *r)
 {
 	const struct kube_deployment *l = r->live_d, *i = r->idle_d;
-	char when[16];
+	char when[16], state[96];
 	int y0 = y;
 
 	draw_textf(c, y++, 1, ROLE_NORMAL, "service %s → %s", r->conf->name, r->live);
 	draw_textf(c, y++, 1, ROLE_OK, "live %-6s %d/%d ready  %s", r->live, l ? l->ready : 0,
 		   l ? l->replicas : 0, release_short_image(r->stable_image));
+	idle_state(i, state, sizeof state);
 	draw_textf(c, y++, 1, r->idle_ready ? ROLE_OK : ROLE_WARN, "idle %-6s %d/%d ready  %s  %s",
 		   r->idle, i ? i->ready : 0, i ? i->replicas : 0, release_short_image(r->canary_image),
-		   r->idle_ready ? "ready: p switches" : "not ready: p waits");
+		   r->idle_ready ? "ready: p switches" : state);
 	if (r->switched_at) {
 		time_t t = (time_t)r->switched_at;
 		struct tm tm;
@@ -289,9 +331,26 @@ static int draw_metric(struct view_ctx *c, int y, const struct canary_metric_res
 	return 2;
 }
 
+/* A column's title: STABLE and CANARY for a canary; for blue/green the
+ * colour of the side (the colour before the switch against the live one). */
+static const char *side_title(const struct app_conf *conf, const char *deploy, const char *canary,
+			      char *buf, size_t size)
+{
+	const char *dash = deploy ? strrchr(deploy, '-') : NULL;
+	size_t i;
+
+	if (conf->strategy != RELEASE_BLUE_GREEN || !dash || !dash[1])
+		return canary;
+	for (i = 0; dash[1 + i] && i + 1 < size; i++)
+		buf[i] = (char)(dash[1 + i] >= 'a' && dash[1 + i] <= 'z' ? dash[1 + i] - 32 : dash[1 + i]);
+	buf[i] = '\0';
+	return buf;
+}
+
 static int draw_result(struct view_ctx *c, int y, const struct app_conf *conf,
 		       const struct canary_result *res)
 {
+	char a[16], b[16];
 	int y0 = y, x;
 
 	if (res->error) {
@@ -302,8 +361,10 @@ static int draw_result(struct view_ctx *c, int y, const struct app_conf *conf,
 	}
 	x = 1;
 	x += draw_cell(c, y, x, NAME_W - 1, ROLE_MUTED, "METRIC");
-	x += draw_cell(c, y, x, NUM_W, ROLE_MUTED, "STABLE");
-	x += draw_cell(c, y, x, NUM_W, ROLE_MUTED, "CANARY");
+	x += draw_cell(c, y, x, NUM_W, ROLE_MUTED, side_title(conf, res->stable_deploy, "STABLE",
+							     a, sizeof a));
+	x += draw_cell(c, y, x, NUM_W, ROLE_MUTED, side_title(conf, res->canary_deploy, "CANARY",
+							     b, sizeof b));
 	x += draw_cell(c, y, x, DIFF_W, ROLE_MUTED, "DIFF");
 	x += draw_cell(c, y, x, P_W, ROLE_MUTED, "P");
 	draw_text(c, y++, x, ROLE_MUTED, "CLASS");
@@ -350,7 +411,7 @@ static void draw_compact(struct view_ctx *c, const struct app_conf *conf, const 
 	else if (r->phase == RELEASE_RUNNING)
 		x += draw_textf(c, 1, x, ROLE_NORMAL, "target %d%% · actual %s%d%%", r->weight,
 				r->actual < 0 ? "-" : "", r->actual < 0 ? 0 : r->actual);
-	if (st && st->next_ms > 0 && !st->analysing) {
+	if (st && st->next_ms > 0 && !st->analysing && analysis_can_run(r)) {
 		int64_t left = (st->next_ms - time_wall_ms() + 999) / 1000;
 
 		draw_textf(c, 1, x, ROLE_MUTED, " · next analysis in %llds",
@@ -401,7 +462,7 @@ static void canary_draw(void *priv, struct view_ctx *c)
 		y += draw_wrapped(c, y, 2, ROLE_MUTED, metrics->message ? metrics->message
 				  : "no Prometheus: set prometheus: in .shipdeck.yml");
 	else
-		y += draw_schedule(c, y, st, conf);
+		y += draw_schedule(c, y, st, conf, &r);
 	if (st && st->last && y < c->height)
 		y += draw_result(c, y, conf, st->last);
 	if (st && st->nhistory && y + 1 < c->height)

@@ -746,14 +746,14 @@ int ui_run(struct app *app, struct err *err)
 	if (!ui)
 		return -1;
 	while (!loop_stopped(app->loop)) {
-		/* an info message fades: one redraw when it is due to go */
-		if (app->store.status.message && app->store.status.level == STATUS_INFO
+		/* a message fades: one redraw when it is due to go */
+		if (app->store.status.message
 		    && app->store.status.message_time_ms != faded_message_time) {
 			faded_message_time = app->store.status.message_time_ms;
 			if (ui->message_timer)
 				loop_timer_cancel(app->loop, ui->message_timer);
-			ui->message_timer = loop_timer_add(app->loop, MESSAGE_FADE_MS + 10,
-							   on_message_fade, ui);
+			ui->message_timer = loop_timer_add(app->loop, message_lifetime_ms(
+					app->store.status.level) + 10, on_message_fade, ui);
 		}
 		draw_when_due(ui);
 		if (ui->script && !script_step(ui))

@@ -16,8 +16,12 @@
 
 struct script;
 
-/* Info messages leave the status bar after this long; warnings and errors stay. */
-enum { MESSAGE_FADE_MS = 8000 };
+/* Messages leave the status bar after this long: info soon, warnings and
+ * errors once they had time to be read (a stale one would be believed). */
+enum { MESSAGE_FADE_MS = 8000, WARNING_FADE_MS = 30000, ERROR_FADE_MS = 60000 };
+
+/* How long a message of that level stays. */
+int64_t message_lifetime_ms(enum status_level level);
 
 /* Store changes are drawn at most this often (30 frames a second): a
  * million-line log or a burst of watch events changes the store hundreds of

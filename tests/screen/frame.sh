@@ -51,6 +51,13 @@ sd_check "Space answers read-only" grep -q "read-only: pause-resume disabled" "$
 sd_check "help marks mutating actions disabled" \
 	grep -q "rollback .*(disabled: read-only)" "$SD_OUT/help"
 
+# Messages age out: a warning goes after 30 s (an info one after 8 s), so
+# none is believed minutes later.
+printf 'key r\ndump warned\nsleep 30200\ndump later\n' >steps
+sd_script 120x30 steps --read-only
+sd_check "the warning shows" grep -q "read-only: rollback disabled" "$SD_OUT/warned"
+sd_check "and has gone 30 s later" sh -c "! grep -q 'read-only: rollback disabled' '$SD_OUT/later'"
+
 # A rebound key from the user's config.
 mkdir -p "$XDG_CONFIG_HOME/shipdeck"
 printf 'keys:\n  help: "h"\n' >"$XDG_CONFIG_HOME/shipdeck/config.yaml"

@@ -400,28 +400,58 @@ static void draw_compact(struct view_ctx *c, const struct app_conf *conf, const 
 			 const struct canary_app_state *st)
 {
 	const struct canary_result *res = st ? st->last : NULL;
-	int x = 1;
+	const struct project *p = &c->app->project;
+	int x = 1, y = 0;
 
-	app_line(c, 0, conf, true);
+	/* every app when they leave a line, else the selected one */
+	if (c->height >= (int)p->napps + 1)
+		for (size_t i = 0; i < p->napps; i++)
+			app_line(c, y++, &p->apps[i], &p->apps[i] == conf);
+	else
+		app_line(c, y++, conf, true);
 	if (r->problem[0])
-		x += draw_text(c, 1, x, ROLE_WARN, r->problem);
+		x += draw_text(c, y, x, ROLE_WARN, r->problem);
 	else if (r->blue_green)
-		x += draw_textf(c, 1, x, r->idle_ready ? ROLE_OK : ROLE_WARN, "live %s · %s %s",
+		x += draw_textf(c, y, x, r->idle_ready ? ROLE_OK : ROLE_WARN, "live %s · %s %s",
 				r->live, r->idle, r->idle_ready ? "ready to switch" : "not ready");
 	else if (r->phase == RELEASE_RUNNING)
-		x += draw_textf(c, 1, x, ROLE_NORMAL, "target %d%% · actual %s%d%%", r->weight,
+		x += draw_textf(c, y, x, ROLE_NORMAL, "target %d%% · actual %s%d%%", r->weight,
 				r->actual < 0 ? "-" : "", r->actual < 0 ? 0 : r->actual);
 	if (st && st->next_ms > 0 && !st->analysing && analysis_can_run(r)) {
 		int64_t left = (st->next_ms - time_wall_ms() + 999) / 1000;
 
-		draw_textf(c, 1, x, ROLE_MUTED, " · next analysis in %llds",
+		draw_textf(c, y, x, ROLE_MUTED, " · next analysis in %llds",
 			   (long long)(left > 0 ? left : 0));
 		c->uses_clock = true;
 	}
 	if (res)
-		draw_textf(c, 2, 1, res->error ? ROLE_FAIL : verdict_role(res->verdict), "%s: %s",
+		draw_textf(c, y + 1, 1, res->error ? ROLE_FAIL : verdict_role(res->verdict), "%s: %s",
 			   canary_verdict_name(res->verdict), res->error ? res->error
 			   : res->summary ? res->summary : "");
+}
+
+/* The lines the whole pane takes at any height: the apps, the release, the
+ * schedule, the last analysis, the decisions. */
+static int want_rows(const struct project *p, const struct app_conf *conf,
+		     const struct release *r, const struct canary_app_state *st)
+{
+	int n = (int)p->napps + 1;
+
+	if (r->problem[0])
+		return n + 3;
+	if (r->blue_green)
+		n += 3 + (r->switched_at != 0);
+	else if (r->phase == RELEASE_RUNNING || r->phase == RELEASE_PROMOTING)
+		n += 4 + r->canary_stalled;
+	else
+		n += 2;
+	if (st && st->last)
+		n += st->last->error ? 4 : 2 + 2 * (int)st->last->nmetrics
+			+ (st->last->verdict != CANARY_PASS && st->last->summary ? 2 : 0);
+	if (st && st->nhistory)
+		n += (int)(st->nhistory < HISTORY_MAX_ROWS ? st->nhistory : HISTORY_MAX_ROWS);
+	(void)conf;
+	return n;
 }
 
 static void canary_draw(void *priv, struct view_ctx *c)
@@ -434,6 +464,7 @@ static void canary_draw(void *priv, struct view_ctx *c)
 	struct release r;
 	int y = 0;
 
+	c->want_rows = 2;
 	if (!p->napps) {
 		draw_source_notice(c, 0, SOURCE_METRICS);
 		return;
@@ -441,9 +472,10 @@ static void canary_draw(void *priv, struct view_ctx *c)
 	conf = selected(v, c);
 	st = store_canary_app(&c->app->store.canary, conf->name);
 	release_read(&c->app->store.kube, conf, canary_ns(c->app, conf), &r);
+	c->want_rows = want_rows(p, conf, &r, st);
 	snprintf(c->subtitle, sizeof c->subtitle, "%s · %s", conf->name,
 		 r.blue_green ? "blue/green" : "canary");
-	if (c->height < COMPACT_H) {
+	if (c->height < COMPACT_H && c->height < c->want_rows) {
 		draw_compact(c, conf, &r, st);
 		return;
 	}

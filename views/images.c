@@ -41,14 +41,14 @@ struct cols {
 };
 
 enum { FLAGS_W = 4, BUILD_W = 6, COMMIT_W = 8, AGE_W = 6, SIZE_W = 10, DIGEST_W = 14,
-       SUBJECT_MIN = 8, RUNS_W = 18 };
+       SUBJECT_MIN = 8, RUNS_W = 18, RUNS_MAX_W = 60 };
 
 /* Everything fits on a wide pane; a narrow one drops, in this order, the
  * digest, the subject, the build number (the tag says it) and the age, then
  * narrows the tag. Room left over goes to the subject, or runs-on. */
-static void layout_cols(struct cols *k, int width, const struct store_images *im, bool cluster)
+static void layout_cols(struct cols *k, int width, const struct store_images *im, int runs_w)
 {
-	bool digest = width >= WIDE, subject = true, build = true, age = true;
+	bool digest = width >= WIDE, subject = true, build = true, age = true, cluster = runs_w > 0;
 	int tag_w = 10, x = FLAGS_W, used;
 
 	for (size_t i = 0; i < im->n; i++)
@@ -56,7 +56,8 @@ static void layout_cols(struct cols *k, int width, const struct store_images *im
 			tag_w = (int)strlen(im->rows[i].tag);
 	if (tag_w > 24)
 		tag_w = 24;
-	k->runs_w = cluster ? RUNS_W : 0;
+	/* where a tag runs is a list of names: as wide as the longest, not cut */
+	k->runs_w = runs_w;
 	k->notes_w = 0;
 #define USED() (FLAGS_W + tag_w + 1 + (build ? BUILD_W : 0) + COMMIT_W \
 		+ (subject ? SUBJECT_MIN : 0) + (age ? AGE_W : 0) + SIZE_W + k->runs_w \
@@ -69,6 +70,10 @@ static void layout_cols(struct cols *k, int width, const struct store_images *im
 		build = false;
 	if (USED() > width)
 		age = false;
+	/* a long list of where it runs gives way before the tag itself */
+	if (USED() > width && k->runs_w > RUNS_W)
+		k->runs_w = k->runs_w - (USED() - width) > RUNS_W ? k->runs_w - (USED() - width)
+			: RUNS_W;
 	if (USED() > width)
 		tag_w = width - (USED() - tag_w) > 8 ? width - (USED() - tag_w) : 8;
 	used = USED();
@@ -213,6 +218,26 @@ static void runs_text(const struct view_ctx *c, const struct image_row *r, char 
 	for (size_t i = 0; i < n && len < size; i++)
 		len += (size_t)snprintf(buf + len, size - len, "%s%s%s ×%d", i ? ", " : "",
 					uses[i].deployment, uses[i].by_digest ? "@" : "", uses[i].pods);
+}
+
+/* The RUNS ON column's width: the longest list, within bounds; 0 without a
+ * cluster. */
+static int runs_width(const struct view_ctx *c, const struct store_images *im)
+{
+	int w = RUNS_W;
+	char buf[512];
+
+	if (c->app->store.status.sources[SOURCE_KUBE].state == SOURCE_UNCONFIGURED)
+		return 0;
+	for (size_t i = 0; i < im->n; i++) {
+		int n;
+
+		runs_text(c, &im->rows[i], buf, sizeof buf);
+		n = text_width(buf) + 1;
+		if (n > w)
+			w = n;
+	}
+	return w < RUNS_MAX_W ? w : RUNS_MAX_W;
 }
 
 /* Deployments on latest or an untagged image: nobody can tell what they run. */
@@ -370,7 +395,9 @@ static void images_draw(void *priv, struct view_ctx *c)
 	int list_h, y = 0, bottom;
 	size_t i;
 
+	c->want_rows = 1;
 	if (st->state == SOURCE_FAILED) {
+		c->want_rows = 4;
 		draw_wrapped(c, 0, c->height, ROLE_FAIL, st->message ? st->message : "failed");
 		return;
 	}
@@ -390,8 +417,9 @@ static void images_draw(void *priv, struct view_ctx *c)
 		p->sel = i;
 	deployed = store_images_of_deployment(im, default_target(c, NULL));
 	y += draw_warnings(c, y);
-	layout_cols(&k, c->width, im,
-		    c->app->store.status.sources[SOURCE_KUBE].state != SOURCE_UNCONFIGURED);
+	/* the header, every tag, the selected one's details */
+	c->want_rows = y + 1 + (int)im->n + DETAIL_LINES + 1;
+	layout_cols(&k, c->width, im, runs_width(c, im));
 	draw_header(c, &k, y++);
 	bottom = c->height - (c->height - y >= 8 ? DETAIL_LINES + 1 : 0);
 	list_h = bottom - y > 1 ? bottom - y : 1;

@@ -384,6 +384,7 @@ static void log_draw(void *priv, struct view_ctx *c)
 	int y = 0;
 
 	if (!b) {
+		c->want_rows = 1;
 		if (c->sel->log_id && !strncmp(c->sel->log_id, "build/", 6))
 			draw_notice(c, 0, ROLE_MUTED, "no log: this step has not run");
 		else if (c->sel->log_id)
@@ -395,6 +396,8 @@ static void log_draw(void *priv, struct view_ctx *c)
 	}
 	track(v, b);
 	total = log_buffer_total(b);
+	/* a short log leaves its rows to the panes beside it (wrapped: more) */
+	c->want_rows = total < 200 && !v->wrap ? (int)total + 2 : -1;
 	snprintf(count, sizeof count, "%llu line%s", (unsigned long long)total,
 		 total == 1 ? "" : "s");
 	snprintf(c->subtitle, sizeof c->subtitle, "%s · %s · %s%s%s%s%s",

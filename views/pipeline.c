@@ -309,6 +309,7 @@ static void pipeline_draw(void *priv, struct view_ctx *c)
 	size_t sel, rows, shown_step;
 	int y = 0;
 
+	c->want_rows = 1;
 	if (draw_source_notice(c, 0, SOURCE_CI))
 		return;
 	draw_notice_lines(c, &y, ci);
@@ -316,14 +317,20 @@ static void pipeline_draw(void *priv, struct view_ctx *c)
 	if (!b) {
 		draw_notice(c, y, ROLE_MUTED, "no builds yet: b runs the pipeline on HEAD, "
 			    "t runs the test steps");
+		c->want_rows = y + 1;
 		return;
 	}
+	/* a few builds, the rule, every step of the selected one */
+	c->want_rows = y + (int)(ci->nbuilds < 6 ? ci->nbuilds : 6) + 1 + (int)b->nsteps;
 	snprintf(c->subtitle, sizeof c->subtitle, "%zu build%s", ci->nbuilds,
 		 ci->nbuilds == 1 ? "" : "s");
 	fit_columns(&k, c->width);
 	/* the builds take a third of the pane, the steps the rest; a short pane
 	 * keeps one build, its rule and a step */
 	rows = c->height >= 9 ? (size_t)(c->height / 3 > 3 ? c->height / 3 : 3) : 1;
+	/* rows the steps leave go to the builds */
+	if (c->height - y - 1 - (int)b->nsteps > (int)rows)
+		rows = (size_t)(c->height - y - 1 - (int)b->nsteps);
 	if (rows > ci->nbuilds)
 		rows = ci->nbuilds;
 	if (sel < v->top)

@@ -686,9 +686,11 @@ static void rollout_draw(void *priv, struct view_ctx *c)
 {
 	struct rollout_view *v = priv;
 
+	c->want_rows = 1;
 	if (draw_source_notice(c, 0, SOURCE_KUBE))
 		return;
 	if (v->detail_pod) {
+		c->want_rows = -1;
 		draw_detail(v, c);
 		return;
 	}
@@ -704,6 +706,7 @@ static void rollout_draw(void *priv, struct view_ctx *c)
 			}
 	}
 	build_rows(v, c);
+	c->want_rows = v->nrows + 1;
 	place_cursor(v, c);
 	snprintf(c->subtitle, sizeof c->subtitle, "%s%s%s%s%s",
 		 c->app->store.kube.context ? c->app->store.kube.context : "",

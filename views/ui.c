@@ -91,6 +91,7 @@ static void make_ctx(struct ui *ui, int p, struct view_ctx *c)
 	c->height = r->h - 1;
 	c->focused = p == ui->focus;
 	c->zoomed = p == ui->zoomed;
+	c->want_rows = -1;
 }
 
 void view_hint(struct view_ctx *c, struct strbuf *out, enum action_id a, const char *fmt, ...)
@@ -212,7 +213,26 @@ static bool draw_pane(struct ui *ui, int p)
 	ui->panes[p].view->draw(ui->panes[p].priv, &c);
 	draw_title(ui, p, &c);
 	ui->panes[p].uses_clock = c.uses_clock;
+	ui->panes[p].want = c.want_rows < 0 ? -1 : c.want_rows + 1;
 	return c.uses_clock;
+}
+
+static void compute_layout(struct ui *ui)
+{
+	int want[PANE_COUNT];
+
+	for (int p = 0; p < PANE_COUNT; p++)
+		want[p] = ui->panes[p].want;
+	layout_compute_by_content(&ui->layout, ui->cols, ui->lines, ui->zoomed, want);
+}
+
+/* Whether the panes now want other rows than the layout was made for. */
+static bool wants_changed(struct ui *ui, const int *before)
+{
+	for (int p = 0; p < PANE_COUNT; p++)
+		if (ui->layout.pane[p].h && ui->panes[p].want != before[p])
+			return true;
+	return false;
 }
 
 /* The clock's frame: only the panes showing an age or a countdown are
@@ -220,6 +240,7 @@ static bool draw_pane(struct ui *ui, int p)
 static void draw_clock_panes(struct ui *ui)
 {
 	bool clock = false;
+	int want;
 
 	for (int p = 0; p < PANE_COUNT; p++) {
 		const struct rect *r = &ui->layout.pane[p];
@@ -229,7 +250,11 @@ static void draw_clock_panes(struct ui *ui)
 		attrset(A_NORMAL);
 		for (int y = r->y; y < r->y + r->h; y++)
 			mvhline(y, r->x, ' ', r->w);
+		want = ui->panes[p].want;
 		clock |= draw_pane(ui, p);
+		/* a pane that now holds more or fewer lines gets its rows next frame */
+		if (ui->panes[p].want != want)
+			ui->dirty = true;
 	}
 	refresh();
 	ui->frames++;
@@ -237,32 +262,22 @@ static void draw_clock_panes(struct ui *ui)
 	arm_clock(ui, clock);
 }
 
-void ui_draw(struct ui *ui)
+/* One frame into curses' buffer; true when the layout left the panes out
+ * (too small). */
+static bool draw_frame(struct ui *ui, bool *clock)
 {
-	bool clock = false;
-	int64_t started_us = ui->frame_log ? clock_us(CLOCK_MONOTONIC) : 0;
-
 	erase();
-	if (ui->repaint) {
-		/* curses' idea of the terminal is wrong after a resize (the
-		 * terminal reflowed or kept old cells): send every cell again */
-		clearok(curscr, TRUE);
-		ui->repaint = false;
-	}
-	layout_compute(&ui->layout, ui->cols, ui->lines, ui->zoomed);
+	compute_layout(ui);
 	if (ui->layout.too_small) {
 		/* on two lines when one does not fit */
 		mvprintw(0, 0, "terminal too small%s(need %d\xc3\x97%d)",
 			 ui->cols >= 31 ? " " : "\n", LAYOUT_MIN_COLS, LAYOUT_MIN_LINES);
-		refresh();
-		ui->dirty = false;
-		ui->drawn_version = ui->app->store.version;
-		arm_clock(ui, false);
-		return;
+		return true;
 	}
+	*clock = false;
 	for (int p = 0; p < PANE_COUNT; p++)
 		if (ui->layout.pane[p].h)
-			clock |= draw_pane(ui, p);
+			*clock |= draw_pane(ui, p);
 	if (ui->layout.separator_x >= 0)
 		rule_vertical(ui->layout.separator_y, ui->layout.separator_x,
 			      ui->layout.separator_h, ROLE_BORDER);
@@ -273,15 +288,38 @@ void ui_draw(struct ui *ui)
 		confirm_draw(ui);
 	else if (ui->modal == MODAL_PROMPT)
 		prompt_draw(ui);
+	return false;
+}
+
+void ui_draw(struct ui *ui)
+{
+	bool clock = false, small = false;
+	int64_t started_us = ui->frame_log ? clock_us(CLOCK_MONOTONIC) : 0;
+	int before[PANE_COUNT];
+
+	if (ui->repaint) {
+		/* curses' idea of the terminal is wrong after a resize (the
+		 * terminal reflowed or kept old cells): send every cell again */
+		clearok(curscr, TRUE);
+		ui->repaint = false;
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		for (int p = 0; p < PANE_COUNT; p++)
+			before[p] = ui->panes[p].want;
+		small = draw_frame(ui, &clock);
+		/* the panes said what they hold: once more when their rows move */
+		if (small || !wants_changed(ui, before))
+			break;
+	}
 	refresh();
-	if (ui->frame_log)
+	if (ui->frame_log && !small)
 		frame_log(ui, started_us);
 	ui->frames++;
 	ui->dirty = false;
 	ui->clock_due = false;
 	ui->drawn_version = ui->app->store.version;
 	ui->drawn_ms = time_mono_ms();
-	arm_clock(ui, clock);
+	arm_clock(ui, small ? false : clock);
 }
 
 /* "build 2 failed: test": the end of a build, whoever ran it, reaches the

@@ -35,6 +35,7 @@ struct pane {
 	const struct view *view;
 	void *priv;
 	bool uses_clock;            /* its last frame showed a time-based cell */
+	int want;                   /* the lines its last frame would fill, title included; -1 all */
 };
 
 struct ui {

@@ -34,6 +34,8 @@ struct view_ctx {
 	bool focused;
 	bool zoomed;
 	bool uses_clock;            /* set by draw when a time-based cell is visible */
+	int want_rows;              /* set by draw: the content rows it would fill at any
+				     * height (the layout gives rows by it); -1: all it gets */
 	char subtitle[128];         /* set by draw: shown in the pane's title bar */
 };
 

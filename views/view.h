@@ -89,6 +89,10 @@ void draw_notice(struct view_ctx *c, int y, enum role role, const char *text);
  * near the edge (a message naming a URL is worth reading whole). Returns the
  * lines used. */
 int draw_wrapped(struct view_ctx *c, int y, int max_lines, enum role role, const char *text);
+/* The same broken at the last space of every line (prose: a dialog), and
+ * the lines that takes in a pane width columns wide. */
+int draw_words(struct view_ctx *c, int y, int max_lines, enum role role, const char *text);
+int draw_words_count(int width, const char *text);
 
 /* When the source is not configured, connecting or failed: draws its
  * message at row y (a failure wrapped over the pane) and returns true. */

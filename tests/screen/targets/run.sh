@@ -53,6 +53,9 @@ key d
 dump prompt
 key Enter
 dump dialog
+resize 50x20
+dump dialog-narrow
+resize 200x50
 key y
 dump second
 key n
@@ -88,6 +91,11 @@ sd_check "d asks which deployment, web filled in" \
 	grep -qE "^deploy bad-stall to which deployment\? \(or pay-blue, pay-green, shop; Esc cancels\) web" "$O/prompt"
 sd_check "Enter: the dialog aims at deploy/web" grep -qF "Deploy 127.0.0.1:" "$O/dialog"
 sd_check "Enter: … greet:bad-stall to deploy/web?" grep -qE "greet:bad-stall to deploy/web\?" "$O/dialog"
+sd_check "a narrow dialog wraps: the target whole" grep -qE "│ *(to )?deploy/web\? *│" "$O/dialog-narrow"
+inside_box() { sed -n 's/^[^│]*│\(.*\)│[^│]*$/\1/p' "$O/dialog-narrow"; }
+no_cut() { ! inside_box | grep -q …; }
+sd_check "a narrow dialog cuts nothing" no_cut
+sd_check "the dialog has borders" sh -c "grep -q '┌─ deploy deploy/web' '$O/dialog-narrow' && grep -q '└──*┘' '$O/dialog-narrow'"
 sd_check "a tag that names no build asks again" grep -qF "bad-stall does not name a commit and build" "$O/second"
 sd_check "n: cancelled, named" grep -qF "deploy deploy/web: cancelled" "$O/cancelled"
 sd_check "another name typed: the dialog aims at it" grep -qE "greet:bad-stall to deploy/pay-green\?" "$O/other"

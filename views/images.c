@@ -484,7 +484,7 @@ static void deploy_to(struct view_ctx *c, const struct image_row *r, const struc
 	struct err err;
 
 	if (store_images_of_deployment(im, d) == r) {
-		app_message(c->app, STATUS_INFO, "deploy: deploy/%s already runs %s", d->meta.name,
+		app_message(c->app, STATUS_INFO, "deploy: deploy/%s already on %s", d->meta.name,
 			    r->tag);
 		return;
 	}

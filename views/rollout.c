@@ -1035,6 +1035,14 @@ static void rollout_prompt_done(void *priv, struct view_ctx *c, int id, const ch
 		req = kube_req_set_image(c->app, ns_of(c), d->meta.name, v->deploy_container, text,
 					 NULL, &err);
 		xfree(&v->deploy_container);
+		if (req && !strcmp(req->from, req->to)) {
+			const char *eq = strchr(req->to, '=');
+
+			app_message(c->app, STATUS_INFO, "deploy: deploy/%s already on %s", d->meta.name,
+				    eq ? eq + 1 : req->to);
+			action_req_free(req);
+			return;
+		}
 	}
 	if (req)
 		gate_submit(c->app, req);

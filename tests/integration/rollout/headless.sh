@@ -24,6 +24,15 @@ grep -q 'successfully rolled out' "$WORK/watch.txt" || fail "watch end line"
 grep -q ' pod web-.* added rev [12] ' "$WORK/watch.txt" || fail "watch pod lines"
 [ "$(kc get deploy web -o jsonpath='{.spec.template.spec.containers[0].image}')" = example/web:1.1 ] \
 	|| fail "image not set"
+# the change says who deployed what, for `kubectl rollout history` (issue 22)
+cause="shipdeck deploy web web:1.1 by ${USER:-$(id -un)}"
+[ "$(kc get deploy web -o jsonpath='{.metadata.annotations.kubernetes\.io/change-cause}')" = "$cause" ] \
+	|| fail "change-cause: $(kc get deploy web -o jsonpath='{.metadata.annotations}')"
+kc rollout history deploy/web | grep -q "^2 *$cause" || { kc rollout history deploy/web; fail "history shows the cause"; }
+# the same image again: nothing changes, and it says so
+out=$(sd deploy web 1.1) || fail "a no-op deploy exits 0"
+[ "$out" = "deployment.apps/web already on example/web:1.1" ] || fail "no-op deploy says: $out"
+[ "$(kc get deploy web -o jsonpath='{.metadata.generation}')" = 2 ] || fail "a no-op deploy changed the deployment"
 
 sd rollout history web >"$WORK/history.txt"
 kc rollout history deploy/web >"$WORK/khistory.txt"

@@ -35,10 +35,10 @@ NORM="s/127\.0\.0\.1:$port/REGISTRY/g;"
 for sha in $(git log --format=%H); do
 	NORM="$NORM s/${sha:0:12}/SHA12/g; s/${sha:0:7}/SHA7/g;"
 done
-NORM="$NORM s/ReplicaSet \"[^│]*/ReplicaSet RS…/g; s/sha256:[0-9a-f]+/sha256:DIGEST/g; s/\b[0-9a-f]{12}\b/DIGEST12/g;
+NORM="$NORM s/greet:[0-9a-f]{1,6}…/greet:SHA…/g; s/ReplicaSet \"[^│]*/ReplicaSet RS…/g; s/sha256:[0-9a-f]+/sha256:DIGEST/g; s/\b[0-9a-f]{12}\b/DIGEST12/g;
 s/(web|shop|pay-blue|pay-green)-[a-z0-9]{8,10}-[a-z0-9]{5}/\1-HASH-XXXXX/g;
 s/(web|shop|pay-blue|pay-green)-[a-z0-9]{8,10}\b/\1-HASH/g;
-s/sandbox-node-[0-9]+/sandbox-node-N/g;
+s/sandbox-node-[0-9]+/sandbox-node-N/g; s/(shipdeck deploy [^ ]+ [^ ]+ by )[A-Za-z0-9._-]+/\1USER/g;
 s/\b[0-9]+(\.[0-9])?(s|m[0-9]+s|m)\b/AGE/g; s/[0-9]{2}:[0-9]{2}:[0-9]{2}/HH:MM:SS/g;
 s/next analysis in [A-Z0-9]+/next analysis in N/; s/\b[0-9]+ B\b/N B/g; s/ +$//; s/  +/  /g"
 for s in $sizes; do

@@ -204,9 +204,12 @@ static int images_run(struct app *app, struct cmd_args *args)
 				args->argv[0]);
 	if (sources_open_repo(app, &err))
 		return cmd_fail(EXIT_USAGE, "%s", err.msg);
-	if (!app->project.image_name)
-		return cmd_fail(EXIT_USAGE, "no registry: set image.name in %s",
-				app->project.path ? app->project.path : ".shipdeck.yml");
+	if (!app->project.image_name) {
+		char hint[4600];
+
+		return cmd_fail(EXIT_USAGE, "no registry: %s",
+				cmd_project_hint(app, "image.name", hint, sizeof hint));
+	}
 	if (registry_source_start(app, true, &err))
 		return cmd_fail(EXIT_USAGE, "%s", err.msg);
 	while (!registry_source_finished(app, &error))

@@ -75,4 +75,13 @@ for t in default light high-contrast mono; do
 	printf 'dump t\n' >steps
 	sd_check "theme $t starts" sd_script 80x24 steps --theme "$t"
 done
+# Headless outside any repository: say that no .shipdeck.yml was found,
+# where shipdeck looked, and --repo DIR (issue 22).
+mkdir -p "$SD_TMP/nowhere"
+out=$(cd "$SD_TMP/nowhere" && "$SHIPDECK" images 2>&1)
+sd_check "images outside a repository exits 2" test $? = 2
+sd_check "images names the missing .shipdeck.yml, where, and --repo" sh -c "printf '%s' '$out' \
+	| grep -q 'no .shipdeck.yml found: $SD_TMP/nowhere is not inside a git repository.*--repo DIR'"
+out=$(cd "$SD_TMP/nowhere" && "$SHIPDECK" canary status shop 2>&1)
+sd_check "canary status names it too" sh -c "printf '%s' '$out' | grep -q 'no apps: no .shipdeck.yml found:.*--repo DIR'"
 sd_done

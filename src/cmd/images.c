@@ -114,7 +114,7 @@ static void print_json(struct app *app, const char *error, bool cluster)
 	tags = cJSON_AddArrayToObject(o, "tags");
 	for (size_t i = 0; i < im->n; i++)
 		cJSON_AddItemToArray(tags, row_json(app, &im->rows[i], cluster));
-	s = cJSON_Print(o);
+	s = cJSON_PrintUnformatted(o);
 	puts(s);
 	cJSON_free(s);
 	cJSON_Delete(o);

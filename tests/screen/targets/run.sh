@@ -105,5 +105,11 @@ sd_check "canary's title names its target" grep -qF "p promote → shop · a abo
 sd_check "kubectl: no deployment changed" test "$(images)" = "$before"
 sd_check "audit: the cancelled deploy names deploy/web" \
 	grep -q '"action":"deploy".*"target":"deploy/web".*"result":"cancelled"' "$AUDIT"
+# a second `shipdeck demo` on the same folder joins the running world and says so
+printf 'wait-for pay-green\ndump joined\n' >"$SD_TMP/steps2"
+sd_script 200x50 "$SD_TMP/steps2" demo --dir "$DEMO"
+sd_check "a second demo says another shipdeck runs the world" \
+	grep -q "demo: another shipdeck (a console or demo --up) runs the world in $DEMO" "$SD_OUT/joined"
+sd_check "and that quitting leaves it running" sh -c "'$SHIPDECK' demo --dir '$DEMO' --down | grep -q 'stopped the world'"
 sd_check "audit: no rollback, promote or abort" sh -c "! grep -qE '\"action\":\"(rollback|promote|abort)\"' '$AUDIT'"
 sd_done

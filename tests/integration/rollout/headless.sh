@@ -61,6 +61,20 @@ sd rollout restart web | grep -q 'restarted' || fail "restart"
 kc get deploy web -o jsonpath='{.spec.template.metadata.annotations}' | grep -q restartedAt || fail "restartedAt"
 sd rollout status web --timeout 60s >/dev/null || fail "status after restart"
 
+# watch on a finished rollout ends at once; --follow stays for the next one
+timeout 10 "$SHIPDECK" --kubeconfig "$KC" --json rollout watch web >"$WORK/once.jsonl" || fail "watch of a done rollout"
+"$SHIPDECK" --kubeconfig "$KC" --json rollout watch web --follow --timeout 8s >"$WORK/follow.jsonl" &
+watcher=$!
+sleep 1
+kill -0 "$watcher" 2>/dev/null || fail "watch --follow ended with the rollout it found done"
+sd rollout restart web >/dev/null || fail "restart for --follow"
+wait "$watcher" || fail "watch --follow exits 0 at its timeout after a complete rollout"
+rev=$(kc get deploy web -o jsonpath='{.metadata.annotations.deployment\.kubernetes\.io/revision}')
+jq -e -s "any(.[]; .kind == \"pod\" and .change == \"added\" and .revision == $rev)" "$WORK/follow.jsonl" \
+	>/dev/null || { cat "$WORK/follow.jsonl"; fail "--follow saw the next rollout's pods (rev $rev)"; }
+jq -e -s 'all(.[]; type == "object")' "$WORK/follow.jsonl" >/dev/null || fail "--follow: one JSON document a line"
+sd rollout status web --timeout 60s >/dev/null || fail "status after the followed restart"
+
 # a stuck rollout: status fails with kubectl's words when the deadline passes
 sd deploy web bad1 >/dev/null || fail "deploy bad1"
 sd rollout status web --timeout 60s 2>"$WORK/err.txt" && fail "stuck rollout should fail"
@@ -72,7 +86,7 @@ set -e
 [ $rc = 1 ] || fail "status of a failed rollout exits $rc"
 
 # every change above is in the audit log, one record each
-[ "$(wc -l <"$AUDIT")" = 6 ] || { cat "$AUDIT"; fail "audit records"; }
+[ "$(wc -l <"$AUDIT")" = 7 ] || { cat "$AUDIT"; fail "audit records"; }
 jq -s -e 'map(select(.action == "rollback"))[0] | .from == "revision 2 (example/web:1.1)"
 	and .to == "revision 1 (example/web:1.0)" and .result == "ok"' "$AUDIT" >/dev/null \
 	|| fail "audit rollback record"

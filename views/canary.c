@@ -53,6 +53,7 @@ static void app_line(struct view_ctx *c, int y, const struct app_conf *conf, boo
 	const struct canary_app_state *st = store_canary_app(&c->app->store.canary, conf->name);
 	struct release r;
 	char where[160];
+	bool fill = sel && c->focused;   /* the bar of a selection only where the keys go */
 	int x;
 
 	release_read(&c->app->store.kube, conf, canary_ns(c->app, conf), &r);
@@ -66,19 +67,19 @@ static void app_line(struct view_ctx *c, int y, const struct app_conf *conf, boo
 	else
 		snprintf(where, sizeof where, "%s", r.phase == RELEASE_NONE ? "no canary"
 			 : release_phase_name(r.phase));
-	if (sel)
+	if (fill)
 		draw_row_fill(c, y, ROLE_SELECTION);
-	x = draw_cell(c, y, 0, 2, sel ? ROLE_SELECTION : ROLE_TITLE, sel ? "▶" : " ");
-	x += draw_cell(c, y, x, NAME_W - 2, sel ? ROLE_SELECTION : ROLE_NORMAL, conf->name);
-	x += draw_cell(c, y, x, 11, sel ? ROLE_SELECTION : ROLE_MUTED,
+	x = draw_cell(c, y, 0, 2, fill ? ROLE_SELECTION : ROLE_TITLE, sel ? "▶" : " ");
+	x += draw_cell(c, y, x, NAME_W - 2, fill ? ROLE_SELECTION : ROLE_NORMAL, conf->name);
+	x += draw_cell(c, y, x, 11, fill ? ROLE_SELECTION : ROLE_MUTED,
 		       r.blue_green ? "blue/green" : "canary");
 	x += draw_cell(c, y, x, c->width - x - 16 > 10 ? c->width - x - 16 : 10,
-		       sel ? ROLE_SELECTION : r.problem[0] ? ROLE_WARN : ROLE_NORMAL, where);
+		       fill ? ROLE_SELECTION : r.problem[0] ? ROLE_WARN : ROLE_NORMAL, where);
 	if (st && st->last)
-		x += draw_cell(c, y, x + 1, 9, sel ? ROLE_SELECTION : verdict_role(st->last->verdict),
+		x += draw_cell(c, y, x + 1, 9, fill ? ROLE_SELECTION : verdict_role(st->last->verdict),
 			       canary_verdict_name(st->last->verdict)) + 1;
 	if (st && st->auto_mode)
-		draw_cell(c, y, x + 1, 4, sel ? ROLE_SELECTION : ROLE_RUNNING, "auto");
+		draw_cell(c, y, x + 1, 4, fill ? ROLE_SELECTION : ROLE_RUNNING, "auto");
 }
 
 /* stable ██████░░ canary: one bar, the stable's share filled. */

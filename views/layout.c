@@ -59,7 +59,8 @@ static void wide(struct layout *l, int cols, int rows, const int *want)
 	share(rows, 2, left, 2, left, want, 3, PANE_LOG, h);
 	l->pane[PANE_PIPELINE] = rect(0, 0, h[PANE_PIPELINE], left_w);
 	l->pane[PANE_LOG] = rect(h[PANE_PIPELINE], 0, h[PANE_LOG], left_w);
-	share(rows, 3, right, 3, right, want, 3, PANE_ROLLOUT, h);
+	/* rows nobody fills go to the bottom: the panes above stay packed */
+	share(rows, 3, right, 3, right, want, 3, PANE_CANARY, h);
 	l->pane[PANE_ROLLOUT] = rect(y, right_x, h[PANE_ROLLOUT], right_w);
 	y += h[PANE_ROLLOUT];
 	l->pane[PANE_IMAGES] = rect(y, right_x, h[PANE_IMAGES], right_w);

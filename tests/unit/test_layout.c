@@ -23,7 +23,7 @@ int main(void)
 	{
 		/* the demo at 200x50: a build of 5 steps, a short log, 3 tags, a
 		 * deployment of 16 lines, a canary of 6: nobody keeps empty rows
-		 * while another cuts, the rest goes to the log and the rollout */
+		 * while another cuts, the rest goes to the log and to the bottom */
 		int want[PANE_COUNT] = { [PANE_PIPELINE] = 8, [PANE_LOG] = 5, [PANE_IMAGES] = 9,
 					 [PANE_ROLLOUT] = 17, [PANE_CANARY] = 7 };
 		struct layout l;
@@ -31,9 +31,9 @@ int main(void)
 
 		layout_compute_by_content(&l, 200, 50, -1, want);
 		layout_describe(&l, buf, sizeof buf);
-		tap_is_str(buf, "pipeline 0,0 80x8; log 8,0 80x41; images 33,81 119x9; "
-			   "rollout 0,81 119x33; canary 42,81 119x7; status 49,0 200x1",
-			   "by content: each pane its lines, the spare to log and rollout");
+		tap_is_str(buf, "pipeline 0,0 80x8; log 8,0 80x41; images 17,81 119x9; "
+			   "rollout 0,81 119x17; canary 26,81 119x23; status 49,0 200x1",
+			   "by content: each pane its lines, the spare to the log and the bottom");
 		want[PANE_ROLLOUT] = 40;
 		want[PANE_IMAGES] = 30;
 		want[PANE_CANARY] = 20;

@@ -273,12 +273,17 @@ bool draw_source_notice(struct view_ctx *c, int y, enum source_id source)
 	case SOURCE_RECONNECTING:   /* keep showing the last state; the status bar says it */
 		return false;
 	case SOURCE_UNCONFIGURED:
+		c->want_rows = y + 1;
 		draw_notice(c, y, ROLE_MUTED, s->message ? s->message : "not configured");
 		return true;
 	case SOURCE_CONNECTING:
+		c->want_rows = y + 1;
 		draw_notice(c, y, ROLE_PENDING, s->message ? s->message : "connecting\xe2\x80\xa6");
 		return true;
 	case SOURCE_FAILED:
+		/* the whole reason: the layout gives the rows it wraps to */
+		c->want_rows = y + wrap(NULL, c->width - 2, 0, 1 << 20, ROLE_FAIL,
+					s->message ? s->message : "failed", false);
 		draw_wrapped(c, y, c->height - y, ROLE_FAIL, s->message ? s->message : "failed");
 		return true;
 	}

@@ -397,8 +397,7 @@ static void images_draw(void *priv, struct view_ctx *c)
 
 	c->want_rows = 1;
 	if (st->state == SOURCE_FAILED) {
-		c->want_rows = 4;
-		draw_wrapped(c, 0, c->height, ROLE_FAIL, st->message ? st->message : "failed");
+		draw_source_notice(c, 0, SOURCE_REGISTRY);
 		return;
 	}
 	if (draw_source_notice(c, 0, SOURCE_REGISTRY))

@@ -151,14 +151,14 @@ static void draw_title(struct ui *ui, int p, const struct view_ctx *c)
 		struct view_ctx hc = *c;
 
 		all_views[p]->hints(ui->panes[p].priv, &hc, &hints);
-		/* the subtitle whole when two hints fit beside it; else the hints
-		 * first — they say what a key will change */
+		/* the subtitle whole (it says the pane's state) when a hint fits
+		 * beside it; else the hints first — they say what a key changes */
 		{
 			struct strbuf all = { 0 };
 			int sub_w = c->subtitle[0] ? text_width(c->subtitle) + 2 : 0;
 
 			sb_puts(&all, sb_str(&hints));
-			if (fit_hints(&hints, r->w - x - sub_w - 4) < 2) {
+			if (fit_hints(&hints, r->w - x - sub_w - 4) < 1) {
 				sb_reset(&hints);
 				sb_puts(&hints, sb_str(&all));
 				fit_hints(&hints, r->w - x - 3);

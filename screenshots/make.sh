@@ -35,6 +35,13 @@ shot() {
 	sleep 1
 	sd_tmux_screen -e >"$SD_TMP/$name.ansi"
 	sd_tmux kill-server
+	# the README shows the whole demo world: a missing server is a broken shot
+	if [ -n "${SHOT_WHOLE_WORLD:-}" ] && grep -aqE "no Prometheus|no registry|no cluster|is not installed" \
+		"$SD_TMP/$name.ansi"; then
+		echo "screenshots: $name shows a part of the demo world missing:" >&2
+		grep -aE "no Prometheus|no registry|no cluster|is not installed" "$SD_TMP/$name.ansi" >&2
+		exit 1
+	fi
 	aha --black --title "shipdeck" <"$SD_TMP/$name.ansi" |
 		sed 's|<pre>|<pre style="font-family: DejaVu Sans Mono, monospace; font-size: 13px; line-height: 1.2; margin: 0; padding: 6px;">|' \
 		>"$SD_TMP/$name.html"
@@ -53,17 +60,24 @@ if [ $# -gt 0 ]; then
 fi
 cd "$SD_TMP"
 demo=$SD_TMP/demo
+for tool in docker-registry prometheus; do
+	command -v "$tool" >/dev/null || { echo "screenshots: $tool is not installed (the demo world needs it)" >&2; exit 2; }
+done
+export SHOT_WHOLE_WORLD=1
 "$SHIPDECK" demo --dir "$demo" --up >/dev/null
+# the console on the world (`shipdeck demo` would add "another shipdeck runs
+# the world" to every shot)
+console=(--kubeconfig "$demo/kubeconfig" --repo "$demo/repo")
 trap '"$SHIPDECK" demo --dir "$demo" --down >/dev/null; sd_cleanup' EXIT
-shot console 200x50 "1 t +3" -- demo --dir "$demo"
-shot console-80x24 80x24 "" -- demo --dir "$demo"
-shot help 200x50 "?" -- demo --dir "$demo"
-shot read-only 200x50 "r" -- demo --dir "$demo" --read-only
-shot images 200x50 "3 Enter" -- demo --dir "$demo"
-shot rollout 200x50 "4 / w e b Enter 3 G d y y +6 4" -- demo --dir "$demo"
-shot rollback-dialog 200x50 "4 / w e b Enter r" -- demo --dir "$demo"
+shot console 200x50 "1 t +3" -- "${console[@]}"
+shot console-80x24 80x24 "" -- "${console[@]}"
+shot help 200x50 "?" -- "${console[@]}"
+shot read-only 200x50 "r" -- "${console[@]}" --read-only
+shot images 200x50 "3 Enter" -- "${console[@]}"
+shot rollout 200x50 "4 / w e b Enter 3 G d Enter y y +6 4" -- "${console[@]}"
+shot rollback-dialog 200x50 "4 / w e b Enter r" -- "${console[@]}"
 # last, as the canary stays in this world: shop on bad-errors, its first
 # analysis (every 10 s in the demo), automatic mode switched on
 "$SHIPDECK" --kubeconfig "$demo/kubeconfig" --repo "$demo/repo" canary start shop bad-errors \
 	>/dev/null
-shot canary 200x50 "5 Enter +11 A y" -- demo --dir "$demo"
+shot canary 200x50 "5 Enter +11 A y" -- "${console[@]}"

@@ -53,6 +53,7 @@ static void app_line(struct view_ctx *c, int y, const struct app_conf *conf, boo
 	const struct canary_app_state *st = store_canary_app(&c->app->store.canary, conf->name);
 	struct release r;
 	char where[160];
+	bool fill = sel && c->focused;   /* the bar of a selection only where the keys go */
 	int x;
 
 	release_read(&c->app->store.kube, conf, canary_ns(c->app, conf), &r);
@@ -66,19 +67,19 @@ static void app_line(struct view_ctx *c, int y, const struct app_conf *conf, boo
 	else
 		snprintf(where, sizeof where, "%s", r.phase == RELEASE_NONE ? "no canary"
 			 : release_phase_name(r.phase));
-	if (sel)
+	if (fill)
 		draw_row_fill(c, y, ROLE_SELECTION);
-	x = draw_cell(c, y, 0, 2, sel ? ROLE_SELECTION : ROLE_TITLE, sel ? "▶" : " ");
-	x += draw_cell(c, y, x, NAME_W - 2, sel ? ROLE_SELECTION : ROLE_NORMAL, conf->name);
-	x += draw_cell(c, y, x, 11, sel ? ROLE_SELECTION : ROLE_MUTED,
+	x = draw_cell(c, y, 0, 2, fill ? ROLE_SELECTION : ROLE_TITLE, sel ? "▶" : " ");
+	x += draw_cell(c, y, x, NAME_W - 2, fill ? ROLE_SELECTION : ROLE_NORMAL, conf->name);
+	x += draw_cell(c, y, x, 11, fill ? ROLE_SELECTION : ROLE_MUTED,
 		       r.blue_green ? "blue/green" : "canary");
 	x += draw_cell(c, y, x, c->width - x - 16 > 10 ? c->width - x - 16 : 10,
-		       sel ? ROLE_SELECTION : r.problem[0] ? ROLE_WARN : ROLE_NORMAL, where);
+		       fill ? ROLE_SELECTION : r.problem[0] ? ROLE_WARN : ROLE_NORMAL, where);
 	if (st && st->last)
-		x += draw_cell(c, y, x + 1, 9, sel ? ROLE_SELECTION : verdict_role(st->last->verdict),
+		x += draw_cell(c, y, x + 1, 9, fill ? ROLE_SELECTION : verdict_role(st->last->verdict),
 			       canary_verdict_name(st->last->verdict)) + 1;
 	if (st && st->auto_mode)
-		draw_cell(c, y, x + 1, 4, sel ? ROLE_SELECTION : ROLE_RUNNING, "auto");
+		draw_cell(c, y, x + 1, 4, fill ? ROLE_SELECTION : ROLE_RUNNING, "auto");
 }
 
 /* stable ██████░░ canary: one bar, the stable's share filled. */
@@ -111,27 +112,47 @@ static void split_bar(struct view_ctx *c, int y, const char *label, int canary_p
 	draw_text(c, y, x, ROLE_MUTED, note);
 }
 
+/* Whether an analysis can be due: a canary under way, or a blue/green
+ * release after a switch. Otherwise the release line says why none is, and
+ * a countdown would say the opposite. */
+static bool analysis_can_run(const struct release *r)
+{
+	return r->blue_green ? r->switched_at != 0 : r->phase == RELEASE_RUNNING;
+}
+
+/* Why no analysis is due, when the release line does not say it already. */
+static const char *waiting_text(const struct release *r, const struct canary_app_state *st)
+{
+	if (!st || !st->waiting)
+		return NULL;
+	if (!r->blue_green && (r->phase == RELEASE_NONE || r->phase == RELEASE_PROMOTED
+			       || r->phase == RELEASE_ABORTED))
+		return NULL;
+	return st->waiting;
+}
+
 /* "next analysis in 7s", "analysing…", or why none is due. */
 static int draw_schedule(struct view_ctx *c, int y, const struct canary_app_state *st,
-			 const struct app_conf *conf)
+			 const struct app_conf *conf, const struct release *r)
 {
+	const char *waiting = waiting_text(r, st);
 	char buf[256];
 	int x = 1;
 
-	if (!st)
+	if (!st || (!analysis_can_run(r) && !waiting))
 		return 0;
 	if (st->analysing) {
 		x += draw_text(c, y, x, ROLE_RUNNING, "analysing…");
-	} else if (st->next_ms > 0) {
+	} else if (st->next_ms > 0 && analysis_can_run(r)) {
 		int64_t left = (st->next_ms - time_wall_ms() + 999) / 1000;
 
 		snprintf(buf, sizeof buf, "next analysis in %llds", (long long)(left > 0 ? left : 0));
 		x += draw_text(c, y, x, ROLE_NORMAL, buf);
 		c->uses_clock = true;
 	}
-	if (st->waiting)
-		x += draw_textf(c, y, x, ROLE_MUTED, "%s%s", x > 1 ? " · " : "", st->waiting);
-	if (st->auto_mode)
+	if (waiting)
+		x += draw_textf(c, y, x, ROLE_MUTED, "%s%s", x > 1 ? " · " : "", waiting);
+	if (st->auto_mode && analysis_can_run(r))
 		draw_textf(c, y, x, ROLE_RUNNING, " · auto: %d of %d FAILs before abort",
 			   st->failures, conf->threshold);
 	return 1;
@@ -180,18 +201,40 @@ static int draw_canary_release(struct view_ctx *c, int y, const struct release *
 	return ++y - y0;
 }
 
+/* Why the idle colour is not ready to take the traffic, in the words of
+ * its rollout ("2/2 ready" alone would read as ready). */
+static void idle_state(const struct kube_deployment *d, char *buf, size_t size)
+{
+	if (!d)
+		snprintf(buf, size, "no deployment: p waits");
+	else if (d->replicas <= 0)
+		snprintf(buf, size, "scaled to 0: p waits");
+	else if (d->observed_generation < d->generation)
+		snprintf(buf, size, "change not seen yet by the controller: p waits");
+	else if (d->updated < d->replicas)
+		snprintf(buf, size, "rolling out, %d/%d updated: p waits", d->updated, d->replicas);
+	else if (d->ready < d->replicas || d->available < d->replicas)
+		snprintf(buf, size, "%d/%d available: p waits", d->available, d->replicas);
+	else if (d->status_replicas > d->replicas)
+		snprintf(buf, size, "rolling out, %d old pod%s still going: p waits",
+			 d->status_replicas - d->replicas, d->status_replicas - d->replicas == 1 ? "" : "s");
+	else
+		snprintf(buf, size, "not ready: p waits");
+}
+
 static int draw_blue_green(struct view_ctx *c, int y, const struct release *r)
 {
 	const struct kube_deployment *l = r->live_d, *i = r->idle_d;
-	char when[16];
+	char when[16], state[96];
 	int y0 = y;
 
 	draw_textf(c, y++, 1, ROLE_NORMAL, "service %s → %s", r->conf->name, r->live);
 	draw_textf(c, y++, 1, ROLE_OK, "live %-6s %d/%d ready  %s", r->live, l ? l->ready : 0,
 		   l ? l->replicas : 0, release_short_image(r->stable_image));
+	idle_state(i, state, sizeof state);
 	draw_textf(c, y++, 1, r->idle_ready ? ROLE_OK : ROLE_WARN, "idle %-6s %d/%d ready  %s  %s",
 		   r->idle, i ? i->ready : 0, i ? i->replicas : 0, release_short_image(r->canary_image),
-		   r->idle_ready ? "ready: p switches" : "not ready: p waits");
+		   r->idle_ready ? "ready: p switches" : state);
 	if (r->switched_at) {
 		time_t t = (time_t)r->switched_at;
 		struct tm tm;
@@ -289,9 +332,26 @@ static int draw_metric(struct view_ctx *c, int y, const struct canary_metric_res
 	return 2;
 }
 
+/* A column's title: STABLE and CANARY for a canary; for blue/green the
+ * colour of the side (the colour before the switch against the live one). */
+static const char *side_title(const struct app_conf *conf, const char *deploy, const char *canary,
+			      char *buf, size_t size)
+{
+	const char *dash = deploy ? strrchr(deploy, '-') : NULL;
+	size_t i;
+
+	if (conf->strategy != RELEASE_BLUE_GREEN || !dash || !dash[1])
+		return canary;
+	for (i = 0; dash[1 + i] && i + 1 < size; i++)
+		buf[i] = (char)(dash[1 + i] >= 'a' && dash[1 + i] <= 'z' ? dash[1 + i] - 32 : dash[1 + i]);
+	buf[i] = '\0';
+	return buf;
+}
+
 static int draw_result(struct view_ctx *c, int y, const struct app_conf *conf,
 		       const struct canary_result *res)
 {
+	char a[16], b[16];
 	int y0 = y, x;
 
 	if (res->error) {
@@ -302,8 +362,10 @@ static int draw_result(struct view_ctx *c, int y, const struct app_conf *conf,
 	}
 	x = 1;
 	x += draw_cell(c, y, x, NAME_W - 1, ROLE_MUTED, "METRIC");
-	x += draw_cell(c, y, x, NUM_W, ROLE_MUTED, "STABLE");
-	x += draw_cell(c, y, x, NUM_W, ROLE_MUTED, "CANARY");
+	x += draw_cell(c, y, x, NUM_W, ROLE_MUTED, side_title(conf, res->stable_deploy, "STABLE",
+							     a, sizeof a));
+	x += draw_cell(c, y, x, NUM_W, ROLE_MUTED, side_title(conf, res->canary_deploy, "CANARY",
+							     b, sizeof b));
 	x += draw_cell(c, y, x, DIFF_W, ROLE_MUTED, "DIFF");
 	x += draw_cell(c, y, x, P_W, ROLE_MUTED, "P");
 	draw_text(c, y++, x, ROLE_MUTED, "CLASS");
@@ -339,28 +401,58 @@ static void draw_compact(struct view_ctx *c, const struct app_conf *conf, const 
 			 const struct canary_app_state *st)
 {
 	const struct canary_result *res = st ? st->last : NULL;
-	int x = 1;
+	const struct project *p = &c->app->project;
+	int x = 1, y = 0;
 
-	app_line(c, 0, conf, true);
+	/* every app when they leave a line, else the selected one */
+	if (c->height >= (int)p->napps + 1)
+		for (size_t i = 0; i < p->napps; i++)
+			app_line(c, y++, &p->apps[i], &p->apps[i] == conf);
+	else
+		app_line(c, y++, conf, true);
 	if (r->problem[0])
-		x += draw_text(c, 1, x, ROLE_WARN, r->problem);
+		x += draw_text(c, y, x, ROLE_WARN, r->problem);
 	else if (r->blue_green)
-		x += draw_textf(c, 1, x, r->idle_ready ? ROLE_OK : ROLE_WARN, "live %s · %s %s",
+		x += draw_textf(c, y, x, r->idle_ready ? ROLE_OK : ROLE_WARN, "live %s · %s %s",
 				r->live, r->idle, r->idle_ready ? "ready to switch" : "not ready");
 	else if (r->phase == RELEASE_RUNNING)
-		x += draw_textf(c, 1, x, ROLE_NORMAL, "target %d%% · actual %s%d%%", r->weight,
+		x += draw_textf(c, y, x, ROLE_NORMAL, "target %d%% · actual %s%d%%", r->weight,
 				r->actual < 0 ? "-" : "", r->actual < 0 ? 0 : r->actual);
-	if (st && st->next_ms > 0 && !st->analysing) {
+	if (st && st->next_ms > 0 && !st->analysing && analysis_can_run(r)) {
 		int64_t left = (st->next_ms - time_wall_ms() + 999) / 1000;
 
-		draw_textf(c, 1, x, ROLE_MUTED, " · next analysis in %llds",
+		draw_textf(c, y, x, ROLE_MUTED, " · next analysis in %llds",
 			   (long long)(left > 0 ? left : 0));
 		c->uses_clock = true;
 	}
 	if (res)
-		draw_textf(c, 2, 1, res->error ? ROLE_FAIL : verdict_role(res->verdict), "%s: %s",
+		draw_textf(c, y + 1, 1, res->error ? ROLE_FAIL : verdict_role(res->verdict), "%s: %s",
 			   canary_verdict_name(res->verdict), res->error ? res->error
 			   : res->summary ? res->summary : "");
+}
+
+/* The lines the whole pane takes at any height: the apps, the release, the
+ * schedule, the last analysis, the decisions. */
+static int want_rows(const struct project *p, const struct app_conf *conf,
+		     const struct release *r, const struct canary_app_state *st)
+{
+	int n = (int)p->napps + 1;
+
+	if (r->problem[0])
+		return n + 3;
+	if (r->blue_green)
+		n += 3 + (r->switched_at != 0);
+	else if (r->phase == RELEASE_RUNNING || r->phase == RELEASE_PROMOTING)
+		n += 4 + r->canary_stalled;
+	else
+		n += 2;
+	if (st && st->last)
+		n += st->last->error ? 4 : 2 + 2 * (int)st->last->nmetrics
+			+ (st->last->verdict != CANARY_PASS && st->last->summary ? 2 : 0);
+	if (st && st->nhistory)
+		n += (int)(st->nhistory < HISTORY_MAX_ROWS ? st->nhistory : HISTORY_MAX_ROWS);
+	(void)conf;
+	return n;
 }
 
 static void canary_draw(void *priv, struct view_ctx *c)
@@ -373,6 +465,7 @@ static void canary_draw(void *priv, struct view_ctx *c)
 	struct release r;
 	int y = 0;
 
+	c->want_rows = 2;
 	if (!p->napps) {
 		draw_source_notice(c, 0, SOURCE_METRICS);
 		return;
@@ -380,9 +473,10 @@ static void canary_draw(void *priv, struct view_ctx *c)
 	conf = selected(v, c);
 	st = store_canary_app(&c->app->store.canary, conf->name);
 	release_read(&c->app->store.kube, conf, canary_ns(c->app, conf), &r);
+	c->want_rows = want_rows(p, conf, &r, st);
 	snprintf(c->subtitle, sizeof c->subtitle, "%s · %s", conf->name,
 		 r.blue_green ? "blue/green" : "canary");
-	if (c->height < COMPACT_H) {
+	if (c->height < COMPACT_H && c->height < c->want_rows) {
 		draw_compact(c, conf, &r, st);
 		return;
 	}
@@ -401,7 +495,7 @@ static void canary_draw(void *priv, struct view_ctx *c)
 		y += draw_wrapped(c, y, 2, ROLE_MUTED, metrics->message ? metrics->message
 				  : "no Prometheus: set prometheus: in .shipdeck.yml");
 	else
-		y += draw_schedule(c, y, st, conf);
+		y += draw_schedule(c, y, st, conf, &r);
 	if (st && st->last && y < c->height)
 		y += draw_result(c, y, conf, st->last);
 	if (st && st->nhistory && y + 1 < c->height)
@@ -454,6 +548,24 @@ static int canary_action(void *priv, struct view_ctx *c, enum action_id a)
 	}
 }
 
+static void canary_hints(void *priv, struct view_ctx *c, struct strbuf *out)
+{
+	struct canary_view *v = priv;
+	const struct app_conf *conf = c->app->project.napps ? selected(v, c) : NULL;
+	const struct canary_app_state *st;
+	bool bg;
+
+	if (!conf)
+		return;
+	st = store_canary_app(&c->app->store.canary, conf->name);
+	bg = conf->strategy == RELEASE_BLUE_GREEN;
+	view_hint(c, out, ACTION_PROMOTE, "%s \xe2\x86\x92 %s", bg ? "switch" : "promote", conf->name);
+	view_hint(c, out, ACTION_ABORT, "%s \xe2\x86\x92 %s", bg ? "switch back" : "abort", conf->name);
+	view_hint(c, out, ACTION_AUTO_ANALYSIS, "auto %s", st && st->auto_mode ? "off" : "on");
+	if (c->app->project.napps > 1)
+		view_hint(c, out, ACTION_DOWN, "next app");
+}
+
 static const char *const canary_help[] = {
 	"Canary: one line per app of .shipdeck.yml (j/k select), then its release",
 	"  canary: stable APP and APP-canary behind one Service; traffic follows ready pods",
@@ -473,5 +585,6 @@ const struct view canary_view = {
 	.private_size = sizeof(struct canary_view),
 	.draw = canary_draw,
 	.action = canary_action,
+	.hints = canary_hints,
 	.help = canary_help,
 };

@@ -90,8 +90,12 @@ static void rule(int y, int x, int n, enum role role, bool vertical)
 	cchar_t cc;
 	wchar_t wc[2] = { 0, 0 };
 
+	attr_t a = colors_role(role);
+
 	wc[0] = utf8_locale() ? (vertical ? L'\u2502' : L'\u2500') : (vertical ? L'|' : L'-');
-	setcchar(&cc, wc, colors_role(role), 0, NULL);
+	/* the pair goes in its own argument: in the attributes it is ignored,
+	 * and every rule came out in the terminal's default colour */
+	setcchar(&cc, wc, a & ~A_COLOR, (short)PAIR_NUMBER(a), NULL);
 	if (vertical)
 		mvvline_set(y, x, &cc, n);
 	else

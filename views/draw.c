@@ -205,11 +205,14 @@ int draw_ansi(struct view_ctx *c, int y, int x, const char *text, int skip_cols)
 	return col - skip_cols > 0 ? col - skip_cols : 0;
 }
 
-int draw_wrapped(struct view_ctx *c, int y, int max_lines, enum role role, const char *text)
+/* Breaks text into lines of width columns, at a space when one is near the
+ * edge; draws them from row y at column 1 when c is given. */
+static int wrap(struct view_ctx *c, int width, int y, int max_lines, enum role role,
+		const char *text, bool words)
 {
 	struct strbuf safe = { 0 };
 	const unsigned char *p;
-	int width = c->width - 2, used = 0;
+	int used = 0;
 
 	text_sanitize(text ? text : "", text ? strlen(text) : 0, &safe, 0);
 	p = (const unsigned char *)sb_str(&safe);
@@ -233,15 +236,32 @@ int draw_wrapped(struct view_ctx *c, int y, int max_lines, enum role role, const
 				space = cut;
 			cut += n;
 		}
-		if (cut < len && used < max_lines - 1 && space > cut / 2)
+		if (cut < len && used < max_lines - 1 && (words ? space > 0 : space > cut / 2))
 			cut = space;
-		draw_textf(c, y + used++, 1, role, "%.*s", (int)cut, (const char *)p);
+		if (c)
+			draw_textf(c, y + used, 1, role, "%.*s", (int)cut, (const char *)p);
+		used++;
 		p += cut;
 		while (*p == ' ')
 			p++;
 	}
 	sb_free(&safe);
 	return used;
+}
+
+int draw_wrapped(struct view_ctx *c, int y, int max_lines, enum role role, const char *text)
+{
+	return wrap(c, c->width - 2, y, max_lines, role, text, false);
+}
+
+int draw_words(struct view_ctx *c, int y, int max_lines, enum role role, const char *text)
+{
+	return wrap(c, c->width - 2, y, max_lines, role, text, true);
+}
+
+int draw_words_count(int width, const char *text)
+{
+	return wrap(NULL, width - 2, 0, 1 << 20, ROLE_NORMAL, text, true);
 }
 
 bool draw_source_notice(struct view_ctx *c, int y, enum source_id source)
@@ -253,12 +273,17 @@ bool draw_source_notice(struct view_ctx *c, int y, enum source_id source)
 	case SOURCE_RECONNECTING:   /* keep showing the last state; the status bar says it */
 		return false;
 	case SOURCE_UNCONFIGURED:
+		c->want_rows = y + 1;
 		draw_notice(c, y, ROLE_MUTED, s->message ? s->message : "not configured");
 		return true;
 	case SOURCE_CONNECTING:
+		c->want_rows = y + 1;
 		draw_notice(c, y, ROLE_PENDING, s->message ? s->message : "connecting\xe2\x80\xa6");
 		return true;
 	case SOURCE_FAILED:
+		/* the whole reason: the layout gives the rows it wraps to */
+		c->want_rows = y + wrap(NULL, c->width - 2, 0, 1 << 20, ROLE_FAIL,
+					s->message ? s->message : "failed", false);
 		draw_wrapped(c, y, c->height - y, ROLE_FAIL, s->message ? s->message : "failed");
 		return true;
 	}

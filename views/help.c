@@ -20,7 +20,7 @@ static int collect(struct ui *ui, struct help_line *lines, int max)
 	int n = 0;
 
 	if (n < max)
-		lines[n++] = (struct help_line){ .text = "shipdeck keys  (j/k scroll, Esc or ? closes)",
+		lines[n++] = (struct help_line){ .text = "shipdeck keys  (j/k scroll, Esc or ? closes; C-l draws the screen again)",
 						 .role = ROLE_TITLE };
 	for (int a = 0; a < ACTION_COUNT && n < max; a++) {
 		const struct action_info *info = action_info((enum action_id)a);

@@ -11,12 +11,16 @@
 
 #include "kube/rollout_ops.h"
 #include "metrics/canary_ops.h"
+#include "util/strbuf.h"
+#include "util/text.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
 #include "views/view.h"
 
 enum {
 	MAX_USES = 8,
+	MAX_TARGETS = 32,           /* deployments d offers */
+	PROMPT_TARGET = 1,
 	MAX_WARNINGS = 3,           /* lines about deployments on latest or untagged images */
 	DETAIL_LINES = 3,           /* the selected row's details, at the bottom */
 	WIDE = 100,                 /* from this width on, the digest has a column */
@@ -27,6 +31,7 @@ struct images_priv {
 	size_t sel;                 /* index into the store's rows */
 	size_t top;                 /* first row shown */
 	char *sel_tag;              /* the selection follows its tag when rows re-sort */
+	char *deploy_tag;           /* the tag d asks a deployment for */
 };
 
 /* Columns; x < 0 when left out for want of width. */
@@ -36,14 +41,14 @@ struct cols {
 };
 
 enum { FLAGS_W = 4, BUILD_W = 6, COMMIT_W = 8, AGE_W = 6, SIZE_W = 10, DIGEST_W = 14,
-       SUBJECT_MIN = 8, RUNS_W = 18 };
+       SUBJECT_MIN = 8, RUNS_W = 18, RUNS_MAX_W = 60 };
 
 /* Everything fits on a wide pane; a narrow one drops, in this order, the
  * digest, the subject, the build number (the tag says it) and the age, then
  * narrows the tag. Room left over goes to the subject, or runs-on. */
-static void layout_cols(struct cols *k, int width, const struct store_images *im, bool cluster)
+static void layout_cols(struct cols *k, int width, const struct store_images *im, int runs_w)
 {
-	bool digest = width >= WIDE, subject = true, build = true, age = true;
+	bool digest = width >= WIDE, subject = true, build = true, age = true, cluster = runs_w > 0;
 	int tag_w = 10, x = FLAGS_W, used;
 
 	for (size_t i = 0; i < im->n; i++)
@@ -51,7 +56,8 @@ static void layout_cols(struct cols *k, int width, const struct store_images *im
 			tag_w = (int)strlen(im->rows[i].tag);
 	if (tag_w > 24)
 		tag_w = 24;
-	k->runs_w = cluster ? RUNS_W : 0;
+	/* where a tag runs is a list of names: as wide as the longest, not cut */
+	k->runs_w = runs_w;
 	k->notes_w = 0;
 #define USED() (FLAGS_W + tag_w + 1 + (build ? BUILD_W : 0) + COMMIT_W \
 		+ (subject ? SUBJECT_MIN : 0) + (age ? AGE_W : 0) + SIZE_W + k->runs_w \
@@ -64,6 +70,10 @@ static void layout_cols(struct cols *k, int width, const struct store_images *im
 		build = false;
 	if (USED() > width)
 		age = false;
+	/* a long list of where it runs gives way before the tag itself */
+	if (USED() > width && k->runs_w > RUNS_W)
+		k->runs_w = k->runs_w - (USED() - width) > RUNS_W ? k->runs_w - (USED() - width)
+			: RUNS_W;
 	if (USED() > width)
 		tag_w = width - (USED() - tag_w) > 8 ? width - (USED() - tag_w) : 8;
 	used = USED();
@@ -108,10 +118,93 @@ static const char *ns_of(const struct view_ctx *c)
 	return c->app->store.kube.namespace ? c->app->store.kube.namespace : "";
 }
 
-static const struct kube_deployment *selected_deployment(const struct view_ctx *c)
+/* Whether the deployment is a side of a release of .shipdeck.yml (APP and
+ * APP-canary, APP-blue and APP-green): those change by C, p and a. */
+static bool released_by_app(const struct project *p, const char *name)
 {
-	return c->sel->deployment
-		? store_kube_deployment(&c->app->store.kube, ns_of(c), c->sel->deployment) : NULL;
+	for (size_t i = 0; i < p->napps; i++) {
+		const char *app = p->apps[i].name;
+		size_t n = strlen(app);
+
+		if (strncmp(name, app, n))
+			continue;
+		if (p->apps[i].strategy == RELEASE_CANARY
+		    ? !name[n] || !strcmp(name + n, "-canary")
+		    : !strcmp(name + n, "-blue") || !strcmp(name + n, "-green"))
+			return true;
+	}
+	return false;
+}
+
+static bool runs_repository(const char *repo, const char *images)
+{
+	char one[512], tag[160], dig[160];
+
+	while (images && *images) {
+		size_t len = strcspn(images, ",");
+
+		snprintf(one, sizeof one, "%.*s", (int)len, images);
+		if (images_ref_of(repo, one, tag, sizeof tag, dig, sizeof dig))
+			return true;
+		images += len;
+		images += strspn(images, ", ");
+	}
+	return false;
+}
+
+struct target {
+	const struct kube_deployment *d;
+	bool released;              /* by a canary or blue/green app */
+	long build;                 /* of the tag it runs; -1 when none */
+};
+
+/* First the deployment a build would roll: not a side of a release, on the
+ * newest build; then by name. */
+static int target_cmp(const void *a, const void *b)
+{
+	const struct target *x = a, *y = b;
+
+	if (x->released != y->released)
+		return x->released ? 1 : -1;
+	if (x->build != y->build)
+		return x->build > y->build ? -1 : 1;
+	return strcmp(x->d->meta.name, y->d->meta.name);
+}
+
+/* The deployments of the namespace that could take a tag of the repository
+ * (a container runs one of its images), the default for d first. */
+static size_t deploy_targets(const struct view_ctx *c, struct target *out, size_t max)
+{
+	const struct kube_table *t = &c->app->store.kube.tables[KUBE_DEPLOYMENTS];
+	const struct store_images *im = &c->app->store.images;
+	const char *ns = ns_of(c);
+	size_t n = 0;
+
+	if (!im->repository)
+		return 0;
+	for (size_t i = 0; i < t->n && n < max; i++) {
+		const struct kube_deployment *d = t->items[i];
+		const struct image_row *r;
+
+		if ((*ns && strcmp(d->meta.namespace, ns)) || !runs_repository(im->repository, d->images))
+			continue;
+		r = store_images_of_deployment(im, d);
+		out[n++] = (struct target){ d, released_by_app(&c->app->project, d->meta.name),
+					    r ? r->build : -1 };
+	}
+	qsort(out, n, sizeof *out, target_cmp);
+	return n;
+}
+
+/* The deployment d deploys to unless told otherwise, or NULL. */
+static const struct kube_deployment *default_target(const struct view_ctx *c, size_t *count)
+{
+	struct target ts[MAX_TARGETS];
+	size_t n = deploy_targets(c, ts, MAX_TARGETS);
+
+	if (count)
+		*count = n;
+	return n ? ts[0].d : NULL;
 }
 
 /* "web ×3, api ×1"; "@" after the name when the pods name the digest. */
@@ -125,6 +218,26 @@ static void runs_text(const struct view_ctx *c, const struct image_row *r, char 
 	for (size_t i = 0; i < n && len < size; i++)
 		len += (size_t)snprintf(buf + len, size - len, "%s%s%s ×%d", i ? ", " : "",
 					uses[i].deployment, uses[i].by_digest ? "@" : "", uses[i].pods);
+}
+
+/* The RUNS ON column's width: the longest list, within bounds; 0 without a
+ * cluster. */
+static int runs_width(const struct view_ctx *c, const struct store_images *im)
+{
+	int w = RUNS_W;
+	char buf[512];
+
+	if (c->app->store.status.sources[SOURCE_KUBE].state == SOURCE_UNCONFIGURED)
+		return 0;
+	for (size_t i = 0; i < im->n; i++) {
+		int n;
+
+		runs_text(c, &im->rows[i], buf, sizeof buf);
+		n = text_width(buf) + 1;
+		if (n > w)
+			w = n;
+	}
+	return w < RUNS_MAX_W ? w : RUNS_MAX_W;
 }
 
 /* Deployments on latest or an untagged image: nobody can tell what they run. */
@@ -282,8 +395,9 @@ static void images_draw(void *priv, struct view_ctx *c)
 	int list_h, y = 0, bottom;
 	size_t i;
 
+	c->want_rows = 1;
 	if (st->state == SOURCE_FAILED) {
-		draw_wrapped(c, 0, c->height, ROLE_FAIL, st->message ? st->message : "failed");
+		draw_source_notice(c, 0, SOURCE_REGISTRY);
 		return;
 	}
 	if (draw_source_notice(c, 0, SOURCE_REGISTRY))
@@ -300,10 +414,11 @@ static void images_draw(void *priv, struct view_ctx *c)
 		select_row(p, c, i);    /* nothing selected yet, or the tag is gone */
 	else
 		p->sel = i;
-	deployed = store_images_of_deployment(im, selected_deployment(c));
+	deployed = store_images_of_deployment(im, default_target(c, NULL));
 	y += draw_warnings(c, y);
-	layout_cols(&k, c->width, im,
-		    c->app->store.status.sources[SOURCE_KUBE].state != SOURCE_UNCONFIGURED);
+	/* the header, every tag, the selected one's details */
+	c->want_rows = y + 1 + (int)im->n + DETAIL_LINES + 1;
+	layout_cols(&k, c->width, im, runs_width(c, im));
 	draw_header(c, &k, y++);
 	bottom = c->height - (c->height - y >= 8 ? DETAIL_LINES + 1 : 0);
 	list_h = bottom - y > 1 ? bottom - y : 1;
@@ -357,29 +472,18 @@ static char *our_container(struct view_ctx *c, const struct kube_deployment *d)
 	return name;
 }
 
-/* d: the selected tag to the selected deployment, through the gate. The
- * dialog names deployment, container, from and to; a tag that is not a
- * build (latest, unknown provenance) asks a second time. */
-static void deploy(struct images_priv *p, struct view_ctx *c)
+/* The tag row to the deployment d, through the gate. The dialog names
+ * deployment, container, from and to; a tag that is not a build (latest,
+ * unknown provenance) asks a second time. */
+static void deploy_to(struct view_ctx *c, const struct image_row *r, const struct kube_deployment *d)
 {
 	const struct store_images *im = &c->app->store.images;
-	const struct image_row *r = im->n ? &im->rows[p->sel < im->n ? p->sel : 0] : NULL;
-	const struct kube_deployment *d = selected_deployment(c);
 	struct action_req *req;
 	char *container, *image;
 	struct err err;
 
-	if (!r) {
-		app_message(c->app, STATUS_WARN, "deploy: no tag to deploy");
-		return;
-	}
-	if (!d) {
-		app_message(c->app, STATUS_WARN, "deploy: select a deployment in the rollout pane (4) "
-			    "first");
-		return;
-	}
 	if (store_images_of_deployment(im, d) == r) {
-		app_message(c->app, STATUS_INFO, "deploy: deploy/%s already runs %s", d->meta.name,
+		app_message(c->app, STATUS_INFO, "deploy: deploy/%s already on %s", d->meta.name,
 			    r->tag);
 		return;
 	}
@@ -408,6 +512,78 @@ static void deploy(struct images_priv *p, struct view_ctx *c)
 	}
 	free(image);
 	free(container);
+}
+
+/* d: the selected tag to a deployment that runs the repository's images.
+ * With one such deployment, that one; with several, a question with the
+ * default (the one a build rolls) filled in. The rollout pane's selection
+ * plays no part: the target is named before anything is asked. */
+static void deploy(struct images_priv *p, struct view_ctx *c)
+{
+	const struct store_images *im = &c->app->store.images;
+	const struct image_row *r = im->n ? &im->rows[p->sel < im->n ? p->sel : 0] : NULL;
+	struct target ts[MAX_TARGETS];
+	size_t n;
+	struct strbuf others = { 0 };
+	char label[512];
+
+	if (!r) {
+		app_message(c->app, STATUS_WARN, "deploy: no tag to deploy");
+		return;
+	}
+	n = deploy_targets(c, ts, MAX_TARGETS);
+	if (!n) {
+		app_message(c->app, STATUS_WARN, "deploy: no deployment in namespace %s runs an image "
+			    "of %s; set one with d in 4 Rollout", *ns_of(c) ? ns_of(c) : "(all)",
+			    im->repository);
+		return;
+	}
+	if (n == 1) {
+		deploy_to(c, r, ts[0].d);
+		return;
+	}
+	for (size_t i = 1; i < n; i++)
+		sb_printf(&others, "%s%s", i > 1 ? ", " : "", ts[i].d->meta.name);
+	snprintf(label, sizeof label, "deploy %s to which deployment? (or %s; Esc cancels) ",
+		 r->tag, sb_str(&others));
+	sb_free(&others);
+	free(p->deploy_tag);
+	p->deploy_tag = xstrdup(r->tag);
+	ui_prompt(c->ui, &images_view, PROMPT_TARGET, label, ts[0].d->meta.name);
+}
+
+static void images_prompt_done(void *priv, struct view_ctx *c, int id, const char *text)
+{
+	struct images_priv *p = priv;
+	const struct store_images *im = &c->app->store.images;
+	struct target ts[MAX_TARGETS];
+	size_t n = deploy_targets(c, ts, MAX_TARGETS), i = index_of(im, p->deploy_tag, im->n);
+	char *tag = p->deploy_tag;
+
+	p->deploy_tag = NULL;
+	if (id != PROMPT_TARGET || !text || !tag) {
+		free(tag);
+		return;
+	}
+	if (i >= im->n || strcmp(im->rows[i].tag, tag)) {
+		app_message(c->app, STATUS_WARN, "deploy: the tag %s is gone", tag);
+		free(tag);
+		return;
+	}
+	free(tag);
+	for (size_t k = 0; k < n; k++) {
+		if (!strcmp(ts[k].d->meta.name, text)) {
+			deploy_to(c, &im->rows[i], ts[k].d);
+			return;
+		}
+	}
+	{
+		char *safe = text_safe(text);
+
+		app_message(c->app, STATUS_WARN, "deploy: '%s' is not a deployment that runs %s "
+			    "in this namespace", safe, im->repository);
+		free(safe);
+	}
 }
 
 /* C: a canary of the selected tag for the app selected in the canary pane
@@ -473,16 +649,40 @@ static int images_action(void *priv, struct view_ctx *c, enum action_id a)
 	return VIEW_HANDLED;
 }
 
+static void images_hints(void *priv, struct view_ctx *c, struct strbuf *out)
+{
+	const struct store_images *im = &c->app->store.images;
+	const char *app = c->sel->app;
+	const struct kube_deployment *d;
+	size_t n;
+
+	if (!im->n)
+		return;
+	d = default_target(c, &n);
+	if (d && n > 1)
+		view_hint(c, out, ACTION_DEPLOY, "deploy \xe2\x86\x92 deploy/%s (+%zu)",
+			  d->meta.name, n - 1);
+	else if (d)
+		view_hint(c, out, ACTION_DEPLOY, "deploy \xe2\x86\x92 deploy/%s", d->meta.name);
+	if (!app && c->app->project.napps)
+		app = c->app->project.apps[0].name;
+	if (app)
+		view_hint(c, out, ACTION_CANARY_START, "canary \xe2\x86\x92 %s", app);
+	(void)priv;
+	view_hint(c, out, ACTION_ZOOM, "%s", c->zoomed ? "unzoom" : "zoom");
+}
+
 static void images_destroy(void *priv)
 {
 	struct images_priv *p = priv;
 
 	free(p->sel_tag);
+	free(p->deploy_tag);
 }
 
 static const char *const images_help[] = {
 	"Image tags: one row per tag; the commit and build come from the tag by image.tag",
-	"  ▶  the tag the deployment selected in the rollout pane runs; d deploys the selected tag",
+	"  ▶  the tag d's deployment runs: the one a build rolls (asked when several could)",
 	"  C  starts a canary of the selected tag (the app selected in the canary pane)",
 	"  !  mutable (latest) or unknown provenance: the tag names no commit and build",
 	"  =  the same image (digest) as another tag",
@@ -498,6 +698,8 @@ const struct view images_view = {
 	.private_size = sizeof(struct images_priv),
 	.draw = images_draw,
 	.action = images_action,
+	.prompt_done = images_prompt_done,
+	.hints = images_hints,
 	.destroy = images_destroy,
 	.help = images_help,
 };

@@ -12,46 +12,74 @@ static struct rect rect(int y, int x, int h, int w)
 	return (struct rect){ y, x, h, w };
 }
 
-/* Wide: the delivery reads left to right — pipeline and its log on the left,
- * the cluster (rollout above, images and canary below) on the right. */
-static void wide(struct layout *l, int cols, int rows)
+/* Shares total rows among n panes: each gets min, then one more row each
+ * turn (turns lists panes in order; a pane listed twice gets two rows a
+ * round) while it wants more, until the rows run out; once no pane wants
+ * more, the rest goes to fill. */
+static void share(int total, int n, const int *panes, int nturns, const int *turns,
+		  const int *want, int min, int fill, int *h)
 {
+	int left = total - n * min;
+
+	for (int i = 0; i < n; i++)
+		h[panes[i]] = min;
+	while (left > 0) {
+		bool gave = false;
+
+		for (int i = 0; i < nturns && left > 0; i++) {
+			int p = turns[i];
+
+			if (want[p] < 0 || h[p] < want[p]) {
+				h[p]++;
+				left--;
+				gave = true;
+			}
+		}
+		if (!gave) {
+			h[fill] += left;
+			left = 0;
+		}
+	}
+}
+
+/* Wide: the delivery reads left to right — pipeline and its log on the left,
+ * the cluster (rollout, image tags, canary, one above the other at the
+ * whole width, whose rows need it) on the right. */
+static void wide(struct layout *l, int cols, int rows, const int *want)
+{
+	static const int left[] = { PANE_PIPELINE, PANE_LOG };
+	static const int right[] = { PANE_ROLLOUT, PANE_CANARY, PANE_IMAGES };
 	int left_w = cols * 2 / 5, right_x = left_w + 1, right_w = cols - right_x;
-	int pipe_h = rows * 2 / 5, roll_h = rows / 2;
+	int h[PANE_COUNT] = { 0 }, y = 0;
 
 	l->wide = true;
 	l->separator_x = left_w;
 	l->separator_y = 0;
 	l->separator_h = rows;
-	l->pane[PANE_PIPELINE] = rect(0, 0, pipe_h, left_w);
-	l->pane[PANE_LOG] = rect(pipe_h, 0, rows - pipe_h, left_w);
-	l->pane[PANE_ROLLOUT] = rect(0, right_x, roll_h, right_w);
-	if (right_w >= 80) {
-		int images_w = right_w / 2;
-
-		l->pane[PANE_IMAGES] = rect(roll_h, right_x, rows - roll_h, images_w);
-		l->pane[PANE_CANARY] = rect(roll_h, right_x + images_w + 1, rows - roll_h,
-					    right_w - images_w - 1);
-	} else {
-		int images_h = (rows - roll_h) / 2;
-
-		l->pane[PANE_IMAGES] = rect(roll_h, right_x, images_h, right_w);
-		l->pane[PANE_CANARY] = rect(roll_h + images_h, right_x, rows - roll_h - images_h,
-					    right_w);
-	}
+	share(rows, 2, left, 2, left, want, 3, PANE_LOG, h);
+	l->pane[PANE_PIPELINE] = rect(0, 0, h[PANE_PIPELINE], left_w);
+	l->pane[PANE_LOG] = rect(h[PANE_PIPELINE], 0, h[PANE_LOG], left_w);
+	/* rows nobody fills go to the bottom: the panes above stay packed */
+	share(rows, 3, right, 3, right, want, 3, PANE_CANARY, h);
+	l->pane[PANE_ROLLOUT] = rect(y, right_x, h[PANE_ROLLOUT], right_w);
+	y += h[PANE_ROLLOUT];
+	l->pane[PANE_IMAGES] = rect(y, right_x, h[PANE_IMAGES], right_w);
+	y += h[PANE_IMAGES];
+	l->pane[PANE_CANARY] = rect(y, right_x, h[PANE_CANARY], right_w);
 }
 
-/* Narrow: stacked in delivery order; spare lines go to rollout and log. */
-static void stacked(struct layout *l, int cols, int rows)
+/* Narrow: stacked in delivery order; rows by content, the rest to the log. */
+static void stacked(struct layout *l, int cols, int rows, const int *want)
 {
 	static const int order[PANE_COUNT] = { PANE_PIPELINE, PANE_LOG, PANE_IMAGES,
 					       PANE_ROLLOUT, PANE_CANARY };
-	int h[PANE_COUNT], base = rows / PANE_COUNT, spare = rows % PANE_COUNT, y = 0;
+	/* the rollout, where a deploy is watched, twice a round */
+	static const int turns[] = { PANE_ROLLOUT, PANE_CANARY, PANE_ROLLOUT, PANE_IMAGES,
+				     PANE_PIPELINE, PANE_LOG };
+	int h[PANE_COUNT], y = 0;
 
-	for (int i = 0; i < PANE_COUNT; i++)
-		h[i] = base;
-	for (int i = 0; spare > 0; i = (i + 1) % 2, spare--)
-		h[i == 0 ? PANE_ROLLOUT : PANE_LOG]++;
+	share(rows, PANE_COUNT, order, (int)(sizeof turns / sizeof *turns), turns, want, 2,
+	      PANE_LOG, h);
 	for (int i = 0; i < PANE_COUNT; i++) {
 		int p = order[i];
 
@@ -60,8 +88,10 @@ static void stacked(struct layout *l, int cols, int rows)
 	}
 }
 
-void layout_compute(struct layout *l, int cols, int lines, int zoomed)
+void layout_compute_by_content(struct layout *l, int cols, int lines, int zoomed,
+			       const int *want)
 {
+	static const int fill[PANE_COUNT] = { -1, -1, -1, -1, -1 };
 	int rows = lines - 1;
 
 	memset(l, 0, sizeof *l);
@@ -74,9 +104,14 @@ void layout_compute(struct layout *l, int cols, int lines, int zoomed)
 	if (zoomed >= 0 && zoomed < PANE_COUNT)
 		l->pane[zoomed] = rect(0, 0, rows, cols);
 	else if (cols >= LAYOUT_WIDE_COLS)
-		wide(l, cols, rows);
+		wide(l, cols, rows, want ? want : fill);
 	else
-		stacked(l, cols, rows);
+		stacked(l, cols, rows, want ? want : fill);
+}
+
+void layout_compute(struct layout *l, int cols, int lines, int zoomed)
+{
+	layout_compute_by_content(l, cols, lines, zoomed, NULL);
 }
 
 void layout_describe(const struct layout *l, char *buf, size_t size)

@@ -25,6 +25,14 @@ struct layout {
 
 /* zoomed: a PANE_* index, or -1. */
 void layout_compute(struct layout *l, int cols, int lines, int zoomed);
+/* The same, by content: want[p] is the lines pane p would fill (its title
+ * included), or < 0 for as many as it gets (a log). Rows go first to the
+ * panes that would fill them, in turns, so that no pane keeps empty rows
+ * while another cuts its own; what nobody wants goes to the log (and, on
+ * the right of a wide screen, to the canary pane at the bottom). want
+ * NULL: all fill. */
+void layout_compute_by_content(struct layout *l, int cols, int lines, int zoomed,
+			       const int *want);
 /* "pipeline 0,0 13x48; …; status 49,0 1x200" for tests. */
 void layout_describe(const struct layout *l, char *buf, size_t size);
 

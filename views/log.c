@@ -384,6 +384,7 @@ static void log_draw(void *priv, struct view_ctx *c)
 	int y = 0;
 
 	if (!b) {
+		c->want_rows = 1;
 		if (c->sel->log_id && !strncmp(c->sel->log_id, "build/", 6))
 			draw_notice(c, 0, ROLE_MUTED, "no log: this step has not run");
 		else if (c->sel->log_id)
@@ -395,6 +396,8 @@ static void log_draw(void *priv, struct view_ctx *c)
 	}
 	track(v, b);
 	total = log_buffer_total(b);
+	/* a short log leaves its rows to the panes beside it (wrapped: more) */
+	c->want_rows = total < 200 && !v->wrap ? (int)total + 2 : -1;
 	snprintf(count, sizeof count, "%llu line%s", (unsigned long long)total,
 		 total == 1 ? "" : "s");
 	snprintf(c->subtitle, sizeof c->subtitle, "%s · %s · %s%s%s%s%s",
@@ -563,6 +566,20 @@ static void log_init(void *priv, struct app *app)
 	v->match = NO_LINE;
 }
 
+static void log_hints(void *priv, struct view_ctx *c, struct strbuf *out)
+{
+	struct log_view *v = priv;
+
+	if (!current(c))
+		return;
+	view_hint(c, out, ACTION_FOLLOW, "%s", v->frozen ? "follow" : "pause");
+	view_hint(c, out, ACTION_SEARCH, "search");
+	if (v->needle)
+		view_hint(c, out, ACTION_NEXT_MATCH, "next");
+	view_hint(c, out, ACTION_WRAP, "%s", v->wrap ? "unwrap" : "wrap");
+	view_hint(c, out, ACTION_TIMESTAMPS, "times");
+}
+
 static const char *const log_help[] = {
 	"f follows the end (or pauses); j/k PgUp/PgDn g/G scroll back through the whole log:",
 	"older lines are read from the log file on disk. / searches (all of it, newest first),",
@@ -581,5 +598,6 @@ const struct view log_view = {
 	.draw = log_draw,
 	.action = log_action,
 	.prompt_done = log_prompt_done,
+	.hints = log_hints,
 	.help = log_help,
 };

@@ -337,6 +337,7 @@ static void pipeline_draw(void *priv, struct view_ctx *c)
 	size_t sel, rows, shown_step;
 	int y = 0;
 
+	c->want_rows = 1;
 	if (draw_source_notice(c, 0, SOURCE_CI))
 		return;
 	draw_notice_lines(c, &y, ci);
@@ -344,14 +345,20 @@ static void pipeline_draw(void *priv, struct view_ctx *c)
 	if (!b) {
 		draw_notice(c, y, ROLE_MUTED, "no builds yet: b runs the pipeline on HEAD, "
 			    "t runs the test steps");
+		c->want_rows = y + 1;
 		return;
 	}
+	/* a few builds, the rule, every step of the selected one */
+	c->want_rows = y + (int)(ci->nbuilds < 6 ? ci->nbuilds : 6) + 1 + (int)b->nsteps;
 	snprintf(c->subtitle, sizeof c->subtitle, "%zu build%s", ci->nbuilds,
 		 ci->nbuilds == 1 ? "" : "s");
 	fit_columns(&k, c->width);
 	/* the builds take a third of the pane, the steps the rest; a short pane
 	 * keeps one build, its rule and a step */
 	rows = c->height >= 9 ? (size_t)(c->height / 3 > 3 ? c->height / 3 : 3) : 1;
+	/* rows the steps leave go to the builds */
+	if (c->height - y - 1 - (int)b->nsteps > (int)rows)
+		rows = (size_t)(c->height - y - 1 - (int)b->nsteps);
 	if (rows > ci->nbuilds)
 		rows = ci->nbuilds;
 	if (sel < v->top)
@@ -425,8 +432,9 @@ static int run(struct pipeline_view *v, struct view_ctx *c, bool tests)
 		return VIEW_HANDLED;
 	}
 	/* With a build opened (Enter), b and t run again on that build's commit:
-	 * the way back to a good commit when HEAD is broken. Otherwise HEAD. */
-	if (v->in_steps) {
+	 * the way back to a good commit when HEAD is broken. Otherwise, and from
+	 * another pane, HEAD. */
+	if (v->in_steps && c->focused) {
 		size_t sel;
 		const struct ci_build *b = selected_build(v, &c->app->store.ci, &sel);
 
@@ -536,6 +544,29 @@ static int pipeline_action(void *priv, struct view_ctx *c, enum action_id a)
 	}
 }
 
+static void pipeline_hints(void *priv, struct view_ctx *c, struct strbuf *out)
+{
+	struct pipeline_view *v = priv;
+	size_t sel;
+	const struct ci_build *b = selected_build(v, &c->app->store.ci, &sel);
+
+	if (!c->app->ci)
+		return;
+	if (v->in_steps && b && b->commit) {
+		view_hint(c, out, ACTION_RUN_PIPELINE, "build %.7s", b->commit);
+		view_hint(c, out, ACTION_RUN_TESTS, "test %.7s", b->commit);
+		view_hint(c, out, ACTION_ZOOM, "log");
+		view_hint(c, out, ACTION_BACK, "builds");
+	} else {
+		view_hint(c, out, ACTION_RUN_PIPELINE, "build HEAD");
+		view_hint(c, out, ACTION_RUN_TESTS, "test HEAD");
+		if (b && b->nsteps)
+			view_hint(c, out, ACTION_ZOOM, "steps of #%d", b->number);
+	}
+	if (b && !ci_status_done(b->status))
+		view_hint(c, out, ACTION_CANCEL, "cancel \xe2\x86\x92 #%d", b->number);
+}
+
 static void pipeline_destroy(void *priv)
 {
 	struct pipeline_view *v = priv;
@@ -560,5 +591,6 @@ const struct view pipeline_view = {
 	.destroy = pipeline_destroy,
 	.draw = pipeline_draw,
 	.action = pipeline_action,
+	.hints = pipeline_hints,
 	.help = pipeline_help,
 };

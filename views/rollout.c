@@ -214,8 +214,10 @@ static const char *row_name(const struct row *r)
 	return r->kind == ROW_TEXT ? NULL : ((const struct kube_meta *)r->obj)->name;
 }
 
+static void set_cursor(struct rollout_view *v, struct view_ctx *c, int i);
+
 /* Finds the cursor's row again after the rows were rebuilt. */
-static void place_cursor(struct rollout_view *v)
+static void place_cursor(struct rollout_view *v, struct view_ctx *c)
 {
 	int first = -1;
 
@@ -238,9 +240,22 @@ static void place_cursor(struct rollout_view *v)
 	if (v->cursor < 0 || v->rows[v->cursor].kind == ROW_TEXT)
 		v->cursor = first;
 	if (v->cursor >= 0) {
+		char *gone = v->cursor_kind == ROW_POD && v->cursor_name
+			? xasprintf("pod/%s/%s/", ns_of(c), v->cursor_name) : NULL;
+		bool log_gone = gone && c->sel->log_id
+			&& !strncmp(c->sel->log_id, gone, strlen(gone));
+
 		v->cursor_kind = v->rows[v->cursor].kind;
 		free(v->cursor_name);
 		v->cursor_name = xstrdup(row_name(&v->rows[v->cursor]));
+		/* the gone pod's log leaves with it: the log pane shows the pod the
+		 * cursor is on now, or nothing (any other log stays) */
+		if (log_gone) {
+			set_cursor(v, c, v->cursor);
+			if (c->sel->log_id && !strncmp(c->sel->log_id, gone, strlen(gone)))
+				ui_select(c->ui, &c->sel->log_id, NULL);
+		}
+		free(gone);
 	}
 }
 
@@ -671,9 +686,11 @@ static void rollout_draw(void *priv, struct view_ctx *c)
 {
 	struct rollout_view *v = priv;
 
+	c->want_rows = 1;
 	if (draw_source_notice(c, 0, SOURCE_KUBE))
 		return;
 	if (v->detail_pod) {
+		c->want_rows = -1;
 		draw_detail(v, c);
 		return;
 	}
@@ -689,7 +706,8 @@ static void rollout_draw(void *priv, struct view_ctx *c)
 			}
 	}
 	build_rows(v, c);
-	place_cursor(v);
+	c->want_rows = v->nrows + 1;
+	place_cursor(v, c);
 	snprintf(c->subtitle, sizeof c->subtitle, "%s%s%s%s%s",
 		 c->app->store.kube.context ? c->app->store.kube.context : "",
 		 "/", *ns_of(c) ? ns_of(c) : "(all)",
@@ -1017,6 +1035,14 @@ static void rollout_prompt_done(void *priv, struct view_ctx *c, int id, const ch
 		req = kube_req_set_image(c->app, ns_of(c), d->meta.name, v->deploy_container, text,
 					 &err);
 		xfree(&v->deploy_container);
+		if (req && !strcmp(req->from, req->to)) {
+			const char *eq = strchr(req->to, '=');
+
+			app_message(c->app, STATUS_INFO, "deploy: deploy/%s already on %s", d->meta.name,
+				    eq ? eq + 1 : req->to);
+			action_req_free(req);
+			return;
+		}
 	}
 	if (req)
 		gate_submit(c->app, req);
@@ -1079,6 +1105,38 @@ static void rollout_destroy(void *priv)
 	free(v->deploy_container);
 }
 
+static void rollout_hints(void *priv, struct view_ctx *c, struct strbuf *out)
+{
+	struct rollout_view *v = priv;
+	const struct kube_deployment *d = selected(c);
+	const struct row *r = cursor_row(v);
+
+	if (!c->app->kube)
+		return;
+	if (v->detail_pod) {
+		view_hint(c, out, ACTION_KILL_POD, "kill \xe2\x86\x92 pod/%s", v->detail_pod);
+		view_hint(c, out, ACTION_DOWN, "container");
+		view_hint(c, out, ACTION_BACK, "back");
+		return;
+	}
+	if (r && r->kind == ROW_POD) {
+		view_hint(c, out, ACTION_KILL_POD, "kill \xe2\x86\x92 pod/%s", row_name(r));
+		view_hint(c, out, ACTION_ZOOM, "detail");
+	}
+	if (!d)
+		return;
+	if (r && r->kind == ROW_RS)
+		view_hint(c, out, ACTION_ROLLBACK, "rollback \xe2\x86\x92 deploy/%s to rev %ld",
+			  d->meta.name, ((const struct kube_replicaset *)r->obj)->revision);
+	else
+		view_hint(c, out, ACTION_ROLLBACK, "rollback \xe2\x86\x92 deploy/%s", d->meta.name);
+	view_hint(c, out, ACTION_DEPLOY, "deploy");
+	view_hint(c, out, ACTION_PAUSE_RESUME, "%s", d->paused ? "resume" : "pause");
+	view_hint(c, out, ACTION_SCALE, "scale");
+	view_hint(c, out, ACTION_RESTART, "restart");
+	view_hint(c, out, ACTION_SEARCH, "filter");
+}
+
 static const char *const rollout_help[] = {
 	"j/k move over deployments, replica sets and pods; a pod's log shows in the log pane",
 	"Enter on a pod: its conditions, containers, last termination, events, previous log",
@@ -1106,5 +1164,6 @@ const struct view rollout_view = {
 	.action = rollout_action,
 	.command = rollout_command,
 	.prompt_done = rollout_prompt_done,
+	.hints = rollout_hints,
 	.help = rollout_help,
 };

@@ -20,6 +20,12 @@ static const char *source_label(enum source_id s)
 	return names[s];
 }
 
+int64_t message_lifetime_ms(enum status_level level)
+{
+	return level == STATUS_ERROR ? ERROR_FADE_MS : level == STATUS_WARN ? WARNING_FADE_MS
+		: MESSAGE_FADE_MS;
+}
+
 void statusbar_draw(struct ui *ui)
 {
 	const struct store *st = &ui->app->store;
@@ -72,11 +78,12 @@ void statusbar_draw(struct ui *ui)
 	sb_free(&left);
 
 	if (st->status.message) {
-		bool fresh = time_mono_ms() - st->status.message_time_ms < MESSAGE_FADE_MS;
+		bool fresh = time_mono_ms() - st->status.message_time_ms
+			< message_lifetime_ms(st->status.level);
 		enum role role = st->status.level == STATUS_ERROR ? ROLE_FAIL
 			: st->status.level == STATUS_WARN ? ROLE_WARN : ROLE_STATUS_BAR;
 
-		if (st->status.level != STATUS_INFO || fresh)
+		if (fresh)
 			x += draw_textf(&c, 0, x, role, " %s ", st->status.message);
 	}
 	if (x < c.width - 9)

@@ -1,6 +1,7 @@
 #include "views/ui.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "app/gate.h"
+#include "util/text.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
 #include "views/chaos.h"
@@ -90,20 +92,93 @@ static void make_ctx(struct ui *ui, int p, struct view_ctx *c)
 	c->height = r->h - 1;
 	c->focused = p == ui->focus;
 	c->zoomed = p == ui->zoomed;
+	c->want_rows = -1;
 }
 
+void view_hint(struct view_ctx *c, struct strbuf *out, enum action_id a, const char *fmt, ...)
+{
+	char keys[64], *what = NULL;
+	va_list ap;
+
+	if (action_is_mutating(a) && c->app->opts.read_only)
+		return;
+	keymap_keys_of(&c->app->config.keymap, a, keys, sizeof keys);
+	if (!keys[0])
+		return;
+	keys[strcspn(keys, " ")] = '\0';
+	va_start(ap, fmt);
+	if (vasprintf(&what, fmt, ap) < 0)
+		what = NULL;
+	va_end(ap);
+	sb_printf(out, "%s%s %s", out->len ? " \xc2\xb7 " : "", keys, what ? what : "");
+	free(what);
+}
+
+/* Keeps the hints that fit in width columns: whole ones, from the first.
+ * Returns how many are left. */
+static int fit_hints(struct strbuf *h, int width)
+{
+	static const char sep[] = " \xc2\xb7 ";
+	int n = 0;
+
+	while (h->len && text_width(sb_str(h)) > width) {
+		char *last = NULL, *p = h->s;
+
+		while ((p = strstr(p, sep)) != NULL)
+			last = p++;
+		h->len = last ? (size_t)(last - h->s) : 0;
+		h->s[h->len] = '\0';
+	}
+	for (const char *p = h->len ? h->s : NULL; p; p = strstr(p + 1, sep))
+		n++;
+	return n;
+}
+
+/* The title bar: the pane's number and name, its subtitle and, while it is
+ * focused, what its keys act on — right-aligned, before the subtitle when
+ * the bar is short. The focused pane's rule is drawn in the title colour. */
 static void draw_title(struct ui *ui, int p, const struct view_ctx *c)
 {
 	const struct rect *r = &ui->layout.pane[p];
 	struct view_ctx bar = { .y0 = r->y, .x0 = r->x, .width = r->w, .height = 1 };
 	enum role role = c->focused ? ROLE_TITLE : ROLE_BORDER;
-	int x;
+	struct strbuf hints = { 0 };
+	int x, hw = 0;
 
-	rule_horizontal(r->y, r->x, r->w, ROLE_BORDER);
-	x = draw_textf(&bar, 0, 0, role, "%s%d %s ", c->focused ? "▶" : " ", p + 1,
+	rule_horizontal(r->y, r->x, r->w, role);
+	x = draw_textf(&bar, 0, 0, role, "%s%d %s ", c->focused ? "\xe2\x96\xb6" : " ", p + 1,
 		       all_views[p]->title);
-	if (c->subtitle[0])
-		draw_textf(&bar, 0, x, ROLE_MUTED, " %s ", c->subtitle);
+	if (c->focused && all_views[p]->hints && !ui->layout.too_small) {
+		struct view_ctx hc = *c;
+
+		all_views[p]->hints(ui->panes[p].priv, &hc, &hints);
+		/* the subtitle whole (it says the pane's state) when a hint fits
+		 * beside it; else the hints first — they say what a key changes */
+		{
+			struct strbuf all = { 0 };
+			int sub_w = c->subtitle[0] ? text_width(c->subtitle) + 2 : 0;
+
+			sb_puts(&all, sb_str(&hints));
+			if (fit_hints(&hints, r->w - x - sub_w - 4) < 1) {
+				sb_reset(&hints);
+				sb_puts(&hints, sb_str(&all));
+				fit_hints(&hints, r->w - x - 3);
+			}
+			sb_free(&all);
+		}
+		hw = hints.len ? text_width(sb_str(&hints)) + 2 : 0;
+	}
+	if (c->subtitle[0]) {
+		char *sub = xasprintf(" %s ", c->subtitle);
+		int room = r->w - x - (hw ? hw + 2 : 0), w = text_width(sub);
+
+		if (room > 4)
+			draw_cell(&bar, 0, x, w < room ? w : room, ROLE_MUTED, sub);
+		free(sub);
+	}
+	if (hw)
+		draw_textf(&bar, 0, r->w - hw - 1, ROLE_NORMAL, " %s ", sb_str(&hints));
+	sb_free(&hints);
 }
 
 static void arm_clock(struct ui *ui, bool wanted);
@@ -139,7 +214,26 @@ static bool draw_pane(struct ui *ui, int p)
 	ui->panes[p].view->draw(ui->panes[p].priv, &c);
 	draw_title(ui, p, &c);
 	ui->panes[p].uses_clock = c.uses_clock;
+	ui->panes[p].want = c.want_rows < 0 ? -1 : c.want_rows + 1;
 	return c.uses_clock;
+}
+
+static void compute_layout(struct ui *ui)
+{
+	int want[PANE_COUNT];
+
+	for (int p = 0; p < PANE_COUNT; p++)
+		want[p] = ui->panes[p].want;
+	layout_compute_by_content(&ui->layout, ui->cols, ui->lines, ui->zoomed, want);
+}
+
+/* Whether the panes now want other rows than the layout was made for. */
+static bool wants_changed(struct ui *ui, const int *before)
+{
+	for (int p = 0; p < PANE_COUNT; p++)
+		if (ui->layout.pane[p].h && ui->panes[p].want != before[p])
+			return true;
+	return false;
 }
 
 /* The clock's frame: only the panes showing an age or a countdown are
@@ -147,6 +241,7 @@ static bool draw_pane(struct ui *ui, int p)
 static void draw_clock_panes(struct ui *ui)
 {
 	bool clock = false;
+	int want;
 
 	for (int p = 0; p < PANE_COUNT; p++) {
 		const struct rect *r = &ui->layout.pane[p];
@@ -156,7 +251,11 @@ static void draw_clock_panes(struct ui *ui)
 		attrset(A_NORMAL);
 		for (int y = r->y; y < r->y + r->h; y++)
 			mvhline(y, r->x, ' ', r->w);
+		want = ui->panes[p].want;
 		clock |= draw_pane(ui, p);
+		/* a pane that now holds more or fewer lines gets its rows next frame */
+		if (ui->panes[p].want != want)
+			ui->dirty = true;
 	}
 	refresh();
 	ui->frames++;
@@ -164,26 +263,22 @@ static void draw_clock_panes(struct ui *ui)
 	arm_clock(ui, clock);
 }
 
-void ui_draw(struct ui *ui)
+/* One frame into curses' buffer; true when the layout left the panes out
+ * (too small). */
+static bool draw_frame(struct ui *ui, bool *clock)
 {
-	bool clock = false;
-	int64_t started_us = ui->frame_log ? clock_us(CLOCK_MONOTONIC) : 0;
-
 	erase();
-	layout_compute(&ui->layout, ui->cols, ui->lines, ui->zoomed);
+	compute_layout(ui);
 	if (ui->layout.too_small) {
 		/* on two lines when one does not fit */
 		mvprintw(0, 0, "terminal too small%s(need %d\xc3\x97%d)",
 			 ui->cols >= 31 ? " " : "\n", LAYOUT_MIN_COLS, LAYOUT_MIN_LINES);
-		refresh();
-		ui->dirty = false;
-		ui->drawn_version = ui->app->store.version;
-		arm_clock(ui, false);
-		return;
+		return true;
 	}
+	*clock = false;
 	for (int p = 0; p < PANE_COUNT; p++)
 		if (ui->layout.pane[p].h)
-			clock |= draw_pane(ui, p);
+			*clock |= draw_pane(ui, p);
 	if (ui->layout.separator_x >= 0)
 		rule_vertical(ui->layout.separator_y, ui->layout.separator_x,
 			      ui->layout.separator_h, ROLE_BORDER);
@@ -194,15 +289,83 @@ void ui_draw(struct ui *ui)
 		confirm_draw(ui);
 	else if (ui->modal == MODAL_PROMPT)
 		prompt_draw(ui);
+	return false;
+}
+
+void ui_draw(struct ui *ui)
+{
+	bool clock = false, small = false;
+	int64_t started_us = ui->frame_log ? clock_us(CLOCK_MONOTONIC) : 0;
+	int before[PANE_COUNT];
+
+	if (ui->repaint) {
+		/* curses' idea of the terminal is wrong after a resize (the
+		 * terminal reflowed or kept old cells): send every cell again */
+		clearok(curscr, TRUE);
+		ui->repaint = false;
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		for (int p = 0; p < PANE_COUNT; p++)
+			before[p] = ui->panes[p].want;
+		small = draw_frame(ui, &clock);
+		/* the panes said what they hold: once more when their rows move */
+		if (small || !wants_changed(ui, before))
+			break;
+	}
 	refresh();
-	if (ui->frame_log)
+	if (ui->frame_log && !small)
 		frame_log(ui, started_us);
 	ui->frames++;
 	ui->dirty = false;
 	ui->clock_due = false;
 	ui->drawn_version = ui->app->store.version;
 	ui->drawn_ms = time_mono_ms();
-	arm_clock(ui, clock);
+	arm_clock(ui, small ? false : clock);
+}
+
+/* "build 2 failed: test": the end of a build, whoever ran it, reaches the
+ * status bar (the start is said by the action). Builds over when the
+ * console started are not announced. */
+static void announce_build(struct ui *ui, const struct ci_build *b)
+{
+	const char *failed = NULL;
+
+	for (size_t i = 0; i < b->nsteps && !failed; i++)
+		if (b->steps[i].status == CI_FAILED && !b->steps[i].ignore_failure)
+			failed = b->steps[i].name;
+	if (b->status == CI_PASSED)
+		app_message(ui->app, STATUS_INFO, "build %d passed%s%s", b->number,
+			    b->image_tag ? ": " : "", b->image_tag ? b->image_tag : "");
+	else if (b->status == CI_FAILED)
+		app_message(ui->app, STATUS_WARN, "build %d failed%s%s", b->number,
+			    failed ? ": " : "", failed ? failed : "");
+	else
+		app_message(ui->app, STATUS_WARN, "build %d %s%s%s", b->number,
+			    ci_status_name(b->status), b->message ? ": " : "",
+			    b->message ? b->message : "");
+}
+
+static void watch_builds(struct ui *ui)
+{
+	const struct store_ci *ci = &ui->app->store.ci;
+	struct seen_build now[16];
+	size_t n = 0;
+
+	for (size_t i = 0; i < ci->nbuilds && n < 16; i++) {
+		const struct ci_build *b = ci->builds[i];
+		const struct seen_build *was = NULL;
+
+		for (size_t k = 0; k < ui->nseen_builds; k++)
+			if (ui->seen_builds[k].number == b->number)
+				was = &ui->seen_builds[k];
+		if (ui->builds_seen_once && ci_status_done(b->status)
+		    && (!was || !ci_status_done(was->status)))
+			announce_build(ui, b);
+		now[n++] = (struct seen_build){ b->number, b->status };
+	}
+	memcpy(ui->seen_builds, now, n * sizeof *now);
+	ui->nseen_builds = n;
+	ui->builds_seen_once = true;
 }
 
 static void on_frame_due(void *ctx)
@@ -218,6 +381,9 @@ static void on_frame_due(void *ctx)
 static void draw_when_due(struct ui *ui)
 {
 	int64_t wait;
+
+	if (ui->drawn_version != ui->app->store.version || !ui->builds_seen_once)
+		watch_builds(ui);
 
 	if (ui->dirty) {
 		ui_draw(ui);
@@ -278,6 +444,33 @@ static int offer(struct ui *ui, int p, enum action_id a)
 	return ui->panes[p].view->action(ui->panes[p].priv, &c, a);
 }
 
+/* What a mutating action needs selected, and in which pane. */
+static const char *needs(enum action_id a)
+{
+	switch (a) {
+	case ACTION_CANCEL: return "a running build";
+	case ACTION_DEPLOY: case ACTION_CANARY_START: return "a tag";
+	case ACTION_KILL_POD: return "a pod";
+	case ACTION_PROMOTE: case ACTION_ABORT: case ACTION_AUTO_ANALYSIS: return "an app";
+	default: return "a deployment";
+	}
+}
+
+/* "r: rollback — select a deployment in 4 Rollout" */
+static void say_where(struct ui *ui, enum action_id a)
+{
+	const struct action_info *info = action_info(a);
+	int p = pane_by_name(info->pane);
+	char key[32];
+
+	keyc_name(ui->last_key, key, sizeof key);
+	if (p < 0)
+		app_message(ui->app, STATUS_INFO, "%s: %s does nothing here", key, info->name);
+	else
+		app_message(ui->app, STATUS_INFO, "%s: %s \xe2\x80\x94 select %s in %d %s", key,
+			    info->name, needs(a), p + 1, all_views[p]->title);
+}
+
 static void dispatch(struct ui *ui, enum action_id a)
 {
 	const struct action_info *info = action_info(a);
@@ -325,6 +518,14 @@ static void dispatch(struct ui *ui, enum action_id a)
 	}
 	if (offer(ui, ui->focus, a) == VIEW_HANDLED)
 		return;
+	/* A change acts on what the focused pane has selected, never on what
+	 * another pane happens to hold: that is named in its title bar, and a
+	 * key of another pane only says where to go. Running the pipeline on
+	 * HEAD selects nothing, so b and t work from anywhere. */
+	if ((info->flags & ACT_MUTATING) && a != ACTION_RUN_PIPELINE && a != ACTION_RUN_TESTS) {
+		say_where(ui, a);
+		return;
+	}
 	if (info->pane && offer(ui, pane_by_name(info->pane), a) == VIEW_HANDLED)
 		return;
 	if (info->flags & ACT_MUTATING)
@@ -335,7 +536,9 @@ void ui_dispatch_key(struct ui *ui, int key)
 {
 	enum action_id a;
 
-	if (key == KEYC_RESIZE) {
+	if (key == KEYC_RESIZE || key == (KEYC_CTRL | 'l')) {
+		/* a resize, or C-l as in every terminal program: draw it all again */
+		ui->repaint = true;
 		ui->dirty = true;
 		return;
 	}
@@ -353,6 +556,7 @@ void ui_dispatch_key(struct ui *ui, int key)
 		break;
 	}
 	a = keymap_lookup(&ui->app->config.keymap, key);
+	ui->last_key = key;
 	if (a != ACTION_NONE)
 		dispatch(ui, a);
 }
@@ -418,6 +622,7 @@ static void query_size(struct ui *ui)
 	ui->cols = COLS;
 	ui->lines = LINES;
 	ui->dirty = true;
+	ui->repaint = true;
 }
 
 static void on_signal(void *ctx, int signo)
@@ -584,14 +789,14 @@ int ui_run(struct app *app, struct err *err)
 	if (!ui)
 		return -1;
 	while (!loop_stopped(app->loop)) {
-		/* an info message fades: one redraw when it is due to go */
-		if (app->store.status.message && app->store.status.level == STATUS_INFO
+		/* a message fades: one redraw when it is due to go */
+		if (app->store.status.message
 		    && app->store.status.message_time_ms != faded_message_time) {
 			faded_message_time = app->store.status.message_time_ms;
 			if (ui->message_timer)
 				loop_timer_cancel(app->loop, ui->message_timer);
-			ui->message_timer = loop_timer_add(app->loop, MESSAGE_FADE_MS + 10,
-							   on_message_fade, ui);
+			ui->message_timer = loop_timer_add(app->loop, message_lifetime_ms(
+					app->store.status.level) + 10, on_message_fade, ui);
 		}
 		draw_when_due(ui);
 		if (ui->script && !script_step(ui))

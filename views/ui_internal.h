@@ -16,8 +16,12 @@
 
 struct script;
 
-/* Info messages leave the status bar after this long; warnings and errors stay. */
-enum { MESSAGE_FADE_MS = 8000 };
+/* Messages leave the status bar after this long: info soon, warnings and
+ * errors once they had time to be read (a stale one would be believed). */
+enum { MESSAGE_FADE_MS = 8000, WARNING_FADE_MS = 30000, ERROR_FADE_MS = 60000 };
+
+/* How long a message of that level stays. */
+int64_t message_lifetime_ms(enum status_level level);
 
 /* Store changes are drawn at most this often (30 frames a second): a
  * million-line log or a burst of watch events changes the store hundreds of
@@ -31,6 +35,7 @@ struct pane {
 	const struct view *view;
 	void *priv;
 	bool uses_clock;            /* its last frame showed a time-based cell */
+	int want;                   /* the lines its last frame would fill, title included; -1 all */
 };
 
 struct ui {
@@ -46,6 +51,7 @@ struct ui {
 	int cols, lines;
 
 	bool dirty;
+	bool repaint;               /* the next frame rewrites the whole terminal */
 	uint64_t drawn_version;
 	int64_t drawn_ms;           /* when the last frame was drawn (monotonic) */
 	uint64_t frame_timer;       /* armed while a store change waits for its frame */
@@ -61,6 +67,16 @@ struct ui {
 	char prompt_label[128];
 	const struct view *prompt_owner;    /* NULL: the command line */
 	int prompt_id;
+
+	/* the builds last seen, to say when one ends */
+	struct seen_build {
+		int number;
+		enum ci_status status;
+	} seen_builds[16];
+	size_t nseen_builds;
+	bool builds_seen_once;
+
+	int last_key;               /* the key being dispatched, for hints that name it */
 
 	struct script *script;
 	uint64_t frames;

@@ -12,6 +12,7 @@
 #include "app/action.h"
 #include "app/app.h"
 #include "app/theme.h"
+#include "util/strbuf.h"
 
 /* What several panes share: what is selected where. Owned by the ui; views
  * set it with ui_select() so the others redraw. */
@@ -33,6 +34,8 @@ struct view_ctx {
 	bool focused;
 	bool zoomed;
 	bool uses_clock;            /* set by draw when a time-based cell is visible */
+	int want_rows;              /* set by draw: the content rows it would fill at any
+				     * height (the layout gives rows by it); -1: all it gets */
 	char subtitle[128];         /* set by draw: shown in the pane's title bar */
 };
 
@@ -56,6 +59,9 @@ struct view {
 	int (*command)(void *priv, struct view_ctx *ctx, const char *name, const char *arg);
 	/* Text typed at a prompt this view opened (ui_prompt), or NULL on Esc. */
 	void (*prompt_done)(void *priv, struct view_ctx *ctx, int prompt_id, const char *text);
+	/* The keys that apply now and what each acts on, for the pane's title
+	 * bar while it is focused: view_hint() for each, in order of use. */
+	void (*hints)(void *priv, struct view_ctx *ctx, struct strbuf *out);
 	/* Help lines of the pane's own (legend of icons, checks). NULL-terminated. */
 	const char *const *help;
 };
@@ -83,10 +89,20 @@ void draw_notice(struct view_ctx *c, int y, enum role role, const char *text);
  * near the edge (a message naming a URL is worth reading whole). Returns the
  * lines used. */
 int draw_wrapped(struct view_ctx *c, int y, int max_lines, enum role role, const char *text);
+/* The same broken at the last space of every line (prose: a dialog), and
+ * the lines that takes in a pane width columns wide. */
+int draw_words(struct view_ctx *c, int y, int max_lines, enum role role, const char *text);
+int draw_words_count(int width, const char *text);
 
 /* When the source is not configured, connecting or failed: draws its
  * message at row y (a failure wrapped over the pane) and returns true. */
 bool draw_source_notice(struct view_ctx *c, int y, enum source_id source);
+
+/* Appends "KEY what" to a pane's hints ("d deploy → deploy/web"), joined by
+ * " · ", with the first key the keymap binds to the action; nothing when no
+ * key is bound, or when the action is mutating and the console read-only. */
+void view_hint(struct view_ctx *c, struct strbuf *out, enum action_id a, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /* ---- services of the ui for views (views/ui.c) */
 void ui_select(struct ui *ui, char **slot, const char *value);

@@ -18,7 +18,7 @@ static const char *const registry_keys[] = { "plain_http", "insecure_skip_verify
 static const char *const pipeline_keys[] = { "file", "test_steps", "concurrency", "runtime",
 					     NULL };
 static const char *const app_keys[] = { "namespace", "strategy", "steps", "interval",
-					"threshold", "pass_score", "marginal_score", "metrics",
+					"threshold", "min_samples", "pass_score", "marginal_score", "metrics",
 					NULL };
 static const char *const metric_keys[] = { "name", "query", "better", "min", "max", NULL };
 
@@ -292,6 +292,14 @@ static int parse_app(struct app_conf *a, const char *app_name, const struct ynod
 			return err_set(err, "%s:%d:%d: %s.threshold: must be at least 1", name,
 				       v->line, v->col, where);
 		a->threshold = (int)ll;
+	}
+	if ((v = ynode_get(n, "min_samples"))) {
+		if (ynode_int(v, &ll, name, where, err))
+			return -1;
+		if (ll < 1 || ll > 10000)
+			return err_set(err, "%s:%d:%d: %s.min_samples: expected 1 to 10000 samples per "
+				       "side", name, v->line, v->col, where);
+		a->min_samples = (int)ll;
 	}
 	if ((v = ynode_get(n, "pass_score")) && ynode_double(v, &a->pass_score, name, where, err))
 		return -1;

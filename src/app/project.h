@@ -36,6 +36,7 @@ struct app_conf {
 	size_t nsteps;
 	int64_t interval_ms;
 	int threshold;
+	int min_samples;            /* per side before a PASS; 0: half of what an interval gives */
 	double pass_score;
 	double marginal_score;
 	struct metric_conf *metrics;

@@ -97,9 +97,12 @@ static int analyze(struct canary_cmd *c)
 
 	if (rc)
 		return rc;
-	if (!c->app->project.prometheus)
-		return cmd_fail(EXIT_USAGE, "no Prometheus: set prometheus: in %s",
-				c->app->project.path ? c->app->project.path : ".shipdeck.yml");
+	if (!c->app->project.prometheus) {
+		char hint[4600];
+
+		return cmd_fail(EXIT_USAGE, "no Prometheus: %s",
+				cmd_project_hint(c->app, "prometheus:", hint, sizeof hint));
+	}
 	read_release(c, &r);
 	if (release_window(&r, (double)time_wall_ms() / 1000.0, true, &w, &due, why, sizeof why))
 		return cmd_fail(EXIT_MARGINAL, "nothing to analyse for %s: %s", c->conf->name, why);
@@ -415,6 +418,12 @@ static int canary_run(struct app *app, struct cmd_args *args)
 	if (sources_open_repo(app, &err))
 		return cmd_fail(EXIT_USAGE, "%s", err.msg);
 	c.conf = project_app(&app->project, args->argv[1]);
+	if (!c.conf && !app->project.path) {
+		char hint[4600];
+
+		return cmd_fail(EXIT_USAGE, "no apps: %s",
+				cmd_project_hint(app, "apps:", hint, sizeof hint));
+	}
 	if (!c.conf) {
 		struct release r;
 

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 int cmd_parse_flags(struct cmd_args *args, struct cmd_flag *flags, const char *cmd,
 		    struct err *err)
@@ -71,4 +72,20 @@ const char *cmd_deploy_name(const char *word)
 	if (!strncmp(word, "deployment/", 11) || !strncmp(word, "deployments/", 12))
 		return slash[1] ? slash + 1 : NULL;
 	return NULL;
+}
+
+const char *cmd_project_hint(struct app *app, const char *key, char *buf, size_t size)
+{
+	char cwd[4096];
+
+	if (app->project.path)
+		snprintf(buf, size, "set %s in %s", key, app->project.path);
+	else if (app->repo_root)
+		snprintf(buf, size, "no .shipdeck.yml in the repository %s: create it with %s "
+			 "(or pass --repo DIR for another repository)", app->repo_root, key);
+	else
+		snprintf(buf, size, "no .shipdeck.yml found: %s is not inside a git repository; run "
+			 "shipdeck in your repository or pass --repo DIR",
+			 getcwd(cwd, sizeof cwd) ? cwd : ".");
+	return buf;
 }

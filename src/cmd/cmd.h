@@ -46,6 +46,10 @@ int cmd_parse_flags(struct cmd_args *args, struct cmd_flag *flags, const char *c
 int cmd_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "web" or "deploy/web" → "web"; NULL when it names another kind. */
 const char *cmd_deploy_name(const char *word);
+/* Why a setting of .shipdeck.yml is missing, for "no registry: …": the
+ * file to set it in, or that none was found, where it was looked for, and
+ * --repo DIR. Writes into buf. */
+const char *cmd_project_hint(struct app *app, const char *key, char *buf, size_t size);
 
 extern const struct cmd cmd_demo;
 extern const struct cmd cmd_rollout;

@@ -175,7 +175,7 @@ static int run(struct app *app, struct cmd_args *args)
 	struct demo_world w;
 	struct err err = { 0 };
 	char *good_sha = NULL;
-	bool up, down, first;
+	bool up, down, first, attached;
 	int code = EXIT_OK;
 
 	if (cmd_parse_flags(args, flags, "demo", &err))
@@ -230,7 +230,8 @@ static int run(struct app *app, struct cmd_args *args)
 	}
 	if (first)
 		forget_builds(w.repo);
-	if (!demo_world_running(&w) && demo_world_start(app, &w, good_sha, up, &err)) {
+	attached = demo_world_running(&w);
+	if (!attached && demo_world_start(app, &w, good_sha, up, &err)) {
 		code = cmd_fail(EXIT_FAILED, "%s", err.msg);
 		goto out;
 	}
@@ -254,6 +255,11 @@ static int run(struct app *app, struct cmd_args *args)
 		print_endpoints(&w);
 		goto out;
 	}
+	if (attached)
+		/* said in the console, where it is read: quitting changes nothing */
+		app_message(app, STATUS_WARN, "demo: another shipdeck (a console or demo --up) runs "
+			    "the world in %s; this console joins it, and quitting leaves it running "
+			    "(shipdeck demo --down stops it)", w.dir);
 	if (ui_run(app, &err))
 		code = cmd_fail(EXIT_USAGE, "%s", err.msg);
 stop:

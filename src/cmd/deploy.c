@@ -69,7 +69,19 @@ static int deploy_run(struct app *app, struct cmd_args *args)
 		return cmd_fail(EXIT_FAILED, "%s", err.msg);
 	from = xstrdup(req->from);
 	to = xstrdup(req->to);
-	if (flags[1].set) {
+	if (!strcmp(from, to)) {
+		/* nothing to change: no request, no new revision */
+		const char *eq = strchr(to, '=');
+		char *msg = xasprintf("deployment.apps/%s already on %s", name, eq ? eq + 1 : to);
+
+		if (app->opts.json)
+			print_json(app, name, false, true, from, to, msg);
+		else
+			printf("%s\n", msg);
+		free(msg);
+		action_req_free(req);
+		rc = EXIT_OK;
+	} else if (flags[1].set) {
 		if (app->opts.json)
 			print_json(app, name, true, true, from, to, "dry run: nothing changed");
 		else

@@ -114,7 +114,7 @@ static void print_json(struct app *app, const char *error, bool cluster)
 	tags = cJSON_AddArrayToObject(o, "tags");
 	for (size_t i = 0; i < im->n; i++)
 		cJSON_AddItemToArray(tags, row_json(app, &im->rows[i], cluster));
-	s = cJSON_Print(o);
+	s = cJSON_PrintUnformatted(o);
 	puts(s);
 	cJSON_free(s);
 	cJSON_Delete(o);
@@ -204,9 +204,12 @@ static int images_run(struct app *app, struct cmd_args *args)
 				args->argv[0]);
 	if (sources_open_repo(app, &err))
 		return cmd_fail(EXIT_USAGE, "%s", err.msg);
-	if (!app->project.image_name)
-		return cmd_fail(EXIT_USAGE, "no registry: set image.name in %s",
-				app->project.path ? app->project.path : ".shipdeck.yml");
+	if (!app->project.image_name) {
+		char hint[4600];
+
+		return cmd_fail(EXIT_USAGE, "no registry: %s",
+				cmd_project_hint(app, "image.name", hint, sizeof hint));
+	}
 	if (registry_source_start(app, true, &err))
 		return cmd_fail(EXIT_USAGE, "%s", err.msg);
 	while (!registry_source_finished(app, &error))

@@ -319,7 +319,9 @@ static void on_timeout(void *ctx)
 	f->timed_out = true;
 }
 
-static int follow(struct app *app, const char *name, bool pods, const char *timeout)
+/* keep: go on past the end of a rollout, for the next one (watch --follow),
+ * until the timeout or a signal. */
+static int follow(struct app *app, const char *name, bool pods, bool keep, const char *timeout)
 {
 	struct follow f = { .app = app, .name = name, .pods = pods };
 	struct kube_watch *w[3] = { 0 };
@@ -341,7 +343,7 @@ static int follow(struct app *app, const char *name, bool pods, const char *time
 		return rc;
 	}
 	follow_check(&f);
-	if (f.state == KUBE_ROLLOUT_WAITING) {
+	if (f.state == KUBE_ROLLOUT_WAITING || keep) {
 		w[0] = kube_watch_start(app->kube, &(struct kube_watch_opts){
 			.res = KUBE_DEPLOYMENTS, .namespace = ns_of(app), .field_selector = fs,
 			.changed = follow_check, .ctx = &f });
@@ -355,7 +357,8 @@ static int follow(struct app *app, const char *name, bool pods, const char *time
 		}
 		if (timeout_ms > 0)
 			timer = loop_timer_add(app->loop, timeout_ms, on_timeout, &f);
-		while (f.state == KUBE_ROLLOUT_WAITING && !f.timed_out && !loop_stopped(app->loop))
+		while ((f.state == KUBE_ROLLOUT_WAITING || keep) && !f.timed_out
+		       && !loop_stopped(app->loop))
 			loop_run_once(app->loop, -1);
 		if (timer && !f.timed_out)
 			loop_timer_cancel(app->loop, timer);
@@ -507,6 +510,7 @@ static int rollout_run(struct app *app, struct cmd_args *args)
 		{ .name = "--timeout", .takes_value = true },
 		{ .name = "--to-revision", .takes_value = true },
 		{ .name = "--dry-run" },
+		{ .name = "--follow" },
 		{ 0 },
 	};
 	const char *verb, *name;
@@ -527,6 +531,8 @@ static int rollout_run(struct app *app, struct cmd_args *args)
 	if ((flags[1].set || flags[2].set) && strcmp(verb, "undo"))
 		return cmd_fail(EXIT_USAGE, "%s is only for rollout undo",
 				flags[1].set ? "--to-revision" : "--dry-run");
+	if (flags[3].set && strcmp(verb, "watch"))
+		return cmd_fail(EXIT_USAGE, "--follow is only for rollout watch");
 	if (flags[0].set && strcmp(verb, "status") && strcmp(verb, "watch"))
 		return cmd_fail(EXIT_USAGE, "--timeout is only for rollout status and watch");
 	name = kubecmd_deploy_arg(args->argv[1]);
@@ -544,9 +550,9 @@ static int rollout_run(struct app *app, struct cmd_args *args)
 	if (rc)
 		return rc;
 	if (!strcmp(verb, "status"))
-		return follow(app, name, false, flags[0].value);
+		return follow(app, name, false, false, flags[0].value);
 	if (!strcmp(verb, "watch"))
-		return follow(app, name, true, flags[0].value);
+		return follow(app, name, true, flags[3].set, flags[0].value);
 	if (!strcmp(verb, "history"))
 		return history(app, name);
 	if (!strcmp(verb, "undo"))
@@ -558,6 +564,7 @@ const struct cmd cmd_rollout = {
 	.name = "rollout",
 	.summary = "watch, inspect and undo rolling updates",
 	.usage = "rollout status|history|watch DEPLOY [--timeout D]\n"
+		 "rollout watch DEPLOY --follow [--timeout D]   (on past each rollout)\n"
 		 "rollout undo DEPLOY [--to-revision N] [--dry-run]\n"
 		 "rollout pause|resume|restart DEPLOY",
 	.run = rollout_run,

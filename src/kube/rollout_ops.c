@@ -462,6 +462,7 @@ struct action_req *kube_req_set_image(struct app *app, const char *ns, const cha
 	const struct kube_deployment *d = find_deploy(app, ns, deploy, err);
 	struct action_req *req = NULL;
 	char **cs, *current = NULL, *name = NULL, *full, *body, target[300], *esc_name, *esc_img;
+	char *esc_cause;
 	size_t n;
 	cJSON *s;
 
@@ -492,11 +493,26 @@ struct action_req *kube_req_set_image(struct app *app, const char *ns, const cha
 	s = cJSON_CreateString(full);
 	esc_img = cJSON_PrintUnformatted(s);
 	cJSON_Delete(s);
-	body = xasprintf("{\"spec\":{\"template\":{\"spec\":{\"$setElementOrder/containers\":"
+	/* what an operator reading `kubectl rollout history` later needs: who
+	 * deployed what with shipdeck (the controller copies it to the new
+	 * replica set) */
+	{
+		const char *slash = strrchr(full, '/');
+		char *why = xasprintf("shipdeck deploy %s %s by %s", deploy, slash ? slash + 1 : full,
+				      app->user ? app->user : "unknown");
+
+		s = cJSON_CreateString(why);
+		esc_cause = cJSON_PrintUnformatted(s);
+		cJSON_Delete(s);
+		free(why);
+	}
+	body = xasprintf("{\"metadata\":{\"annotations\":{\"kubernetes.io/change-cause\":%s}},"
+			 "\"spec\":{\"template\":{\"spec\":{\"$setElementOrder/containers\":"
 			 "[{\"name\":%s}],\"containers\":[{\"image\":%s,\"name\":%s}]}}}}",
-			 esc_name, esc_img, esc_name);
+			 esc_cause, esc_name, esc_img, esc_name);
 	cJSON_free(esc_name);
 	cJSON_free(esc_img);
+	cJSON_free(esc_cause);
 	snprintf(target, sizeof target, "deploy/%s", deploy);
 	req = new_req(ACTION_DEPLOY, target, "PATCH", kube_path(KUBE_DEPLOYMENTS, ns, deploy),
 		      "application/strategic-merge-patch+json", body,

@@ -23,6 +23,15 @@ int64_t analysis_step_ms(int64_t interval_ms)
 	return interval_ms / 10 > 1000 ? interval_ms / 10 : 1000;
 }
 
+size_t analysis_min_samples(const struct app_conf *conf)
+{
+	int64_t per_window = conf->interval_ms / analysis_step_ms(conf->interval_ms) + 1;
+
+	if (conf->min_samples > 0)
+		return (size_t)conf->min_samples;
+	return per_window / 2 > 2 ? (size_t)(per_window / 2) : 2;
+}
+
 void analysis_rate_window(int64_t interval_ms, char *buf, size_t size)
 {
 	int64_t w = 2 * analysis_step_ms(interval_ms);
@@ -147,6 +156,7 @@ void analysis_judge(const struct app_conf *conf, struct canary_result *res)
 			.name = mc->name, .higher_is_better = mc->higher_is_better,
 			.has_min = mc->has_min, .has_max = mc->has_max, .min = mc->min,
 			.max = mc->max, .tolerance = ANALYSIS_TOLERANCE,
+			.min_samples = analysis_min_samples(conf),
 		};
 		judge_metric(&rules[i], m->canary.v, m->canary.n, m->stable.v, m->stable.n, &mr[i]);
 		m->cls = (enum canary_class)mr[i].cls;

@@ -24,6 +24,9 @@
 #define ANALYSIS_TOLERANCE 0.1
 
 int64_t analysis_step_ms(int64_t interval_ms);
+/* The samples each side needs before a metric is judged: min_samples, or
+ * half of what one interval's window holds (at least 2). */
+size_t analysis_min_samples(const struct app_conf *conf);
 /* {interval}: "2s" (or "1500ms"). */
 void analysis_rate_window(int64_t interval_ms, char *buf, size_t size);
 

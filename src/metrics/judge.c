@@ -274,7 +274,14 @@ void judge_metric(const struct metric_rule *rule, const double *canary, size_t n
 			 "%.4g (stable %.4g)", rule->name, out->canary_mean,
 			 below ? "below" : "above", below ? rule->min : rule->max,
 			 out->stable_mean);
-	else
+	else if (nc < rule->min_samples || ns < rule->min_samples) {
+		/* two samples can look alike by chance: no PASS on them */
+		out->cls = METRIC_NODATA;
+		out->passed = false;
+		snprintf(out->reason, sizeof out->reason, "%s: too few samples to judge (canary "
+			 "%zu, stable %zu; at least %zu each)", rule->name, nc, ns,
+			 rule->min_samples);
+	} else
 		snprintf(out->reason, sizeof out->reason, "%s %s: canary %.4g vs stable %.4g "
 			 "(shift %+.4g, 95%% CI [%.4g, %.4g], p=%.3g)", rule->name,
 			 metric_class_name(out->cls), out->canary, out->stable, out->shift.estimate,

@@ -48,6 +48,8 @@ struct metric_rule {
 	double min, max;
 	double tolerance;           /* relative change of the median allowed even when
 				     * significant; 0.1 = ±10% */
+	size_t min_samples;         /* per side, or the metric has no data (a crossed
+				     * hard limit still fails) */
 };
 
 struct metric_result {

@@ -150,9 +150,18 @@ static bool apply_manifest(struct store_images *im, struct images_event *ev)
 	for (size_t i = 0; i < im->n; i++) {
 		struct image_row *r = &im->rows[i];
 
+		int64_t created = r->created;
+		bool same_config;
+
 		if (!r->digest || !ev->digest || strcmp(r->digest, ev->digest))
 			continue;
+		/* the source says a known manifest again on every refresh: the
+		 * creation time, read once from its config, stays with it */
+		same_config = r->config_digest && ev->config_digest && !ev->error
+			&& !strcmp(r->config_digest, ev->config_digest);
 		clear_registry_facts(r);
+		if (same_config)
+			r->created = created;
 		r->media_type = dup_or_null(ev->media_type);
 		r->platform = dup_or_null(ev->platform);
 		r->config_digest = dup_or_null(ev->config_digest);

@@ -51,6 +51,13 @@ sd_check "Space answers read-only" grep -q "read-only: pause-resume disabled" "$
 sd_check "help marks mutating actions disabled" \
 	grep -q "rollback .*(disabled: read-only)" "$SD_OUT/help"
 
+# Messages age out: a warning goes after 30 s (an info one after 8 s), so
+# none is believed minutes later.
+printf 'key r\ndump warned\nsleep 30200\ndump later\n' >steps
+sd_script 120x30 steps --read-only
+sd_check "the warning shows" grep -q "read-only: rollback disabled" "$SD_OUT/warned"
+sd_check "and has gone 30 s later" sh -c "! grep -q 'read-only: rollback disabled' '$SD_OUT/later'"
+
 # A rebound key from the user's config.
 mkdir -p "$XDG_CONFIG_HOME/shipdeck"
 printf 'keys:\n  help: "h"\n' >"$XDG_CONFIG_HOME/shipdeck/config.yaml"
@@ -68,4 +75,13 @@ for t in default light high-contrast mono; do
 	printf 'dump t\n' >steps
 	sd_check "theme $t starts" sd_script 80x24 steps --theme "$t"
 done
+# Headless outside any repository: say that no .shipdeck.yml was found,
+# where shipdeck looked, and --repo DIR (issue 22).
+mkdir -p "$SD_TMP/nowhere"
+out=$(cd "$SD_TMP/nowhere" && "$SHIPDECK" images 2>&1)
+sd_check "images outside a repository exits 2" test $? = 2
+sd_check "images names the missing .shipdeck.yml, where, and --repo" sh -c "printf '%s' '$out' \
+	| grep -q 'no .shipdeck.yml found: $SD_TMP/nowhere is not inside a git repository.*--repo DIR'"
+out=$(cd "$SD_TMP/nowhere" && "$SHIPDECK" canary status shop 2>&1)
+sd_check "canary status names it too" sh -c "printf '%s' '$out' | grep -q 'no apps: no .shipdeck.yml found:.*--repo DIR'"
 sd_done

@@ -394,6 +394,37 @@ static void test_judged(const struct app_conf *shop)
 	       != NULL, "the one line");
 	canary_result_free(res);
 
+	/* n=11/2: alike by chance, not a PASS; a crossed limit still fails */
+	tap_is_int((long)analysis_min_samples(shop), 5, "min samples: half of an interval's 11");
+	for (int round = 0; round < 3; round++) {
+		struct app_conf conf = *shop;
+
+		res = analysis_error_result(shop, "x");
+		free(res->error);
+		res->error = NULL;
+		conf.min_samples = round == 1 ? 2 : 0;
+		for (size_t i = 0; i < 2; i++) {
+			m = &res->metrics[i];
+			m->canary.n = 8;
+			m->stable.n = 2;
+			m->stable.v = xmalloc(sizeof stable_sr);
+			m->canary.v = xmalloc(sizeof stable_sr);
+			memcpy(m->stable.v, i ? lat : stable_sr, sizeof stable_sr);
+			memcpy(m->canary.v, i ? lat : round == 2 ? bad_sr : stable_sr, sizeof stable_sr);
+		}
+		analysis_judge(&conf, res);
+		if (round == 0) {
+			tap_ok(res->verdict == CANARY_NODATA, "8/2 samples: no data, not PASS");
+			tap_ok(strstr(res->metrics[1].reason, "too few samples to judge (canary 8, "
+				      "stable 2; at least 5 each)") != NULL, "and says why");
+		} else if (round == 1) {
+			tap_ok(res->verdict == CANARY_PASS, "min_samples: 2 lets 8/2 pass");
+		} else {
+			tap_ok(res->verdict == CANARY_FAIL, "8/2 samples crossing a limit: FAIL");
+		}
+		canary_result_free(res);
+	}
+
 	analysis_diff_text(1, 0.8, buf, sizeof buf);
 	tap_is_str(buf, "-20%", "relative difference");
 	analysis_diff_text(1, 0.975, buf, sizeof buf);

@@ -15,11 +15,39 @@ static const char *describe(int cols, int lines, int zoomed)
 int main(void)
 {
 	tap_is_str(describe(200, 50, -1),
-		   "pipeline 0,0 80x19; log 19,0 80x30; images 24,81 59x25; rollout 0,81 119x24; "
-		   "canary 24,141 59x25; status 49,0 200x1", "wide: side by side");
+		   "pipeline 0,0 80x25; log 25,0 80x24; images 17,81 119x16; rollout 0,81 119x17; "
+		   "canary 33,81 119x16; status 49,0 200x1", "wide: side by side, the right stacked");
 	tap_is_str(describe(80, 24, -1),
-		   "pipeline 0,0 80x4; log 4,0 80x5; images 9,0 80x4; rollout 13,0 80x6; "
-		   "canary 19,0 80x4; status 23,0 80x1", "narrow: stacked");
+		   "pipeline 0,0 80x4; log 4,0 80x4; images 8,0 80x4; rollout 12,0 80x7; "
+		   "canary 19,0 80x4; status 23,0 80x1", "narrow: stacked, the rollout first");
+	{
+		/* the demo at 200x50: a build of 5 steps, a short log, 3 tags, a
+		 * deployment of 16 lines, a canary of 6: nobody keeps empty rows
+		 * while another cuts, the rest goes to the log and to the bottom */
+		int want[PANE_COUNT] = { [PANE_PIPELINE] = 8, [PANE_LOG] = 5, [PANE_IMAGES] = 9,
+					 [PANE_ROLLOUT] = 17, [PANE_CANARY] = 7 };
+		struct layout l;
+		char buf[512];
+
+		layout_compute_by_content(&l, 200, 50, -1, want);
+		layout_describe(&l, buf, sizeof buf);
+		tap_is_str(buf, "pipeline 0,0 80x8; log 8,0 80x41; images 17,81 119x9; "
+			   "rollout 0,81 119x17; canary 26,81 119x23; status 49,0 200x1",
+			   "by content: each pane its lines, the spare to the log and the bottom");
+		want[PANE_ROLLOUT] = 40;
+		want[PANE_IMAGES] = 30;
+		want[PANE_CANARY] = 20;
+		layout_compute_by_content(&l, 200, 50, -1, want);
+		layout_describe(&l, buf, sizeof buf);
+		tap_is_str(buf, "pipeline 0,0 80x8; log 8,0 80x41; images 17,81 119x16; "
+			   "rollout 0,81 119x17; canary 33,81 119x16; status 49,0 200x1",
+			   "by content: too much for all, turns share it");
+		want[PANE_CANARY] = 4;
+		layout_compute_by_content(&l, 80, 24, -1, want);
+		layout_describe(&l, buf, sizeof buf);
+		tap_is_str(buf, "pipeline 0,0 80x4; log 4,0 80x4; images 8,0 80x4; rollout 12,0 80x7; "
+			   "canary 19,0 80x4; status 23,0 80x1", "stacked by content");
+	}
 	tap_is_str(describe(200, 50, 3), "rollout 0,0 200x49; status 49,0 200x1", "zoomed");
 	tap_is_str(describe(20, 6, -1), "too small", "too small");
 	tap_is_str(describe(39, 30, -1), "too small", "too narrow");

@@ -154,6 +154,10 @@ int main(void)
 	apply(&s, (struct images_event){ .type = IMAGES_EV_CREATED,
 					 .config_digest = xstrdup("sha256:cc"), .created = 42 });
 	tap_is_int(store_images_find(im, "latest")->created, 42, "created reaches aliases");
+	/* every refresh says the known manifest again; the config is not read again */
+	manifest(&s, "sha256:c", "sha256:cc", 2000);
+	tap_is_int(store_images_find(im, "ccccccc-3")->created, 42,
+		   "created kept when a refresh says the same manifest again");
 
 	/* a refresh keeps what the registry said */
 	tags(&s);

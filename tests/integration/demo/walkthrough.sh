@@ -70,10 +70,14 @@ sd_check "b: the registry has $sha7-3" sh -c "curl -fsS http://$registry/v2/demo
 sd_check "b: its deploy step rolled web to $sha7-3" wait_for 30 image_is web "$registry/demo/greet:$sha7-3"
 sd_check "web rolled out" wait_for 30 rolled_out web
 
-# d: a bad image from the images pane; the rollout stalls.
+# d: a bad image from the images pane; the rollout stalls. Several
+# deployments run greet: d asks which, web (the pipeline deploys it) filled in.
 sd_tmux send-keys 4 / w e b Enter
 sd_tmux send-keys 3 G d
-sd_check "d: the dialog names the bad image" sd_tmux_wait "demo/greet:bad-stall" 10
+sd_check "d: asks which deployment" sd_tmux_wait "deploy bad-stall to which deployment?" 10
+sd_check "d: web is filled in" sh -c "tmux -L '$SD_TMUX' capture-pane -p | grep -q 'Esc cancels) web'"
+sd_tmux send-keys Enter
+sd_check "d: the dialog names the bad image and web" sd_tmux_wait "demo/greet:bad-stall to deploy/web?" 10
 sd_tmux send-keys y
 sd_check "d: a mutable tag asks again" sd_tmux_wait "[y] yes  [n] no" 10
 sd_tmux send-keys y

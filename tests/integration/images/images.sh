@@ -21,6 +21,7 @@ push_fixture || exit 1
 
 images --json >out.json
 sd_check "images --json exits 0" test $? = 0
+sd_check "images --json is one line (one document per line, as every --json)" test "$(wc -l <out.json)" = 1
 sd_check "every tag is listed" json_q out.json 'len(d["tags"]) == 8'
 for n in 1 2 3 4; do
 	t=${TAG[$n]}
@@ -97,7 +98,7 @@ sd_check "with file:line:col" grep -q "shipdeck.yml:3:8: image.tag" err.txt
 rm "$REPO/.shipdeck.yml"
 images 2>err.txt
 sd_check "no image.name is a configuration error (2)" test $? = 2
-sd_check "and says what to set" grep -q "set image.name" err.txt
+sd_check "and says what to set, and where" grep -q "no .shipdeck.yml in the repository $REPO: create it with image.name (or pass --repo DIR" err.txt
 
 # ---- the registry behind htpasswd basic auth
 reg_start locked alice 's3cret:pw' || exit 1

@@ -24,6 +24,15 @@ grep -q 'successfully rolled out' "$WORK/watch.txt" || fail "watch end line"
 grep -q ' pod web-.* added rev [12] ' "$WORK/watch.txt" || fail "watch pod lines"
 [ "$(kc get deploy web -o jsonpath='{.spec.template.spec.containers[0].image}')" = example/web:1.1 ] \
 	|| fail "image not set"
+# the change says who deployed what, for `kubectl rollout history` (issue 22)
+cause="shipdeck deploy web web:1.1 by ${USER:-$(id -un)}"
+[ "$(kc get deploy web -o jsonpath='{.metadata.annotations.kubernetes\.io/change-cause}')" = "$cause" ] \
+	|| fail "change-cause: $(kc get deploy web -o jsonpath='{.metadata.annotations}')"
+kc rollout history deploy/web | grep -q "^2 *$cause" || { kc rollout history deploy/web; fail "history shows the cause"; }
+# the same image again: nothing changes, and it says so
+out=$(sd deploy web 1.1) || fail "a no-op deploy exits 0"
+[ "$out" = "deployment.apps/web already on example/web:1.1" ] || fail "no-op deploy says: $out"
+[ "$(kc get deploy web -o jsonpath='{.metadata.generation}')" = 2 ] || fail "a no-op deploy changed the deployment"
 
 sd rollout history web >"$WORK/history.txt"
 kc rollout history deploy/web >"$WORK/khistory.txt"
@@ -51,6 +60,20 @@ sd rollout resume web | grep -q 'resumed' || fail "resume"
 sd rollout restart web | grep -q 'restarted' || fail "restart"
 kc get deploy web -o jsonpath='{.spec.template.metadata.annotations}' | grep -q restartedAt || fail "restartedAt"
 sd rollout status web --timeout 60s >/dev/null || fail "status after restart"
+
+# watch on a finished rollout ends at once; --follow stays for the next one
+timeout 10 "$SHIPDECK" --kubeconfig "$KC" --json rollout watch web >"$WORK/once.jsonl" || fail "watch of a done rollout"
+"$SHIPDECK" --kubeconfig "$KC" --json rollout watch web --follow --timeout 8s >"$WORK/follow.jsonl" &
+watcher=$!
+sleep 1
+kill -0 "$watcher" 2>/dev/null || fail "watch --follow ended with the rollout it found done"
+sd rollout restart web >/dev/null || fail "restart for --follow"
+wait "$watcher" || fail "watch --follow exits 0 at its timeout after a complete rollout"
+rev=$(kc get deploy web -o jsonpath='{.metadata.annotations.deployment\.kubernetes\.io/revision}')
+jq -e -s "any(.[]; .kind == \"pod\" and .change == \"added\" and .revision == $rev)" "$WORK/follow.jsonl" \
+	>/dev/null || { cat "$WORK/follow.jsonl"; fail "--follow saw the next rollout's pods (rev $rev)"; }
+jq -e -s 'all(.[]; type == "object")' "$WORK/follow.jsonl" >/dev/null || fail "--follow: one JSON document a line"
+sd rollout status web --timeout 60s >/dev/null || fail "status after the followed restart"
 
 # a stuck rollout: status fails with kubectl's words when the deadline passes
 sd deploy web bad1 >/dev/null || fail "deploy bad1"

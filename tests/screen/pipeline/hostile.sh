@@ -30,6 +30,7 @@ sd_check "invalid UTF-8 shown as U+FFFD" grep -q "bad utf8 �� here" "$SD_OUT
 sd_check "the 1 MB line is cut with a note" grep -q "…(1048579 bytes in all: the whole line is in the log file)" "$SD_OUT/wrapped"
 sd_check "without wrap it ends at the edge" grep -q "^AAAA* …(+1032195 bytes in the log file)" "$SD_OUT/hostile"
 sd_check "lines after it are intact" grep -q "^after" "$SD_OUT/hostile"
+sd_check "the end of the build reaches the status bar" grep -q "build 1 passed: SHA7-1\|build 1 passed: [0-9a-f]\{7\}-1" "$SD_OUT/hostile"
 log=$(ls "$XDG_STATE_HOME"/shipdeck/repos/evil-*/builds/1/hostile.log)
 sd_check "the log file keeps the long line whole" \
 	test "$(awk 'length($0) == 1048579 && /^A+END$/' "$log" | wc -l)" = 1

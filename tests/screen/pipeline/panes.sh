@@ -37,6 +37,9 @@ resize 80x24
 dump narrow
 STEPS
 sd_script 200x50 "$SD_TMP/steps"
+# the end of a build reaches the status bar, with the step that failed
+sd_check "t: the status bar says build 1 failed: test" grep -q "build 1 failed: test" "$SD_OUT/tests"
+sd_check "b: the status bar says build 2 failed: test" grep -q "build 2 failed: test" "$SD_OUT/build"
 norm_for "$SD_TMP/app"
 sd_golden empty "$G/empty-200x50" "$NORM"
 sd_golden tests "$G/tests-200x50" "$NORM"

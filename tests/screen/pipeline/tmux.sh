@@ -67,6 +67,8 @@ sd_check "b: test failed meanwhile" grep -q "✗ test" <<<"$screen"
 sd_check "b: build 2 has processes" test -n "$(build_processes 2)"
 
 sd_tmux send-keys x
+sd_check "x from another pane: says where" sd_tmux_wait "x: cancel — select a running build in 1 Pipeline" 10
+sd_tmux send-keys 1 x
 sd_check "x: asks first" sd_tmux_wait "Cancel build 2" 10
 sd_check "x: says what happens" sd_tmux_wait "TERM, then KILL" 5
 sd_tmux send-keys y

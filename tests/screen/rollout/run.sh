@@ -38,7 +38,8 @@ normalise() {
 		-e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z/TIME/g' \
 		-e 's/sandbox-node-[0-9]+/sandbox-node-N/g' \
 		-e 's/\b[0-9]+(s|m[0-9]+s|m|h[0-9]+m|h|d[0-9]+h|d)\b/AGE/g' \
-		-e 's/[0-9]+\.[0-9]+ms/Nms/g' -e 's/ +$//' "$1"
+		-e 's/[0-9]+\.[0-9]+ms/Nms/g' \
+		-e 's/(shipdeck deploy [^ ]+ [^ ]+ by )[A-Za-z0-9._-]+/\1USER/g' -e 's/ +$//' "$1"
 }
 
 status=0

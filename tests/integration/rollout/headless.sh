@@ -87,11 +87,11 @@ set -e
 
 # every change above is in the audit log: its intent before the request,
 # then its result, paired by id
-[ "$(wc -l <"$AUDIT")" = 12 ] || { cat "$AUDIT"; fail "audit records"; }
+[ "$(wc -l <"$AUDIT")" = 14 ] || { cat "$AUDIT"; fail "audit records"; }
 jq -s -e '[.[] | select(.phase == "intent") | .id] as $i
 	| [.[] | select(.phase == "result") | .id] as $r
-	| ($i | length) == 6 and $i == $r and ($i | unique | length) == 6' "$AUDIT" >/dev/null \
-	|| { cat "$AUDIT"; fail "audit: six intents, each followed by its result"; }
+	| ($i | length) == 7 and $i == $r and ($i | unique | length) == 7' "$AUDIT" >/dev/null \
+	|| { cat "$AUDIT"; fail "audit: seven intents, each followed by its result"; }
 jq -s -e 'map(select(.action == "rollback" and .phase == "result"))[0]
 	| .from == "revision 2 (example/web:1.1)"
 	and .to == "revision 1 (example/web:1.0)" and .result == "ok"' "$AUDIT" >/dev/null \

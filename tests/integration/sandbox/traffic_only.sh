@@ -1,0 +1,205 @@
+#!/bin/bash
+# shipdeck-sandbox --traffic-only (CONTRACT.md, issue 14): a second sandbox
+# that mirrors the pods of a cluster (here a first sandbox, over HTTPS with
+# its token) and serves simulated traffic and /metrics for them: the labels
+# are the cluster's namespace/service/deployment/pod, a fault image from
+# --faults gives 500s, a pod deleted with kubectl leaves the metrics, the
+# mirror follows through watches the server ends, a real Prometheus scraping
+# it answers rate(), and the cluster's request log holds only GETs from it.
+# Also: the command line and kubeconfig mistakes it names.
+. "$(dirname "$0")/lib.sh" "$@"
+
+# The cluster. At --time-scale 500 it ends every watch after 3.6-7.2 s (its
+# min-request-timeout), so the mirror has to watch again from where it was.
+sandbox_start --time-scale 500 --request-log "$T/requests.log"
+CLUSTER_KUBECONFIG=$T/kubeconfig
+web_manifest web example/web:1.0 3 >"$T/web.yaml"
+k apply -f "$T/web.yaml" >/dev/null || fail "apply"
+k rollout status deploy/web --timeout=60s >/dev/null || fail "rollout"
+
+cat >"$T/faults.yaml" <<'YAML'
+- image: "example/web:bad*"
+  error-rate: "1"
+  latency-ms: "200"
+YAML
+
+# traffic_start FLAGS...: the traffic-only sandbox; sets TRAFFIC_URL, TRAFFIC_PID.
+traffic_start() {
+	"$SANDBOX_BIN" --traffic-only "$@" >"$T/traffic.out" 2>"$T/traffic.err" &
+	TRAFFIC_PID=$!
+	track "$TRAFFIC_PID"
+	for _ in $(seq 1 100); do
+		grep -q '^shipdeck-sandbox listening on ' "$T/traffic.out" 2>/dev/null && break
+		kill -0 "$TRAFFIC_PID" 2>/dev/null || fail "traffic-only exited: $(cat "$T/traffic.err")"
+		sleep 0.1
+	done
+	TRAFFIC_URL=$(sed -n 's/^shipdeck-sandbox listening on //p' "$T/traffic.out")
+	[ -n "$TRAFFIC_URL" ] || fail "traffic-only did not print its listening line"
+	[ "$(wc -l <"$T/traffic.out")" -eq 1 ] || fail "traffic-only printed more than one line"
+}
+
+logged_before=$(wc -l <"$T/requests.log")
+traffic_start --kubeconfig "$CLUSTER_KUBECONFIG" --port 0 --faults "$T/faults.yaml"
+case $TRAFFIC_URL in
+http://127.0.0.1:[0-9]*) note "ok: listening on $TRAFFIC_URL (plain HTTP)" ;;
+*) fail "listening line: $TRAFFIC_URL" ;;
+esac
+expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$TRAFFIC_URL/api/v1/pods")" 404 \
+	"the API routes are off"
+expect_eq "$(curl -s "$TRAFFIC_URL/healthz")" ok "healthz"
+
+metrics() { curl -s "$TRAFFIC_URL/metrics"; }
+# served POD CODE: the pod has answered with CODE at least once.
+served() {
+	metrics | grep -Eq "^sandbox_http_requests_total\{namespace=\"default\",service=\"web\",deployment=\"web\",pod=\"$1\",code=\"$2\"\} [1-9]"
+}
+pods=$(k get pods -l app=web -o jsonpath='{.items[*].metadata.name}')
+[ "$(echo "$pods" | wc -w)" -eq 3 ] || fail "3 pods: $pods"
+for p in $pods; do
+	wait_for 20 served "$p" 200
+done
+note "ok: requests for the cluster's 3 pods, labelled namespace/service/deployment/pod"
+first=${pods%% *}
+metrics | grep -q "^sandbox_http_request_duration_seconds_bucket{namespace=\"default\",service=\"web\",deployment=\"web\",pod=\"$first\",le=\"+Inf\"} [1-9]" \
+	|| fail "no histogram for $first"
+metrics | grep -q "^sandbox_http_request_duration_seconds_count{namespace=\"default\",service=\"web\",deployment=\"web\",pod=\"$first\"} [1-9]" \
+	|| fail "no _count for $first"
+metrics | grep -q "^sandbox_http_request_duration_seconds_sum{namespace=\"default\",service=\"web\",deployment=\"web\",pod=\"$first\"} " \
+	|| fail "no _sum for $first"
+metrics | grep -q 'code="500"' && fail "500s before any fault: $(metrics | grep 'code="500"')"
+note "ok: the latency histogram with _sum and _count, no 500s"
+
+# Only the mirror talked to the cluster since it started: only GETs, the
+# four kinds listed and watched cluster-wide.
+mirror_log=$(tail -n +"$((logged_before + 1))" "$T/requests.log")
+echo "$mirror_log" | grep -v '"method":"GET"' && fail "the mirror sent more than GETs"
+for path in /api/v1/pods /api/v1/services /apis/apps/v1/replicasets /apis/apps/v1/deployments; do
+	echo "$mirror_log" | grep -q "\"path\":\"$path\",\"query\":\"limit=500\"" \
+		|| fail "no list of $path: $mirror_log"
+	echo "$mirror_log" | grep -q "\"path\":\"$path\",\"query\":\"watch=1&allowWatchBookmarks=true&resourceVersion=[0-9]" \
+		|| fail "no watch of $path: $mirror_log"
+done
+note "ok: the mirror lists then watches the four kinds, GET only"
+
+# A watch the cluster ends is opened again from the last resourceVersion, and
+# what happens after that still shows.
+rewatched() {
+	[ "$(grep -c '"path":"/api/v1/pods","query":"watch=1' "$T/requests.log")" -ge 2 ]
+}
+wait_for 30 rewatched
+note "ok: the pods' watch was opened again after the cluster ended it"
+
+# A fault image from --faults: its pods answer 500.
+k set image deploy/web web=example/web:bad-2 >/dev/null || fail "set image"
+k rollout status deploy/web --timeout=60s >/dev/null || fail "rollout to the bad image"
+bad_pods=$(k get pods -l app=web -o jsonpath='{.items[?(@.spec.containers[0].image=="example/web:bad-2")].metadata.name}')
+[ "$(echo "$bad_pods" | wc -w)" -eq 3 ] || fail "3 bad pods: $bad_pods"
+for p in $bad_pods; do
+	wait_for 20 served "$p" 500
+done
+for p in $pods; do
+	wait_for 20 sh -c "! curl -sS '$TRAFFIC_URL/metrics' | grep -q 'pod=\"$p\"'"
+done
+metrics | grep -E 'code="200"\} [1-9]' && fail "a bad pod answered 200"
+note "ok: the fault image answers 500 only; the replaced pods' series went"
+
+# A pod deleted with kubectl leaves the metrics; its replacement appears.
+victim=${bad_pods%% *}
+k delete pod "$victim" --wait=true >/dev/null || fail "delete pod"
+wait_for 20 sh -c "! curl -sS '$TRAFFIC_URL/metrics' | grep -q 'pod=\"$victim\"'"
+note "ok: the deleted pod $victim left the metrics"
+k rollout status deploy/web --timeout=60s >/dev/null || fail "replacement"
+for p in $(k get pods -l app=web -o jsonpath='{.items[*].metadata.name}'); do
+	wait_for 20 served "$p" 500
+done
+note "ok: its replacement is served"
+
+# Prometheus (Debian's, when installed) scraping the traffic-only sandbox.
+if PROMETHEUS=$(command -v prometheus); then
+	prom_port=$(free_port)
+	cat >"$T/prometheus.yml" <<YAML
+global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+scrape_configs:
+  - job_name: traffic
+    static_configs:
+      - targets: ["${TRAFFIC_URL#http://}"]
+YAML
+	"$PROMETHEUS" --config.file="$T/prometheus.yml" --storage.tsdb.path="$T/prom-data" \
+		--web.listen-address="127.0.0.1:$prom_port" --log.level=warn >"$T/prom.log" 2>&1 &
+	track $!
+	query() {
+		curl -sS -G "http://127.0.0.1:$prom_port/api/v1/query" --data-urlencode "query=$1" \
+			2>/dev/null | sed -n 's/.*"value":\[[0-9.]*,"\([^"]*\)"\].*/\1/p'
+	}
+	positive() { awk -v v="$(query "$1")" 'BEGIN { exit !(v + 0 > 0) }'; }
+	wait_for 60 positive 'up{job="traffic"}'
+	wait_for 60 positive 'sum(rate(sandbox_http_requests_total{namespace="default",service="web",deployment="web",code="500"}[5s]))'
+	# 20 requests/s for the Service, once Prometheus has 10 s of every pod
+	about_20() {
+		rate=$(query 'sum(rate(sandbox_http_requests_total{deployment="web"}[10s]))')
+		awk -v r="$rate" 'BEGIN { exit !(r > 17 && r < 23) }'
+	}
+	wait_for 60 about_20
+	note "ok: Prometheus scrapes it; rate() of the 500s is positive, $rate requests/s in all"
+else
+	note "skipped the Prometheus part: prometheus is not installed"
+fi
+
+# Over the whole run, every non-GET in the cluster's log is kubectl's (on
+# namespaced paths); the mirror's cluster-wide paths saw GETs only.
+grep -v '"method":"GET"' "$T/requests.log" | grep -Ev '"path":"/api(s/apps)?/v1/namespaces/' \
+	&& fail "a write outside kubectl's namespaced paths"
+grep -E '"path":"/api(s/apps)?/v1/(pods|services|replicasets|deployments)"' "$T/requests.log" \
+	| grep -v '"method":"GET"' && fail "a write to a collection the mirror watches"
+note "ok: the cluster saw only GETs from the mirror"
+
+kill -TERM "$TRAFFIC_PID"
+wait "$TRAFFIC_PID"
+rc=$?
+PIDS=$(echo "$PIDS" | sed "s/ $TRAFFIC_PID\b//")
+expect_eq "$rc" 0 "SIGTERM ends the traffic-only sandbox cleanly"
+if grep -Eq 'runtime error:|Sanitizer' "$T/traffic.err"; then
+	cat "$T/traffic.err" >&2
+	fail "the sanitizers reported a problem"
+fi
+
+# Mistakes, each named.
+# expect_refused WANT_RC PATTERN FLAGS...
+expect_refused() {
+	local want=$1 pattern=$2 out rc
+	shift 2
+	out=$(timeout 30 "$SANDBOX_BIN" "$@" 2>&1 </dev/null)
+	rc=$?
+	[ "$rc" -eq "$want" ] || fail "$*: exit $rc, want $want ($out)"
+	echo "$out" | grep -q -- "$pattern" || fail "$*: said '$out', want /$pattern/"
+	note "ok: $* -> $(echo "$out" | head -1)"
+}
+expect_refused 2 '--traffic-only needs --kubeconfig' --traffic-only --port 0
+expect_refused 2 '--kubeconfig-out does not go with --traffic-only' \
+	--traffic-only --kubeconfig "$CLUSTER_KUBECONFIG" --port 0 --kubeconfig-out "$T/x"
+expect_refused 2 '--time-scale does not go with --traffic-only' \
+	--traffic-only --kubeconfig "$CLUSTER_KUBECONFIG" --port 0 --time-scale 5
+expect_refused 2 '--kubeconfig is for --traffic-only' \
+	--kubeconfig "$CLUSTER_KUBECONFIG" --port 0 --kubeconfig-out "$T/x"
+expect_refused 1 "kubeconfig: $T/missing: No such file" --traffic-only --kubeconfig "$T/missing" --port 0
+sed 's/^\( *token: \).*/\1wrong-token/' "$CLUSTER_KUBECONFIG" >"$T/wrong-token"
+expect_refused 1 "GET $SANDBOX_URL/apis/apps/v1/deployments?limit=500: 401 Unauthorized.*(kubeconfig $T/wrong-token, context " \
+	--traffic-only --kubeconfig "$T/wrong-token" --port 0
+grep -v 'certificate-authority-data' "$CLUSTER_KUBECONFIG" >"$T/no-ca"
+expect_refused 1 "GET $SANDBOX_URL/.*certificate.*check the cluster's certificate-authority" \
+	--traffic-only --kubeconfig "$T/no-ca" --port 0
+sed "s#server: https://#server: http://#" "$CLUSTER_KUBECONFIG" >"$T/plain"
+expect_refused 1 "cluster '.*': server http://127.0.0.1:[0-9]* is plain http" \
+	--traffic-only --kubeconfig "$T/plain" --port 0
+dead_port=$(free_port)
+sed "s#server: https://127.0.0.1:[0-9]*#server: https://127.0.0.1:$dead_port#" \
+	"$CLUSTER_KUBECONFIG" >"$T/dead"
+expect_refused 1 "GET https://127.0.0.1:$dead_port/apis/apps/v1/deployments?limit=500: .*connect" \
+	--traffic-only --kubeconfig "$T/dead" --port 0
+
+# The mistakes never reached the cluster with anything but GET.
+grep -v '"method":"GET"' "$T/requests.log" | grep -Ev '"path":"/api(s/apps)?/v1/namespaces/' \
+	&& fail "a write outside kubectl's namespaced paths"
+sandbox_stop

@@ -165,6 +165,25 @@ if grep -Eq 'runtime error:|Sanitizer' "$T/traffic.err"; then
 	fail "the sanitizers reported a problem"
 fi
 
+# The other ways a kubeconfig names the CA and the token: a file beside it
+# (relative paths are the kubeconfig's folder's) and a tokenFile.
+mkdir -p "$T/kc2"
+sed -n 's/^ *certificate-authority-data: //p' "$CLUSTER_KUBECONFIG" | base64 -d >"$T/kc2/ca.pem"
+printf '%s\n' "$SANDBOX_TOKEN" >"$T/kc2/token"
+sed -e 's/certificate-authority-data: .*/certificate-authority: ca.pem/' \
+	-e 's/token: .*/tokenFile: token/' "$CLUSTER_KUBECONFIG" >"$T/kc2/config"
+grep -q 'certificate-authority: ca.pem' "$T/kc2/config" && grep -q 'tokenFile: token' "$T/kc2/config" \
+	|| fail "kubeconfig with files: $(cat "$T/kc2/config")"
+traffic_start --kubeconfig "$T/kc2/config" --port 0
+# (without --faults the bad image is just an image)
+for p in $(k get pods -l app=web -o jsonpath='{.items[*].metadata.name}'); do
+	wait_for 20 served "$p" 200
+done
+kill -TERM "$TRAFFIC_PID"
+wait "$TRAFFIC_PID" || fail "traffic-only with CA and token files: exit $?"
+PIDS=$(echo "$PIDS" | sed "s/ $TRAFFIC_PID\b//")
+note "ok: certificate-authority and tokenFile as files next to the kubeconfig"
+
 # Mistakes, each named.
 # expect_refused WANT_RC PATTERN FLAGS...
 expect_refused() {

@@ -222,3 +222,36 @@ expect_refused 1 "GET https://127.0.0.1:$dead_port/apis/apps/v1/deployments?limi
 grep -v '"method":"GET"' "$T/requests.log" | grep -Ev '"path":"/api(s/apps)?/v1/namespaces/' \
 	&& fail "a write outside kubectl's namespaced paths"
 sandbox_stop
+
+# A cluster that keeps one event of history: a watch opened again after
+# anything else changed gets 410, and the mirror lists again. What changes
+# next still shows.
+sandbox_start --time-scale 500 --watch-history 1 --request-log "$T/requests2.log"
+web_manifest shop example/web:1.0 2 >"$T/shop.yaml"
+k apply -f "$T/shop.yaml" >/dev/null || fail "apply shop"
+traffic_start --kubeconfig "$T/kubeconfig" --port 0
+# served_shop POD: the pod of deployment shop has answered.
+served_shop() {
+	metrics | grep -Eq "^sandbox_http_requests_total\{namespace=\"default\",service=\"shop\",deployment=\"shop\",pod=\"$1\",code=\"200\"\} [1-9]"
+}
+relisted() {
+	[ "$(grep -Ec '"path":"/api(s/apps)?/v1/(pods|services|replicasets|deployments)","query":"limit=500"' "$T/requests2.log")" -ge 5 ]
+}
+k scale deploy/shop --replicas=3 >/dev/null || fail "scale"
+wait_for 40 relisted
+note "ok: the mirror listed again after a 410 ($(grep -c '"query":"limit=500"' "$T/requests2.log") lists)"
+wait_for 30 sh -c "[ \$(kubectl get pods -l app=shop --no-headers | grep -c ' 1/1 ') -eq 3 ]"
+for p in $(k get pods -l app=shop -o jsonpath='{.items[*].metadata.name}'); do
+	wait_for 20 served_shop "$p"
+done
+victim=$(k get pods -l app=shop -o jsonpath='{.items[0].metadata.name}')
+k delete pod "$victim" --wait=false >/dev/null || fail "delete $victim"
+wait_for 20 sh -c "! curl -s '$TRAFFIC_URL/metrics' | grep -q 'pod=\"$victim\"'"
+note "ok: after relists, a scaled-up pod is served and a deleted one leaves"
+grep -v '"method":"GET"' "$T/requests2.log" | grep -Ev '"path":"/api(s/apps)?/v1/namespaces/' \
+	&& fail "a write outside kubectl's namespaced paths"
+kill -TERM "$TRAFFIC_PID"
+wait "$TRAFFIC_PID" || fail "traffic-only exit $?"
+PIDS=$(echo "$PIDS" | sed "s/ $TRAFFIC_PID\b//")
+grep -q 'retrying' "$T/traffic.err" && fail "a 410 is not an error: $(cat "$T/traffic.err")"
+sandbox_stop

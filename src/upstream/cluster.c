@@ -313,6 +313,28 @@ static char *collection_url(const char *base, const char *api_version, const cha
 	return NULL;
 }
 
+/* The sandbox's --time-scale also divides a Deployment's own times; the real
+ * controller counts them in real seconds, so the manifests it is handed get
+ * them divided instead (the progress deadline at least 2 s). */
+static void scale_times(cJSON *obj, double scale)
+{
+	cJSON *spec = cJSON_GetObjectItemCaseSensitive(obj, "spec"), *v;
+	const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "kind"));
+	double deadline = 600;
+
+	if (scale == 1 || !kind || strcmp(kind, "Deployment") || !cJSON_IsObject(spec))
+		return;
+	v = cJSON_GetObjectItemCaseSensitive(spec, "progressDeadlineSeconds");
+	if (cJSON_IsNumber(v))
+		deadline = v->valuedouble;
+	deadline = deadline / scale < 2 ? 2 : deadline / scale + 0.999;
+	cJSON_DeleteItemFromObjectCaseSensitive(spec, "progressDeadlineSeconds");
+	cJSON_AddNumberToObject(spec, "progressDeadlineSeconds", (int)deadline);
+	v = cJSON_GetObjectItemCaseSensitive(spec, "minReadySeconds");
+	if (cJSON_IsNumber(v))
+		cJSON_SetNumberValue(v, (int)(v->valuedouble / scale + 0.5));
+}
+
 static int create_manifests(struct waiter *w, const char *path, struct err *err)
 {
 	struct ydoc doc;
@@ -336,6 +358,7 @@ static int create_manifests(struct waiter *w, const char *path, struct err *err)
 			cJSON_Delete(obj);
 			break;
 		}
+		scale_times(obj, w->c->opt.time_scale);
 		body = cJSON_PrintUnformatted(obj);
 		rc = request(w, "POST", url, body, &resp, err);
 		if (!rc && resp.status != 201 && resp.status != 409)

@@ -31,7 +31,9 @@ static const char usage[] =
 	"                 $XDG_CACHE_HOME/shipdeck/upstream/" SHIPDECK_UPSTREAM_KEY "/bin)\n"
 	"  --faults F     the sandbox's faults by image, as kwok stages\n"
 	"  --audit-log F  the apiserver's audit log (default D/audit.log)\n"
-	"  --time-scale X divides kwok's pod delays\n";
+	"  --time-scale X divides kwok's pod delays, and the progress deadline and\n"
+	"                 minReadySeconds of the --manifests Deployments (the real\n"
+	"                 controller counts real seconds)\n";
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -38,7 +38,7 @@ pid_t spawn_logged(char *const argv[], const char *log, int *out_fd, bool tied,
 
 		setsid();
 		if (tied) {
-			prctl(PR_SET_PDEATHSIG, SIGTERM);
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
 			/* we may have died before prctl() took */
 			if (getppid() != parent)
 				_exit(1);

@@ -12,7 +12,8 @@
 
 /* Starts argv (argv[0] a path) with stdin from /dev/null and stdout and
  * stderr appended to log; with out_fd, stdout goes to a pipe whose read end
- * is stored there instead. tied: it gets SIGTERM when we die, so even a
+ * is stored there instead. tied: it is killed when we die (SIGKILL: an
+ * apiserver told to stop while its etcd goes too takes a minute), so even a
  * kill -9 of ours leaves nothing running. Returns the pid, or -1 with err. */
 pid_t spawn_logged(char *const argv[], const char *log, int *out_fd, bool tied,
 		   struct err *err);

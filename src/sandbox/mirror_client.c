@@ -1,5 +1,6 @@
 #include "sandbox/mirror_client.h"
 
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,7 @@
 
 #define PAGE_LIMIT 500
 #define CONNECT_TIMEOUT_S 10L
-#define LIST_TIMEOUT_S 120L
+#define LIST_TIMEOUT_S 60L
 #define STALL_S 150L               /* bookmarks come about every minute */
 #define WATCH_MIN_S 300            /* timeoutSeconds in [300, 600), as client-go */
 #define MAX_LIST_BODY (512u << 20)
@@ -56,6 +57,7 @@ struct mirror {
 	struct sandbox *sb;
 	struct kube_config cfg;
 	atomic_bool stopping;
+	bool starting;              /* the first lists, on the main thread */
 	pthread_mutex_t mu;         /* only for cv: back-off sleeps end at stop */
 	pthread_cond_t cv;
 	struct kwatch w[MIRROR_KINDS];
@@ -105,8 +107,19 @@ static size_t on_data(char *data, size_t size, size_t n, void *ctx)
 static int on_progress(void *ctx, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
 {
 	struct kwatch *w = ctx;
+	sigset_t pending;
 
-	return atomic_load(&w->m->stopping) ? 1 : 0;
+	if (atomic_load(&w->m->stopping))
+		return 1;
+	/* main blocks the signals it waits for: one that came while the first
+	 * lists wait for a slow server ends them */
+	if (w->m->starting && !sigpending(&pending)
+	    && (sigismember(&pending, SIGTERM) == 1 || sigismember(&pending, SIGINT) == 1
+		|| sigismember(&pending, SIGHUP) == 1)) {
+		atomic_store(&w->m->stopping, true);
+		return 1;
+	}
+	return 0;
 }
 
 /* " (kubeconfig F, context C)", for every message about the cluster. */
@@ -451,9 +464,15 @@ struct mirror *mirror_start(struct sandbox *sb, const char *kubeconfig, struct e
 			"credentials are sent over https only", c->files, c->cluster, c->server);
 		goto fail;
 	}
+	m->starting = true;
 	for (int i = 0; i < MIRROR_KINDS; i++)
-		if (list_all(&m->w[i], err))
+		if (list_all(&m->w[i], err)) {
+			if (atomic_load(&m->stopping))
+				err_set(err, "stopped by a signal while listing %s from %s",
+					m->w[i].k->plural, c->server);
 			goto fail;
+		}
+	m->starting = false;
 	for (int i = 0; i < MIRROR_KINDS; i++) {
 		if (pthread_create(&m->w[i].thread, NULL, watch_main, &m->w[i])) {
 			err_set(err, "cannot start a thread for %s", m->w[i].k->plural);

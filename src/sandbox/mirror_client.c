@@ -49,6 +49,7 @@ struct kwatch {
 	size_t events;              /* watch lines applied */
 	enum mirror_line stream_rc;
 	struct err stream_err;
+	long status;                /* of the last answer, 0 when none came */
 
 	char reported[sizeof(struct err)];  /* the failure last printed */
 };
@@ -58,15 +59,21 @@ struct mirror {
 	struct kube_config cfg;
 	atomic_bool stopping;
 	bool starting;              /* the first lists, on the main thread */
+	const char *ns;             /* the context's namespace when the user may not
+	                             * list cluster-wide; else NULL: every namespace */
 	pthread_mutex_t mu;         /* only for cv: back-off sleeps end at stop */
 	pthread_cond_t cv;
 	struct kwatch w[MIRROR_KINDS];
 };
 
-static char *kind_path(const struct kind *k)
+static char *kind_path(const struct mirror *m, const struct kind *k)
 {
-	return k->group[0] ? xasprintf("/apis/%s/%s/%s", k->group, k->version, k->plural)
-			   : xasprintf("/api/%s/%s", k->version, k->plural);
+	char *ns = m->ns ? xasprintf("/namespaces/%s", m->ns) : xstrdup(""), *path;
+
+	path = k->group[0] ? xasprintf("/apis/%s/%s%s/%s", k->group, k->version, ns, k->plural)
+			   : xasprintf("/api/%s%s/%s", k->version, ns, k->plural);
+	free(ns);
+	return path;
 }
 
 static size_t on_data(char *data, size_t size, size_t n, void *ctx)
@@ -182,6 +189,7 @@ static int bearer(const struct mirror *m, char **out, struct err *err)
  * complete answer came (a stream cut by a bad line leaves w->stream_rc). */
 static long http_get(struct kwatch *w, const char *url, struct err *err)
 {
+	w->status = 0;
 	struct mirror *m = w->m;
 	struct curl_slist *hdr = NULL;
 	char *token = NULL, *auth = NULL, cerr[CURL_ERROR_SIZE] = "", at[1200];
@@ -243,6 +251,7 @@ static long http_get(struct kwatch *w, const char *url, struct err *err)
 			code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CACERT_BADFILE
 			? " (check the cluster's certificate-authority)" : "", at);
 	}
+	w->status = status;
 	curl_easy_cleanup(w->easy);
 	w->easy = NULL;
 	curl_slist_free_all(hdr);
@@ -270,7 +279,7 @@ static int answer_error(struct kwatch *w, const char *url, long status, struct e
 /* Lists every page and puts the result in the store. */
 static int list_all(struct kwatch *w, struct err *err)
 {
-	char *path = kind_path(w->k), *cont = NULL, *url = NULL;
+	char *path = kind_path(w->m, w->k), *cont = NULL, *url = NULL;
 	cJSON *all = NULL, *page = NULL;
 	int rc = -1;
 
@@ -343,7 +352,7 @@ enum watch_end {
 
 static enum watch_end watch_once(struct kwatch *w, struct err *err)
 {
-	char *path = kind_path(w->k), *esc = curl_easy_escape(NULL, w->rv ? w->rv : "", 0), *url;
+	char *path = kind_path(w->m, w->k), *esc = curl_easy_escape(NULL, w->rv ? w->rv : "", 0), *url;
 	int64_t began = time_mono_ms();
 	enum watch_end end = WATCH_FAILED;
 	long status;
@@ -465,13 +474,29 @@ struct mirror *mirror_start(struct sandbox *sb, const char *kubeconfig, struct e
 		goto fail;
 	}
 	m->starting = true;
-	for (int i = 0; i < MIRROR_KINDS; i++)
-		if (list_all(&m->w[i], err)) {
+	for (int i = 0; i < MIRROR_KINDS; i++) {
+		int rc = list_all(&m->w[i], err);
+
+		if (rc && i == 0 && m->w[0].status == 403 && c->namespace_explicit
+		    && !atomic_load(&m->stopping)) {
+			/* a user who may not list every namespace: the context's one */
+			struct err first = *err;
+
+			m->ns = c->namespace;
+			if ((rc = list_all(&m->w[0], err)))
+				*err = first;
+			else
+				fprintf(stderr, "shipdeck-sandbox: kubeconfig user '%s' may not list "
+					"every namespace: the traffic is for namespace '%s' only\n",
+					c->user ? c->user : "", m->ns);
+		}
+		if (rc) {
 			if (atomic_load(&m->stopping))
 				err_set(err, "stopped by a signal while listing %s from %s",
 					m->w[i].k->plural, c->server);
 			goto fail;
 		}
+	}
 	m->starting = false;
 	for (int i = 0; i < MIRROR_KINDS; i++) {
 		if (pthread_create(&m->w[i].thread, NULL, watch_main, &m->w[i])) {

@@ -20,7 +20,10 @@ struct mirror;
 
 /* Reads the kubeconfig and lists every kind once, so that a wrong server,
  * CA or credential is an error here (naming the file, field or URL), then
- * starts the threads. curl_global_init must have been called. */
+ * starts the threads. A user who may not list cluster-wide (403) gets the
+ * context's namespace alone, when the context names one. A SIGTERM, SIGINT
+ * or SIGHUP pending (main blocks them) ends the first lists. curl_global_init
+ * must have been called. */
 struct mirror *mirror_start(struct sandbox *sb, const char *kubeconfig, struct err *err);
 /* Stops the threads (within about a second) and frees; NULL is fine. */
 void mirror_stop(struct mirror *m);

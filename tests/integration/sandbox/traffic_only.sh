@@ -173,7 +173,12 @@ YAML
 			2>/dev/null | sed -n 's/.*"value":\[[0-9.]*,"\([^"]*\)"\].*/\1/p'
 	}
 	positive() { awk -v v="$(query "$1")" 'BEGIN { exit !(v + 0 > 0) }'; }
-	wait_for 60 positive 'up{job="traffic"}'
+	# (it takes a while to start on a busy machine)
+	for ((i = 0; i < 1200; i++)); do
+		positive 'up{job="traffic"}' && break
+		sleep 0.1
+	done
+	positive 'up{job="traffic"}' || fail "Prometheus never scraped it: $(tail -5 "$T/prom.log")"
 	wait_for 60 positive 'sum(rate(sandbox_http_requests_total{namespace="default",service="web",deployment="web",code="500"}[5s]))'
 	# 20 requests/s for the Service, once Prometheus has 10 s of every pod
 	about_20() {
@@ -257,6 +262,39 @@ sed "s#server: https://127.0.0.1:[0-9]*#server: https://127.0.0.1:$dead_port#" \
 	"$CLUSTER_KUBECONFIG" >"$T/dead"
 expect_refused 1 "GET https://127.0.0.1:$dead_port/apis/apps/v1/deployments?limit=500: .*connect" \
 	--traffic-only --kubeconfig "$T/dead" --port 0
+
+# On the real control plane (RBAC on): a user who may read one namespace
+# only gets the traffic of the context's namespace, and says so.
+if cluster_is_upstream; then
+	k create namespace shop >/dev/null || fail "namespace shop"
+	k -n shop create serviceaccount viewer >/dev/null || fail "serviceaccount"
+	k -n shop create role viewer --verb=get,list,watch \
+		--resource=pods,services,deployments.apps,replicasets.apps >/dev/null || fail "role"
+	k -n shop create rolebinding viewer --role=viewer --serviceaccount=shop:viewer \
+		>/dev/null || fail "rolebinding"
+	viewer_token=$(k -n shop create token viewer) || fail "token"
+	web_manifest web example/web:1.0 2 | k -n shop apply -f - >/dev/null || fail "apply in shop"
+	k -n shop rollout status deploy/web --timeout=60s >/dev/null || fail "rollout in shop"
+	sed -e "s/^\( *token: \).*/\1$viewer_token/" "$CLUSTER_KUBECONFIG" >"$T/viewer-default"
+	expect_refused 1 "403 Forbidden: deployments.apps is forbidden: User \"system:serviceaccount:shop:viewer\" cannot list resource \"deployments\" in API group \"apps\" at the cluster scope" \
+		--traffic-only --kubeconfig "$T/viewer-default" --port 0
+	if grep -q '^ *namespace:' "$T/viewer-default"; then
+		sed 's/^\( *namespace: \).*/\1shop/' "$T/viewer-default" >"$T/viewer"
+	else
+		sed 's/^\( *cluster: .*\)$/\1\n    namespace: shop/' "$T/viewer-default" >"$T/viewer"
+	fi
+	traffic_start --kubeconfig "$T/viewer" --port 0
+	for p in $(k -n shop get pods -l app=web -o jsonpath='{.items[*].metadata.name}'); do
+		wait_for 20 sh -c "curl -s '$TRAFFIC_URL/metrics' | grep -Eq '^sandbox_http_requests_total\{namespace=\"shop\",service=\"web\",deployment=\"web\",pod=\"$p\",code=\"200\"\} [1-9]'"
+	done
+	grep -q "may not list every namespace: the traffic is for namespace 'shop' only" \
+		"$T/traffic.err" || fail "no word of the one namespace: $(cat "$T/traffic.err")"
+	metrics | grep -q 'namespace="default"' && fail "default's pods without the right to list them"
+	kill -TERM "$TRAFFIC_PID"
+	wait "$TRAFFIC_PID" || fail "traffic-only in shop: exit $?"
+	PIDS=$(echo "$PIDS" | sed "s/ $TRAFFIC_PID\b//")
+	note "ok: a user who may read namespace shop only gets shop's traffic"
+fi
 
 # The mistakes never reached the cluster with anything but GET.
 mirror_requests "$T/requests.log" | grep -v '^GET ' && fail "the mirror wrote to the cluster"

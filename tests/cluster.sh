@@ -37,8 +37,8 @@ cluster_wait_listening() {
 
 # cluster_changes LOG: the requests in the request log (sandbox) or audit log
 # (upstream) that change something, one per line ("METHOD path" / "verb
-# uri"), made by shipdeck — told apart from the controllers' and kubectl's by
-# its user agent on upstream.
+# uri"), made by shipdeck — told apart from the controllers', kubectl's and
+# the launcher's by user and user agent on upstream.
 cluster_changes() {
 	local log=$1
 	if cluster_is_upstream; then
@@ -51,6 +51,8 @@ for line in open(sys.argv[1]):
         continue
     if not e.get("userAgent", "").startswith("shipdeck/"):
         continue
+    if e.get("user", {}).get("username") != "shipdeck-admin":
+        continue  # shipdeck-upstream's own set-up
     if e.get("verb") not in ("get", "list", "watch"):
         print(e.get("verb"), e.get("requestURI"))
 PY
@@ -73,7 +75,7 @@ PY
 # audit log (upstream: shipdeck's, by user agent).
 cluster_request_count() {
 	if cluster_is_upstream; then
-		grep -c '"userAgent":"shipdeck/' "$1" || true
+		grep '"username":"shipdeck-admin"' "$1" | grep -c '"userAgent":"shipdeck/' || true
 	else
 		wc -l <"$1"
 	fi

@@ -169,7 +169,7 @@ static void nap(struct waiter *w, int ms)
 		loop_run_once(w->loop, -1);
 }
 
-/* One request to the apiserver as the admin (or plain HTTP for etcd). */
+/* One request to the apiserver as ourselves (or plain HTTP for etcd). */
 static int request(struct waiter *w, const char *method, const char *url, const char *body,
 		   struct http_response *resp, struct err *err)
 {
@@ -181,7 +181,7 @@ static int request(struct waiter *w, const char *method, const char *url, const 
 
 	return http_request_sync(w->http, w->loop, &(struct http_request){
 		.method = method, .url = url, .body = body, .body_len = body ? strlen(body) : 0,
-		.headers = headers, .bearer_token = https ? w->c->admin_token : NULL,
+		.headers = headers, .bearer_token = https ? w->c->own_token : NULL,
 		.tls = https ? &tls : NULL, .timeout_ms = 5000, .connect_timeout_ms = 1000 },
 		resp, err);
 }
@@ -394,6 +394,9 @@ int upstream_start(struct upstream_cluster *c, const struct upstream_opts *o, st
 		{ .user = "system:kube-controller-manager", .groups = "" },
 		{ .user = "system:kube-scheduler", .groups = "" },
 		{ .user = "kwok-controller", .groups = "system:masters" },
+		/* our own requests (nodes, manifests), told apart from the
+		 * admin's in the audit log */
+		{ .user = "shipdeck-upstream", .groups = "system:masters" },
 	};
 	struct waiter w = { 0 };
 	struct strbuf tokens = { 0 };
@@ -403,7 +406,7 @@ int upstream_start(struct upstream_cluster *c, const struct upstream_opts *o, st
 	char *etcd_data = NULL, *etcd_client = NULL, *etcd_peer = NULL, *etcd_cluster = NULL;
 	char *a[40];
 	char port_s[16], kwok_port_s[48], cm_port_s[16], sched_port_s[16];
-	int etcd_port, etcd_peer_port, rc = -1;
+	int etcd_port, etcd_peer_port, kwok_port, rc = -1;
 
 	memset(c, 0, sizeof *c);
 	c->opt = *o;
@@ -434,7 +437,7 @@ int upstream_start(struct upstream_cluster *c, const struct upstream_opts *o, st
 		sb_printf(&tokens, "%s,%s,%s%s%s%s\n", ids[i].token, ids[i].user, ids[i].user,
 			  *ids[i].groups ? ",\"" : "", ids[i].groups, *ids[i].groups ? "\"" : "");
 	}
-	memcpy(c->admin_token, ids[0].token, sizeof c->admin_token);
+	memcpy(c->own_token, ids[4].token, sizeof c->own_token);
 	if (write_file(certs, "tokens.csv", sb_str(&tokens), &token_file, err)
 	    || write_file(o->dir, "audit-policy.yaml", audit_policy, &policy, err))
 		goto out;
@@ -519,6 +522,8 @@ int upstream_start(struct upstream_cluster *c, const struct upstream_opts *o, st
 		a[n++] = "--audit-log-format=json";
 		a[n++] = f[k++] = xasprintf("--cert-dir=%s/apiserver", o->dir);
 		a[n++] = "--endpoint-reconciler-type=none";
+		/* a node's kubelet is kwok on 127.0.0.1: never look its name up */
+		a[n++] = "--kubelet-preferred-address-types=InternalIP";
 		a[n] = NULL;
 		rc = start_proc(c, UP_APISERVER, a, err);
 		for (int i = 0; i < k; i++)
@@ -576,14 +581,22 @@ int upstream_start(struct upstream_cluster *c, const struct upstream_opts *o, st
 			goto out;
 		rc = -1;
 	}
-	snprintf(kwok_port_s, sizeof kwok_port_s, "127.0.0.1:%d", free_port());
+	kwok_port = free_port();
+	snprintf(kwok_port_s, sizeof kwok_port_s, "127.0.0.1:%d", kwok_port);
 	{
-		char *f[4] = { 0 };
+		char *f[8] = { 0 };
 		int n = 0, k = 0;
 
 		a[n++] = NULL;
 		a[n++] = f[k++] = xasprintf("--kubeconfig=%s", kc[3]);
 		a[n++] = f[k++] = xasprintf("--config=%s", stages);
+		/* the nodes' address and kubelet port are kwok's own server on
+		 * loopback, with the apiserver's certificate (SAN 127.0.0.1) */
+		a[n++] = "--node-ip=127.0.0.1";
+		a[n++] = f[k++] = xasprintf("--node-port=%d", kwok_port);
+		a[n++] = f[k++] = xasprintf("--tls-cert-file=%s", crt);
+		a[n++] = f[k++] = xasprintf("--tls-private-key-file=%s", key);
+		a[n++] = "--cidr=10.244.0.0/16";
 		a[n++] = "--manage-all-nodes=false";
 		a[n++] = "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake";
 		a[n++] = "--node-lease-duration-seconds=40";

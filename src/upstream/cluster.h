@@ -41,7 +41,7 @@ struct upstream_cluster {
 	int port;                    /* the apiserver's */
 	char *url;                   /* https://127.0.0.1:PORT */
 	char *ca_pem;
-	char admin_token[65];
+	char own_token[65];          /* the launcher's own user, shipdeck-upstream */
 };
 
 /* The folder the pinned build puts the binaries in, as upstream/build does:

@@ -156,10 +156,20 @@ static void pod_conditions(struct strbuf *sb, bool ready)
 		  ready ? "True" : "False", why);
 }
 
-/* next: the pod's status; state is the YAML of each container's state. */
+/* The event a kubelet would record on this transition ("Type Reason
+ * message"), as the sandbox's simulated kubelet does. */
+static void next_event(struct strbuf *sb, const char *type, const char *reason, const char *msg)
+{
+	sb_printf(sb, "    event: {type: %s, reason: %s, message: ", type, reason);
+	yq(sb, msg);
+	sb_puts(sb, "}\n");
+}
+
+/* next: the pod's status; container is the YAML of each container's status
+ * (in a range over the spec's containers). */
 static void pod_next(struct strbuf *sb, const char *phase, bool ready, const char *container)
 {
-	sb_puts(sb, "  next:\n    statusTemplate: |\n      {{ $now := Now }}\n");
+	sb_puts(sb, "    statusTemplate: |\n      {{ $now := Now }}\n");
 	pod_conditions(sb, ready);
 	sb_puts(sb, "      containerStatuses:\n      {{ range .spec.containers }}\n");
 	sb_puts(sb, container);
@@ -242,7 +252,22 @@ char *upstream_stages_yaml(const struct faults *faults, double time_scale)
 	match(&sb, ".status.phase", "In", "Pending");
 	match(&sb, ".status.podIP", "Exists", NULL);
 	match(&sb, crash_loop, "NotIn", "true");
+	match(&sb, never_ready, "NotIn", "true");
 	delay_jq(&sb, sb_str(&start), time_scale);
+	sb_puts(&sb, "  next:\n");
+	next_event(&sb, "Normal", "Started", "Started container");
+	pod_next(&sb, "Running", false, c_running);
+
+	/* never-ready: started, and the readiness probe fails */
+	stage_begin(&sb, "shipdeck-pod-never-ready", "Pod");
+	match(&sb, ".metadata.deletionTimestamp", "DoesNotExist", NULL);
+	match(&sb, ".status.phase", "In", "Pending");
+	match(&sb, ".status.podIP", "Exists", NULL);
+	match(&sb, never_ready, "In", "true");
+	delay_jq(&sb, sb_str(&start), time_scale);
+	sb_puts(&sb, "  next:\n");
+	next_event(&sb, "Warning", "Unhealthy",
+		   "Readiness probe failed: HTTP probe failed with statuscode: 503");
 	pod_next(&sb, "Running", false, c_running);
 
 	/* ready once the readiness probe's initial delay has passed */
@@ -254,6 +279,7 @@ char *upstream_stages_yaml(const struct faults *faults, double time_scale)
 	match(&sb, never_ready, "NotIn", "true");
 	match(&sb, crash_loop, "NotIn", "true");
 	delay_jq(&sb, ready_delay, time_scale);
+	sb_puts(&sb, "  next:\n");
 	pod_next(&sb, "Running", true, c_ready);
 
 	/* crash-loop: the container exits, and is waiting in back-off */
@@ -263,6 +289,8 @@ char *upstream_stages_yaml(const struct faults *faults, double time_scale)
 	match(&sb, ".status.podIP", "Exists", NULL);
 	match(&sb, crash_loop, "In", "true");
 	delay_jq(&sb, sb_str(&start), time_scale);
+	sb_puts(&sb, "  next:\n");
+	next_event(&sb, "Warning", "BackOff", "Back-off restarting failed container");
 	pod_next(&sb, "Running", false,
 		 "      - name: {{ .name | Quote }}\n        image: {{ .image | Quote }}\n"
 		 "        ready: false\n        restartCount: 1\n        started: false\n"
@@ -275,7 +303,9 @@ char *upstream_stages_yaml(const struct faults *faults, double time_scale)
 	stage_begin(&sb, "shipdeck-pod-delete", "Pod");
 	match(&sb, ".metadata.deletionTimestamp", "Exists", NULL);
 	delay_ms(&sb, 1000 / time_scale);
-	sb_puts(&sb, "  next:\n    finalizers: {empty: true}\n    delete: true\n");
+	sb_puts(&sb, "  next:\n");
+	next_event(&sb, "Normal", "Killing", "Stopping container");
+	sb_puts(&sb, "    finalizers: {empty: true}\n    delete: true\n");
 
 	free(never_ready);
 	free(crash_loop);

@@ -2,15 +2,15 @@
 # Two walls that hold only if nothing goes around them, checked in the
 # source: every request leaves through net/http (where read-only refuses
 # all but GET and HEAD) — no other socket, curl handle or libgit2 remote in
-# shipdeck (the sandbox is another program; the demo only probes its own
-# servers' ports) — and every string reaches the terminal through the draw
+# shipdeck (the sandbox is another program; util/spawn only probes ports
+# on 127.0.0.1 for the servers the demo and shipdeck-upstream start) — and every string reaches the terminal through the draw
 # helpers, which sanitize (views/draw.c), never through curses directly.
 set -u
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 cd "$ROOT"
 rc=0
 net=$(grep -rnE '\b(socket|connect|getaddrinfo|curl_easy_init|curl_easy_perform|curl_multi_init|git_remote_[a-z_]+|git_clone)\(' \
-	src views --include='*.c' | grep -vE '^src/(sandbox/|net/http\.c:|demo/world\.c:)')
+	src views --include='*.c' | grep -vE '^src/(sandbox/|net/http\.c:|util/spawn\.c:)')
 if [ -n "$net" ]; then
 	echo "not ok - network access outside net/http:"
 	echo "$net"
@@ -18,9 +18,9 @@ if [ -n "$net" ]; then
 else
 	echo "ok - every request goes through net/http"
 fi
-# demo/world.c: only port probes on 127.0.0.1
-if grep -nE '\b(socket|connect)\(' src/demo/world.c | grep -qv 'AF_INET\|connect(fd'; then
-	echo "not ok - src/demo/world.c opens sockets beyond its port probes"
+# util/spawn.c: only port probes on 127.0.0.1
+if grep -nE '\b(socket|connect)\(' src/util/spawn.c | grep -qv 'AF_INET\|connect(fd'; then
+	echo "not ok - src/util/spawn.c opens sockets beyond its port probes"
 	rc=1
 fi
 out=$(grep -rnE '\b(mv)?w?(addn?str|addn?wstr|printw|addch|add_wch|waddstr|wprintw|mvwprintw|mvwaddstr)\(' \

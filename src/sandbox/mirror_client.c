@@ -85,8 +85,13 @@ static size_t on_data(char *data, size_t size, size_t n, void *ctx)
 
 	curl_easy_getinfo(w->easy, CURLINFO_RESPONSE_CODE, &status);
 	if (!w->watching || status != 200) {
-		if (w->body.len + len > (w->watching ? MAX_ERROR_BODY : MAX_LIST_BODY))
+		size_t max = w->watching || status != 200 ? MAX_ERROR_BODY : MAX_LIST_BODY;
+
+		if (w->body.len + len > max) {
+			w->stream_rc = MIRROR_LINE_ERROR;
+			err_set(&w->stream_err, "the answer (%ld) is larger than %zu bytes", status, max);
 			return 0;
+		}
 		sb_append(&w->body, data, len);
 		return len;
 	}

@@ -304,8 +304,6 @@ cluster_is_upstream && exit 0
 # A cluster that keeps one event of history: a watch opened again after
 # anything else changed gets 410, and the mirror lists again. What changes
 # next still shows.
-# (the first one's listening line must not be read for this one's)
-rm -f "$T/sandbox.out"
 sandbox_start --time-scale 500 --watch-history 1 --request-log "$T/requests2.log"
 web_manifest shop example/web:1.0 2 >"$T/shop.yaml"
 k apply -f "$T/shop.yaml" >/dev/null || fail "apply shop"

@@ -1306,6 +1306,9 @@ void api_handle(struct sandbox *sb, const struct request *in, struct response *r
 	} else if (!strcmp(req->path, "/healthz") || !strcmp(req->path, "/livez")
 		   || !strcmp(req->path, "/readyz")) {
 		resp_text(resp, 200, "text/plain; charset=utf-8", "ok");
+	} else if (sb->opt.traffic_only) {
+		resp_error(resp, 404, "NotFound", "shipdeck-sandbox --traffic-only serves /metrics "
+			   "and /healthz only");
 	} else if (strcmp(req->method, "GET") == 0 && discovery_handle(sb, req, resp)) {
 		/* answered */
 	} else {

@@ -18,5 +18,7 @@ void deploy_sync(struct sandbox *sb, int64_t now, int64_t *next_due);
 
 /* Runs every controller until the store is quiet or stopping. */
 void *controller_main(void *sandbox);
+/* --traffic-only: the traffic's beat alone, no controller. */
+void *traffic_only_main(void *sandbox);
 
 #endif

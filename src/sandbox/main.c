@@ -1,6 +1,8 @@
 /* shipdeck-sandbox: command line, start-up and shutdown. */
 #include <errno.h>
 #include <fcntl.h>
+
+#include <curl/curl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,6 +13,7 @@
 #include "sandbox/api.h"
 #include "sandbox/controllers.h"
 #include "sandbox/jsonx.h"
+#include "sandbox/mirror_client.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/server.h"
 #include "sandbox/tls.h"
@@ -21,7 +24,17 @@
 static const char usage[] =
 	"usage: shipdeck-sandbox --port N (0: free port) --kubeconfig-out FILE\n"
 	"                        [--plain-http] [--time-scale X] [--manifests FILE.yaml]\n"
-	"                        [--faults FILE.yaml] [--request-log FILE] [--watch-history N]\n";
+	"                        [--faults FILE.yaml] [--request-log FILE] [--watch-history N]\n"
+	"       shipdeck-sandbox --traffic-only --kubeconfig FILE --port N\n"
+	"                        [--faults FILE.yaml] [--request-log FILE]\n"
+	"\n"
+	"--traffic-only runs only the simulated traffic and its /metrics, for the pods of\n"
+	"the cluster of FILE's current context (any Kubernetes API server): it lists and\n"
+	"watches Deployments, ReplicaSets, Services and Pods there (GET requests only,\n"
+	"never a write) and sends 20 requests/s to the ready pods behind each Service\n"
+	"with a selector; faults come from pod annotations and --faults as usual. It\n"
+	"serves /metrics and /healthz over plain HTTP on 127.0.0.1:N, no token; the\n"
+	"listening line says http://.\n";
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -55,7 +68,7 @@ static const char *flag_value(int argc, char **argv, int *i, const char *name)
 
 static int parse_args(int argc, char **argv, struct sandbox_opts *o)
 {
-	bool have_port = false;
+	bool have_port = false, have_scale = false, have_history = false;
 
 	*o = (struct sandbox_opts){ .time_scale = 1, .watch_history = DEFAULT_WATCH_HISTORY };
 	for (int i = 1; i < argc; i++) {
@@ -70,6 +83,12 @@ static int parse_args(int argc, char **argv, struct sandbox_opts *o)
 			exit(0);
 		} else if (!strcmp(argv[i], "--plain-http")) {
 			o->plain_http = true;
+		} else if (!strcmp(argv[i], "--traffic-only")) {
+			o->traffic_only = true;
+		} else if ((v = flag_value(argc, argv, &i, "--kubeconfig"))) {
+			if (!*v)
+				return usage_error("--kubeconfig: expected a file name");
+			o->kubeconfig = v;
 		} else if ((v = flag_value(argc, argv, &i, "--port"))) {
 			long p = strtol(v, &end, 10);
 
@@ -82,6 +101,7 @@ static int parse_args(int argc, char **argv, struct sandbox_opts *o)
 				return usage_error("--kubeconfig-out: expected a file name");
 			o->kubeconfig_out = v;
 		} else if ((v = flag_value(argc, argv, &i, "--time-scale"))) {
+			have_scale = true;
 			o->time_scale = strtod(v, &end);
 			if (!*v || *end || !(o->time_scale > 0) || o->time_scale > 1e6)
 				return usage_error("--time-scale: expected a number above 0, got '%s'", v);
@@ -97,12 +117,28 @@ static int parse_args(int argc, char **argv, struct sandbox_opts *o)
 			if (!*v || *end || n < 1 || n > 100000000)
 				return usage_error("--watch-history: expected a number above 0, got '%s'", v);
 			o->watch_history = (size_t)n;
+			have_history = true;
 		} else {
 			return usage_error("unknown argument '%s'", argv[i]);
 		}
 	}
 	if (!have_port)
 		return usage_error("--port is required");
+	if (o->traffic_only) {
+		/* the other cluster keeps its own objects and time */
+		const char *no = o->kubeconfig_out ? "--kubeconfig-out" : o->manifests ? "--manifests"
+				 : have_scale ? "--time-scale" : have_history ? "--watch-history" : NULL;
+
+		if (no)
+			return usage_error("%s does not go with --traffic-only", no);
+		if (!o->kubeconfig)
+			return usage_error("--traffic-only needs --kubeconfig FILE");
+		o->plain_http = true;
+		return 0;
+	}
+	if (o->kubeconfig)
+		return usage_error("--kubeconfig is for --traffic-only (the sandbox writes its own "
+				   "with --kubeconfig-out)");
 	if (!o->kubeconfig_out)
 		return usage_error("--kubeconfig-out is required");
 	return 0;
@@ -142,6 +178,7 @@ int main(int argc, char **argv)
 	struct sandbox sb;
 	struct tls_material tls = { 0 };
 	struct server *srv = NULL;
+	struct mirror *mirror = NULL;
 	pthread_t controller;
 	bool controller_running = false;
 	struct err err = { 0 };
@@ -186,7 +223,14 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (!sb.opt.plain_http) {
+	if (sb.opt.traffic_only) {
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		mirror = mirror_start(&sb, sb.opt.kubeconfig, &err);
+		if (!mirror) {
+			fprintf(stderr, "shipdeck-sandbox: %s\n", err.msg);
+			goto out;
+		}
+	} else if (!sb.opt.plain_http) {
 		if (tls_make(&tls, &err)) {
 			fprintf(stderr, "shipdeck-sandbox: %s\n", err.msg);
 			goto out;
@@ -199,12 +243,13 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	snprintf(url, sizeof url, "%s://127.0.0.1:%d", sb.opt.plain_http ? "http" : "https", sb.port);
-	if (tls_write_kubeconfig(sb.opt.kubeconfig_out, url, sb.opt.plain_http ? NULL : tls.ca_pem,
+	if (!sb.opt.traffic_only && tls_write_kubeconfig(sb.opt.kubeconfig_out, url, sb.opt.plain_http ? NULL : tls.ca_pem,
 				 sb.opt.plain_http ? NULL : sb.token, &err)) {
 		fprintf(stderr, "shipdeck-sandbox: %s\n", err.msg);
 		goto out;
 	}
-	if (pthread_create(&controller, NULL, controller_main, &sb)) {
+	if (pthread_create(&controller, NULL, sb.opt.traffic_only ? traffic_only_main
+			   : controller_main, &sb)) {
 		fprintf(stderr, "shipdeck-sandbox: cannot start the controller thread\n");
 		goto out;
 	}
@@ -226,8 +271,11 @@ out:
 	pthread_mutex_unlock(&sb.mu);
 	if (controller_running)
 		pthread_join(controller, NULL);
+	mirror_stop(mirror);
 	server_stop(srv);
 	sandbox_free(&sb);
 	tls_material_free(&tls);
+	if (sb.opt.traffic_only)
+		curl_global_cleanup();
 	return rc;
 }

@@ -113,6 +113,8 @@ void sandbox_init(struct sandbox *sb, const struct sandbox_opts *opt)
 	sb->store.on_event = on_event;
 	sb->store.ctx = sb;
 	sb->traffic = traffic_new();
+	if (sb->opt.traffic_only)
+		return;     /* the mirror fills the store */
 	pthread_mutex_lock(&sb->mu);
 	add_namespace(sb, "default");
 	add_namespace(sb, "kube-system");
@@ -196,6 +198,24 @@ void *controller_main(void *arg)
 			timespec_at(&ts, wake);
 			pthread_cond_timedwait(&sb->kick, &sb->mu, &ts);
 		}
+	}
+	pthread_mutex_unlock(&sb->mu);
+	return NULL;
+}
+
+void *traffic_only_main(void *arg)
+{
+	struct sandbox *sb = arg;
+
+	pthread_mutex_lock(&sb->mu);
+	while (!sb->stopping) {
+		int64_t due = time_mono_ms() + 1000;
+		struct timespec ts;
+
+		traffic_step(sb, time_mono_ms(), &due);
+		timespec_at(&ts, due);
+		while (!sb->stopping && time_mono_ms() < due)
+			pthread_cond_timedwait(&sb->kick, &sb->mu, &ts);
 	}
 	pthread_mutex_unlock(&sb->mu);
 	return NULL;

@@ -28,6 +28,8 @@ struct sandbox_opts {
 	const char *faults;
 	const char *request_log;
 	size_t watch_history;
+	bool traffic_only;           /* --traffic-only: the store mirrors `kubeconfig`'s */
+	const char *kubeconfig;      /* cluster; only traffic and /metrics run (mirror.h) */
 };
 
 struct traffic;

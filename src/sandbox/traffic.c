@@ -8,6 +8,7 @@
 
 #include "sandbox/jsonx.h"
 #include "sandbox/kubelet.h"
+#include "sandbox/mirror.h"
 #include "util/xalloc.h"
 
 #define STEP_MS 100
@@ -116,6 +117,20 @@ void traffic_forget_pod(struct sandbox *sb, const char *ns, const char *pod)
 	}
 }
 
+/* The simulated kubelet's word for the sandbox's own pods; the cluster's for
+ * mirrored ones (--traffic-only). */
+static bool pod_ready(const struct obj *pod)
+{
+	return kubelet_pod_ready(pod) || mirror_pod_ready(pod);
+}
+
+static const struct faultset *pod_faults(const struct obj *pod)
+{
+	const struct faultset *f = kubelet_faults(pod);
+
+	return f ? f : mirror_pod_faults(pod);
+}
+
 static bool selects(const cJSON *selector, const struct obj *pod)
 {
 	const cJSON *want, *labels = J(pod->cur->json, "metadata", "labels");
@@ -137,7 +152,7 @@ static void one_request(struct sandbox *sb, const struct obj *svc, const struct 
 		"/api/items", "/api/items/42", "/api/cart", "/api/orders", "/healthz/deep",
 		"/api/search?q=boots", "/", "/api/items/7",
 	};
-	const struct faultset *f = kubelet_faults(pod);
+	const struct faultset *f = pod_faults(pod);
 	struct series *s = series_get(sb, svc, pod);
 	struct ctrlog *out = kubelet_main_log(pod);
 	bool failed = f && f->error_rate > 0 && sb_rand(sb) < f->error_rate;
@@ -203,7 +218,7 @@ void traffic_step(struct sandbox *sb, int64_t now, int64_t *next_due)
 		for (size_t p = 0; p < pods->n; p++) {
 			struct obj *pod = pods->v[p];
 
-			if (strcmp(pod->ns, svc->ns) || !kubelet_pod_ready(pod)
+			if (strcmp(pod->ns, svc->ns) || !pod_ready(pod)
 			    || J(pod->cur->json, "metadata", "deletionTimestamp")
 			    || !selects(selector, pod))
 				continue;

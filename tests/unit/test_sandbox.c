@@ -3,17 +3,21 @@
  * with a made-up clock, without HTTP. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tap.h"
 #include "sandbox/api.h"
 #include "sandbox/defaults.h"
 #include "sandbox/jsonx.h"
 #include "sandbox/kubelet.h"
+#include "sandbox/mirror.h"
 #include "sandbox/patch.h"
 #include "sandbox/podlog.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/select.h"
 #include "sandbox/store.h"
+#include "sandbox/traffic.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 
 /* Applies a patch given as text; returns the result as compact text (or
@@ -359,6 +363,181 @@ static void test_controllers(void)
 	sandbox_free(&sb);
 }
 
+/* A pod as a cluster lists it: no kind, uid u, image img, Ready or not. */
+static char *mpod_json(const char *name, const char *uid, const char *img, bool ready,
+		       const char *annotations)
+{
+	return xasprintf("{\"metadata\":{\"name\":\"%s\",\"namespace\":\"shop\",\"uid\":\"%s\","
+			 "\"resourceVersion\":\"9\",\"labels\":{\"app\":\"web\"},"
+			 "\"annotations\":{%s},\"managedFields\":[{\"manager\":\"kubectl\"}],"
+			 "\"ownerReferences\":[{\"kind\":\"ReplicaSet\",\"name\":\"web-1\","
+			 "\"uid\":\"rs-uid\",\"controller\":true}]},"
+			 "\"spec\":{\"containers\":[{\"name\":\"web\",\"image\":\"%s\"}]},"
+			 "\"status\":{\"phase\":\"Running\",\"conditions\":[{\"type\":"
+			 "\"Initialized\",\"status\":\"True\"},{\"type\":\"Ready\","
+			 "\"status\":\"%s\"}]}}", name, uid, annotations, img,
+			 ready ? "True" : "False");
+}
+
+static int mlist(struct sandbox *sb, enum kind_id k, const char *rv, const char *items,
+		 char **got_rv)
+{
+	char *text = xasprintf("{\"kind\":\"List\",\"metadata\":{\"resourceVersion\":\"%s\"},"
+			       "\"items\":[%s]}", rv, items);
+	struct err err;
+	int rc = mirror_apply_list(sb, &kinds[k], cJSON_Parse(text), got_rv, &err);
+
+	free(text);
+	return rc;
+}
+
+static enum mirror_line mline(struct sandbox *sb, enum kind_id k, const char *type,
+			      const char *obj, char **rv)
+{
+	char *text = xasprintf("{\"type\":\"%s\",\"object\":%s}", type, obj);
+	struct err err;
+	enum mirror_line rc = mirror_apply_line(sb, &kinds[k], text, strlen(text), rv, &err);
+
+	free(text);
+	return rc;
+}
+
+static struct obj *mget(struct sandbox *sb, enum kind_id k, const char *name)
+{
+	return store_get(&sb->store, &kinds[k], "shop", name);
+}
+
+/* The mirror of --traffic-only: lists and watch lines into the store, the
+ * readiness and faults the traffic reads, and the traffic on top of it. */
+static void test_mirror(void)
+{
+	struct sandbox_opts opt = { .time_scale = 1, .watch_history = 1000, .traffic_only = true };
+	struct sandbox sb;
+	struct strbuf out = { 0 };
+	struct err err;
+	char *rv = NULL, *a, *b, *b2, *c, *items, path[] = "/tmp/test-mirror-XXXXXX";
+	const struct faultset *f;
+	uint64_t rv_before;
+	int fd = mkstemp(path);
+	static const char rules[] = "- image: \"example/web:bad*\"\n  error-rate: \"1\"\n"
+				    "  latency-ms: \"40\"\n";
+
+	tap_ok(fd >= 0 && write(fd, rules, sizeof rules - 1) == (ssize_t)(sizeof rules - 1),
+	       "faults file written");
+	close(fd);
+	sandbox_init(&sb, &opt);
+	tap_is_int(sb.store.k[K_NAMESPACE].n + sb.store.k[K_NODE].n, 0,
+		   "traffic-only: no namespaces or nodes of its own");
+	tap_ok(!faults_load(&sb.faults, path, &err), "faults loaded");
+	unlink(path);
+
+	a = mpod_json("web-a", "uid-a", "example/web:1.0", true,
+		      "\"sandbox.shipdeck.dev/error-rate\":\"0.25\"");
+	b = mpod_json("web-b", "uid-b", "example/web:bad-2", false, "");
+	items = xasprintf("%s,%s", a, b);
+	tap_is_int(mlist(&sb, K_POD, "100", items, &rv), 0, "a pod List applies");
+	free(items);
+	tap_is_str(rv, "100", "the list's resourceVersion");
+	tap_is_int(sb.store.k[K_POD].n, 2, "two pods mirrored");
+	tap_ok(mirror_pod_ready(mget(&sb, K_POD, "web-a")), "Ready=True is ready");
+	tap_ok(!mirror_pod_ready(mget(&sb, K_POD, "web-b")), "Ready=False is not");
+	tap_ok(!kubelet_pod_ready(mget(&sb, K_POD, "web-a")), "the kubelet has no say");
+	tap_is_str(jstr(J(mget(&sb, K_POD, "web-a")->cur->json, "kind")), "Pod", "kind set");
+	tap_ok(!J(mget(&sb, K_POD, "web-a")->cur->json, "metadata", "managedFields"),
+	       "managedFields dropped");
+	tap_is_str(mget(&sb, K_POD, "web-a")->owner_uid, "rs-uid", "the controller's uid");
+	f = mirror_pod_faults(mget(&sb, K_POD, "web-a"));
+	tap_ok(f && f->error_rate == 0.25, "error rate by annotation");
+	f = mirror_pod_faults(mget(&sb, K_POD, "web-b"));
+	tap_ok(f && f->error_rate == 1 && f->latency_ms == 40, "faults by image from the file");
+
+	b2 = mpod_json("web-b", "uid-b", "example/web:bad-2", true, "");
+	tap_is_int(mline(&sb, K_POD, "MODIFIED", b2, &rv), MIRROR_LINE_OK, "MODIFIED applies");
+	tap_ok(mirror_pod_ready(mget(&sb, K_POD, "web-b")), "a watch event makes it ready");
+	tap_is_str(rv, "9", "the event's resourceVersion");
+	rv_before = sb.store.rv;
+	tap_is_int(mline(&sb, K_POD, "MODIFIED", b2, &rv), MIRROR_LINE_OK, "the same again");
+	tap_ok(sb.store.rv == rv_before, "an unchanged object is not committed again");
+	tap_is_int(mline(&sb, K_POD, "BOOKMARK", "{\"kind\":\"Pod\",\"metadata\":"
+			 "{\"resourceVersion\":\"250\"}}", &rv), MIRROR_LINE_OK, "BOOKMARK");
+	tap_is_str(rv, "250", "a bookmark moves the resourceVersion");
+	tap_ok(sb.store.rv == rv_before && sb.store.k[K_POD].n == 2, "and nothing else");
+
+	/* the traffic on mirrored objects: a Service selects both, a Deployment
+	 * owns them through its ReplicaSet */
+	tap_is_int(mlist(&sb, K_DEPLOYMENT, "101", "{\"metadata\":{\"name\":\"web\","
+			 "\"namespace\":\"shop\",\"uid\":\"d-uid\"}}", &rv), 0, "deployments");
+	tap_is_int(mlist(&sb, K_REPLICASET, "102", "{\"metadata\":{\"name\":\"web-1\","
+			 "\"namespace\":\"shop\",\"uid\":\"rs-uid\",\"ownerReferences\":"
+			 "[{\"uid\":\"d-uid\",\"controller\":true}]}}", &rv), 0, "replicasets");
+	tap_is_int(mlist(&sb, K_SERVICE, "103", "{\"metadata\":{\"name\":\"front\","
+			 "\"namespace\":\"shop\",\"uid\":\"s-uid\"},\"spec\":{\"selector\":"
+			 "{\"app\":\"web\"}}}", &rv), 0, "services");
+	pthread_mutex_lock(&sb.mu);
+	for (int64_t now = 1000; now <= 3000; now += 100) {
+		int64_t next = now + 1000;
+
+		traffic_step(&sb, now, &next);
+	}
+	traffic_render(&sb, &out);
+	pthread_mutex_unlock(&sb.mu);
+	tap_ok(strstr(out.s, "sandbox_http_requests_total{namespace=\"shop\",service=\"front\","
+		      "deployment=\"web\",pod=\"web-b\",code=\"500\"} ") != NULL,
+	       "the bad image's pod answers 500, labelled with its Deployment");
+	tap_ok(strstr(out.s, "pod=\"web-b\",code=\"200\"} 0\n") != NULL, "and never 200");
+	tap_ok(strstr(out.s, "pod=\"web-a\",code=\"200\"} ") != NULL, "the other one serves");
+	sb_reset(&out);
+
+	/* DELETED of another uid (an older pod of that name) leaves it */
+	tap_is_int(mline(&sb, K_POD, "DELETED", "{\"metadata\":{\"name\":\"web-a\","
+			 "\"namespace\":\"shop\",\"uid\":\"older\",\"resourceVersion\":\"251\"}}",
+			 &rv), MIRROR_LINE_OK, "DELETED of another uid");
+	tap_ok(mget(&sb, K_POD, "web-a") != NULL, "leaves the pod");
+	tap_is_int(mline(&sb, K_POD, "DELETED", a, &rv), MIRROR_LINE_OK, "DELETED");
+	tap_ok(mget(&sb, K_POD, "web-a") == NULL, "removes it");
+	pthread_mutex_lock(&sb.mu);
+	traffic_render(&sb, &out);
+	pthread_mutex_unlock(&sb.mu);
+	tap_ok(!strstr(out.s, "web-a"), "and its series");
+	sb_reset(&out);
+
+	/* a relist: web-b came back under a new uid, web-c is new, web-a stays gone */
+	free(b);
+	b = mpod_json("web-b", "uid-b2", "example/web:1.0", true, "");
+	c = mpod_json("web-c", "uid-c", "example/web:1.0", true, "");
+	items = xasprintf("%s,%s", b, c);
+	tap_is_int(mline(&sb, K_POD, "ADDED", a, &rv), MIRROR_LINE_OK, "web-a again");
+	tap_is_int(mlist(&sb, K_POD, "300", items, &rv), 0, "relist");
+	free(items);
+	tap_is_int(sb.store.k[K_POD].n, 2, "two pods after the relist");
+	tap_ok(!mget(&sb, K_POD, "web-a"), "the pod not listed went");
+	tap_is_str(mget(&sb, K_POD, "web-b")->uid, "uid-b2", "a new uid is a new object");
+	tap_ok(store_by_uid(&sb.store, "uid-b") == NULL, "the old uid is forgotten");
+	f = mirror_pod_faults(mget(&sb, K_POD, "web-b"));
+	tap_ok(f && f->error_rate == 0, "faults read again for the new image");
+	tap_ok(mirror_pod_ready(mget(&sb, K_POD, "web-c")), "web-c ready");
+
+	tap_is_int(mline(&sb, K_POD, "ERROR", "{\"kind\":\"Status\",\"code\":410,\"reason\":"
+			 "\"Expired\",\"message\":\"too old resource version\"}", &rv),
+		   MIRROR_LINE_EXPIRED, "ERROR 410: relist");
+	tap_is_int(mline(&sb, K_POD, "ERROR", "{\"kind\":\"Status\",\"code\":500}", &rv),
+		   MIRROR_LINE_ERROR, "another ERROR");
+	tap_is_int(mirror_apply_line(&sb, &kinds[K_POD], "{\"type\":\"ADDED\"", 14, &rv, &err),
+		   MIRROR_LINE_ERROR, "a broken line");
+	tap_is_int(mirror_apply_list(&sb, &kinds[K_POD], cJSON_Parse("{\"kind\":\"Status\"}"),
+				     &rv, &err), -1, "not a List");
+	tap_ok(strstr(err.msg, "not a PodList") != NULL, "says so");
+	tap_is_int(sb.store.k[K_POD].n, 2, "errors change nothing");
+
+	free(a);
+	free(b);
+	free(b2);
+	free(c);
+	free(rv);
+	sb_free(&out);
+	sandbox_free(&sb);
+}
+
 int main(void)
 {
 	test_merge_patch();
@@ -369,5 +548,6 @@ int main(void)
 	test_store();
 	test_podlog();
 	test_controllers();
+	test_mirror();
 	return tap_done();
 }

@@ -60,6 +60,9 @@ track() { PIDS="$PIDS $1"; }
 # sandbox_start [FLAGS...]: starts the sandbox, waits for its one line,
 # sets SANDBOX_URL, SANDBOX_PID, SANDBOX_TOKEN and KUBECONFIG.
 sandbox_start() {
+	# a second start in one test must not read the first one's line before
+	# the new process has truncated the file
+	rm -f "$T/sandbox.out"
 	"$SANDBOX_BIN" --port 0 --kubeconfig-out "$T/kubeconfig" "$@" \
 		>"$T/sandbox.out" 2>"$T/sandbox.err" &
 	SANDBOX_PID=$!

@@ -80,3 +80,34 @@ cluster_request_count() {
 		wc -l <"$1"
 	fi
 }
+
+# cluster_requests LOG|-: every request by the admin's kubeconfig (shipdeck,
+# kubectl, Chaos Toolkit…) as "METHOD path" lines — the sandbox's request log
+# as it is; the audit log's verbs as the HTTP methods they came as, without
+# the controllers' and the launcher's own requests.
+cluster_requests() {
+	if cluster_is_upstream; then
+		python3 -c '
+import json, sys
+methods = {"get": "GET", "list": "GET", "watch": "GET", "create": "POST", "update": "PUT",
+           "patch": "PATCH", "delete": "DELETE", "deletecollection": "DELETE"}
+for line in (sys.stdin if sys.argv[1] == "-" else open(sys.argv[1])):
+    try:
+        e = json.loads(line)
+    except ValueError:
+        continue
+    if e.get("user", {}).get("username") == "shipdeck-admin":
+        print(methods.get(e.get("verb"), e.get("verb")), e.get("requestURI", "").split("?")[0])
+' "$1"
+	else
+		python3 -c '
+import json, sys
+for line in (sys.stdin if sys.argv[1] == "-" else open(sys.argv[1])):
+    try:
+        e = json.loads(line)
+    except ValueError:
+        continue
+    print(e.get("method"), e.get("path"))
+' "$1"
+	fi
+}

@@ -20,7 +20,7 @@ KC=$SD_TMP/kubeconfig
 "$SHIPDECK_SANDBOX" --port 0 --kubeconfig-out "$KC" --time-scale 50 --manifests world.yaml \
 	>sandbox.out 2>sandbox.err &
 SD_PIDS+=($!)
-for ((i = 0; i < 100; i++)); do grep -q "listening on" sandbox.out && break; sleep 0.1; done
+cluster_wait_listening sandbox.out "${SD_PIDS[-1]}" >/dev/null || { cat sandbox.err; sd_fail "no cluster"; sd_done; }
 kc() { kubectl --kubeconfig "$KC" "$@"; }
 kc rollout status deploy/shop --timeout=30s >/dev/null || { sd_fail "shop did not roll out"; sd_done; }
 

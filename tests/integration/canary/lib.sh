@@ -22,18 +22,30 @@ start_world() {
 	kc rollout status deploy/pay-blue --timeout 30s >/dev/null || fail "pay-blue did not roll out"
 }
 
-# start_prometheus: sets PROM (its URL) and PROMPID.
+# start_prometheus: sets PROM (its URL) and PROMPID. It scrapes the sandbox's
+# /metrics; beside the upstream cluster (whose kwok pods serve nothing), those
+# of the sandbox's simulated traffic run against it (--traffic-only).
 start_prometheus() {
-	local dir=$WORK/prometheus port
+	local dir=$WORK/prometheus port scheme=https target=127.0.0.1:$PORT tls url
 	mkdir -p "$dir"
-	sed -n 's/^ *certificate-authority-data: *//p' "$KC" | base64 -d >"$dir/ca.crt"
+	if cluster_is_upstream; then
+		"${SHIPDECK_TRAFFIC:?}" --traffic-only --kubeconfig "$KC" --port 0 \
+			--faults "$CANARY_DIR/faults.yaml" >"$WORK/traffic.out" 2>"$WORK/traffic.err" &
+		PIDS="$PIDS $!"
+		url=$(cluster_wait_listening "$WORK/traffic.out" $!) \
+			|| { cat "$WORK/traffic.err"; fail "the simulated traffic did not start"; }
+		scheme=http target=${url#http://} tls=""
+	else
+		sed -n 's/^ *certificate-authority-data: *//p' "$KC" | base64 -d >"$dir/ca.crt"
+		tls="    tls_config: {ca_file: $dir/ca.crt}"
+	fi
 	cat >"$dir/prometheus.yml" <<YML
 global: {scrape_interval: 1s, evaluation_interval: 1s}
 scrape_configs:
   - job_name: sandbox
-    scheme: https
-    tls_config: {ca_file: $dir/ca.crt}
-    static_configs: [{targets: ['127.0.0.1:$PORT']}]
+    scheme: $scheme
+$tls
+    static_configs: [{targets: ['$target']}]
 YML
 	port=$(free_port)
 	prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" \

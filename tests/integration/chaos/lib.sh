@@ -29,4 +29,4 @@ make_repo() {
 }
 
 pod_names() { kc get pods -l app=web -o jsonpath='{range .items[*]}{.metadata.name}{"\n"}{end}' | sort; }
-deletes() { grep -c '"method":"DELETE"' "$REQLOG" 2>/dev/null || true; }
+deletes() { cluster_requests "$REQLOG" | grep -c '^DELETE ' || true; }

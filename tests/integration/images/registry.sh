@@ -221,10 +221,9 @@ push_fixture() {
 	project_yml "$REPO" "127.0.0.1:$REG_PORT/app"
 }
 
-# sandbox_start IMAGE: shipdeck-sandbox (time-scale 50) with deployment web
+# sandbox_start IMAGE: the test cluster (time-scale 50) with deployment web
 # (2 pods) on IMAGE and worker on example/worker:latest; sets KC.
 sandbox_start() {
-	local i
 	cat >"$SD_TMP/manifests.yaml" <<YAML
 apiVersion: apps/v1
 kind: Deployment
@@ -255,10 +254,7 @@ YAML
 	"$SHIPDECK_SANDBOX" --port 0 --kubeconfig-out "$KC" --time-scale 50 \
 		--manifests "$SD_TMP/manifests.yaml" >"$SD_TMP/sandbox.out" 2>"$SD_TMP/sandbox.err" &
 	SD_PIDS+=($!)
-	for ((i = 0; i < 100; i++)); do
-		grep -q "listening on" "$SD_TMP/sandbox.out" && return 0
-		sleep 0.1
-	done
+	cluster_wait_listening "$SD_TMP/sandbox.out" "${SD_PIDS[-1]}" >/dev/null && return 0
 	cat "$SD_TMP/sandbox.err" >&2
 	return 1
 }

@@ -16,6 +16,7 @@
 #include "sandbox/jsonx.h"
 #include "sandbox/kubelet.h"
 #include "sandbox/patch.h"
+#include "sandbox/stored.h"
 #include "sandbox/traffic.h"
 #include "util/strbuf.h"
 #include "util/timefmt.h"
@@ -110,7 +111,10 @@ static bool param_true(const struct request *req, const char *key)
 {
 	const char *v = req_param(req, key);
 
-	return v && (!strcmp(v, "true") || !strcmp(v, "1"));
+	/* As Go's strconv.ParseBool, which the API server uses: the Python
+	 * client sends watch=True. */
+	return v && (!strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "True")
+		     || !strcmp(v, "TRUE") || !strcmp(v, "t") || !strcmp(v, "T"));
 }
 
 static bool wants_table(const struct request *req)
@@ -309,14 +313,14 @@ static void target_free(struct target *t)
 	free(t->sub);
 }
 
-/* Parses /api/v1/... and /apis/apps/v1/...: 0 on success, -1 for a path the
+/* Parses /api/v1/... and /apis/GROUP/VERSION/...: 0 on success, -1 for a path the
  * API does not have (404). */
 static int parse_target(const char *path, struct target *t)
 {
 	char *segs[8];
 	int n = 0, i = 0;
 	char *copy = xstrdup(path), *save = NULL, *tok;
-	const char *group;
+	const char *group, *version;
 	int rc = -1;
 
 	memset(t, 0, sizeof *t);
@@ -327,10 +331,11 @@ static int parse_target(const char *path, struct target *t)
 	}
 	if (n >= 2 && !strcmp(segs[0], "api") && !strcmp(segs[1], "v1")) {
 		group = "";
+		version = "v1";
 		i = 2;
-	} else if (n >= 3 && !strcmp(segs[0], "apis") && !strcmp(segs[1], "apps")
-		   && !strcmp(segs[2], "v1")) {
-		group = "apps";
+	} else if (n >= 3 && !strcmp(segs[0], "apis")) {
+		group = segs[1];
+		version = segs[2];
 		i = 3;
 	} else {
 		goto out;
@@ -338,7 +343,7 @@ static int parse_target(const char *path, struct target *t)
 	n -= i;
 	if (n >= 3 && !strcmp(segs[i], "namespaces")) {
 		t->ns = xstrdup(segs[i + 1]);
-		t->kind = kind_by_plural(group, segs[i + 2]);
+		t->kind = kind_by_plural(group, version, segs[i + 2]);
 		if (!t->kind || !t->kind->namespaced || n > 5)
 			goto out;
 		if (n >= 4)
@@ -346,7 +351,7 @@ static int parse_target(const char *path, struct target *t)
 		if (n == 5)
 			t->sub = xstrdup(segs[i + 4]);
 	} else if (n >= 1 && n <= 3) {
-		t->kind = kind_by_plural(group, segs[i]);
+		t->kind = kind_by_plural(group, version, segs[i]);
 		if (!t->kind || (t->kind->namespaced && n > 1))
 			goto out;
 		if (n >= 2)
@@ -489,12 +494,12 @@ static void carry_over(const struct kind *k, const cJSON *old, cJSON *obj, const
 		jset_str(jchild(obj, "spec"), "nodeName", jstr(J(old, "spec", "nodeName")));
 }
 
-/* Generation counts spec changes (Deployments and ReplicaSets). */
+/* Generation counts spec changes (kinds with k->generation). */
 static void bump_generation(const struct kind *k, const cJSON *old, cJSON *obj)
 {
 	struct strbuf a = { 0 }, b = { 0 };
 
-	if (k->id != K_DEPLOYMENT && k->id != K_REPLICASET)
+	if (!k->generation)
 		return;
 	jcanon(J(old, "spec"), &a);
 	jcanon(J(obj, "spec"), &b);
@@ -598,15 +603,17 @@ static int create(struct sandbox *sb, const struct kind *k, const char *path_ns,
 	store_new_uid(uid);
 	now_ts(ts);
 	jset_str(meta, "uid", uid);
+	stored_on_create(k, obj, uid);
 	jset_str(meta, "creationTimestamp", ts);
 	jdel(meta, "resourceVersion");
 	jdel(meta, "deletionTimestamp");
 	jdel(meta, "deletionGracePeriodSeconds");
 	jdel(meta, "managedFields");
+	if (k->generation)
+		jset_int(meta, "generation", 1);
 	switch (k->id) {
 	case K_DEPLOYMENT:
 	case K_REPLICASET:
-		jset_int(meta, "generation", 1);
 		jset(obj, "status", cJSON_CreateObject());
 		break;
 	case K_POD:
@@ -629,6 +636,9 @@ static int create(struct sandbox *sb, const struct kind *k, const char *path_ns,
 		break;
 	}
 	default:
+		/* No controller writes these: the status a client sent is dropped. */
+		if (k->has_status)
+			jset(obj, "status", stored_initial_status(k));
 		break;
 	}
 	if (dry) {
@@ -648,9 +658,7 @@ int api_create_object(struct sandbox *sb, cJSON *obj, struct err *err)
 	char *what;
 	int rc;
 
-	for (int i = 0; kind && av && i < KIND_COUNT; i++)
-		if (!strcmp(kinds[i].kind, kind) && !strcmp(kinds[i].api_version, av))
-			k = &kinds[i];
+	k = kind_by_kind(av, kind);
 	if (!k || k->read_only) {
 		cJSON_Delete(obj);
 		return err_set(err, "kind %s of apiVersion %s is not served", kind ? kind : "(none)",

@@ -10,6 +10,7 @@
 
 #include "sandbox/hmap.h"
 #include "sandbox/jsonx.h"
+#include "sandbox/stored.h"
 #include "sandbox/select.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -367,6 +368,7 @@ void defaults_apply(const struct kind *k, cJSON *obj)
 		defaults_service(obj);
 		break;
 	default:
+		stored_defaults(k, obj);
 		break;
 	}
 }
@@ -564,6 +566,8 @@ int defaults_validate(const struct kind *k, const cJSON *obj, const cJSON *old,
 			       name, k->id == K_SERVICE || k->id == K_NAMESPACE ? "label"
 								       : "subdomain",
 			       k->id == K_SERVICE || k->id == K_NAMESPACE ? "" : " or '.'");
+	if (stored_validate(k, obj, r))
+		return -1;
 	switch (k->id) {
 	case K_DEPLOYMENT:
 	case K_REPLICASET:

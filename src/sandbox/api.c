@@ -16,6 +16,7 @@
 #include "sandbox/jsonx.h"
 #include "sandbox/kubelet.h"
 #include "sandbox/patch.h"
+#include "sandbox/pbwire.h"
 #include "sandbox/stored.h"
 #include "sandbox/traffic.h"
 #include "util/strbuf.h"
@@ -282,16 +283,24 @@ static bool body_is_yaml(const char *ct)
 		      || !strncmp(ct, "text/yaml", 9));
 }
 
-/* For POST/PUT: JSON (also when no Content-Type, as kubectl scale sends) or
- * YAML; protobuf and anything else is 415. */
+/* For POST/PUT: JSON (also when no Content-Type, as kubectl scale sends),
+ * YAML, or protobuf (typed `kubectl create`, pbwire.h); anything else 415. */
 static cJSON *request_object(const struct request *req, struct response *resp)
 {
 	const char *ct = req->content_type;
 
+	if (ct && !strncmp(ct, "application/vnd.kubernetes.protobuf", 35)) {
+		char err[256];
+		cJSON *obj = pb_decode_body(req->body, req->body_len, err, sizeof err);
+
+		if (!obj)
+			resp_error(resp, 415, "UnsupportedMediaType", "%s", err);
+		return obj;
+	}
 	if (ct && *ct && strncmp(ct, "application/json", 16) && !body_is_yaml(ct)) {
 		resp_error(resp, 415, "UnsupportedMediaType", "the body of the request was in an "
 			   "unknown format - accepted media types include: application/json, "
-			   "application/yaml");
+			   "application/yaml, application/vnd.kubernetes.protobuf");
 		return NULL;
 	}
 	return api_parse_body(req->body, req->body_len, body_is_yaml(ct), resp);

@@ -118,9 +118,10 @@ static void binding_cells(cJSON *cells, const cJSON *obj)
 			sb_printf(&sas, "%s%s/%s", sas.len ? ", " : "",
 				  str_or(J(s, "namespace"), ""), name);
 	}
-	table_cell_str(cells, sb_str(&users));
-	table_cell_str(cells, sb_str(&groups));
-	table_cell_str(cells, sb_str(&sas));
+	/* Joined lists: empty cells when there are none. */
+	cJSON_AddItemToArray(cells, cJSON_CreateString(sb_str(&users)));
+	cJSON_AddItemToArray(cells, cJSON_CreateString(sb_str(&groups)));
+	cJSON_AddItemToArray(cells, cJSON_CreateString(sb_str(&sas)));
 	sb_free(&users);
 	sb_free(&groups);
 	sb_free(&sas);
@@ -145,7 +146,8 @@ static void ingress_cells(cJSON *cells, const cJSON *obj)
 	cJSON_ArrayForEach(lb, J(obj, "status", "loadBalancer", "ingress"))
 		sb_printf(&addr, "%s%s", addr.len ? "," : "",
 			  str_or(J(lb, "ip"), str_or(J(lb, "hostname"), "")));
-	table_cell_str(cells, sb_str(&addr));
+	/* An Ingress without an address prints an empty cell, not <none>. */
+	cJSON_AddItemToArray(cells, cJSON_CreateString(sb_str(&addr)));
 	table_cell_str(cells, cJSON_GetArraySize(J(obj, "spec", "tls")) ? "80, 443" : "80");
 	sb_free(&hosts);
 	sb_free(&addr);

@@ -2,6 +2,7 @@
  * kube-apiserver v1.32's printers make them. */
 #include "sandbox/table.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -28,6 +29,9 @@ static const struct table_column ds_cols[] = {
 	COL("Up-to-date", "integer"), COL("Available", "integer"),
 	COL("Node Selector", "string"), COL("Age", "string"), WIDE("Containers", "string"),
 	WIDE("Images", "string"), WIDE("Selector", "string"), END };
+static const struct table_column cr_cols[] = {
+	NAMECOL, COL("Controller", "string"), COL("Revision", "integer"), COL("Age", "string"),
+	END };
 static const struct table_column job_cols[] = {
 	NAMECOL, COL("Status", "string"), COL("Completions", "string"),
 	COL("Duration", "string"), COL("Age", "string"), WIDE("Containers", "string"),
@@ -65,6 +69,7 @@ const struct table_column *table_stored_columns(const struct kind *k)
 	case K_SECRET: return secret_cols;
 	case K_STATEFULSET: return sts_cols;
 	case K_DAEMONSET: return ds_cols;
+	case K_CONTROLLERREVISION: return cr_cols;
 	case K_JOB: return job_cols;
 	case K_CRONJOB: return cj_cols;
 	case K_ROLE:
@@ -251,6 +256,28 @@ void table_stored_cells(const struct kind *k, cJSON *cells, const cJSON *obj)
 		table_cell_str(cells, sb_str(&sb));
 		table_cell_str(cells, ag);
 		table_workload_wide(cells, obj, true);
+		break;
+	}
+	case K_CONTROLLERREVISION: {
+		const cJSON *ref;
+
+		/* "daemonset.apps/NAME": kind and group of the controller. */
+		buf[0] = 0;
+		cJSON_ArrayForEach(ref, J(obj, "metadata", "ownerReferences")) {
+			const char *av = str_or(J(ref, "apiVersion"), ""), *slash = strchr(av, '/');
+			size_t n;
+
+			if (!jtrue(J(ref, "controller")))
+				continue;
+			snprintf(buf, sizeof buf, "%s", str_or(J(ref, "kind"), ""));
+			for (n = 0; buf[n]; n++)
+				buf[n] = (char)tolower((unsigned char)buf[n]);
+			snprintf(buf + n, sizeof buf - n, "%s%.*s/%s", slash ? "." : "",
+				 slash ? (int)(slash - av) : 0, av, str_or(J(ref, "name"), ""));
+		}
+		table_cell_str(cells, buf);
+		table_cell_int(cells, jint(J(obj, "revision"), 0));
+		table_cell_str(cells, ag);
 		break;
 	}
 	case K_JOB:

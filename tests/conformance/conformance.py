@@ -26,6 +26,11 @@ import tempfile
 import threading
 import time
 
+# One kubectl for every cluster: /usr/bin/kubectl may be a dispatcher that
+# picks a version by the server's, and the reports must differ only by the
+# server.
+KUBECTL = os.environ.get("CONFORMANCE_KUBECTL", "kubectl")
+
 # ---- normalisation -------------------------------------------------------
 
 UID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
@@ -110,7 +115,7 @@ class Run:
         return cond
 
     def kubectl(self, *args, stdin=None, timeout=120, ns=True):
-        cmd = ["kubectl"] + (["-n", self.ns] if ns else []) + list(args)
+        cmd = [KUBECTL] + (["-n", self.ns] if ns else []) + list(args)
         try:
             p = subprocess.run(cmd, input=stdin, capture_output=True, text=True,
                                env=self.env, timeout=timeout)
@@ -267,8 +272,9 @@ def sc_tables(r):
         "--field-selector=metadata.name!=kube-root-ca.crt", "--sort-by=.metadata.name",
         table=True)
     r.k("api-resources", "api-resources", "--api-group=apps", table=True, ns=False)
-    r.k("api-resources-core", "api-resources", "--api-group=", "--namespaced=false", table=True,
-        ns=False)
+    for group in ("batch", "rbac.authorization.k8s.io", "policy"):
+        r.k("api-resources-" + group, "api-resources", "--api-group=" + group, table=True,
+            ns=False)
     r.k("explain-missing", "get", "nosuchkind", ns=False)
 
 

@@ -21,9 +21,18 @@ for c in "${SHIPDECK_PYTHON:-}" "${XDG_CACHE_HOME:-$HOME/.cache}/shipdeck/pyenv/
 done
 py=$(command -v "$py" 2>/dev/null || echo "$py")
 upstream=${SHIPDECK_UPSTREAM_BIN:-$(dirname "${1:-.}")/shipdeck-upstream}
+# The same kubectl against both clusters (the cloud SDK's /usr/bin/kubectl
+# dispatches by server version): its 1.32 when there, else kubectl.
+if [ -z "${CONFORMANCE_KUBECTL:-}" ]; then
+	sdk=$(dirname "$(readlink -f "$(command -v kubectl 2>/dev/null || echo /nonexistent)")")
+	CONFORMANCE_KUBECTL=kubectl
+	[ -x "$sdk/kubectl.1.32" ] && CONFORMANCE_KUBECTL=$sdk/kubectl.1.32
+fi
+export CONFORMANCE_KUBECTL
 
 . "$here/../integration/sandbox/lib.sh" "$@"
 [ -n "$py" ] || skip "no Python with the kubernetes client (run .ci/setup, or set SHIPDECK_PYTHON)"
+note "kubectl: $CONFORMANCE_KUBECTL"
 note "python: $py ($("$py" -c 'import kubernetes; print(kubernetes.__version__)'))"
 
 sandbox_start --time-scale 10

@@ -11,6 +11,7 @@ SD_TESTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SD_ROOT=$(cd "$SD_TESTS/.." && pwd)
 : "${SHIPDECK:=$SD_ROOT/build/shipdeck}"
 : "${SHIPDECK_SANDBOX:=$(dirname "$SHIPDECK")/shipdeck-sandbox}"
+. "$SD_TESTS/cluster.sh"
 SD_PIDS=()
 SD_TMUX=""
 SD_FAILED=0

@@ -158,8 +158,9 @@ static void print_endpoints(const struct demo_world *w)
 	char *registry = demo_world_registry(w), *prom = demo_world_prometheus(w);
 
 	printf("kubeconfig: %s\nrepository: %s\nregistry: %s\nprometheus: %s\n"
-	       "sandbox: https://127.0.0.1:%d\n", w->kubeconfig, w->repo,
+	       "%s: https://127.0.0.1:%d\n", w->kubeconfig, w->repo,
 	       registry ? registry : "(not installed)", prom ? prom : "(not installed)",
+	       w->cluster == DEMO_CLUSTER_UPSTREAM ? "apiserver" : "sandbox",
 	       w->procs[DEMO_SANDBOX].port);
 	free(registry);
 	free(prom);
@@ -168,7 +169,8 @@ static void print_endpoints(const struct demo_world *w)
 static int run(struct app *app, struct cmd_args *args)
 {
 	struct cmd_flag flags[] = { { .name = "--dir", .takes_value = true }, { .name = "--fresh" },
-				    { .name = "--up" }, { .name = "--down" }, { .name = NULL } };
+				    { .name = "--up" }, { .name = "--down" },
+				    { .name = "--cluster", .takes_value = true }, { .name = NULL } };
 	struct demo_world w;
 	struct err err = { 0 };
 	char *good_sha = NULL;
@@ -183,10 +185,14 @@ static int run(struct app *app, struct cmd_args *args)
 	down = flags[3].set;
 	if (up && down)
 		return cmd_fail(EXIT_USAGE, "demo: --up and --down exclude each other");
+	if (flags[4].set && strcmp(flags[4].value, "sandbox") && strcmp(flags[4].value, "upstream"))
+		return cmd_fail(EXIT_USAGE, "demo: --cluster: expected sandbox or upstream, got '%s'",
+				flags[4].value);
 	demo_world_init(&w, flags[0].value);
 	if (down) {
 		if (demo_world_running(&w)) {
-			save_before_down(app, &w);
+			if (w.cluster == DEMO_CLUSTER_SANDBOX)
+				save_before_down(app, &w);
 			demo_world_stop(&w);
 			printf("demo: stopped the world in %s\n", w.dir);
 		} else {
@@ -203,6 +209,18 @@ static int run(struct app *app, struct cmd_args *args)
 		}
 		demo_world_free(&w);
 		demo_world_init(&w, flags[0].value);
+	}
+	if (flags[4].set) {
+		enum demo_cluster want = strcmp(flags[4].value, "upstream")
+			? DEMO_CLUSTER_SANDBOX : DEMO_CLUSTER_UPSTREAM;
+
+		if (demo_world_running(&w) && w.cluster != want) {
+			code = cmd_fail(EXIT_USAGE, "demo: the world in %s runs on the %s cluster: "
+					"stop it first (shipdeck demo --down) or use --fresh", w.dir,
+					w.cluster == DEMO_CLUSTER_UPSTREAM ? "upstream" : "sandbox");
+			goto out;
+		}
+		w.cluster = want;
 	}
 	first = !file_exists(w.repo);
 	if (first && (file_mkdirs(w.dir, &err) || demo_repo_create(w.repo, &good_sha, &err))) {
@@ -239,7 +257,8 @@ static int run(struct app *app, struct cmd_args *args)
 		code = cmd_fail(EXIT_USAGE, "%s", err.msg);
 stop:
 	if (w.started_here) {
-		if (demo_save_cluster(app, &w, &err))
+		/* the real cluster keeps its state in etcd itself */
+		if (w.cluster == DEMO_CLUSTER_SANDBOX && demo_save_cluster(app, &w, &err))
 			fprintf(stderr, "demo: the cluster's state was not saved: %s\n", err.msg);
 		demo_world_stop(&w);
 	}
@@ -251,7 +270,8 @@ out:
 
 const struct cmd cmd_demo = {
 	.name = "demo",
-	.summary = "start a sandbox cluster, pipeline, registry and Prometheus, and the console",
-	.usage = "demo [--dir D] [--fresh] [--up | --down]",
+	.summary = "start a cluster (the sandbox, or the upstream control plane), pipeline, "
+		   "registry and Prometheus, and the console",
+	.usage = "demo [--cluster sandbox|upstream] [--dir D] [--fresh] [--up | --down]",
 	.run = run,
 };

@@ -17,6 +17,7 @@
 #include "demo/template.h"
 #include "kube/kubeconfig.h"
 #include "util/file.h"
+#include "util/spawn.h"
 #include "util/strbuf.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
@@ -28,38 +29,22 @@ const char *const demo_server_names[DEMO_NSERVERS] = {
 	[DEMO_PROMETHEUS] = "prometheus",
 };
 
-enum { READY_TIMEOUT_MS = 30000 };
+/* the real control plane takes 10–30 s to start on two cores */
+enum { READY_TIMEOUT_MS = 30000, UPSTREAM_READY_TIMEOUT_MS = 180000 };
+
+const char *demo_cluster_program(const struct demo_world *w)
+{
+	return w->cluster == DEMO_CLUSTER_UPSTREAM ? "shipdeck-upstream" : "shipdeck-sandbox";
+}
 
 static char *world_file(const struct demo_world *w)
 {
 	return xasprintf("%s/world.json", w->dir);
 }
 
-static uint64_t proc_start_time(pid_t pid)
-{
-	char path[64], buf[1024], *p;
-	FILE *f;
-	unsigned long long start = 0;
-	size_t n;
-
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	/* the command name may hold spaces: fields count from its closing ')' */
-	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d "
-			 "%*d %*d %*d %*d %llu", &start) != 1)
-		return 0;
-	return start;
-}
-
 static bool proc_alive(const struct demo_proc *p)
 {
-	return p->pid > 0 && proc_start_time(p->pid) == p->start_time;
+	return spawn_alive(p->pid, p->start_time);
 }
 
 static void load(struct demo_world *w)
@@ -69,6 +54,9 @@ static void load(struct demo_world *w)
 	char *data = file_read_all(path, &len, NULL);
 	cJSON *root = data ? cJSON_Parse(data) : NULL;
 
+	if (root && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(root, "cluster"))
+	    && !strcmp(cJSON_GetObjectItemCaseSensitive(root, "cluster")->valuestring, "upstream"))
+		w->cluster = DEMO_CLUSTER_UPSTREAM;
 	for (int s = 0; root && s < DEMO_NSERVERS; s++) {
 		cJSON *o = cJSON_GetObjectItemCaseSensitive(root, demo_server_names[s]);
 		cJSON *pid = cJSON_GetObjectItemCaseSensitive(o, "pid");
@@ -93,6 +81,8 @@ static int save(const struct demo_world *w, struct err *err)
 	char *path = world_file(w), *json;
 	int rc;
 
+	cJSON_AddStringToObject(root, "cluster",
+				w->cluster == DEMO_CLUSTER_UPSTREAM ? "upstream" : "sandbox");
 	for (int s = 0; s < DEMO_NSERVERS; s++) {
 		cJSON *o = cJSON_AddObjectToObject(root, demo_server_names[s]);
 
@@ -134,41 +124,6 @@ bool demo_world_running(const struct demo_world *w)
 	return proc_alive(&w->procs[DEMO_SANDBOX]);
 }
 
-/* shipdeck-sandbox next to our own executable (a build or an install), then
- * on PATH; the others on PATH. NULL when not found. */
-static char *find_program(const char *name, bool beside_us)
-{
-	const char *path = getenv("PATH");
-	char exe[PATH_MAX], *copy, *save = NULL;
-	ssize_t len;
-
-	if (beside_us && (len = readlink("/proc/self/exe", exe, sizeof exe - 1)) > 0) {
-		char *slash, *p;
-
-		exe[len] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			p = xasprintf("%s/%s", exe, name);
-			if (access(p, X_OK) == 0)
-				return p;
-			free(p);
-		}
-	}
-	copy = xstrdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
-	for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-		char *p = xasprintf("%s/%s", d, name);
-
-		if (access(p, X_OK) == 0) {
-			free(copy);
-			return p;
-		}
-		free(p);
-	}
-	free(copy);
-	return NULL;
-}
-
 static bool port_free(int port)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
@@ -205,49 +160,6 @@ static int choose_port(int previous)
 	return port;
 }
 
-/* Starts argv with its output in log; its stdout on *out_fd when asked. Its
- * own session, so a ^C in the console's terminal does not reach it: shipdeck
- * stops it itself. */
-static pid_t spawn(char *const argv[], const char *log, int *out_fd, struct err *err)
-{
-	int pipefd[2] = { -1, -1 };
-	pid_t pid;
-
-	if (out_fd && pipe2(pipefd, O_CLOEXEC)) {
-		err_set(err, "pipe: %s", strerror(errno));
-		return -1;
-	}
-	pid = fork();
-	if (pid < 0) {
-		err_set(err, "fork: %s", strerror(errno));
-		return -1;
-	}
-	if (pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-		int null = open("/dev/null", O_RDONLY);
-
-		setsid();
-		for (int sig = 1; sig < NSIG; sig++)
-			signal(sig, SIG_DFL);
-		if (null >= 0)
-			dup2(null, 0);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		if (out_fd)
-			dup2(pipefd[1], 1);
-		execv(argv[0], argv);
-		dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	if (out_fd) {
-		close(pipefd[1]);
-		*out_fd = pipefd[0];
-	}
-	return pid;
-}
-
 struct line_wait {
 	struct strbuf buf;
 	bool done, eof;
@@ -274,13 +186,15 @@ static void on_deadline(void *ctx)
 	*(bool *)ctx = true;
 }
 
-/* The sandbox says "shipdeck-sandbox listening on https://127.0.0.1:PORT"
- * once it accepts connections. */
-static int wait_listening(struct app *app, int fd, int *port, struct err *err)
+/* The cluster says "shipdeck-sandbox listening on https://127.0.0.1:PORT"
+ * (or shipdeck-upstream) once it accepts connections. */
+static int wait_listening(struct app *app, const struct demo_world *w, int fd, int *port,
+			  struct err *err)
 {
 	struct line_wait lw = { 0 };
 	bool late = false;
-	uint64_t timer = loop_timer_add(app->loop, READY_TIMEOUT_MS, on_deadline, &late);
+	int limit = w->cluster == DEMO_CLUSTER_UPSTREAM ? UPSTREAM_READY_TIMEOUT_MS : READY_TIMEOUT_MS;
+	uint64_t timer = loop_timer_add(app->loop, limit, on_deadline, &late);
 	const char *colon;
 	int rc = 0;
 
@@ -291,8 +205,8 @@ static int wait_listening(struct app *app, int fd, int *port, struct err *err)
 	loop_timer_cancel(app->loop, timer);
 	colon = strrchr(sb_str(&lw.buf), ':');
 	if (!lw.done || !strstr(sb_str(&lw.buf), "listening on") || !colon)
-		rc = err_set(err, "shipdeck-sandbox did not start%s",
-			     late ? " within 30 s" : "");
+		rc = err_set(err, "%s did not start%s", demo_cluster_program(w),
+			     late ? (limit > READY_TIMEOUT_MS ? " within 3 minutes" : " within 30 s") : "");
 	else
 		*port = atoi(colon + 1);
 	sb_free(&lw.buf);
@@ -361,20 +275,40 @@ static int write_sandbox_ca(const struct demo_world *w, const char *ca_path, str
 	return rc;
 }
 
-static int start_sandbox(struct app *app, struct demo_world *w, const char *manifests,
+/* The last line of a log, for an error message. Caller frees. */
+static char *last_line(const char *log)
+{
+	size_t len;
+	char *data = file_read_all(log, &len, NULL), *line = NULL;
+
+	while (data && len && data[len - 1] == '\n')
+		data[--len] = '\0';
+	if (data && len) {
+		char *nl = strrchr(data, '\n');
+
+		line = xstrdup(nl ? nl + 1 : data);
+	}
+	free(data);
+	return line;
+}
+
+static int start_cluster(struct app *app, struct demo_world *w, const char *manifests,
 			 struct err *err)
 {
 	struct demo_proc *p = &w->procs[DEMO_SANDBOX];
-	char *prog = find_program("shipdeck-sandbox", true);
-	char *dir = xasprintf("%s/sandbox", w->dir);
-	char *log = xasprintf("%s/sandbox.log", dir), *mf = xasprintf("%s/manifests.yaml", dir);
+	bool upstream = w->cluster == DEMO_CLUSTER_UPSTREAM;
+	const char *name = demo_cluster_program(w);
+	char *prog = spawn_find_program(name, true);
+	char *dir = xasprintf("%s/%s", w->dir, upstream ? "upstream" : "sandbox");
+	char *log = xasprintf("%s/%s.log", dir, upstream ? "upstream" : "sandbox");
+	char *mf = xasprintf("%s/manifests.yaml", dir);
 	char *faults = xasprintf("%s/faults.yaml", dir);
 	char port[16], *scale = getenv("SHIPDECK_DEMO_TIME_SCALE");
 	int fd = -1, rc = -1;
 
 	if (!prog) {
-		err_set(err, "shipdeck-sandbox not found next to shipdeck or on PATH (build it: "
-			"meson compile -C build)");
+		err_set(err, "%s not found next to shipdeck or on PATH (build it: "
+			"meson compile -C build)", name);
 		goto out;
 	}
 	if (file_mkdirs(dir, err))
@@ -384,19 +318,30 @@ static int start_sandbox(struct app *app, struct demo_world *w, const char *mani
 		goto out;
 	snprintf(port, sizeof port, "%d", choose_port(p->port));
 	{
+		/* the real cluster keeps its objects in etcd under dir: the
+		 * manifests only make the first world */
 		char *argv[] = { prog, "--port", port, "--kubeconfig-out", w->kubeconfig,
-				 "--manifests", mf, "--faults", faults,
-				 "--time-scale", scale && *scale ? scale : "1", NULL };
+				 "--faults", faults, "--time-scale", scale && *scale ? scale : "1",
+				 upstream ? "--dir" : "--manifests", upstream ? dir : mf,
+				 manifests && upstream ? "--manifests" : NULL, mf, NULL };
 
-		p->pid = spawn(argv, log, &fd, err);
+		p->pid = spawn_logged(argv, log, &fd, false, err);
 	}
 	if (p->pid < 0) {
 		p->pid = 0;
 		goto out;
 	}
-	p->start_time = proc_start_time(p->pid);
-	if (wait_listening(app, fd, &p->port, err)) {
+	p->start_time = spawn_start_time(p->pid);
+	if (wait_listening(app, w, fd, &p->port, err)) {
+		char *last = last_line(log);
+
 		err_prefix(err, "the demo cluster (log: %s)", log);
+		if (last) {
+			size_t n = strlen(err->msg);
+
+			snprintf(err->msg + n, sizeof err->msg - n, ": %s", last);
+			free(last);
+		}
 		goto out;
 	}
 	rc = 0;
@@ -415,12 +360,12 @@ out:
 static int run_server(struct app *app, struct demo_proc *p, const char *what, char *const argv[],
 		      const char *log, const char *ready_url, struct err *err)
 {
-	p->pid = spawn(argv, log, NULL, err);
+	p->pid = spawn_logged(argv, log, NULL, false, err);
 	if (p->pid < 0) {
 		p->pid = 0;
 		return -1;
 	}
-	p->start_time = proc_start_time(p->pid);
+	p->start_time = spawn_start_time(p->pid);
 	if (wait_http_ok(app, what, ready_url, p->pid, err))
 		return err_prefix(err, "the demo's %s (log: %s)", what, log);
 	return 0;
@@ -429,7 +374,7 @@ static int run_server(struct app *app, struct demo_proc *p, const char *what, ch
 static int start_registry(struct app *app, struct demo_world *w, struct err *err)
 {
 	struct demo_proc *p = &w->procs[DEMO_REGISTRY];
-	char *prog = find_program("docker-registry", false);
+	char *prog = spawn_find_program("docker-registry", false);
 	char *dir = xasprintf("%s/registry", w->dir), *config = xasprintf("%s/config.yml", dir);
 	char *log = xasprintf("%s/registry.log", dir), *url = NULL, *yml = NULL;
 	int rc = -1;
@@ -465,7 +410,7 @@ out:
 static int start_prometheus(struct app *app, struct demo_world *w, struct err *err)
 {
 	struct demo_proc *p = &w->procs[DEMO_PROMETHEUS];
-	char *prog = find_program("prometheus", false);
+	char *prog = spawn_find_program("prometheus", false);
 	char *dir = xasprintf("%s/prometheus", w->dir), *config = xasprintf("%s/prometheus.yml", dir);
 	char *log = xasprintf("%s/prometheus.log", dir), *ca = xasprintf("%s/sandbox-ca.crt", dir);
 	char *url = NULL, *yml = NULL, *flag_config = NULL, *flag_data = NULL, *flag_addr = NULL;
@@ -533,8 +478,9 @@ int demo_world_start(struct app *app, struct demo_world *w, const char *first_sh
 		free(registry);
 	}
 	if (!rc) {
-		fprintf(stderr, "demo: starting the sandbox cluster…\n");
-		rc = start_sandbox(app, w, manifests, err);
+		fprintf(stderr, "demo: starting the %s cluster…\n",
+			w->cluster == DEMO_CLUSTER_UPSTREAM ? "upstream" : "sandbox");
+		rc = start_cluster(app, w, manifests, err);
 	}
 	free(manifests);
 	if (!rc) {

@@ -20,15 +20,20 @@ struct demo_proc {
 	char *missing;              /* why it is not there: "install Debian's prometheus" */
 };
 
+enum demo_cluster { DEMO_CLUSTER_SANDBOX, DEMO_CLUSTER_UPSTREAM };
+
 struct demo_world {
 	char *dir;                  /* the state folder */
+	enum demo_cluster cluster;  /* shipdeck-sandbox or the real control plane
+	                             * (shipdeck-upstream); kept in world.json */
 	char *repo;                 /* dir/repo */
 	char *kubeconfig;           /* dir/kubeconfig */
 	struct demo_proc procs[DEMO_NSERVERS];
 	bool started_here;          /* this process started them: stop them on exit */
 };
 
-/* dir NULL: $XDG_STATE_HOME/shipdeck/demo. Reads world.json when there is one. */
+/* dir NULL: $XDG_STATE_HOME/shipdeck/demo. Reads world.json when there is one
+ * (its cluster kind included). */
 void demo_world_init(struct demo_world *w, const char *dir);
 void demo_world_free(struct demo_world *w);
 
@@ -52,5 +57,8 @@ char *demo_world_registry(const struct demo_world *w);
 char *demo_world_prometheus(const struct demo_world *w);
 
 extern const char *const demo_server_names[DEMO_NSERVERS];
+
+/* "shipdeck-sandbox" or "shipdeck-upstream": the program of the cluster. */
+const char *demo_cluster_program(const struct demo_world *w);
 
 #endif

@@ -72,6 +72,22 @@ out:
 	return rc;
 }
 
+char *tls_make_key_pem(struct err *err)
+{
+	gnutls_x509_privkey_t key = NULL;
+	gnutls_datum_t d = { 0 };
+	char *pem = NULL;
+
+	if (new_key(&key, err))
+		goto out;
+	CHECK(gnutls_x509_privkey_export2(key, GNUTLS_X509_FMT_PEM, &d), "export key");
+	pem = datum_str(&d);
+out:
+	if (key)
+		gnutls_x509_privkey_deinit(key);
+	return pem;
+}
+
 static int common(gnutls_x509_crt_t crt, gnutls_x509_privkey_t key, const char *dn,
 		  struct err *err)
 {
@@ -177,20 +193,26 @@ static void base64(const char *in, size_t len, struct strbuf *out)
 int tls_write_kubeconfig(const char *path, const char *server_url, const char *ca_pem,
 			 const char *token, struct err *err)
 {
+	return tls_write_kubeconfig_named(path, "shipdeck-sandbox", server_url, ca_pem, token, err);
+}
+
+int tls_write_kubeconfig_named(const char *path, const char *name, const char *server_url,
+			       const char *ca_pem, const char *token, struct err *err)
+{
 	struct strbuf sb = { 0 };
 	int rc;
 
-	sb_printf(&sb, "apiVersion: v1\nkind: Config\nclusters:\n- name: shipdeck-sandbox\n"
-		  "  cluster:\n    server: %s\n", server_url);
+	sb_printf(&sb, "apiVersion: v1\nkind: Config\nclusters:\n- name: %s\n"
+		  "  cluster:\n    server: %s\n", name, server_url);
 	if (ca_pem) {
 		sb_puts(&sb, "    certificate-authority-data: ");
 		base64(ca_pem, strlen(ca_pem), &sb);
 		sb_putc(&sb, '\n');
 	}
-	sb_puts(&sb, "contexts:\n- name: shipdeck-sandbox\n  context:\n    cluster: shipdeck-sandbox\n"
-		"    user: shipdeck-sandbox\n    namespace: default\n"
-		"current-context: shipdeck-sandbox\npreferences: {}\nusers:\n"
-		"- name: shipdeck-sandbox\n  user:");
+	sb_printf(&sb, "contexts:\n- name: %s\n  context:\n    cluster: %s\n"
+		  "    user: %s\n    namespace: default\n"
+		  "current-context: %s\npreferences: {}\nusers:\n"
+		  "- name: %s\n  user:", name, name, name, name, name);
 	if (token)
 		sb_printf(&sb, "\n    token: %s\n", token);
 	else

@@ -23,8 +23,15 @@ void tls_material_free(struct tls_material *m);
 void tls_make_token(char out[65]);
 
 /* Writes a kubeconfig for server_url; ca_pem and token may be NULL (plain
- * HTTP, anonymous). */
+ * HTTP, anonymous). Its cluster, user and context are called shipdeck-sandbox,
+ * or name. */
 int tls_write_kubeconfig(const char *path, const char *server_url, const char *ca_pem,
 			 const char *token, struct err *err);
+int tls_write_kubeconfig_named(const char *path, const char *name, const char *server_url,
+			       const char *ca_pem, const char *token, struct err *err);
+
+/* A fresh ECDSA P-256 private key in PEM (for signing service-account
+ * tokens). Caller frees; NULL with err. */
+char *tls_make_key_pem(struct err *err);
 
 #endif

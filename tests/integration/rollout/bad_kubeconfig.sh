@@ -7,6 +7,8 @@ command -v openssl >/dev/null || skip "openssl not found"
 start_sandbox main --port 0 --time-scale 50 --manifests "$FIXTURES/web.yaml"
 D=$WORK/configs
 mkdir -p "$D"
+# the cluster's kubeconfig names its context, cluster and user alike
+CTX=$(sed -n 's/^current-context: //p' "$KC")
 
 # check NAME KUBECONFIG EXPECTED [flags]: headless exit 2 + message, and the pane
 check() {
@@ -37,12 +39,12 @@ check unknown-context "$KC" "context 'staging' not found" --context staging
 sed 's/certificate-authority-data: .*/certificate-authority-data: "%%%not-base64"/' "$KC" >"$D/b64.yaml"
 check bad-base64 "$D/b64.yaml" "certificate-authority-data is not valid base64"
 sed "s#server: .*#server: https://127.0.0.1:1#" "$KC" >"$D/unreachable.yaml"
-check unreachable "$D/unreachable.yaml" "cannot reach https://127.0.0.1:1 (context 'shipdeck-sandbox'"
+check unreachable "$D/unreachable.yaml" "cannot reach https://127.0.0.1:1 (context '$CTX'"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$WORK/other.key" -out "$WORK/other.crt" \
 	-days 1 -subj /CN=other-ca 2>/dev/null
 sed "s#certificate-authority-data: .*#certificate-authority-data: $(base64 -w0 <"$WORK/other.crt")#" \
 	"$KC" >"$D/wrongca.yaml"
-check wrong-ca "$D/wrongca.yaml" "check certificate-authority of cluster 'shipdeck-sandbox'"
+check wrong-ca "$D/wrongca.yaml" "check certificate-authority of cluster '$CTX'"
 
 # a wrong token is the server refusing, not the kubeconfig: exit 1, user named
 sed 's/token: .*/token: wrong/' "$KC" >"$D/token.yaml"
@@ -51,6 +53,6 @@ set +e
 rc=$?
 set -e
 [ $rc = 1 ] || fail "wrong token: exit $rc"
-grep -q "unauthorized: the server refused the credentials of user 'shipdeck-sandbox'" "$WORK/err" \
+grep -q "unauthorized: the server refused the credentials of user '$CTX'" "$WORK/err" \
 	|| { cat "$WORK/err"; fail "wrong token message"; }
 echo "ok - bad kubeconfigs explained"

@@ -69,7 +69,7 @@ jq -s -e 'map(select(.action == "rollback"))[0] | .from == "revision 2 (example/
 	|| fail "audit rollback record"
 
 # read-only: mutating commands exit 4 and send nothing
-before=$(wc -l <"$WORK/requests.jsonl")
+before=$(cluster_request_count "$WORK/requests.jsonl")
 for cmd in "rollout undo web" "rollout pause web" "rollout resume web" "rollout restart web" \
 	"deploy web 1.2"; do
 	set +e
@@ -78,7 +78,7 @@ for cmd in "rollout undo web" "rollout pause web" "rollout resume web" "rollout 
 	set -e
 	[ $rc = 4 ] || fail "--read-only $cmd exited $rc"
 done
-[ "$(wc -l <"$WORK/requests.jsonl")" = "$before" ] || fail "read-only sent requests"
+[ "$(cluster_request_count "$WORK/requests.jsonl")" = "$before" ] || fail "read-only sent requests"
 
 # usage errors, a missing deployment
 set +e

@@ -5,6 +5,7 @@ set -eu
 
 : "${SHIPDECK:?}" "${SANDBOX:?}"
 FIXTURES=${FIXTURES:-$(cd "$(dirname "$0")/../../fixtures/kube" && pwd)}
+. "$(dirname "${BASH_SOURCE[0]}")/../../cluster.sh"
 
 skip() { echo "SKIP: $*"; exit 77; }
 fail() { echo "FAIL: $*"; exit 1; }
@@ -33,23 +34,19 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_sandbox NAME [sandbox flags...]: sets PORT, KC (kubeconfig), SBPID.
+# start_sandbox NAME [sandbox flags...]: starts the test cluster (the sandbox,
+# or the upstream control plane: ../../cluster.sh); sets PORT, KC
+# (kubeconfig), SBPID.
 start_sandbox() {
-	local name=$1
+	local name=$1 url
 	shift
 	KC=$WORK/$name.kubeconfig
 	"$SANDBOX" --kubeconfig-out "$KC" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
 	SBPID=$!
 	PIDS="$PIDS $SBPID"
-	for _ in $(seq 200); do
-		if grep -q 'listening on' "$WORK/$name.out" 2>/dev/null; then
-			PORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/$name.out")
-			return 0
-		fi
-		kill -0 "$SBPID" 2>/dev/null || { cat "$WORK/$name.err"; fail "sandbox $name died"; }
-		sleep 0.05
-	done
-	fail "sandbox $name did not start"
+	url=$(cluster_wait_listening "$WORK/$name.out" "$SBPID") \
+		|| { cat "$WORK/$name.err"; fail "cluster $name did not start"; }
+	PORT=${url##*:}
 }
 
 stop_sandbox() {

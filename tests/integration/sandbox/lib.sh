@@ -17,6 +17,8 @@ if [ -z "$SANDBOX_BIN" ] || [ ! -x "$SANDBOX_BIN" ]; then
 fi
 SANDBOX_BIN=$(cd "$(dirname "$SANDBOX_BIN")" && pwd)/$(basename "$SANDBOX_BIN")
 
+. "$(dirname "${BASH_SOURCE[0]}")/../../cluster.sh"
+
 skip() { echo "SKIP: $*"; exit 77; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 note() { echo "# $*"; }
@@ -62,15 +64,9 @@ sandbox_start() {
 		>"$T/sandbox.out" 2>"$T/sandbox.err" &
 	SANDBOX_PID=$!
 	track "$SANDBOX_PID"
-	for _ in $(seq 1 100); do
-		if grep -q '^shipdeck-sandbox listening on ' "$T/sandbox.out" 2>/dev/null; then
-			break
-		fi
-		kill -0 "$SANDBOX_PID" 2>/dev/null || fail "sandbox exited: $(cat "$T/sandbox.err")"
-		sleep 0.1
-	done
-	SANDBOX_URL=$(sed -n 's/^shipdeck-sandbox listening on //p' "$T/sandbox.out")
-	[ -n "$SANDBOX_URL" ] || fail "sandbox did not print its listening line"
+	SANDBOX_URL=$(cluster_wait_listening "$T/sandbox.out" "$SANDBOX_PID") \
+		|| fail "the cluster did not start: $(cat "$T/sandbox.err")"
+	[ -n "$SANDBOX_URL" ] || fail "the cluster did not print its listening line"
 	[ "$(wc -l <"$T/sandbox.out")" -eq 1 ] || fail "sandbox printed more than one line"
 	SANDBOX_TOKEN=$(sed -n 's/^ *token: //p' "$T/kubeconfig")
 	export KUBECONFIG=$T/kubeconfig

@@ -11,7 +11,11 @@ web_manifest >"$T/web.yaml"
 k apply -f "$T/web.yaml" >/dev/null || fail "apply"
 k rollout status deploy/web --timeout=60s >/dev/null || fail "first rollout"
 
-k patch deploy web -p '{"spec":{"progressDeadlineSeconds":60,"template":{"metadata":{"annotations":{"sandbox.shipdeck.dev/never-ready":"true"}}}}}' \
+# 60 s, divided by --time-scale in the sandbox; the real controller counts
+# real seconds
+deadline=60
+cluster_is_upstream && deadline=8
+k patch deploy web -p '{"spec":{"progressDeadlineSeconds":'$deadline',"template":{"metadata":{"annotations":{"sandbox.shipdeck.dev/never-ready":"true"}}}}}' \
 	>/dev/null || fail "patch"
 out=$(k rollout status deploy/web --timeout=1s 2>&1) && fail "rollout status succeeded: $out"
 echo "$out" | grep -q 'Waiting for deployment "web" rollout to finish: 1 out of 3 new replicas have been updated' \

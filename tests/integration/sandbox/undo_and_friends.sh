@@ -85,8 +85,9 @@ k patch svc web --type=json -p '[{"op":"replace","path":"/spec/ports/0/port","va
 	>/dev/null || fail "json patch"
 expect_eq "$(k get svc web -o jsonpath='{.metadata.labels.tier}/{.metadata.labels.owner}/{.spec.ports[0].port}')" \
 	"front/team-a/8081" "service patched"
-k patch svc web -p '{"spec":{"ports":[{"port":9090,"targetPort":9090,"name":"metrics"}]}}' >/dev/null \
-	|| fail "strategic patch"
+# (two ports must both be named: the real apiserver refuses it otherwise)
+k patch svc web -p '{"spec":{"ports":[{"port":8081,"name":"http"},{"port":9090,"targetPort":9090,"name":"metrics"}]}}' \
+	>/dev/null || fail "strategic patch"
 expect_eq "$(k get svc web -o jsonpath='{.spec.ports[*].port}')" "8081 9090" "service ports merged by port"
 out=$(k patch svc web --type=json -p '[{"op":"test","path":"/spec/type","value":"NodePort"}]' 2>&1) \
 	&& fail "failed json patch test succeeded"

@@ -15,7 +15,7 @@ D=$WORK/configs
 mkdir -p "$D"
 TOKEN=$(sed -n 's/^ *token: //p' "$KC")
 [ -n "$TOKEN" ] || fail "no token in the sandbox's kubeconfig"
-requests() { wc -l <"$WORK/requests.jsonl"; }
+requests() { cluster_request_count "$WORK/requests.jsonl"; }
 
 # headless NAME KUBECONFIG: runs `get pods`; its stderr lands in $D/NAME.err
 headless() {

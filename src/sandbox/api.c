@@ -503,15 +503,21 @@ static void carry_over(const struct kind *k, const cJSON *old, cJSON *obj, const
 		jset_str(jchild(obj, "spec"), "nodeName", jstr(J(old, "spec", "nodeName")));
 }
 
-/* Generation counts spec changes (kinds with k->generation). */
-static void bump_generation(const struct kind *k, const cJSON *old, cJSON *obj)
+/* Generation counts spec changes (kinds with k->generation), and for a
+ * Deployment also annotation changes (upstream's update strategy: they are
+ * copied to its ReplicaSets). Status writes never count. */
+static void bump_generation(const struct kind *k, const cJSON *old, cJSON *obj, const char *sub)
 {
 	struct strbuf a = { 0 }, b = { 0 };
 
-	if (!k->generation)
+	if (!k->generation || (sub && !strcmp(sub, "status")))
 		return;
 	jcanon(J(old, "spec"), &a);
 	jcanon(J(obj, "spec"), &b);
+	if (k->id == K_DEPLOYMENT) {
+		jcanon(J(old, "metadata", "annotations"), &a);
+		jcanon(J(obj, "metadata", "annotations"), &b);
+	}
 	jset_int(jchild(obj, "metadata"), "generation",
 		 jint(J(old, "metadata", "generation"), 1) + (strcmp(sb_str(&a), sb_str(&b)) ? 1 : 0));
 	sb_free(&a);
@@ -531,7 +537,7 @@ static void commit_update(struct sandbox *sb, const struct request *req, struct 
 		cJSON_Delete(obj);
 		return;
 	}
-	bump_generation(k, old, obj);
+	bump_generation(k, old, obj, sub);
 	if (dry_run(req) || jequal(old, obj)) {
 		/* No change: the API server answers with the object as it is. */
 		cJSON_Delete(obj);
@@ -1031,7 +1037,17 @@ static void patch(struct sandbox *sb, const struct request *req, struct obj *o,
 		return;
 	doc = t->sub && !strcmp(t->sub, "scale") ? scale_of(o) : cJSON_Duplicate(o->cur->json, 1);
 	if (patch_apply(type, &doc, p, &code, &err)) {
-		resp_error(resp, code, code == 422 ? "Invalid" : "BadRequest", "%s", err.msg);
+		if (code == 422) {
+			/* A failed JSON-patch test: upstream's Status names no
+			 * detail. */
+			cJSON *st = status_new(422, "Invalid", "the server rejected our request due "
+					       "to an error in our request");
+
+			jset(st, "details", cJSON_CreateObject());
+			resp_json(resp, 422, st);
+		} else {
+			resp_error(resp, code, "BadRequest", "%s", err.msg);
+		}
 		cJSON_Delete(doc);
 		cJSON_Delete(p);
 		return;
@@ -1172,11 +1188,30 @@ static void delete(struct sandbox *sb, const struct request *req, struct obj *o,
 		free(name);
 	} else {
 		char *name = xstrdup(o->name);
+		cJSON *marked = NULL;
 
+		if (policy && !strcmp(policy, "Foreground") && k->id != K_NAMESPACE) {
+			/* Upstream answers a foreground delete with the object,
+			 * marked and holding the foregroundDeletion finalizer
+			 * until the GC has removed its dependents; here the GC
+			 * follows at once. */
+			char ts[32];
+			cJSON *fin = cJSON_CreateArray();
+
+			marked = cJSON_Duplicate(o->cur->json, 1);
+			now_ts(ts);
+			jset_str(jchild(marked, "metadata"), "deletionTimestamp", ts);
+			jset_int(jchild(marked, "metadata"), "deletionGracePeriodSeconds", 0);
+			cJSON_AddItemToArray(fin, cJSON_CreateString("foregroundDeletion"));
+			jset(jchild(marked, "metadata"), "finalizers", fin);
+		}
 		if (k->id == K_NAMESPACE)
 			delete_namespace_contents(sb, o->name);
 		store_remove(&sb->store, o);
-		success_status(resp, k, name, uid);
+		if (marked)
+			resp_json(resp, 200, marked);
+		else
+			success_status(resp, k, name, uid);
 		free(name);
 	}
 	free(uid);

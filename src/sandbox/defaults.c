@@ -278,6 +278,19 @@ static void defaults_pod_spec(cJSON *spec)
 		defaults_container(c);
 	cJSON_ArrayForEach(c, J(spec, "initContainers"))
 		defaults_container(c);
+	cJSON_ArrayForEach(c, J(spec, "volumes")) {
+		/* kube-apiserver's volume defaults: hostPath type "", mode 0644. */
+		if (cJSON_IsObject(J(c, "hostPath")))
+			set_default(J(c, "hostPath"), "type", cJSON_CreateString(""));
+		if (cJSON_IsObject(J(c, "configMap")))
+			set_default(J(c, "configMap"), "defaultMode", cJSON_CreateNumber(420));
+		if (cJSON_IsObject(J(c, "secret")))
+			set_default(J(c, "secret"), "defaultMode", cJSON_CreateNumber(420));
+		if (cJSON_IsObject(J(c, "projected")))
+			set_default(J(c, "projected"), "defaultMode", cJSON_CreateNumber(420));
+		if (cJSON_IsObject(J(c, "downwardAPI")))
+			set_default(J(c, "downwardAPI"), "defaultMode", cJSON_CreateNumber(420));
+	}
 }
 
 /* Drops nulls (a `creationTimestamp: null` from a client, a deleted field)

@@ -119,7 +119,6 @@ void sandbox_init(struct sandbox *sb, const struct sandbox_opts *opt)
 	add_namespace(sb, "kube-public");
 	add_namespace(sb, "kube-node-lease");
 	kubelet_add_nodes(sb);
-	sb->store.floor = sb->store.rv;
 	pthread_mutex_unlock(&sb->mu);
 }
 

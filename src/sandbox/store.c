@@ -345,9 +345,7 @@ const struct wevent *store_event(const struct store *s, uint64_t rv)
 
 uint64_t store_oldest_rv(const struct store *s)
 {
-	uint64_t window = s->rv > s->history ? s->rv - s->history : 0;
-
-	return window > s->floor ? window : s->floor;
+	return s->rv > s->history ? s->rv - s->history : 0;
 }
 
 bool store_watcher_lost(const struct store *s, const struct watcher *w)

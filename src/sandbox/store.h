@@ -89,9 +89,6 @@ struct store {
 	uint64_t removals;          /* objects removed so far (for the GC) */
 	uint64_t rv;
 	size_t history;             /* events kept for resuming watches */
-	uint64_t floor;             /* no watch resumes from before this rv (the
-				     * start-up objects: kube-apiserver's watch
-				     * cache also begins with a list) */
 	struct wevent *hist;        /* ring buffer */
 	size_t hcap, hhead, hlen;
 	struct watcher *watchers;

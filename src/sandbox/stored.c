@@ -196,8 +196,13 @@ void stored_on_create(const struct kind *k, cJSON *obj, const char *uid)
 	jmeta_set(tmpl, "labels", "batch.kubernetes.io/job-name", name);
 	jmeta_set(tmpl, "labels", "controller-uid", uid);
 	jmeta_set(tmpl, "labels", "job-name", name);
+	/* A Job without labels takes its template's, selector labels included. */
+	if (!cJSON_GetArraySize(J(obj, "metadata", "labels")) && J(tmpl, "metadata", "labels"))
+		jset(jchild(obj, "metadata"), "labels",
+		     cJSON_Duplicate(J(tmpl, "metadata", "labels"), 1));
 	if (J(spec, "selector"))
 		return;
+	jset_bool(spec, "manualSelector", false);
 	sel = jchild(spec, "selector");
 	ml = jchild(sel, "matchLabels");
 	jset_str(ml, "batch.kubernetes.io/controller-uid", uid);

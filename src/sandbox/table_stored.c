@@ -291,7 +291,7 @@ void table_stored_cells(const struct kind *k, cJSON *cells, const cJSON *obj)
 
 		table_cell_str(cells, jstr(J(spec, "schedule")));
 		table_cell_str(cells, jstr(J(spec, "timeZone")));
-		cJSON_AddItemToArray(cells, cJSON_CreateBool(jtrue(J(spec, "suspend"))));
+		table_cell_str(cells, jtrue(J(spec, "suspend")) ? "True" : "False");
 		table_cell_int(cells, cJSON_GetArraySize(J(st, "active")));
 		if (jstr(J(st, "lastScheduleTime")))
 			table_age(jstr(J(st, "lastScheduleTime")), last, sizeof last);

@@ -142,6 +142,21 @@ class Run:
         self.record(step, value)
         return rc, out, err
 
+    def obj(self, step, *args, ns=True):
+        """kubectl get ... -o json of one object, recorded as two steps: the
+        object without its status, and the status (which controllers the
+        sandbox does not run write)."""
+        rc, out, err = self.kubectl("get", *args, "-o", "json", ns=ns)
+        try:
+            o = json.loads(self.norm.text(out))
+        except ValueError:
+            self.record(step, {"rc": rc, "err": self.norm.text(err).strip()})
+            return
+        (o.get("metadata") or {}).pop("managedFields", None)
+        st = o.pop("status", None)
+        self.record(step, o)
+        self.record(step + "-status", st)
+
     def wait(self, what, fn, limit=90):
         end = time.time() + limit
         while time.time() < end:
@@ -211,7 +226,7 @@ def sc_apply(r):
     r.check(rc == 0, "apply")
     r.k("apply-again", "apply", "-f", "-", stdin=WEB)
     r.k("rollout-status", "rollout", "status", "deploy/web", "--timeout=90s", last=True)
-    r.k("get-deploy-yaml", "get", "deploy", "web", "-o", "yaml")
+    r.obj("get-deploy", "deploy", "web")
     r.k("get-svc-json", "get", "svc", "web", "-o", "json")
     r.k("get-cm-yaml", "get", "cm", "settings", "-o", "yaml")
     r.k("dry-run-server", "apply", "-f", "-", "--dry-run=server", stdin=WEB)
@@ -244,7 +259,7 @@ def sc_create(r):
                        ("serviceaccount", "sa1"), ("job", "j1"), ("cronjob", "cj1"),
                        ("role", "r1"), ("rolebinding", "rb1"), ("service", "s1"),
                        ("ingress", "i1"), ("pdb", "p1")):
-        r.k("get-%s-%s" % (kind, name), "get", kind, name, "-o", "yaml")
+        r.obj("get-%s-%s" % (kind, name), kind, name)
     r.k("create-existing", "create", "configmap", "c1")
     r.k("create-namespace", "create", "namespace", r.ns + "-extra", ns=False)
     r.k("get-namespace", "get", "namespace", r.ns + "-extra", "-o", "yaml", ns=False)
@@ -554,8 +569,14 @@ def sc_events(r):
     r.steps["events/events-table-head"]["out"] = r.steps["events/events-table-head"]["out"][:1]
     r.k("describe-deploy-events", "describe", "deploy", "web")
     d = r.steps["events/describe-deploy-events"]["out"] or ""
+    def sorted_rs(line):
+        # Old ReplicaSets come in name order, and names carry the template
+        # hash, which the sandbox computes differently.
+        m = re.match(r"(OldReplicaSets: )(.*)", line)
+        return m.group(1) + ", ".join(sorted(m.group(2).split(", "))) if m else line
+
     r.steps["events/describe-deploy-events"]["out"] = [
-        re.sub(r"\s+", " ", line.strip()) for line in d.splitlines()
+        sorted_rs(re.sub(r"\s+", " ", line.strip())) for line in d.splitlines()
         if re.match(r"^(Name|Namespace|Labels|Selector|Replicas|StrategyType|MinReadySeconds|"
                     r"RollingUpdateStrategy|Pod Template|Conditions|OldReplicaSets|"
                     r"NewReplicaSet|Events):", line)]
@@ -572,7 +593,7 @@ def sc_kinds(r):
                            ns=False)
         r.check(rc == 0, "apply %s: %s" % (f, err.strip()))
     r.k("apply-again", "apply", "-f", d, lines=True, ns=False)
-    r.k("get-sts", "get", "statefulset", "web", "-o", "yaml", ns=False)
+    r.obj("get-sts", "statefulset", "web", ns=False)
     r.k("get-ds", "get", "daemonset", "-n", "kube-system", "fluentd-elasticsearch", "-o",
         "jsonpath={.spec}", ns=False)
     r.k("get-hpa", "get", "hpa", "php-apache", table=True, ns=False)

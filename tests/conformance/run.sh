@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The differential conformance suite (conformance.py) as a test: runs the
 # scenarios against shipdeck-sandbox and, when the upstream control plane is
-# built ($SHIPDECK_UPSTREAM_BIN, or shipdeck-upstream next to the sandbox),
-# against it too, then compares the two reports. Fails on a failed check of
+# there ($UPSTREAM, the shipdeck-upstream launcher; default: next to the
+# sandbox, when upstream/build --check finds its components), against it
+# too, then compares the two reports. Fails on a failed check of
 # either run, or on a difference not explained in known-differences.tsv.
 # Reports go to $CONFORMANCE_REPORTS (default: the current directory).
 #
@@ -20,7 +21,11 @@ for c in "${SHIPDECK_PYTHON:-}" "${XDG_CACHE_HOME:-$HOME/.cache}/shipdeck/pyenv/
 	fi
 done
 py=$(command -v "$py" 2>/dev/null || echo "$py")
-upstream=${SHIPDECK_UPSTREAM_BIN:-$(dirname "${1:-.}")/shipdeck-upstream}
+upstream=${UPSTREAM:-}
+if [ -z "$upstream" ] && [ -x "$(dirname "${1:-.}")/shipdeck-upstream" ] \
+	&& "$here/../../upstream/build" --check >/dev/null 2>&1; then
+	upstream=$(dirname "${1:-.}")/shipdeck-upstream
+fi
 # The same kubectl against both clusters (the cloud SDK's /usr/bin/kubectl
 # dispatches by server version): its 1.32 when there, else kubectl.
 if [ -z "${CONFORMANCE_KUBECTL:-}" ]; then
@@ -42,11 +47,12 @@ sandbox_start --time-scale 10
 cp "$T/sandbox.json" "$reports/conformance-sandbox.json"
 sandbox_stop
 
-if [ ! -x "$upstream" ]; then
-	note "no upstream control plane at $upstream: compared with nothing"
+if [ -z "$upstream" ] || [ ! -x "$upstream" ]; then
+	note "no upstream control plane (shipdeck-upstream and upstream/build): compared with nothing"
 	exit 0
 fi
-"$upstream" --kubeconfig-out "$T/upstream.kubeconfig" >"$T/upstream.out" 2>"$T/upstream.err" &
+"$upstream" --kubeconfig-out "$T/upstream.kubeconfig" --dir "$T/upstream" \
+	>"$T/upstream.out" 2>"$T/upstream.err" &
 up_pid=$!
 track "$up_pid"
 for _ in $(seq 1 1200); do
@@ -55,7 +61,7 @@ for _ in $(seq 1 1200); do
 	sleep 0.1
 done
 grep -q '^shipdeck-upstream listening on ' "$T/upstream.out" \
-	|| fail "shipdeck-upstream did not get ready in 120 s: $(tail -5 "$T/upstream.err")"
+	|| fail "shipdeck-upstream did not get ready in 120 s: $(tail -5 "$T/upstream.err") (logs: $T/upstream/logs)"
 "$py" "$here/conformance.py" run --kubeconfig "$T/upstream.kubeconfig" --name upstream \
 	--out "$T/upstream.json"
 up_rc=$?

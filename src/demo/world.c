@@ -27,6 +27,7 @@ const char *const demo_server_names[DEMO_NSERVERS] = {
 	[DEMO_SANDBOX] = "shipdeck-sandbox",
 	[DEMO_REGISTRY] = "docker-registry",
 	[DEMO_PROMETHEUS] = "prometheus",
+	[DEMO_TRAFFIC] = "traffic",
 };
 
 /* the real control plane takes 10–30 s to start on two cores */
@@ -54,9 +55,15 @@ static void load(struct demo_world *w)
 	char *data = file_read_all(path, &len, NULL);
 	cJSON *root = data ? cJSON_Parse(data) : NULL;
 
-	if (root && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(root, "cluster"))
-	    && !strcmp(cJSON_GetObjectItemCaseSensitive(root, "cluster")->valuestring, "upstream"))
-		w->cluster = DEMO_CLUSTER_UPSTREAM;
+	{
+		/* which cluster: kept in its server's entry, so every entry of
+		 * world.json stays a server */
+		cJSON *kind = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(root, demo_server_names[DEMO_SANDBOX]), "cluster");
+
+		if (cJSON_IsString(kind) && !strcmp(kind->valuestring, "upstream"))
+			w->cluster = DEMO_CLUSTER_UPSTREAM;
+	}
 	for (int s = 0; root && s < DEMO_NSERVERS; s++) {
 		cJSON *o = cJSON_GetObjectItemCaseSensitive(root, demo_server_names[s]);
 		cJSON *pid = cJSON_GetObjectItemCaseSensitive(o, "pid");
@@ -81,12 +88,13 @@ static int save(const struct demo_world *w, struct err *err)
 	char *path = world_file(w), *json;
 	int rc;
 
-	cJSON_AddStringToObject(root, "cluster",
-				w->cluster == DEMO_CLUSTER_UPSTREAM ? "upstream" : "sandbox");
 	for (int s = 0; s < DEMO_NSERVERS; s++) {
 		cJSON *o = cJSON_AddObjectToObject(root, demo_server_names[s]);
 
 		cJSON_AddNumberToObject(o, "port", w->procs[s].port);
+		if (s == DEMO_SANDBOX)
+			cJSON_AddStringToObject(o, "cluster", w->cluster == DEMO_CLUSTER_UPSTREAM
+						? "upstream" : "sandbox");
 		if (w->procs[s].pid) {
 			cJSON_AddNumberToObject(o, "pid", w->procs[s].pid);
 			cJSON_AddNumberToObject(o, "start_time", (double)w->procs[s].start_time);
@@ -187,13 +195,13 @@ static void on_deadline(void *ctx)
 }
 
 /* The cluster says "shipdeck-sandbox listening on https://127.0.0.1:PORT"
- * (or shipdeck-upstream) once it accepts connections. */
-static int wait_listening(struct app *app, const struct demo_world *w, int fd, int *port,
+ * (or shipdeck-upstream, or the traffic's http://) once it accepts
+ * connections. */
+static int wait_listening(struct app *app, const char *name, int limit, int fd, int *port,
 			  struct err *err)
 {
 	struct line_wait lw = { 0 };
 	bool late = false;
-	int limit = w->cluster == DEMO_CLUSTER_UPSTREAM ? UPSTREAM_READY_TIMEOUT_MS : READY_TIMEOUT_MS;
 	uint64_t timer = loop_timer_add(app->loop, limit, on_deadline, &late);
 	const char *colon;
 	int rc = 0;
@@ -205,7 +213,7 @@ static int wait_listening(struct app *app, const struct demo_world *w, int fd, i
 	loop_timer_cancel(app->loop, timer);
 	colon = strrchr(sb_str(&lw.buf), ':');
 	if (!lw.done || !strstr(sb_str(&lw.buf), "listening on") || !colon)
-		rc = err_set(err, "%s did not start%s", demo_cluster_program(w),
+		rc = err_set(err, "%s did not start%s", name,
 			     late ? (limit > READY_TIMEOUT_MS ? " within 3 minutes" : " within 30 s") : "");
 	else
 		*port = atoi(colon + 1);
@@ -332,7 +340,8 @@ static int start_cluster(struct app *app, struct demo_world *w, const char *mani
 		goto out;
 	}
 	p->start_time = spawn_start_time(p->pid);
-	if (wait_listening(app, w, fd, &p->port, err)) {
+	if (wait_listening(app, name, upstream ? UPSTREAM_READY_TIMEOUT_MS : READY_TIMEOUT_MS, fd,
+			   &p->port, err)) {
 		char *last = last_line(log);
 
 		err_prefix(err, "the demo cluster (log: %s)", log);
@@ -407,6 +416,49 @@ out:
 	return rc;
 }
 
+/* Beside the upstream cluster: the sandbox's simulated traffic for its pods,
+ * with the demo's faults, and its /metrics for Prometheus. */
+static int start_traffic(struct app *app, struct demo_world *w, struct err *err)
+{
+	struct demo_proc *p = &w->procs[DEMO_TRAFFIC];
+	char *prog = spawn_find_program("shipdeck-sandbox", true);
+	char *log = xasprintf("%s/upstream/traffic.log", w->dir);
+	char *faults = xasprintf("%s/upstream/faults.yaml", w->dir);
+	char port[16];
+	int fd = -1, rc = -1;
+
+	if (!prog) {
+		err_set(err, "shipdeck-sandbox (the simulated traffic) not found next to shipdeck or on "
+			"PATH (build it: meson compile -C build)");
+		goto out;
+	}
+	snprintf(port, sizeof port, "%d", choose_port(p->port));
+	{
+		char *argv[] = { prog, "--traffic-only", "--kubeconfig", w->kubeconfig, "--port", port,
+				 "--faults", faults, NULL };
+
+		p->pid = spawn_logged(argv, log, &fd, false, err);
+	}
+	if (p->pid < 0) {
+		p->pid = 0;
+		goto out;
+	}
+	p->start_time = spawn_start_time(p->pid);
+	if (wait_listening(app, "shipdeck-sandbox --traffic-only", READY_TIMEOUT_MS, fd, &p->port,
+			   err)) {
+		err_prefix(err, "the demo's traffic (log: %s)", log);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(prog);
+	free(log);
+	free(faults);
+	return rc;
+}
+
 static int start_prometheus(struct app *app, struct demo_world *w, struct err *err)
 {
 	struct demo_proc *p = &w->procs[DEMO_PROMETHEUS];
@@ -425,12 +477,19 @@ static int start_prometheus(struct app *app, struct demo_world *w, struct err *e
 	if (file_mkdirs(dir, err) || write_sandbox_ca(w, ca, err))
 		goto out;
 	p->port = choose_port(p->port);
-	/* the sandbox's /metrics, every second, so a canary shows within seconds */
-	yml = xasprintf("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
-			"scrape_configs:\n  - job_name: sandbox\n    scheme: https\n"
-			"    tls_config:\n      ca_file: %s\n"
-			"    static_configs:\n      - targets: ['127.0.0.1:%d']\n",
-			ca, w->procs[DEMO_SANDBOX].port);
+	/* the sandbox's /metrics (or the traffic's beside the upstream cluster),
+	 * every second, so a canary shows within seconds */
+	if (w->cluster == DEMO_CLUSTER_UPSTREAM)
+		yml = xasprintf("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+				"scrape_configs:\n  - job_name: sandbox\n    scheme: http\n"
+				"    static_configs:\n      - targets: ['127.0.0.1:%d']\n",
+				w->procs[DEMO_TRAFFIC].port);
+	else
+		yml = xasprintf("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+				"scrape_configs:\n  - job_name: sandbox\n    scheme: https\n"
+				"    tls_config:\n      ca_file: %s\n"
+				"    static_configs:\n      - targets: ['127.0.0.1:%d']\n",
+				ca, w->procs[DEMO_SANDBOX].port);
 	if (file_write_atomic(config, yml, strlen(yml), err))
 		goto out;
 	flag_config = xasprintf("--config.file=%s", config);
@@ -483,6 +542,10 @@ int demo_world_start(struct app *app, struct demo_world *w, const char *first_sh
 		rc = start_cluster(app, w, manifests, err);
 	}
 	free(manifests);
+	if (!rc && w->cluster == DEMO_CLUSTER_UPSTREAM) {
+		fprintf(stderr, "demo: starting the simulated traffic…\n");
+		rc = start_traffic(app, w, err);
+	}
 	if (!rc) {
 		fprintf(stderr, "demo: starting Prometheus…\n");
 		rc = start_prometheus(app, w, err);

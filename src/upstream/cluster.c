@@ -160,13 +160,20 @@ static void on_timer(void *ctx)
 	*(bool *)ctx = true;
 }
 
+static bool stopping(const struct waiter *w)
+{
+	return w->c->opt.stop && *w->c->opt.stop;
+}
+
 static void nap(struct waiter *w, int ms)
 {
 	bool done = false;
+	uint64_t timer = loop_timer_add(w->loop, ms, on_timer, &done);
 
-	loop_timer_add(w->loop, ms, on_timer, &done);
-	while (!done)
+	while (!done && !stopping(w))
 		loop_run_once(w->loop, -1);
+	if (!done)
+		loop_timer_cancel(w->loop, timer);
 }
 
 /* One request to the apiserver as ourselves (or plain HTTP for etcd). */
@@ -194,12 +201,14 @@ static int wait_ready(struct waiter *w, int comp, const char *url, ready_fn read
 		      const char *what, struct err *err)
 {
 	int64_t deadline = time_mono_ms() + START_TIMEOUT_MS;
-	char last[256] = "";
+	char last[256] = "", msg[512];
 
 	while (time_mono_ms() < deadline) {
 		struct http_response resp;
 		bool ok = false;
 
+		if (stopping(w))
+			return err_set(err, "stopped while %s was starting", upstream_component_names[comp]);
 		if (check_alive(w->c, comp, err))
 			return -1;
 		if (request(w, "GET", url, NULL, &resp, NULL) == 0) {
@@ -214,8 +223,9 @@ static int wait_ready(struct waiter *w, int comp, const char *url, ready_fn read
 			return 0;
 		nap(w, 200);
 	}
-	fprintf(stderr, "shipdeck-upstream: %s: last answer: %s\n", url, last[0] ? last : "none");
-	return component_error(w->c, comp, what, err);
+	snprintf(msg, sizeof msg, "%s within %d s (%s answered: %s)", what, START_TIMEOUT_MS / 1000,
+		 url, last[0] ? last : "nothing");
+	return component_error(w->c, comp, msg, err);
 }
 
 static bool nodes_ready(struct waiter *w, const struct http_response *resp)
@@ -269,7 +279,7 @@ static int create_nodes(struct waiter *w, struct err *err)
 	char *url = xasprintf("%s/api/v1/nodes", w->c->url);
 	int rc = 0;
 
-	for (int i = 0; i < w->c->opt.nodes && !rc; i++) {
+	for (int i = 1; i <= w->c->opt.nodes && !rc; i++) {
 		struct http_response resp;
 		char *body = xasprintf(
 			"{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"kwok-node-%d\","
@@ -281,8 +291,7 @@ static int create_nodes(struct waiter *w, struct err *err)
 		if (!rc && resp.status != 201 && resp.status != 409)
 			rc = err_set(err, "POST %s: HTTP %ld: %.200s", url, resp.status,
 				     resp.body ? resp.body : resp.error);
-		if (!rc || resp.status)
-			http_response_free(&resp);
+		http_response_free(&resp);
 		free(body);
 	}
 	free(url);

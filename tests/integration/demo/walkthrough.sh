@@ -39,7 +39,10 @@ image_is() { [ "$(image_of "$1")" = "$2" ]; }
 rolled_out() { kc rollout status "deploy/$1" --timeout=2s; }
 
 started=$(date +%s)
-sd_tmux_start 200 50 sh -c "'$SHIPDECK' demo --dir '$DEMO' 2>'$SD_TMP/demo.err'; echo EXIT=\$?; sleep 600"
+# on the real control plane too (SHIPDECK_CLUSTER=upstream: cluster.sh)
+CLUSTER=sandbox
+cluster_is_upstream && CLUSTER=upstream
+sd_tmux_start 200 50 sh -c "'$SHIPDECK' demo --cluster $CLUSTER --dir '$DEMO' 2>'$SD_TMP/demo.err'; echo EXIT=\$?; sleep 600"
 sd_check "the console opens on the demo with a first build" sd_tmux_wait "✓ #1" 90
 sd_check "rollout pane shows the demo deployments" sd_tmux_wait " web " 30
 sd_check "images pane shows the first build's tag" sd_tmux_wait "-1  " 30
@@ -186,8 +189,10 @@ history_kept() { [ "$(revisions_of web)" = "$web_revisions" ]; }
 sd_check "the resumed cluster keeps web's revisions $web_revisions" wait_for 20 history_kept
 sd_check "the build history is kept" sh -c "'$SHIPDECK' --repo '$DEMO/repo' pipeline ls \
 	| grep -c '#\\?[0-9]' >/dev/null && test -d '$DEMO/repo/.git'"
+world_pids=$(pids_of_world)
+sd_check "world.json names the three servers' pids" test "$(echo $world_pids | wc -w)" = 3
 sd_check "demo --down stops it" sh -c "'$SHIPDECK' demo --dir '$DEMO' --down"
-for pid in $(pids_of_world); do
+for pid in $world_pids; do
 	sd_check "process $pid stopped by --down" sh -c "! kill -0 $pid 2>/dev/null"
 done
 sd_done

@@ -40,7 +40,7 @@ grep -Eq '^service/web +ClusterIP +10\.96\.[0-9]+\.[0-9]+ +<none> +80/TCP +[0-9]
 	|| fail "svc row"
 note "ok: get deploy,rs,pods,svc prints the server's columns"
 
-k get pods -o wide | grep -Eq ' 10\.244\.[0-9]+\.[0-9]+ +sandbox-node-[123] +<none> +<none>$' \
+k get pods -o wide | grep -Eq ' 10\.244\.[0-9]+\.[0-9]+ +(sandbox|kwok)-node-[123] +<none> +<none>$' \
 	|| fail "pods -o wide shows IP and node"
 k get deploy web -o wide | grep -Eq ' web +example/web:1.0 +app=web$' || fail "deploy -o wide"
 
@@ -58,7 +58,7 @@ expect_eq "$(k get pod -l app=web -o jsonpath='{.items[0].spec.containers[0].ima
 expect_eq "$(k get svc web -o jsonpath='{.spec.ports[0].protocol}/{.spec.sessionAffinity}')" \
 	"TCP/None" "service defaults"
 k get all | grep -q '^deployment.apps/web ' || fail "kubectl get all lists the deployment"
-k get nodes | grep -Eq '^sandbox-node-1 +Ready ' || fail "nodes"
+k get nodes | grep -Eq '^(sandbox|kwok)-node-1 +Ready ' || fail "nodes"
 
 sandbox_stop
 note "ok: SIGTERM ends the sandbox with status 0"

@@ -285,16 +285,20 @@ static bool body_is_yaml(const char *ct)
 
 /* For POST/PUT: JSON (also when no Content-Type, as kubectl scale sends),
  * YAML, or protobuf (typed `kubectl create`, pbwire.h); anything else 415. */
-static cJSON *request_object(const struct request *req, struct response *resp)
+static cJSON *request_object(const struct request *req, const struct kind *k,
+			     struct response *resp)
 {
 	const char *ct = req->content_type;
 
 	if (ct && !strncmp(ct, "application/vnd.kubernetes.protobuf", 35)) {
-		char err[256];
-		cJSON *obj = pb_decode_body(req->body, req->body_len, err, sizeof err);
+		char err[512];
+		int code;
+		cJSON *obj = pb_decode_body(req->body, req->body_len, k ? k->api_version : NULL,
+					    k ? k->kind : NULL, &code, err, sizeof err);
 
 		if (!obj)
-			resp_error(resp, 415, "UnsupportedMediaType", "%s", err);
+			resp_error(resp, code, code == 415 ? "UnsupportedMediaType" : "BadRequest",
+				   "%s", err);
 		return obj;
 	}
 	if (ct && *ct && strncmp(ct, "application/json", 16) && !body_is_yaml(ct)) {
@@ -981,7 +985,8 @@ static void get(struct sandbox *sb, const struct request *req, struct obj *o,
 static void update(struct sandbox *sb, const struct request *req, struct obj *o,
 		   const struct target *t, struct response *resp)
 {
-	cJSON *obj = request_object(req, resp);
+	cJSON *obj = request_object(req, t->sub && !strcmp(t->sub, "scale") ? NULL : t->kind,
+				    resp);
 	const char *name, *rv;
 
 	if (!obj)
@@ -1289,7 +1294,7 @@ static void resource(struct sandbox *sb, const struct request *req, struct respo
 					   "this method on the requested resource");
 				goto out;
 			}
-			obj = request_object(req, resp);
+			obj = request_object(req, t.kind, resp);
 			if (!obj)
 				goto out;
 			if (create(sb, t.kind, t.ns, obj, dry_run(req), resp))

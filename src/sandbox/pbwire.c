@@ -43,7 +43,7 @@ static bool next(struct rd *r, struct wire *w, char *err, size_t es, const char 
 	uint64_t key;
 
 	if (!varint(r, &key) || (key >> 3) == 0 || (key >> 3) > 536870911) {
-		snprintf(err, es, "protobuf: bad field key in %s", where);
+		snprintf(err, es, "proto: bad field key in %s", where);
 		return false;
 	}
 	w->num = (int)(key >> 3);
@@ -77,11 +77,11 @@ static bool next(struct rd *r, struct wire *w, char *err, size_t es, const char 
 		}
 		break;
 	default:
-		snprintf(err, es, "protobuf: wire type %d of field %d in %s is not supported",
+		snprintf(err, es, "proto: wire type %d of field %d in %s is not supported",
 			 w->wt, w->num, where);
 		return false;
 	}
-	snprintf(err, es, "protobuf: field %d of %s is truncated", w->num, where);
+	snprintf(err, es, "proto: field %d of %s is truncated", w->num, where);
 	return false;
 }
 
@@ -198,7 +198,7 @@ static cJSON *value(const struct pb_field *f, const struct wire *w, int depth, c
 	if (f->type == PB_IGNORE)
 		return cJSON_CreateNull();
 	if (want_len != (w->wt == 2)) {
-		snprintf(err, es, "protobuf: field %d (%s) of %s has wire type %d", w->num, f->json,
+		snprintf(err, es, "proto: field %d (%s) of %s has wire type %d", w->num, f->json,
 			 where, w->wt);
 		return NULL;
 	}
@@ -249,7 +249,7 @@ static bool map_entry(cJSON *obj, const struct pb_field *f, const struct wire *w
 
 	if (w->wt != 2 || !entry(w->data, w->len, &k, &v, err, es, where)) {
 		if (!*err)
-			snprintf(err, es, "protobuf: map %s of %s is not length-delimited",
+			snprintf(err, es, "proto: map %s of %s is not length-delimited",
 				 f->json, where);
 		return false;
 	}
@@ -278,7 +278,7 @@ static bool decode_into(cJSON *obj, const struct pb_msg *m, const unsigned char 
 	struct wire w;
 
 	if (depth > MAX_DEPTH) {
-		snprintf(err, es, "protobuf: messages nested deeper than %d", MAX_DEPTH);
+		snprintf(err, es, "proto: messages nested deeper than %d", MAX_DEPTH);
 		return false;
 	}
 	while (r.p < r.end) {
@@ -294,7 +294,7 @@ static bool decode_into(cJSON *obj, const struct pb_msg *m, const unsigned char 
 			 * ones of fields without a table entry are harmless. */
 			if ((w.wt == 2 && !w.len) || (w.wt == 0 && !w.v))
 				continue;
-			snprintf(err, es, "protobuf: field %d of %s is not decoded by "
+			snprintf(err, es, "proto: field %d of %s is not decoded by "
 				 "shipdeck-sandbox; send it as JSON", w.num, m->name);
 			return false;
 		}
@@ -305,7 +305,7 @@ static bool decode_into(cJSON *obj, const struct pb_msg *m, const unsigned char 
 		}
 		if (f->type == PB_INLINE) {
 			if (w.wt != 2) {
-				snprintf(err, es, "protobuf: field %d of %s is not a message", w.num,
+				snprintf(err, es, "proto: field %d of %s is not a message", w.num,
 					 m->name);
 				return false;
 			}
@@ -348,30 +348,44 @@ cJSON *pb_decode(const struct pb_msg *m, const unsigned char *p, size_t len, cha
 	return o;
 }
 
-cJSON *pb_decode_body(const char *body, size_t len, char *err, size_t errsize)
+/* The internal API group name kube-apiserver's conversion errors use. */
+static const char *internal_group(const char *av, char *buf, size_t size)
+{
+	const char *slash = strchr(av, '/'), *dot;
+
+	if (!slash)
+		return "core";
+	dot = memchr(av, '.', (size_t)(slash - av));
+	snprintf(buf, size, "%.*s", (int)((dot ? dot : slash) - av), av);
+	return buf;
+}
+
+cJSON *pb_decode_body(const char *body, size_t len, const char *want_av, const char *want_kind,
+		      int *code, char *err, size_t errsize)
 {
 	const unsigned char *p = (const unsigned char *)body;
 	struct rd r;
 	struct wire w, raw = { 0 };
-	char *av = NULL, *kind = NULL;
+	char *av = NULL, *kind = NULL, detail[200];
 	const struct pb_msg *m;
 	cJSON *obj = NULL;
 
-	err[0] = 0;
+	err[0] = detail[0] = 0;
+	*code = 400;
 	if (len < 4 || memcmp(p, "k8s\0", 4)) {
-		snprintf(err, errsize, "protobuf: the body does not start with the \"k8s\\0\" "
-			 "magic of application/vnd.kubernetes.protobuf");
-		return NULL;
+		snprintf(detail, sizeof detail, "the body does not start with the \"k8s\\0\" magic "
+			 "of application/vnd.kubernetes.protobuf");
+		goto bad;
 	}
 	r = (struct rd){ p + 4, p + len };
 	while (r.p < r.end) {
-		if (!next(&r, &w, err, errsize, "runtime.Unknown"))
-			goto out;
+		if (!next(&r, &w, detail, sizeof detail, "runtime.Unknown"))
+			goto bad;
 		if (w.num == 1 && w.wt == 2) {
 			struct wire a, k;
 
-			if (!entry(w.data, w.len, &a, &k, err, errsize, "TypeMeta"))
-				goto out;
+			if (!entry(w.data, w.len, &a, &k, detail, sizeof detail, "TypeMeta"))
+				goto bad;
 			free(av);
 			free(kind);
 			av = strndup(a.data ? (const char *)a.data : "", a.len);
@@ -379,23 +393,42 @@ cJSON *pb_decode_body(const char *body, size_t len, char *err, size_t errsize)
 		} else if (w.num == 2 && w.wt == 2) {
 			raw = w;
 		} else if (w.num == 3 && w.wt == 2 && w.len) {
-			snprintf(err, errsize, "protobuf: contentEncoding %.*s is not supported",
+			snprintf(detail, sizeof detail, "contentEncoding %.*s is not supported",
 				 (int)w.len, w.data);
-			goto out;
+			goto bad;
 		}
 	}
-	m = pb_kind_msg(av ? av : "", kind ? kind : "");
-	if (!m) {
-		snprintf(err, errsize, "protobuf: shipdeck-sandbox does not decode %s of apiVersion "
-			 "%s; send it as JSON", kind && *kind ? kind : "(no kind)",
-			 av && *av ? av : "(none)");
+	if (!av)
+		av = strdup("");
+	if (!kind)
+		kind = strdup("");
+	if (want_kind && (strcmp(kind, want_kind) || strcmp(av, want_av))) {
+		const char *v = strrchr(av, '/') ? strrchr(av, '/') + 1 : av;
+		char g[64];
+
+		snprintf(err, errsize, "%s in version \"%s\" cannot be handled as a %s: converting "
+			 "(%s.%s) to (%s.%s): unknown conversion", *kind ? kind : "(no kind)", v,
+			 want_kind, v, *kind ? kind : "(no kind)", internal_group(want_av, g, sizeof g),
+			 want_kind);
 		goto out;
 	}
-	obj = pb_decode(m, raw.data ? raw.data : (const unsigned char *)"", raw.len, err, errsize);
+	m = pb_kind_msg(av, kind);
+	if (!m) {
+		*code = 415;
+		snprintf(err, errsize, "shipdeck-sandbox does not decode %s of apiVersion %s from "
+			 "protobuf; send it as JSON", *kind ? kind : "(no kind)", *av ? av : "(none)");
+		goto out;
+	}
+	obj = pb_decode(m, raw.data ? raw.data : (const unsigned char *)"", raw.len, detail,
+			sizeof detail);
 	if (obj) {
 		jset_str(obj, "apiVersion", av);
 		jset_str(obj, "kind", kind);
+		goto out;
 	}
+bad:
+	snprintf(err, errsize, "the object provided is unrecognized (must be of type %s): %s",
+		 want_kind ? want_kind : kind && *kind ? kind : "(unknown)", detail);
 out:
 	free(av);
 	free(kind);

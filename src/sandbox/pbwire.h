@@ -53,8 +53,12 @@ const struct pb_msg *pb_kind_msg(const char *api_version, const char *kind);
 cJSON *pb_decode(const struct pb_msg *m, const unsigned char *p, size_t len, char *err,
 		 size_t errsize);
 
-/* Decodes a whole "k8s\0" body into a JSON object with apiVersion and kind;
- * NULL with a message in err. */
-cJSON *pb_decode_body(const char *body, size_t len, char *err, size_t errsize);
+/* Decodes a whole "k8s\0" body into a JSON object with apiVersion and kind.
+ * With want_kind, the body must be of that kind and apiVersion. NULL with
+ * the HTTP status in *code and a message in err, worded as kube-apiserver's:
+ * 400 for a body that is not a protobuf object of the kind, 415 for a kind
+ * the sandbox has no table for. */
+cJSON *pb_decode_body(const char *body, size_t len, const char *want_av, const char *want_kind,
+		      int *code, char *err, size_t errsize);
 
 #endif

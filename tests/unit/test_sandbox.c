@@ -428,8 +428,9 @@ static void test_protobuf(void)
 {
 	struct strbuf meta = { 0 }, spec = { 0 }, tmpl = { 0 }, pod = { 0 }, c = { 0 }, port = { 0 };
 	struct strbuf strat = { 0 }, ru = { 0 }, is = { 0 }, dep = { 0 }, sec = { 0 }, sm = { 0 };
-	char err[256], *body, *got;
+	char err[512], *body, *got;
 	size_t len;
+	int code;
 	cJSON *o;
 
 	pb_str(&meta, 1, "d");
@@ -455,7 +456,7 @@ static void test_protobuf(void)
 	pb_msg(&dep, 2, &spec);
 	pb_bytes(&dep, 3, "\x08\x05", 2);      /* status: dropped */
 	body = pb_envelope("apps/v1", "Deployment", &dep, &len);
-	o = pb_decode_body(body, len, err, sizeof err);
+	o = pb_decode_body(body, len, NULL, NULL, &code, err, sizeof err);
 	got = o ? jprint(o) : xasprintf("ERROR %s", err);
 	tap_is_str(got, "{\"metadata\":{\"name\":\"d\",\"labels\":{\"app\":\"d\"}},\"spec\":{\"replicas\":0,"
 		   "\"template\":{\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"example/web:1.0\","
@@ -473,7 +474,7 @@ static void test_protobuf(void)
 	pb_msg(&sec, 2, &sm);
 	pb_str(&sec, 3, "Opaque");
 	body = pb_envelope("v1", "Secret", &sec, &len);
-	o = pb_decode_body(body, len, err, sizeof err);
+	o = pb_decode_body(body, len, NULL, NULL, &code, err, sizeof err);
 	tap_is_str(jstr(J(o, "data", "p")), "aGn/", "map<string,bytes> as base64");
 	cJSON_Delete(o);
 	free(body);
@@ -482,17 +483,20 @@ static void test_protobuf(void)
 	pb_msg(&sec, 1, &meta);
 	pb_str(&sec, 99, "surprise");
 	body = pb_envelope("v1", "ConfigMap", &sec, &len);
-	tap_ok(!pb_decode_body(body, len, err, sizeof err)
+	tap_ok(!pb_decode_body(body, len, NULL, NULL, &code, err, sizeof err)
 	       && strstr(err, "field 99 of io.k8s.api.core.v1.ConfigMap"), "an unknown field is named");
-	tap_ok(!pb_decode_body(body, len - 3, err, sizeof err) && strstr(err, "truncated"),
+	tap_ok(!pb_decode_body(body, len - 3, NULL, NULL, &code, err, sizeof err) && strstr(err, "truncated"),
 	       "a truncated body is refused");
 	free(body);
 	pb_str(&sec, 1, "");
 	body = pb_envelope("scheduling.k8s.io/v1", "PriorityClass", &sec, &len);
-	tap_ok(!pb_decode_body(body, len, err, sizeof err) && strstr(err, "PriorityClass"),
-	       "a kind without a table is named");
+	tap_ok(!pb_decode_body(body, len, NULL, NULL, &code, err, sizeof err) && code == 415
+	       && strstr(err, "PriorityClass"), "a kind without a table: 415, named");
+	tap_ok(!pb_decode_body(body, len, "v1", "ConfigMap", &code, err, sizeof err) && code == 400
+	       && strstr(err, "PriorityClass in version \"v1\" cannot be handled as a ConfigMap"),
+	       "another kind than the endpoint's: 400 as upstream words it");
 	free(body);
-	tap_ok(!pb_decode_body("{\"a\":1}", 7, err, sizeof err) && strstr(err, "magic"),
+	tap_ok(!pb_decode_body("{\"a\":1}", 7, NULL, NULL, &code, err, sizeof err) && strstr(err, "magic"),
 	       "JSON is not protobuf");
 }
 

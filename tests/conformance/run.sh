@@ -21,10 +21,14 @@ for c in "${SHIPDECK_PYTHON:-}" "${XDG_CACHE_HOME:-$HOME/.cache}/shipdeck/pyenv/
 	fi
 done
 py=$(command -v "$py" 2>/dev/null || echo "$py")
+# UPSTREAM set but empty: the sandbox only (meson's sanitizer build).
 upstream=${UPSTREAM:-}
-if [ -z "$upstream" ] && [ -x "$(dirname "${1:-.}")/shipdeck-upstream" ] \
+if [ -z "${UPSTREAM+set}" ] && [ -x "$(dirname "${1:-.}")/shipdeck-upstream" ] \
 	&& "$here/../../upstream/build" --check >/dev/null 2>&1; then
 	upstream=$(dirname "${1:-.}")/shipdeck-upstream
+	# before lib.sh moves HOME (the components live under the real cache)
+	SHIPDECK_UPSTREAM_BIN=${SHIPDECK_UPSTREAM_BIN:-$("$here/../../upstream/build" --bin-dir)}
+	export SHIPDECK_UPSTREAM_BIN
 fi
 # The same kubectl against both clusters (the cloud SDK's /usr/bin/kubectl
 # dispatches by server version): its 1.32 when there, else kubectl.

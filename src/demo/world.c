@@ -3,12 +3,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -132,40 +130,11 @@ bool demo_world_running(const struct demo_world *w)
 	return proc_alive(&w->procs[DEMO_SANDBOX]);
 }
 
-static bool port_free(int port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
-	bool ok;
-
-	if (fd < 0)
-		return false;
-	/* as the servers themselves do: a port in TIME_WAIT from the last run
-	 * is free to listen on again */
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	ok = bind(fd, (struct sockaddr *)&a, sizeof a) == 0;
-	close(fd);
-	return ok;
-}
-
 /* The port used last time when it is still free (so addresses stay the same
  * across runs), else one the kernel picks. */
 static int choose_port(int previous)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t alen = sizeof a;
-	int fd, port = 0;
-
-	if (previous > 0 && port_free(previous))
-		return previous;
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0
-	    && getsockname(fd, (struct sockaddr *)&a, &alen) == 0)
-		port = ntohs(a.sin_port);
-	if (fd >= 0)
-		close(fd);
-	return port;
+	return previous > 0 && port_is_free(previous) ? previous : port_pick_free();
 }
 
 struct line_wait {
@@ -300,6 +269,35 @@ static char *last_line(const char *log)
 	return line;
 }
 
+/* Starts a server that prints "… listening on URL" when it serves, and waits
+ * for that line (limit ms); on failure err names it, its log and the log's
+ * last line. */
+static int run_listener(struct app *app, struct demo_proc *p, const char *what, char *const argv[],
+			const char *log, int limit, struct err *err)
+{
+	int fd = -1, rc = 0;
+
+	p->pid = spawn_logged(argv, log, &fd, false, err);
+	if (p->pid < 0) {
+		p->pid = 0;
+		return -1;
+	}
+	p->start_time = spawn_start_time(p->pid);
+	if (wait_listening(app, argv[0], limit, fd, &p->port, err)) {
+		char *last = last_line(log);
+
+		rc = err_prefix(err, "the demo's %s (log: %s)", what, log);
+		if (last) {
+			size_t n = strlen(err->msg);
+
+			snprintf(err->msg + n, sizeof err->msg - n, ": %s", last);
+			free(last);
+		}
+	}
+	close(fd);
+	return rc;
+}
+
 static int start_cluster(struct app *app, struct demo_world *w, const char *manifests,
 			 struct err *err)
 {
@@ -312,7 +310,7 @@ static int start_cluster(struct app *app, struct demo_world *w, const char *mani
 	char *mf = xasprintf("%s/manifests.yaml", dir);
 	char *faults = xasprintf("%s/faults.yaml", dir);
 	char port[16], *scale = getenv("SHIPDECK_DEMO_TIME_SCALE");
-	int fd = -1, rc = -1;
+	int rc = -1;
 
 	if (!prog) {
 		err_set(err, "%s not found next to shipdeck or on PATH (build it: "
@@ -333,30 +331,10 @@ static int start_cluster(struct app *app, struct demo_world *w, const char *mani
 				 upstream ? "--dir" : "--manifests", upstream ? dir : mf,
 				 manifests && upstream ? "--manifests" : NULL, mf, NULL };
 
-		p->pid = spawn_logged(argv, log, &fd, false, err);
+		rc = run_listener(app, p, "cluster", argv, log,
+				  upstream ? UPSTREAM_READY_TIMEOUT_MS : READY_TIMEOUT_MS, err);
 	}
-	if (p->pid < 0) {
-		p->pid = 0;
-		goto out;
-	}
-	p->start_time = spawn_start_time(p->pid);
-	if (wait_listening(app, name, upstream ? UPSTREAM_READY_TIMEOUT_MS : READY_TIMEOUT_MS, fd,
-			   &p->port, err)) {
-		char *last = last_line(log);
-
-		err_prefix(err, "the demo cluster (log: %s)", log);
-		if (last) {
-			size_t n = strlen(err->msg);
-
-			snprintf(err->msg + n, sizeof err->msg - n, ": %s", last);
-			free(last);
-		}
-		goto out;
-	}
-	rc = 0;
 out:
-	if (fd >= 0)
-		close(fd);
 	free(prog);
 	free(dir);
 	free(log);
@@ -425,7 +403,7 @@ static int start_traffic(struct app *app, struct demo_world *w, struct err *err)
 	char *log = xasprintf("%s/upstream/traffic.log", w->dir);
 	char *faults = xasprintf("%s/upstream/faults.yaml", w->dir);
 	char port[16];
-	int fd = -1, rc = -1;
+	int rc = -1;
 
 	if (!prog) {
 		err_set(err, "shipdeck-sandbox (the simulated traffic) not found next to shipdeck or on "
@@ -437,22 +415,9 @@ static int start_traffic(struct app *app, struct demo_world *w, struct err *err)
 		char *argv[] = { prog, "--traffic-only", "--kubeconfig", w->kubeconfig, "--port", port,
 				 "--faults", faults, NULL };
 
-		p->pid = spawn_logged(argv, log, &fd, false, err);
+		rc = run_listener(app, p, "simulated traffic", argv, log, READY_TIMEOUT_MS, err);
 	}
-	if (p->pid < 0) {
-		p->pid = 0;
-		goto out;
-	}
-	p->start_time = spawn_start_time(p->pid);
-	if (wait_listening(app, "shipdeck-sandbox --traffic-only", READY_TIMEOUT_MS, fd, &p->port,
-			   err)) {
-		err_prefix(err, "the demo's traffic (log: %s)", log);
-		goto out;
-	}
-	rc = 0;
 out:
-	if (fd >= 0)
-		close(fd);
 	free(prog);
 	free(log);
 	free(faults);

@@ -16,6 +16,8 @@
 #include "sandbox/jsonx.h"
 #include "sandbox/kubelet.h"
 #include "sandbox/patch.h"
+#include "sandbox/pbwire.h"
+#include "sandbox/stored.h"
 #include "sandbox/traffic.h"
 #include "util/strbuf.h"
 #include "util/timefmt.h"
@@ -110,7 +112,10 @@ static bool param_true(const struct request *req, const char *key)
 {
 	const char *v = req_param(req, key);
 
-	return v && (!strcmp(v, "true") || !strcmp(v, "1"));
+	/* As Go's strconv.ParseBool, which the API server uses: the Python
+	 * client sends watch=True. */
+	return v && (!strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "True")
+		     || !strcmp(v, "TRUE") || !strcmp(v, "t") || !strcmp(v, "T"));
 }
 
 static bool wants_table(const struct request *req)
@@ -278,16 +283,28 @@ static bool body_is_yaml(const char *ct)
 		      || !strncmp(ct, "text/yaml", 9));
 }
 
-/* For POST/PUT: JSON (also when no Content-Type, as kubectl scale sends) or
- * YAML; protobuf and anything else is 415. */
-static cJSON *request_object(const struct request *req, struct response *resp)
+/* For POST/PUT: JSON (also when no Content-Type, as kubectl scale sends),
+ * YAML, or protobuf (typed `kubectl create`, pbwire.h); anything else 415. */
+static cJSON *request_object(const struct request *req, const struct kind *k,
+			     struct response *resp)
 {
 	const char *ct = req->content_type;
 
+	if (ct && !strncmp(ct, "application/vnd.kubernetes.protobuf", 35)) {
+		char err[512];
+		int code;
+		cJSON *obj = pb_decode_body(req->body, req->body_len, k ? k->api_version : NULL,
+					    k ? k->kind : NULL, &code, err, sizeof err);
+
+		if (!obj)
+			resp_error(resp, code, code == 415 ? "UnsupportedMediaType" : "BadRequest",
+				   "%s", err);
+		return obj;
+	}
 	if (ct && *ct && strncmp(ct, "application/json", 16) && !body_is_yaml(ct)) {
 		resp_error(resp, 415, "UnsupportedMediaType", "the body of the request was in an "
 			   "unknown format - accepted media types include: application/json, "
-			   "application/yaml");
+			   "application/yaml, application/vnd.kubernetes.protobuf");
 		return NULL;
 	}
 	return api_parse_body(req->body, req->body_len, body_is_yaml(ct), resp);
@@ -309,14 +326,14 @@ static void target_free(struct target *t)
 	free(t->sub);
 }
 
-/* Parses /api/v1/... and /apis/apps/v1/...: 0 on success, -1 for a path the
+/* Parses /api/v1/... and /apis/GROUP/VERSION/...: 0 on success, -1 for a path the
  * API does not have (404). */
 static int parse_target(const char *path, struct target *t)
 {
 	char *segs[8];
 	int n = 0, i = 0;
 	char *copy = xstrdup(path), *save = NULL, *tok;
-	const char *group;
+	const char *group, *version;
 	int rc = -1;
 
 	memset(t, 0, sizeof *t);
@@ -327,10 +344,11 @@ static int parse_target(const char *path, struct target *t)
 	}
 	if (n >= 2 && !strcmp(segs[0], "api") && !strcmp(segs[1], "v1")) {
 		group = "";
+		version = "v1";
 		i = 2;
-	} else if (n >= 3 && !strcmp(segs[0], "apis") && !strcmp(segs[1], "apps")
-		   && !strcmp(segs[2], "v1")) {
-		group = "apps";
+	} else if (n >= 3 && !strcmp(segs[0], "apis")) {
+		group = segs[1];
+		version = segs[2];
 		i = 3;
 	} else {
 		goto out;
@@ -338,7 +356,7 @@ static int parse_target(const char *path, struct target *t)
 	n -= i;
 	if (n >= 3 && !strcmp(segs[i], "namespaces")) {
 		t->ns = xstrdup(segs[i + 1]);
-		t->kind = kind_by_plural(group, segs[i + 2]);
+		t->kind = kind_by_plural(group, version, segs[i + 2]);
 		if (!t->kind || !t->kind->namespaced || n > 5)
 			goto out;
 		if (n >= 4)
@@ -346,7 +364,7 @@ static int parse_target(const char *path, struct target *t)
 		if (n == 5)
 			t->sub = xstrdup(segs[i + 4]);
 	} else if (n >= 1 && n <= 3) {
-		t->kind = kind_by_plural(group, segs[i]);
+		t->kind = kind_by_plural(group, version, segs[i]);
 		if (!t->kind || (t->kind->namespaced && n > 1))
 			goto out;
 		if (n >= 2)
@@ -489,15 +507,21 @@ static void carry_over(const struct kind *k, const cJSON *old, cJSON *obj, const
 		jset_str(jchild(obj, "spec"), "nodeName", jstr(J(old, "spec", "nodeName")));
 }
 
-/* Generation counts spec changes (Deployments and ReplicaSets). */
-static void bump_generation(const struct kind *k, const cJSON *old, cJSON *obj)
+/* Generation counts spec changes (kinds with k->generation), and for a
+ * Deployment also annotation changes (upstream's update strategy: they are
+ * copied to its ReplicaSets). Status writes never count. */
+static void bump_generation(const struct kind *k, const cJSON *old, cJSON *obj, const char *sub)
 {
 	struct strbuf a = { 0 }, b = { 0 };
 
-	if (k->id != K_DEPLOYMENT && k->id != K_REPLICASET)
+	if (!k->generation || (sub && !strcmp(sub, "status")))
 		return;
 	jcanon(J(old, "spec"), &a);
 	jcanon(J(obj, "spec"), &b);
+	if (k->id == K_DEPLOYMENT) {
+		jcanon(J(old, "metadata", "annotations"), &a);
+		jcanon(J(obj, "metadata", "annotations"), &b);
+	}
 	jset_int(jchild(obj, "metadata"), "generation",
 		 jint(J(old, "metadata", "generation"), 1) + (strcmp(sb_str(&a), sb_str(&b)) ? 1 : 0));
 	sb_free(&a);
@@ -517,7 +541,7 @@ static void commit_update(struct sandbox *sb, const struct request *req, struct 
 		cJSON_Delete(obj);
 		return;
 	}
-	bump_generation(k, old, obj);
+	bump_generation(k, old, obj, sub);
 	if (dry_run(req) || jequal(old, obj)) {
 		/* No change: the API server answers with the object as it is. */
 		cJSON_Delete(obj);
@@ -598,15 +622,17 @@ static int create(struct sandbox *sb, const struct kind *k, const char *path_ns,
 	store_new_uid(uid);
 	now_ts(ts);
 	jset_str(meta, "uid", uid);
+	stored_on_create(k, obj, uid);
 	jset_str(meta, "creationTimestamp", ts);
 	jdel(meta, "resourceVersion");
 	jdel(meta, "deletionTimestamp");
 	jdel(meta, "deletionGracePeriodSeconds");
 	jdel(meta, "managedFields");
+	if (k->generation)
+		jset_int(meta, "generation", 1);
 	switch (k->id) {
 	case K_DEPLOYMENT:
 	case K_REPLICASET:
-		jset_int(meta, "generation", 1);
 		jset(obj, "status", cJSON_CreateObject());
 		break;
 	case K_POD:
@@ -629,6 +655,9 @@ static int create(struct sandbox *sb, const struct kind *k, const char *path_ns,
 		break;
 	}
 	default:
+		/* No controller writes these: the status a client sent is dropped. */
+		if (k->has_status)
+			jset(obj, "status", stored_initial_status(k));
 		break;
 	}
 	if (dry) {
@@ -648,9 +677,7 @@ int api_create_object(struct sandbox *sb, cJSON *obj, struct err *err)
 	char *what;
 	int rc;
 
-	for (int i = 0; kind && av && i < KIND_COUNT; i++)
-		if (!strcmp(kinds[i].kind, kind) && !strcmp(kinds[i].api_version, av))
-			k = &kinds[i];
+	k = kind_by_kind(av, kind);
 	if (!k || k->read_only) {
 		cJSON_Delete(obj);
 		return err_set(err, "kind %s of apiVersion %s is not served", kind ? kind : "(none)",
@@ -958,7 +985,8 @@ static void get(struct sandbox *sb, const struct request *req, struct obj *o,
 static void update(struct sandbox *sb, const struct request *req, struct obj *o,
 		   const struct target *t, struct response *resp)
 {
-	cJSON *obj = request_object(req, resp);
+	cJSON *obj = request_object(req, t->sub && !strcmp(t->sub, "scale") ? NULL : t->kind,
+				    resp);
 	const char *name, *rv;
 
 	if (!obj)
@@ -1014,7 +1042,17 @@ static void patch(struct sandbox *sb, const struct request *req, struct obj *o,
 		return;
 	doc = t->sub && !strcmp(t->sub, "scale") ? scale_of(o) : cJSON_Duplicate(o->cur->json, 1);
 	if (patch_apply(type, &doc, p, &code, &err)) {
-		resp_error(resp, code, code == 422 ? "Invalid" : "BadRequest", "%s", err.msg);
+		if (code == 422) {
+			/* A failed JSON-patch test: upstream's Status names no
+			 * detail. */
+			cJSON *st = status_new(422, "Invalid", "the server rejected our request due "
+					       "to an error in our request");
+
+			jset(st, "details", cJSON_CreateObject());
+			resp_json(resp, 422, st);
+		} else {
+			resp_error(resp, code, "BadRequest", "%s", err.msg);
+		}
 		cJSON_Delete(doc);
 		cJSON_Delete(p);
 		return;
@@ -1155,11 +1193,30 @@ static void delete(struct sandbox *sb, const struct request *req, struct obj *o,
 		free(name);
 	} else {
 		char *name = xstrdup(o->name);
+		cJSON *marked = NULL;
 
+		if (policy && !strcmp(policy, "Foreground") && k->id != K_NAMESPACE) {
+			/* Upstream answers a foreground delete with the object,
+			 * marked and holding the foregroundDeletion finalizer
+			 * until the GC has removed its dependents; here the GC
+			 * follows at once. */
+			char ts[32];
+			cJSON *fin = cJSON_CreateArray();
+
+			marked = cJSON_Duplicate(o->cur->json, 1);
+			now_ts(ts);
+			jset_str(jchild(marked, "metadata"), "deletionTimestamp", ts);
+			jset_int(jchild(marked, "metadata"), "deletionGracePeriodSeconds", 0);
+			cJSON_AddItemToArray(fin, cJSON_CreateString("foregroundDeletion"));
+			jset(jchild(marked, "metadata"), "finalizers", fin);
+		}
 		if (k->id == K_NAMESPACE)
 			delete_namespace_contents(sb, o->name);
 		store_remove(&sb->store, o);
-		success_status(resp, k, name, uid);
+		if (marked)
+			resp_json(resp, 200, marked);
+		else
+			success_status(resp, k, name, uid);
 		free(name);
 	}
 	free(uid);
@@ -1237,7 +1294,7 @@ static void resource(struct sandbox *sb, const struct request *req, struct respo
 					   "this method on the requested resource");
 				goto out;
 			}
-			obj = request_object(req, resp);
+			obj = request_object(req, t.kind, resp);
 			if (!obj)
 				goto out;
 			if (create(sb, t.kind, t.ns, obj, dry_run(req), resp))

@@ -16,6 +16,9 @@ void gc_sync(struct sandbox *sb);
 /* Deployments: new ReplicaSets, rolling update or recreate, status. */
 void deploy_sync(struct sandbox *sb, int64_t now, int64_t *next_due);
 
+/* Namespaces: their "default" ServiceAccount and kube-root-ca.crt. */
+void ns_sync(struct sandbox *sb);
+
 /* Runs every controller until the store is quiet or stopping. */
 void *controller_main(void *sandbox);
 /* --traffic-only: the traffic's beat alone, no controller. */

@@ -10,6 +10,7 @@
 
 #include "sandbox/hmap.h"
 #include "sandbox/jsonx.h"
+#include "sandbox/stored.h"
 #include "sandbox/select.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -277,6 +278,19 @@ static void defaults_pod_spec(cJSON *spec)
 		defaults_container(c);
 	cJSON_ArrayForEach(c, J(spec, "initContainers"))
 		defaults_container(c);
+	cJSON_ArrayForEach(c, J(spec, "volumes")) {
+		/* kube-apiserver's volume defaults: hostPath type "", mode 0644. */
+		if (cJSON_IsObject(J(c, "hostPath")))
+			set_default(J(c, "hostPath"), "type", cJSON_CreateString(""));
+		if (cJSON_IsObject(J(c, "configMap")))
+			set_default(J(c, "configMap"), "defaultMode", cJSON_CreateNumber(420));
+		if (cJSON_IsObject(J(c, "secret")))
+			set_default(J(c, "secret"), "defaultMode", cJSON_CreateNumber(420));
+		if (cJSON_IsObject(J(c, "projected")))
+			set_default(J(c, "projected"), "defaultMode", cJSON_CreateNumber(420));
+		if (cJSON_IsObject(J(c, "downwardAPI")))
+			set_default(J(c, "downwardAPI"), "defaultMode", cJSON_CreateNumber(420));
+	}
 }
 
 /* Drops nulls (a `creationTimestamp: null` from a client, a deleted field)
@@ -367,6 +381,7 @@ void defaults_apply(const struct kind *k, cJSON *obj)
 		defaults_service(obj);
 		break;
 	default:
+		stored_defaults(k, obj);
 		break;
 	}
 }
@@ -564,6 +579,8 @@ int defaults_validate(const struct kind *k, const cJSON *obj, const cJSON *old,
 			       name, k->id == K_SERVICE || k->id == K_NAMESPACE ? "label"
 								       : "subdomain",
 			       k->id == K_SERVICE || k->id == K_NAMESPACE ? "" : " or '.'");
+	if (stored_validate(k, obj, r))
+		return -1;
 	switch (k->id) {
 	case K_DEPLOYMENT:
 	case K_REPLICASET:

@@ -34,7 +34,7 @@ static void add_resource(cJSON *list, const char *name, const char *singular, bo
 	if (k && k->short_names[0]) {
 		cJSON *s = cJSON_CreateArray();
 
-		for (int i = 0; i < 2 && k->short_names[i]; i++)
+		for (int i = 0; i < 3 && k->short_names[i]; i++)
 			cJSON_AddItemToArray(s, cJSON_CreateString(k->short_names[i]));
 		jset(r, "shortNames", s);
 	}
@@ -46,7 +46,7 @@ static void add_resource(cJSON *list, const char *name, const char *singular, bo
 	cJSON_AddItemToArray(list, r);
 }
 
-static cJSON *resource_list(const char *group)
+static cJSON *resource_list(const struct kind *gv)
 {
 	static const char *const rw[] = { "create", "delete", "deletecollection", "get", "list",
 					  "patch", "update", "watch", NULL };
@@ -54,17 +54,15 @@ static cJSON *resource_list(const char *group)
 	static const char *const sub[] = { "get", "patch", "update", NULL };
 	static const char *const get[] = { "get", NULL };
 	cJSON *doc = cJSON_CreateObject(), *list = cJSON_CreateArray();
-	char gv[32];
 
-	snprintf(gv, sizeof gv, "%s%sv1", group, *group ? "/" : "");
 	jset_str(doc, "kind", "APIResourceList");
 	jset_str(doc, "apiVersion", "v1");
-	jset_str(doc, "groupVersion", gv);
+	jset_str(doc, "groupVersion", gv->api_version);
 	for (int i = 0; i < KIND_COUNT; i++) {
 		const struct kind *k = &kinds[i];
 		char name[64];
 
-		if (strcmp(k->group, group))
+		if (strcmp(k->api_version, gv->api_version))
 			continue;
 		add_resource(list, k->plural, k->singular, k->namespaced, NULL, NULL, k->kind,
 			     k->read_only ? ro : rw, k);
@@ -86,26 +84,38 @@ static cJSON *resource_list(const char *group)
 	return doc;
 }
 
-static cJSON *group_apps(void)
+/* An APIGroup: one version per group (the sandbox serves one of each). */
+static cJSON *api_group(const struct kind *gv)
 {
 	cJSON *g = cJSON_CreateObject(), *versions = cJSON_CreateArray(), *v = cJSON_CreateObject();
 
-	jset_str(g, "name", "apps");
-	jset_str(v, "groupVersion", "apps/v1");
-	jset_str(v, "version", "v1");
+	jset_str(g, "name", gv->group);
+	jset_str(v, "groupVersion", gv->api_version);
+	jset_str(v, "version", gv->version);
 	cJSON_AddItemToArray(versions, cJSON_Duplicate(v, 1));
 	jset(g, "versions", versions);
 	jset(g, "preferredVersion", v);
 	return g;
 }
 
-/* One OpenAPI v3 document: a patch operation per kind of the group, with the
- * fieldValidation parameter and only merge patch as request body, so kubectl
- * apply uses its built-in strategic merge types. */
-static cJSON *openapi_doc(const char *group)
+/* The OpenAPI document's path for a group version: "api/v1", "apis/apps/v1". */
+static void openapi_key(const struct kind *gv, char *buf, size_t size)
+{
+	if (gv->group[0])
+		snprintf(buf, size, "apis/%s", gv->api_version);
+	else
+		snprintf(buf, size, "api/%s", gv->version);
+}
+
+/* One OpenAPI v3 document: a patch operation per kind of the group version,
+ * with the fieldValidation parameter and only merge patch as request body,
+ * so kubectl apply uses its built-in strategic merge types. */
+static cJSON *openapi_doc(const struct kind *gv)
 {
 	cJSON *doc = cJSON_CreateObject(), *info = cJSON_CreateObject(), *paths = cJSON_CreateObject();
+	char key[96];
 
+	openapi_key(gv, key, sizeof key);
 	jset_str(doc, "openapi", "3.0.0");
 	jset_str(info, "title", "Kubernetes");
 	jset_str(info, "version", "v1.32.4");
@@ -113,21 +123,20 @@ static cJSON *openapi_doc(const char *group)
 	for (int i = 0; i < KIND_COUNT; i++) {
 		const struct kind *k = &kinds[i];
 		cJSON *item, *patch, *gvk, *params, *p, *schema, *body, *content, *mp;
-		char path[160];
+		char path[192];
 
-		if (strcmp(k->group, group))
+		if (strcmp(k->api_version, gv->api_version))
 			continue;
 		if (k->namespaced)
-			snprintf(path, sizeof path, "/%s%s/v1/namespaces/{namespace}/%s/{name}",
-				 *group ? "apis/" : "api", group, k->plural);
+			snprintf(path, sizeof path, "/%s/namespaces/{namespace}/%s/{name}", key,
+				 k->plural);
 		else
-			snprintf(path, sizeof path, "/%s%s/v1/%s/{name}", *group ? "apis/" : "api",
-				 group, k->plural);
+			snprintf(path, sizeof path, "/%s/%s/{name}", key, k->plural);
 		item = cJSON_CreateObject();
 		patch = cJSON_CreateObject();
 		gvk = cJSON_CreateObject();
-		jset_str(gvk, "group", group);
-		jset_str(gvk, "version", "v1");
+		jset_str(gvk, "group", k->group);
+		jset_str(gvk, "version", k->version);
 		jset_str(gvk, "kind", k->kind);
 		jset(patch, "x-kubernetes-group-version-kind", gvk);
 		params = cJSON_CreateArray();
@@ -155,10 +164,21 @@ static cJSON *openapi_doc(const char *group)
 	return doc;
 }
 
+/* Path p is PREFIX + key, with or without a trailing slash. */
+static bool path_is(const char *p, const char *prefix, const char *key)
+{
+	size_t n = strlen(prefix), m = strlen(key);
+
+	return !strncmp(p, prefix, n) && !strncmp(p + n, key, m)
+	       && (!p[n + m] || (p[n + m] == '/' && !p[n + m + 1]));
+}
+
 bool discovery_handle(struct sandbox *sb, const struct request *req, struct response *resp)
 {
 	const char *p = req->path;
+	const struct kind *gvs[KIND_COUNT];
 	cJSON *doc;
+	int n;
 
 	if (!strcmp(p, "/version") || !strcmp(p, "/version/")) {
 		doc = cJSON_CreateObject();
@@ -190,52 +210,58 @@ bool discovery_handle(struct sandbox *sb, const struct request *req, struct resp
 		resp_json(resp, 200, doc);
 		return true;
 	}
+	n = kind_group_versions(gvs, KIND_COUNT);
 	if (!strcmp(p, "/apis") || !strcmp(p, "/apis/")) {
 		cJSON *groups = cJSON_CreateArray();
 
 		doc = cJSON_CreateObject();
 		jset_str(doc, "kind", "APIGroupList");
 		jset_str(doc, "apiVersion", "v1");
-		cJSON_AddItemToArray(groups, group_apps());
+		for (int i = 0; i < n; i++)
+			if (gvs[i]->group[0])
+				cJSON_AddItemToArray(groups, api_group(gvs[i]));
 		jset(doc, "groups", groups);
 		resp_json(resp, 200, doc);
 		return true;
 	}
-	if (!strcmp(p, "/apis/apps") || !strcmp(p, "/apis/apps/")) {
-		doc = group_apps();
-		jset_str(doc, "kind", "APIGroup");
-		jset_str(doc, "apiVersion", "v1");
-		resp_json(resp, 200, doc);
-		return true;
-	}
-	if (!strcmp(p, "/api/v1") || !strcmp(p, "/api/v1/")) {
-		resp_json(resp, 200, resource_list(""));
-		return true;
-	}
-	if (!strcmp(p, "/apis/apps/v1") || !strcmp(p, "/apis/apps/v1/")) {
-		resp_json(resp, 200, resource_list("apps"));
-		return true;
+	for (int i = 0; i < n; i++) {
+		char key[96];
+
+		openapi_key(gvs[i], key, sizeof key);
+		if (gvs[i]->group[0] && path_is(p, "/apis/", gvs[i]->group)) {
+			doc = api_group(gvs[i]);
+			jset_str(doc, "kind", "APIGroup");
+			jset_str(doc, "apiVersion", "v1");
+			resp_json(resp, 200, doc);
+			return true;
+		}
+		if (path_is(p, "/", key)) {
+			resp_json(resp, 200, resource_list(gvs[i]));
+			return true;
+		}
+		if (!strncmp(p, "/openapi/v3/", 12) && !strcmp(p + 12, key)) {
+			resp_json(resp, 200, openapi_doc(gvs[i]));
+			return true;
+		}
 	}
 	if (!strcmp(p, "/openapi/v3") || !strcmp(p, "/openapi/v3/")) {
-		cJSON *paths = cJSON_CreateObject(), *e;
+		cJSON *paths = cJSON_CreateObject();
 
 		doc = cJSON_CreateObject();
-		e = cJSON_CreateObject();
-		jset_str(e, "serverRelativeURL", "/openapi/v3/api/v1?hash=5A1DB1E3C9D5B4B8");
-		jset(paths, "api/v1", e);
-		e = cJSON_CreateObject();
-		jset_str(e, "serverRelativeURL", "/openapi/v3/apis/apps/v1?hash=7F3E6C0B9A2D1E44");
-		jset(paths, "apis/apps/v1", e);
+		for (int i = 0; i < n; i++) {
+			cJSON *e = cJSON_CreateObject();
+			char key[96], url[192];
+			unsigned long h = 5381;
+
+			openapi_key(gvs[i], key, sizeof key);
+			for (const char *c = key; *c; c++)
+				h = h * 33 + (unsigned char)*c;
+			snprintf(url, sizeof url, "/openapi/v3/%s?hash=%016lX", key, h);
+			jset_str(e, "serverRelativeURL", url);
+			jset(paths, key, e);
+		}
 		jset(doc, "paths", paths);
 		resp_json(resp, 200, doc);
-		return true;
-	}
-	if (!strcmp(p, "/openapi/v3/api/v1")) {
-		resp_json(resp, 200, openapi_doc(""));
-		return true;
-	}
-	if (!strcmp(p, "/openapi/v3/apis/apps/v1")) {
-		resp_json(resp, 200, openapi_doc("apps"));
 		return true;
 	}
 	return false;

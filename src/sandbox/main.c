@@ -236,6 +236,9 @@ int main(int argc, char **argv)
 			goto out;
 		}
 		tls_make_token(sb.token);
+		pthread_mutex_lock(&sb.mu);
+		sb.ca_pem = tls.ca_pem;
+		pthread_mutex_unlock(&sb.mu);
 	}
 	srv = server_start(&sb, sb.opt.plain_http ? NULL : &tls, &err);
 	if (!srv) {

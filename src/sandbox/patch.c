@@ -221,8 +221,8 @@ static int json_patch(cJSON **doc, const cJSON *ops, int *code, struct err *err)
 
 	if (!cJSON_IsArray(ops)) {
 		*code = 400;
-		return err_set(err, "json: cannot unmarshal object into Go value of type "
-			       "[]handlers.jsonPatchOp");
+		return err_set(err, "error decoding patch: json: cannot unmarshal object into Go "
+			       "value of type []handlers.jsonPatchOp");
 	}
 	cJSON_ArrayForEach(op, ops) {
 		const char *name = jstr(J(op, "op")), *path = jstr(J(op, "path"));

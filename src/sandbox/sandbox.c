@@ -147,6 +147,7 @@ static void timespec_at(struct timespec *ts, int64_t mono_ms)
 void sandbox_pass(struct sandbox *sb, int64_t now, int64_t *next_due)
 {
 	gc_sync(sb);
+	ns_sync(sb);
 	kubelet_sync(sb, now, next_due);
 	rs_sync(sb, now, next_due);
 	deploy_sync(sb, now, next_due);
@@ -174,6 +175,7 @@ void *controller_main(void *arg)
 			sb->dirty = false;
 			ctl_due = now + 1000;
 			gc_sync(sb);
+			ns_sync(sb);
 			kubelet_sync(sb, now, &ctl_due);
 			rs_sync(sb, now, &ctl_due);
 			deploy_sync(sb, now, &ctl_due);

@@ -37,6 +37,7 @@ struct traffic;
 struct sandbox {
 	struct sandbox_opts opt;
 	char token[65];              /* bearer token; empty with --plain-http */
+	const char *ca_pem;          /* the CA (not owned); NULL with --plain-http */
 	int port;                    /* the port actually bound */
 	int reqlog_fd;               /* -1 without --request-log */
 	bool debug;                  /* SHIPDECK_SANDBOX_DEBUG: slow passes, MHD errors */

@@ -11,47 +11,45 @@
 #include "util/strbuf.h"
 #include "util/timefmt.h"
 
-struct column {
-	const char *name, *type, *format;
-	int priority;
-};
-
 #define COL(n, t) { n, t, "", 0 }
 #define WIDE(n, t) { n, t, "", 1 }
 #define NAMECOL { "Name", "string", "name", 0 }
+#define add_str(...) table_cell_str(__VA_ARGS__)
+#define add_int(...) table_cell_int(__VA_ARGS__)
+#define age(...) table_age(__VA_ARGS__)
 
-static const struct column deploy_cols[] = {
+static const struct table_column deploy_cols[] = {
 	NAMECOL, COL("Ready", "string"), COL("Up-to-date", "integer"),
 	COL("Available", "integer"), COL("Age", "string"), WIDE("Containers", "string"),
 	WIDE("Images", "string"), WIDE("Selector", "string"), { 0 } };
-static const struct column rs_cols[] = {
+static const struct table_column rs_cols[] = {
 	NAMECOL, COL("Desired", "integer"), COL("Current", "integer"), COL("Ready", "integer"),
 	COL("Age", "string"), WIDE("Containers", "string"), WIDE("Images", "string"),
 	WIDE("Selector", "string"), { 0 } };
-static const struct column pod_cols[] = {
+static const struct table_column pod_cols[] = {
 	NAMECOL, COL("Ready", "string"), COL("Status", "string"), COL("Restarts", "string"),
 	COL("Age", "string"), WIDE("IP", "string"), WIDE("Node", "string"),
 	WIDE("Nominated Node", "string"), WIDE("Readiness Gates", "string"), { 0 } };
-static const struct column svc_cols[] = {
+static const struct table_column svc_cols[] = {
 	NAMECOL, COL("Type", "string"), COL("Cluster-IP", "string"),
 	COL("External-IP", "string"), COL("Port(s)", "string"), COL("Age", "string"),
 	WIDE("Selector", "string"), { 0 } };
-static const struct column event_cols[] = {
+static const struct table_column event_cols[] = {
 	COL("Last Seen", "string"), COL("Type", "string"), COL("Reason", "string"),
 	COL("Object", "string"), WIDE("Subobject", "string"), WIDE("Source", "string"),
 	COL("Message", "string"), WIDE("First Seen", "string"), WIDE("Count", "string"),
 	{ "Name", "string", "name", 1 }, { 0 } };
-static const struct column ns_cols[] = {
+static const struct table_column ns_cols[] = {
 	NAMECOL, COL("Status", "string"), COL("Age", "string"), { 0 } };
-static const struct column node_cols[] = {
+static const struct table_column node_cols[] = {
 	NAMECOL, COL("Status", "string"), COL("Roles", "string"), COL("Age", "string"),
 	COL("Version", "string"), WIDE("Internal-IP", "string"), WIDE("External-IP", "string"),
 	WIDE("OS-Image", "string"), WIDE("Kernel-Version", "string"),
 	WIDE("Container-Runtime", "string"), { 0 } };
-static const struct column cm_cols[] = {
+static const struct table_column cm_cols[] = {
 	NAMECOL, COL("Data", "integer"), COL("Age", "string"), { 0 } };
 
-static const struct column *columns(const struct kind *k)
+static const struct table_column *columns(const struct kind *k)
 {
 	switch (k->id) {
 	case K_DEPLOYMENT: return deploy_cols;
@@ -62,9 +60,9 @@ static const struct column *columns(const struct kind *k)
 	case K_NAMESPACE: return ns_cols;
 	case K_NODE: return node_cols;
 	case K_CONFIGMAP: return cm_cols;
-	case KIND_COUNT: break;
+	default: break;
 	}
-	return ns_cols;
+	return table_stored_columns(k) ? table_stored_columns(k) : ns_cols;
 }
 
 enum table_object table_object_mode(const char *v)
@@ -83,7 +81,7 @@ cJSON *table_new(const struct kind *k, bool headers)
 	jset_str(t, "kind", "Table");
 	jset_str(t, "apiVersion", "meta.k8s.io/v1");
 	jset(t, "metadata", cJSON_CreateObject());
-	for (const struct column *c = columns(k); headers && c->name; c++) {
+	for (const struct table_column *c = columns(k); headers && c->name; c++) {
 		cJSON *d = cJSON_CreateObject();
 
 		jset_str(d, "name", c->name);
@@ -98,7 +96,7 @@ cJSON *table_new(const struct kind *k, bool headers)
 	return t;
 }
 
-static void age(const char *ts, char *buf, size_t size)
+void table_age(const char *ts, char *buf, size_t size)
 {
 	time_t t;
 
@@ -109,12 +107,12 @@ static void age(const char *ts, char *buf, size_t size)
 	time_human_duration((int64_t)(time(NULL) - t), buf, size);
 }
 
-static void add_str(cJSON *cells, const char *s)
+void table_cell_str(cJSON *cells, const char *s)
 {
 	cJSON_AddItemToArray(cells, cJSON_CreateString(s && *s ? s : "<none>"));
 }
 
-static void add_int(cJSON *cells, long long v)
+void table_cell_int(cJSON *cells, long long v)
 {
 	cJSON_AddItemToArray(cells, cJSON_CreateNumber((double)v));
 }
@@ -130,7 +128,7 @@ static void containers_images(const cJSON *podspec, struct strbuf *names, struct
 	}
 }
 
-static void workload_wide(cJSON *cells, const cJSON *obj)
+void table_workload_wide(cJSON *cells, const cJSON *obj, bool with_selector)
 {
 	struct strbuf names = { 0 }, images = { 0 }, sel = { 0 };
 
@@ -138,7 +136,8 @@ static void workload_wide(cJSON *cells, const cJSON *obj)
 	sel_label_selector_string(J(obj, "spec", "selector"), &sel);
 	add_str(cells, sb_str(&names));
 	add_str(cells, sb_str(&images));
-	add_str(cells, sb_str(&sel));
+	if (with_selector)
+		add_str(cells, sb_str(&sel));
 	sb_free(&names);
 	sb_free(&images);
 	sb_free(&sel);
@@ -335,7 +334,7 @@ void table_add_row(cJSON *table, const struct kind *k, const cJSON *obj, enum ta
 		add_int(cells, jint(J(st, "updatedReplicas"), 0));
 		add_int(cells, jint(J(st, "availableReplicas"), 0));
 		add_str(cells, ag);
-		workload_wide(cells, obj);
+		table_workload_wide(cells, obj, true);
 		break;
 	case K_REPLICASET:
 		add_str(cells, jstr(J(obj, "metadata", "name")));
@@ -343,7 +342,7 @@ void table_add_row(cJSON *table, const struct kind *k, const cJSON *obj, enum ta
 		add_int(cells, jint(J(st, "replicas"), 0));
 		add_int(cells, jint(J(st, "readyReplicas"), 0));
 		add_str(cells, ag);
-		workload_wide(cells, obj);
+		table_workload_wide(cells, obj, true);
 		break;
 	case K_POD:
 		pod_cells(cells, obj);
@@ -362,8 +361,13 @@ void table_add_row(cJSON *table, const struct kind *k, const cJSON *obj, enum ta
 		add_int(cells, cJSON_GetArraySize(J(obj, "data")) + cJSON_GetArraySize(J(obj, "binaryData")));
 		add_str(cells, ag);
 		break;
+	default:
+		if (table_stored_columns(k)) {
+			table_stored_cells(k, cells, obj);
+			break;
+		}
+		/* fall through */
 	case K_NAMESPACE:
-	case KIND_COUNT:
 		add_str(cells, jstr(J(obj, "metadata", "name")));
 		add_str(cells, jstr(J(st, "phase")) ? jstr(J(st, "phase")) : "Active");
 		add_str(cells, ag);

@@ -35,8 +35,7 @@ note "ok: the faults file stalls a rollout like the annotation"
 # with the crash.
 k rollout undo deploy/web >/dev/null || fail "undo"
 k rollout status deploy/web --timeout=60s >/dev/null || fail "rollout after undo"
-k create deployment crasher --image=example/web:crash2 >/dev/null 2>&1 \
-	|| k apply -f - >/dev/null <<'YAML' || fail "crasher"
+k apply -f - >/dev/null <<'YAML' || fail "crasher"
 apiVersion: apps/v1
 kind: Deployment
 metadata: {name: crasher}

@@ -295,11 +295,25 @@ static void draw_step_row(struct view_ctx *c, int y, const struct ci_build *b, s
 	}
 }
 
-/* The file's error, or what the local runner ignores of it: a few lines,
- * the rest counted (shipdeck pipeline lint lists them all). */
-static void draw_notice_lines(struct view_ctx *c, int *y, const struct store_ci *ci)
+enum { MAX_NOTICES = 3 };
+
+/* The rows the notices take when there is room: the layout asks for them
+ * whatever this frame's height let draw_notice_lines show. */
+static int notice_rows(const struct store_ci *ci)
 {
-	enum { MAX_NOTICES = 3 };
+	int total = 0;
+
+	if (ci->pipeline_error)
+		return 1;
+	for (const char *q = ci->pipeline_notices; q && *q; q++)
+		total += *q == '\n';
+	return total > MAX_NOTICES + 1 ? MAX_NOTICES + 1 : total;
+}
+
+/* The file's error, or what the local runner ignores of it: a few lines,
+ * the rest counted (shipdeck pipeline lint lists them all), above row limit. */
+static void draw_notice_lines(struct view_ctx *c, int *y, const struct store_ci *ci, int limit)
+{
 	const char *p = ci->pipeline_notices;
 	size_t total = 0, shown = 0;
 
@@ -309,7 +323,7 @@ static void draw_notice_lines(struct view_ctx *c, int *y, const struct store_ci 
 	}
 	for (const char *q = p; q && *q; q++)
 		total += *q == '\n';
-	while (p && *p && *y < c->height / 2) {
+	while (p && *p && *y < limit) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
 		char line[400];
@@ -340,16 +354,18 @@ static void pipeline_draw(void *priv, struct view_ctx *c)
 	c->want_rows = 1;
 	if (draw_source_notice(c, 0, SOURCE_CI))
 		return;
-	draw_notice_lines(c, &y, ci);
 	b = selected_build(v, ci, &sel);
+	/* with builds to list, the notices leave them half the pane */
+	draw_notice_lines(c, &y, ci, b ? c->height / 2 : c->height - 1);
 	if (!b) {
 		draw_notice(c, y, ROLE_MUTED, "no builds yet: b runs the pipeline on HEAD, "
 			    "t runs the test steps");
-		c->want_rows = y + 1;
+		c->want_rows = notice_rows(ci) + 1;
 		return;
 	}
 	/* a few builds, the rule, every step of the selected one */
-	c->want_rows = y + (int)(ci->nbuilds < 6 ? ci->nbuilds : 6) + 1 + (int)b->nsteps;
+	c->want_rows = notice_rows(ci) + (int)(ci->nbuilds < 6 ? ci->nbuilds : 6) + 1
+		+ (int)b->nsteps;
 	snprintf(c->subtitle, sizeof c->subtitle, "%zu build%s", ci->nbuilds,
 		 ci->nbuilds == 1 ? "" : "s");
 	fit_columns(&k, c->width);

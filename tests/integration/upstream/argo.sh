@@ -15,8 +15,11 @@
 kubectl_ok || skip "kubectl >= 1.27 not found"
 cluster_is_upstream || fail "SHIPDECK_CLUSTER must be upstream"
 BIN=$SHIPDECK_UPSTREAM_BIN
-for b in rollouts-controller kubectl-argo-rollouts flagger; do
-	[ -x "$BIN/$b" ] || fail "$b not found in $BIN: build it with upstream/build (its log: $BIN/../logs/)"
+# a controller not built: what go said when upstream/build tried (its log)
+for b in rollouts-controller:argo-rollouts kubectl-argo-rollouts:argo-rollouts flagger:flagger; do
+	log=$(dirname "$BIN")/logs/${b#*:}.log
+	[ -x "$BIN/${b%%:*}" ] || fail "${b%%:*} not found in $BIN: build it with upstream/build$(
+		[ -s "$log" ] && printf '; its last build (%s) said: %s' "$log" "$(grep -v '^[a-z0-9./_-]*$' "$log" | tail -3)")"
 done
 
 # the plugin as kubectl finds plugins: kubectl-argo-rollouts on PATH

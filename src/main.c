@@ -11,6 +11,7 @@
 
 static const struct cmd *const commands[] = {
 	&cmd_demo, &cmd_rollout, &cmd_deploy, &cmd_get, &cmd_pipeline, &cmd_images, &cmd_canary,
+	&cmd_chaos,
 };
 
 enum { NCOMMANDS = sizeof commands / sizeof *commands };

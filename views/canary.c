@@ -429,10 +429,10 @@ static int canary_action(void *priv, struct view_ctx *c, enum action_id a)
 		return VIEW_UNHANDLED;
 	switch (a) {
 	case ACTION_PROMOTE:
-		submit(c, canary_req_promote(c->app, conf->name, NULL, NULL, &err), "promote", &err);
+		submit(c, canary_req_promote(c->app, conf->name, NULL, &err), "promote", &err);
 		return VIEW_HANDLED;
 	case ACTION_ABORT:
-		submit(c, canary_req_abort(c->app, conf->name, NULL, NULL, &err), "abort", &err);
+		submit(c, canary_req_abort(c->app, conf->name, NULL, &err), "abort", &err);
 		return VIEW_HANDLED;
 	case ACTION_AUTO_ANALYSIS:
 		st = store_canary_app(&c->app->store.canary, conf->name);

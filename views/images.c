@@ -387,7 +387,7 @@ static void deploy(struct images_priv *p, struct view_ctx *c)
 	if (!container)
 		return;
 	image = xasprintf("%s:%s", im->repository, r->tag);
-	req = kube_req_set_image(c->app, ns_of(c), d->meta.name, container, image, NULL, &err);
+	req = kube_req_set_image(c->app, ns_of(c), d->meta.name, container, image, &err);
 	if (!req) {
 		app_message(c->app, STATUS_WARN, "deploy: %s", err.msg);
 	} else {
@@ -430,7 +430,7 @@ static void canary_start(struct images_priv *p, struct view_ctx *c)
 		return;
 	}
 	image = xasprintf("%s:%s", im->repository, r->tag);
-	req = canary_req_start(c->app, name, image, NULL, &err);
+	req = canary_req_start(c->app, name, image, &err);
 	free(image);
 	if (!req) {
 		app_message(c->app, STATUS_WARN, "canary-start %s: %s", name, err.msg);

@@ -505,6 +505,13 @@ static int log_action(void *priv, struct view_ctx *c, enum action_id a)
 			find(v, c, b, -1, v->match == NO_LINE ? v->top
 					  : v->match ? v->match - 1 : 0);
 		return VIEW_HANDLED;
+	case ACTION_ZOOM:
+		/* the audit log: one line per action, or its JSON records */
+		if (!c->sel->log_id || strncmp(c->sel->log_id, "audit", 5))
+			return VIEW_UNHANDLED;
+		ui_select(c->ui, &c->sel->log_id, strcmp(c->sel->log_id, "audit") ? "audit"
+			  : "audit/json");
+		return VIEW_HANDLED;
 	case ACTION_BACK:
 		if (!v->needle)
 			return VIEW_UNHANDLED;

@@ -282,6 +282,8 @@ static void draw_step_row(struct view_ctx *c, int y, const struct ci_build *b, s
 			 s->ignore_failure ? ", ignored" : "");
 	else if (s->status == CI_FAILED)
 		snprintf(right, sizeof right, "not started");
+	else if (s->status == CI_PASSED && s->signal)
+		snprintf(right, sizeof right, "stopped");   /* a service, after the steps */
 	else if (s->status == CI_PASSED)
 		snprintf(right, sizeof right, "exit 0");
 	else
@@ -293,10 +295,36 @@ static void draw_step_row(struct view_ctx *c, int y, const struct ci_build *b, s
 	}
 }
 
+/* The file's error, or what the local runner ignores of it: a few lines,
+ * the rest counted (shipdeck pipeline lint lists them all). */
 static void draw_notice_lines(struct view_ctx *c, int *y, const struct store_ci *ci)
 {
-	if (ci->pipeline_error)
+	enum { MAX_NOTICES = 3 };
+	const char *p = ci->pipeline_notices;
+	size_t total = 0, shown = 0;
+
+	if (ci->pipeline_error) {
 		draw_text(c, (*y)++, 1, ROLE_FAIL, ci->pipeline_error);
+		return;
+	}
+	for (const char *q = p; q && *q; q++)
+		total += *q == '\n';
+	while (p && *p && *y < c->height / 2) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char line[400];
+
+		if (shown == MAX_NOTICES && total > MAX_NOTICES + 1) {
+			snprintf(line, sizeof line, "… and %zu more ignored keys: shipdeck pipeline lint "
+				 "lists them", total - shown);
+			draw_text(c, (*y)++, 1, ROLE_MUTED, line);
+			break;
+		}
+		snprintf(line, sizeof line, "%.*s", (int)(len < sizeof line ? len : sizeof line - 1), p);
+		draw_text(c, (*y)++, 1, ROLE_WARN, line);
+		shown++;
+		p = nl ? nl + 1 : p + len;
+	}
 }
 
 static void pipeline_draw(void *priv, struct view_ctx *c)

@@ -6,6 +6,7 @@
 #include "app/audit.h"
 #include "util/text.h"
 #include "util/xalloc.h"
+#include "views/chaos.h"
 #include "views/colors.h"
 #include "views/ui_internal.h"
 
@@ -115,12 +116,16 @@ void ui_command(struct ui *ui, const char *line)
 		else
 			app_message(ui->app, STATUS_INFO, "theme: %s (:theme NAME to change)",
 				    ui->theme.name);
+	} else if (!strcmp(name, "chaos")) {
+		chaos_view_command(ui, arg);
 	} else if (!strcmp(name, "audit")) {
 		if (audit_show(ui->app, &err))
 			app_message(ui->app, STATUS_ERROR, "%s", err.msg);
 		else {
+			/* zoomed: an action's line is long; Esc goes back */
 			ui_select(ui, &ui->sel.log_id, "audit");
 			ui_focus(ui, "log");
+			ui->zoomed = ui->focus;
 		}
 	} else {
 		int handled = VIEW_UNHANDLED;
@@ -136,7 +141,7 @@ void ui_command(struct ui *ui, const char *line)
 			char *safe = text_safe(name);
 
 			app_message(ui->app, STATUS_WARN, "unknown command ':%s' (known: :ctx NAME, "
-				    ":ns NAME, :theme NAME, :undo N, :audit, :q)", safe);
+				    ":ns NAME, :theme NAME, :undo N, :audit, :chaos [FILE], :q)", safe);
 			free(safe);
 		}
 	}

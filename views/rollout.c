@@ -774,7 +774,7 @@ static void rollback(struct view_ctx *c, const char *deploy, long rev)
 {
 	struct err err;
 	bool skipped;
-	struct action_req *req = kube_req_rollback(c->app, ns_of(c), deploy, rev, NULL, &skipped,
+	struct action_req *req = kube_req_rollback(c->app, ns_of(c), deploy, rev, &skipped,
 						   &err);
 
 	if (!req)
@@ -855,7 +855,7 @@ static int detail_action(struct rollout_view *v, struct view_ctx *c, enum action
 	case ACTION_KILL_POD:
 		if (!p)
 			return VIEW_UNHANDLED;
-		req = kube_req_kill_pod(c->app, ns_of(c), p->meta.name, NULL, &err);
+		req = kube_req_kill_pod(c->app, ns_of(c), p->meta.name, &err);
 		if (req)
 			gate_submit(c->app, req);
 		else
@@ -913,12 +913,12 @@ static int rollout_action(void *priv, struct view_ctx *c, enum action_id a)
 	case ACTION_PAUSE_RESUME:
 		if (!d)
 			return VIEW_UNHANDLED;
-		req = kube_req_pause(c->app, ns_of(c), d->meta.name, !d->paused, NULL, &err);
+		req = kube_req_pause(c->app, ns_of(c), d->meta.name, !d->paused, &err);
 		break;
 	case ACTION_RESTART:
 		if (!d)
 			return VIEW_UNHANDLED;
-		req = kube_req_restart(c->app, ns_of(c), d->meta.name, NULL, &err);
+		req = kube_req_restart(c->app, ns_of(c), d->meta.name, &err);
 		break;
 	case ACTION_SCALE:
 		if (!d)
@@ -942,7 +942,7 @@ static int rollout_action(void *priv, struct view_ctx *c, enum action_id a)
 			say(c, true, "kill-pod", "select a pod first (j/k in the rollout pane)");
 			return VIEW_HANDLED;
 		}
-		req = kube_req_kill_pod(c->app, ns_of(c), row_name(r), NULL, &err);
+		req = kube_req_kill_pod(c->app, ns_of(c), row_name(r), &err);
 		break;
 	default:
 		return VIEW_UNHANDLED;
@@ -1003,7 +1003,7 @@ static void rollout_prompt_done(void *priv, struct view_ctx *c, int id, const ch
 			say(c, false, "scale", "expected a number of replicas");
 			return;
 		}
-		req = kube_req_scale(c->app, ns_of(c), d->meta.name, (int)n, NULL, &err);
+		req = kube_req_scale(c->app, ns_of(c), d->meta.name, (int)n, &err);
 	} else if (id == PROMPT_CONTAINER) {
 		char label[300];
 
@@ -1015,7 +1015,7 @@ static void rollout_prompt_done(void *priv, struct view_ctx *c, int id, const ch
 		return;
 	} else if (id == PROMPT_IMAGE) {
 		req = kube_req_set_image(c->app, ns_of(c), d->meta.name, v->deploy_container, text,
-					 NULL, &err);
+					 &err);
 		xfree(&v->deploy_container);
 	}
 	if (req)

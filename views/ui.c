@@ -12,6 +12,7 @@
 #include "app/gate.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
+#include "views/chaos.h"
 #include "views/colors.h"
 #include "views/ui_internal.h"
 
@@ -315,6 +316,10 @@ static void dispatch(struct ui *ui, enum action_id a)
 		if (offer(ui, ui->focus, a) == VIEW_UNHANDLED)
 			ui->zoomed = -1;
 		return;
+	case ACTION_CANCEL:
+		if (chaos_view_cancel(ui))
+			return;
+		break;
 	default:
 		break;
 	}

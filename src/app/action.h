@@ -64,6 +64,8 @@ enum {
 	  "Abort the canary (blue/green: switch back)") \
 	X(AUTO_ANALYSIS, "auto-analysis", "A", ACT_MUTATING | ACT_CONFIRM, "canary", \
 	  "Toggle automatic analysis (promote on PASS, abort on FAIL)") \
+	X(CHAOS_RUN, "chaos-run", "", ACT_MUTATING | ACT_CONFIRM, NULL, \
+	  "Run a chaos experiment (:chaos lists them, :chaos FILE runs one; x interrupts)") \
 	X(COMMAND, "command", ":", 0, NULL, "Command line (:ctx :ns :theme :undo :audit :q)") \
 	X(HELP, "help", "?", 0, NULL, "Show this help") \
 	X(QUIT, "quit", "q", 0, NULL, "Quit")

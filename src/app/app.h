@@ -31,6 +31,7 @@ struct kube_client;
 struct ci_runner;
 struct registry_source;
 struct canary_ctl;
+struct chaos_run;
 
 struct app;
 
@@ -60,6 +61,7 @@ struct app {
 	struct ci_runner *ci;
 	struct registry_source *registry;
 	struct canary_ctl *canary;
+	struct chaos_run *chaos_run;    /* the chaos experiment under way, or NULL */
 
 	/* The console, when there is one (NULL for headless commands). The gate
 	 * calls confirm for destructive actions. */

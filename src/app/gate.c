@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "app/app.h"
 #include "app/audit.h"
@@ -58,42 +59,69 @@ int gate_check(struct app *app, enum action_id action)
 	return 0;
 }
 
-/* Writes the record. On failure, says so and returns -1: the caller's own
- * message must not hide it (the operator has to know the trail has a hole). */
-static int audit(struct app *app, const struct action_req *req, const char *result,
-		 const char *message, struct err *err)
+static const char *name_of(const struct action_req *req)
+{
+	return action_info(req->action)->name;
+}
+
+/* Writes one record of req. On failure, says so and returns -1: the caller's
+ * own message must not hide it (the operator has to know the trail has a
+ * hole). */
+static int audit(struct app *app, const struct action_req *req, const char *phase,
+		 const char *result, const char *message, struct err *err)
 {
 	struct audit_record r = {
 		.user = app->user,
 		.context = app->store.kube.context,
 		.namespace = app->store.kube.namespace,
-		.action = action_info(req->action)->name,
+		.action = name_of(req),
 		.target = req->target,
 		.from = req->from,
 		.to = req->to,
 		.result = result,
 		.message = message,
+		.id = req->id,
+		.phase = phase,
 	};
 
 	return audit_append(app->audit_path, &r, err);
 }
 
+/* Tells whoever submitted req how it ended, then frees it. */
+static void done(struct action_req *req, bool ok, bool sent, const char *message)
+{
+	if (req->on_done)
+		req->on_done(req->done_ctx, &(struct action_outcome){
+			.ok = ok, .sent = sent, .status = req->status,
+			.unreachable = req->unreachable, .message = message });
+	action_req_free(req);
+}
+
+/* Write-ahead: the intent is on disk before run sends anything; an action
+ * that cannot be recorded is not made. */
 static void run(struct app *app, struct action_req *req)
 {
-	struct err err = { 0 };
+	struct err err = { 0 }, aerr;
 
+	audit_new_id(req->id, sizeof req->id);
+	if (audit(app, req, "intent", NULL, NULL, &aerr)) {
+		char *msg = xasprintf("not done: it cannot be recorded: %s", aerr.msg);
+
+		app_message(app, STATUS_ERROR, "%s %s: %s", name_of(req), req->target, msg);
+		done(req, false, false, msg);
+		free(msg);
+		return;
+	}
 	app->actions_running++;
 	if (req->run(app, req, &err)) {
-		struct err aerr;
-
 		app->actions_running--;
-		if (audit(app, req, "failed", err.msg, &aerr))
+		if (audit(app, req, "result", "failed", err.msg, &aerr))
 			app_message(app, STATUS_ERROR, "%s %s: %s; and not recorded: %s",
-				    action_info(req->action)->name, req->target, err.msg, aerr.msg);
+				    name_of(req), req->target, err.msg, aerr.msg);
 		else
-			app_message(app, STATUS_ERROR, "%s %s: %s", action_info(req->action)->name,
-				    req->target, err.msg);
-		action_req_free(req);
+			app_message(app, STATUS_ERROR, "%s %s: %s", name_of(req), req->target,
+				    err.msg);
+		done(req, false, false, err.msg);
 	}
 }
 
@@ -110,18 +138,26 @@ void gate_submit(struct app *app, struct action_req *req)
 	run(app, req);
 }
 
+void gate_submit_unattended(struct app *app, struct action_req *req, action_done_fn on_done,
+			    void *ctx)
+{
+	req->unattended = true;
+	req->on_done = on_done;
+	req->done_ctx = ctx;
+	if (gate_check(app, req->action)) {
+		char *msg = xasprintf("read-only: %s disabled", name_of(req));
+
+		done(req, false, false, msg);
+		free(msg);
+		return;
+	}
+	run(app, req);
+}
+
 void gate_answer(struct app *app, struct action_req *req, bool yes)
 {
 	if (!yes) {
-		struct err aerr;
-
-		if (audit(app, req, "cancelled", "not confirmed", &aerr))
-			app_message(app, STATUS_ERROR, "%s %s: cancelled; and not recorded: %s",
-				    action_info(req->action)->name, req->target, aerr.msg);
-		else
-			app_message(app, STATUS_INFO, "%s %s: cancelled",
-				    action_info(req->action)->name, req->target);
-		action_req_free(req);
+		gate_note(app, req, "cancelled", "not confirmed");
 		return;
 	}
 	run(app, req);
@@ -133,11 +169,26 @@ void gate_finish(struct app *app, struct action_req *req, bool ok, const char *m
 	struct err aerr;
 
 	app->actions_running--;
-	if (audit(app, req, ok ? "ok" : "failed", message, &aerr))
+	if (audit(app, req, "result", ok ? "ok" : "failed", message, &aerr))
 		app_message(app, STATUS_ERROR, "%s %s: %s; and not recorded: %s",
-			    action_info(req->action)->name, req->target, what, aerr.msg);
+			    name_of(req), req->target, what, aerr.msg);
 	else
 		app_message(app, ok ? STATUS_INFO : STATUS_ERROR, "%s %s: %s",
-			    action_info(req->action)->name, req->target, what);
-	action_req_free(req);
+			    name_of(req), req->target, what);
+	done(req, ok, true, what);
+}
+
+void gate_note(struct app *app, struct action_req *req, const char *result,
+	       const char *message)
+{
+	struct err aerr;
+	bool cancelled = !strcmp(result, "cancelled");
+
+	audit_new_id(req->id, sizeof req->id);
+	if (audit(app, req, "result", result, message, &aerr))
+		app_message(app, STATUS_ERROR, "%s %s: %s; and not recorded: %s", name_of(req),
+			    req->target, result, aerr.msg);
+	else if (cancelled)
+		app_message(app, STATUS_INFO, "%s %s: cancelled", name_of(req), req->target);
+	done(req, false, false, message);
 }

@@ -10,11 +10,13 @@
 #include "util/ydoc.h"
 
 static const char *const top_keys[] = { "image", "registries", "pipeline", "prometheus",
-					"apps", NULL };
+					"apps", "chaos", NULL };
+static const char *const chaos_keys[] = { "dir", "max_pods", "namespaces", NULL };
 static const char *const image_keys[] = { "name", "tag", "size_growth_warn", NULL };
 static const char *const registry_keys[] = { "plain_http", "insecure_skip_verify",
 					     "username_env", "password_env", NULL };
-static const char *const pipeline_keys[] = { "file", "test_steps", "concurrency", NULL };
+static const char *const pipeline_keys[] = { "file", "test_steps", "concurrency", "runtime",
+					     NULL };
 static const char *const app_keys[] = { "namespace", "strategy", "steps", "interval",
 					"threshold", "pass_score", "marginal_score", "metrics",
 					NULL };
@@ -27,6 +29,9 @@ static void set_defaults(struct project *p)
 	p->size_growth_warn = 0.2;
 	p->pipeline_file = xstrdup(".drone.yml");
 	p->concurrency = 2;
+	p->pipeline_runtime = xstrdup("auto");
+	p->chaos.dir = xstrdup("chaos");
+	p->chaos.max_pods = 1;
 }
 
 /* The defaults measure the sandbox's own metric names. */
@@ -153,6 +158,15 @@ static int parse_pipeline(struct project *p, const struct ynode *n, const char *
 			return err_set(err, "%s:%d:%d: pipeline.concurrency: must be 1–64, found %lld",
 				       name, v->line, v->col, c);
 		p->concurrency = (int)c;
+	}
+	if ((v = ynode_get(n, "runtime"))) {
+		if (read_string(v, &p->pipeline_runtime, name, "pipeline.runtime", err))
+			return -1;
+		if (strcmp(p->pipeline_runtime, "host") && strcmp(p->pipeline_runtime, "podman")
+		    && strcmp(p->pipeline_runtime, "docker") && strcmp(p->pipeline_runtime, "auto"))
+			return err_set(err, "%s:%d:%d: pipeline.runtime: expected host, podman, docker "
+				       "or auto, found '%s'", name, v->line, v->col,
+				       p->pipeline_runtime);
 	}
 	return 0;
 }
@@ -316,6 +330,40 @@ static int parse_apps(struct project *p, const struct ynode *n, const char *name
 	return 0;
 }
 
+/* max_pods: a count ("2") or a share of the target deployment's replicas ("34%"). */
+static int parse_chaos(struct project *p, const struct ynode *n, const char *name,
+		       struct err *err)
+{
+	const struct ynode *v;
+
+	if (ynode_expect(n, YNODE_MAP, name, "chaos", err)
+	    || ynode_check_keys(n, chaos_keys, name, "chaos", err))
+		return -1;
+	if ((v = ynode_get(n, "dir")) && read_string(v, &p->chaos.dir, name, "chaos.dir", err))
+		return -1;
+	if ((v = ynode_get(n, "max_pods"))) {
+		const char *s = ynode_str(v);
+		char *end = NULL;
+		long long c = s ? strtoll(s, &end, 10) : -1;
+
+		if (s && end != s && !strcmp(end, "%") && c >= 1 && c <= 100) {
+			p->chaos.max_pods_percent = (int)c;
+			p->chaos.max_pods = 0;
+		} else if (s && end != s && !*end && c >= 0 && c <= 100000) {
+			p->chaos.max_pods = (int)c;
+		} else {
+			return err_set(err, "%s:%d:%d: chaos.max_pods: expected a count like 1 or "
+				       "a share of replicas like \"34%%\", found '%s'", name, v->line,
+				       v->col, s ? s : "a collection");
+		}
+	}
+	if ((v = ynode_get(n, "namespaces"))
+	    && parse_string_list(v, &p->chaos.namespaces, &p->chaos.nnamespaces, name,
+				 "chaos.namespaces", err))
+		return -1;
+	return 0;
+}
+
 int project_parse(struct project *p, const char *name, const char *data, size_t len,
 		  struct err *err)
 {
@@ -349,6 +397,8 @@ int project_parse(struct project *p, const char *name, const char *data, size_t 
 							       name, "prometheus", err))
 		goto out;
 	if ((v = ynode_get(root, "apps")) && parse_apps(p, v, name, err))
+		goto out;
+	if ((v = ynode_get(root, "chaos")) && parse_chaos(p, v, name, err))
 		goto out;
 	rc = 0;
 out:
@@ -406,6 +456,7 @@ void project_free(struct project *p)
 	}
 	free(p->registries);
 	free(p->pipeline_file);
+	free(p->pipeline_runtime);
 	for (size_t i = 0; i < p->ntest_steps; i++)
 		free(p->test_steps[i]);
 	free(p->test_steps);
@@ -421,6 +472,10 @@ void project_free(struct project *p)
 		free(a->metrics);
 	}
 	free(p->apps);
+	free(p->chaos.dir);
+	for (size_t i = 0; i < p->chaos.nnamespaces; i++)
+		free(p->chaos.namespaces[i]);
+	free(p->chaos.namespaces);
 	memset(p, 0, sizeof *p);
 }
 

@@ -42,6 +42,15 @@ struct app_conf {
 	size_t nmetrics;
 };
 
+/* chaos: where experiments live and how far one may reach. */
+struct chaos_conf {
+	char *dir;                  /* default "chaos", relative to the repository */
+	int max_pods;               /* pods one experiment may kill; default 1 */
+	int max_pods_percent;       /* > 0 when max_pods was "N%": of a deployment's replicas */
+	char **namespaces;          /* allowed namespaces; NULL: the namespace in use */
+	size_t nnamespaces;
+};
+
 struct project {
 	char *path;                 /* the file read, or NULL when there was none */
 	char *image_name;           /* NULL when not set */
@@ -53,9 +62,11 @@ struct project {
 	char **test_steps;          /* NULL: steps whose name starts with "test" */
 	size_t ntest_steps;
 	int concurrency;
+	char *pipeline_runtime;     /* host, podman, docker or auto (the default) */
 	char *prometheus;           /* NULL when not set */
 	struct app_conf *apps;
 	size_t napps;
+	struct chaos_conf chaos;
 };
 
 /* Loads repo_root/.shipdeck.yml (defaults when absent; repo_root may be NULL). */

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chaos/runner.h"
 #include "ci/source.h"
 #include "git/repo.h"
 #include "kube/source.h"
@@ -77,6 +78,7 @@ int sources_start(struct app *app, struct err *err)
 
 void sources_stop(struct app *app)
 {
+	chaos_run_stop(app);
 	canary_ctl_stop(app);
 	ci_source_stop(app);
 	registry_source_stop(app);

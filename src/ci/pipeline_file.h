@@ -1,8 +1,13 @@
 /* The pipeline file (`.drone.yml`, or pipeline.file in `.shipdeck.yml`): one
- * or more YAML documents of `kind: pipeline`, in Drone's format. Parsing
- * refuses what it does not understand — unknown keys, wrong types, a
- * depends_on naming a missing step or pipeline, a cycle — with
- * file:line:col and the key, so a typo never silently drops a step. */
+ * or more YAML documents of `kind: pipeline` in Drone's 1.x format (every
+ * documented key, for every pipeline type; `kind: secret`, `signature` and
+ * `template` documents; anchors, aliases and `<<` merge keys), or a Drone
+ * 0.8 file (a top-level `pipeline:` map), converted in memory (legacy.c).
+ * Parsing refuses what is outside the format — unknown keys, wrong types,
+ * a depends_on naming a missing step or pipeline, a cycle — with
+ * file:line:col and the key, so a typo never silently drops a step. A key
+ * the local runner cannot honour is kept as a notice (drone_keys.c says
+ * which and why), never dropped silently. */
 #ifndef SHIPDECK_CI_PIPELINE_FILE_H
 #define SHIPDECK_CI_PIPELINE_FILE_H
 
@@ -26,8 +31,18 @@ enum {
 };
 
 struct ci_when {
-	struct ci_cond branch, event, ref;
+	struct ci_cond branch, event, ref, target, cron, action;
+	struct ci_cond paths;       /* changed files (include: any matches; exclude: not all) */
+	struct ci_cond repo, instance;      /* read, not matched: nothing local to match */
 	unsigned status;            /* CI_ON_* bits */
+};
+
+/* What a build is, for `when` and `trigger`. NULL strings are empty. */
+struct ci_facts {
+	const char *branch, *event, *ref, *target, *cron, *action;
+	char *const *changed;       /* files the commit changes */
+	size_t nchanged;
+	bool changed_known;         /* false: paths conditions match */
 };
 
 struct ci_env {
@@ -48,8 +63,18 @@ struct ci_step_def {
 	size_t ndeps;
 	bool has_depends_on;
 	bool ignore_failure;
+	struct ci_env *settings;    /* PLUGIN_* variables (plugin_env.h) */
+	size_t nsettings;
+	bool detach;                /* runs in the background; the build does not wait */
+	bool service;               /* from services: started before the steps, stopped after */
 	int line, col;
 };
+
+/* A step without commands runs its image's entrypoint: it needs a container. */
+static inline bool ci_step_needs_image(const struct ci_step_def *s)
+{
+	return !s->ncommands;
+}
 
 struct ci_pipeline_def {
 	char *name;                 /* "default" when not named */
@@ -63,6 +88,13 @@ struct ci_pipeline_def {
 	size_t ndeps;
 	struct ci_when trigger;
 	bool clone_disabled;
+	struct ci_step_def *services;
+	size_t nservices;
+	bool legacy;                /* converted from the Drone 0.8 format */
+	/* What the local runner does not honour, one line per key:
+	 * "`privileged` (steps build, push): ignored by the local runner: …" */
+	char **notices;
+	size_t nnotices;
 	int line, col;
 };
 
@@ -70,6 +102,8 @@ struct ci_file {
 	char *path;
 	struct ci_pipeline_def *pipelines;
 	size_t n;
+	char **notices;             /* about documents that are no pipeline (templates) */
+	size_t nnotices;
 };
 
 int ci_file_parse(struct ci_file *f, const char *name, const char *data, size_t len,
@@ -81,5 +115,7 @@ bool ci_cond_match(const struct ci_cond *c, const char *value);
 /* Branch, event and ref conditions of w against a build. */
 bool ci_when_match(const struct ci_when *w, const char *branch, const char *event,
 		   const char *ref);
+/* Every condition of w but status against the build's facts. */
+bool ci_when_match_facts(const struct ci_when *w, const struct ci_facts *f);
 
 #endif

@@ -33,6 +33,12 @@ static size_t step_index(const struct ci_pipeline_def *p, const char *name)
 	return p->nsteps;
 }
 
+/* Candidates of a pipeline: its services, then its steps. */
+static size_t ncand(const struct ci_pipeline_def *p)
+{
+	return p->nservices + p->nsteps;
+}
+
 static size_t pipeline_index(const struct ci_file *f, const char *name)
 {
 	for (size_t i = 0; i < f->n; i++)
@@ -59,7 +65,7 @@ static void keep_closure(struct cand *c, size_t nc, const size_t *first, const s
 
 		if (q == f->n || !triggered[q])
 			continue;
-		for (size_t k = 0; k < f->pipelines[q].nsteps; k++)
+		for (size_t k = 0; k < ncand(&f->pipelines[q]); k++)
 			keep_closure(c, nc, first, f, triggered, first[q] + k);
 	}
 }
@@ -89,14 +95,18 @@ int ci_plan_make(struct ci_plan *plan, const struct ci_file *f, const struct ci_
 	bool any_test = false, want_clone = false;
 	int rc = -1;
 
+	struct ci_facts facts = { .branch = o->branch, .event = o->event, .ref = o->ref };
+
+	if (o->facts)
+		facts = *o->facts;
 	memset(plan, 0, sizeof *plan);
 	for (size_t i = 0; i < f->n; i++) {
 		const struct ci_pipeline_def *p = &f->pipelines[i];
 
-		triggered[i] = ci_when_match(&p->trigger, o->branch, o->event, o->ref);
+		triggered[i] = o->all || ci_when_match_facts(&p->trigger, &facts);
 		first[i] = nc;
 		if (triggered[i])
-			nc += p->nsteps;
+			nc += ncand(p);
 	}
 	if (!nc) {
 		err_set(err, "%s: no pipeline is triggered for branch '%s', event '%s'", f->path,
@@ -109,20 +119,30 @@ int ci_plan_make(struct ci_plan *plan, const struct ci_file *f, const struct ci_
 
 		if (!triggered[i])
 			continue;
+		for (size_t k = 0; k < p->nservices; k++) {
+			c[first[i] + k].def = &p->services[k];
+			c[first[i] + k].pipeline = i;
+		}
 		for (size_t k = 0; k < p->nsteps; k++) {
-			struct cand *s = &c[first[i] + k];
+			size_t base = first[i] + p->nservices;
+			struct cand *s = &c[base + k];
 
 			s->def = &p->steps[k];
 			s->pipeline = i;
+			s->deps = xcalloc(s->def->ndeps + p->nservices + 1, sizeof *s->deps);
 			if (p->dag) {
-				s->deps = xcalloc(s->def->ndeps ? s->def->ndeps : 1, sizeof *s->deps);
 				for (size_t d = 0; d < s->def->ndeps; d++)
-					s->deps[s->ndeps++] = first[i]
-						+ step_index(p, s->def->depends_on[d]);
+					s->deps[s->ndeps++] = base + step_index(p, s->def->depends_on[d]);
 			} else if (k > 0) {
 				/* without depends_on, steps run in the order written */
-				s->deps = xcalloc(1, sizeof *s->deps);
-				s->deps[s->ndeps++] = first[i] + k - 1;
+				s->deps[s->ndeps++] = base + k - 1;
+			}
+			/* services start first (a service is done once it started) */
+			for (size_t v = 0, first_step = !s->ndeps; first_step && v < p->nservices; v++)
+				s->deps[s->ndeps++] = first[i] + v;
+			if (!s->ndeps) {
+				free(s->deps);
+				s->deps = NULL;
 			}
 		}
 	}
@@ -146,7 +166,7 @@ int ci_plan_make(struct ci_plan *plan, const struct ci_file *f, const struct ci_
 		bool kept = false;
 
 		premap[i] = SIZE_MAX;
-		for (size_t k = 0; triggered[i] && k < f->pipelines[i].nsteps; k++)
+		for (size_t k = 0; triggered[i] && k < ncand(&f->pipelines[i]); k++)
 			kept |= c[first[i] + k].keep;
 		if (!kept)
 			continue;
@@ -191,7 +211,9 @@ int ci_plan_make(struct ci_plan *plan, const struct ci_file *f, const struct ci_
 		s->key = make_key(c, nc, i, f, want_clone);
 		s->def = c[i].def;
 		s->pipeline = premap[c[i].pipeline];
-		s->when_ok = ci_when_match(&s->def->when, o->branch, o->event, o->ref);
+		s->when_ok = o->all || ci_when_match_facts(&s->def->when, &facts);
+		s->detach = s->def->detach;
+		s->needs_image = ci_step_needs_image(s->def);
 		s->is_test = is_test_step(o, s->def->name);
 		s->deps = xcalloc(c[i].ndeps + 1, sizeof *s->deps);
 		for (size_t d = 0; d < c[i].ndeps; d++)

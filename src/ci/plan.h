@@ -1,6 +1,6 @@
 /* A build's plan: the pipelines of the file that the build triggers,
  * flattened into one list of steps with dependencies by index, the clone
- * step first. "Run tests" keeps only the test steps and what they depend
+ * step first, each pipeline's services before its steps. "Run tests" keeps only the test steps and what they depend
  * on. */
 #ifndef SHIPDECK_CI_PLAN_H
 #define SHIPDECK_CI_PLAN_H
@@ -19,6 +19,8 @@ struct ci_plan_step {
 	size_t ndeps;
 	bool when_ok;               /* when.branch/event/ref match this build */
 	bool is_test;
+	bool detach;                /* a service or detach step: done for the others once started */
+	bool needs_image;           /* no commands: its image's entrypoint would run */
 };
 
 struct ci_plan_pipeline {
@@ -42,6 +44,8 @@ struct ci_plan_opts {
 	char *const *test_steps;    /* NULL: names starting with "test" */
 	size_t ntest_steps;
 	bool clone;                 /* false: --in-place */
+	const struct ci_facts *facts;       /* when set, instead of branch/event/ref */
+	bool all;                   /* every pipeline and step, triggers and when aside (lint) */
 };
 
 /* The plan holds pointers into f: free the plan first. An error when tests_only

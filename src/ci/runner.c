@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "app/sources.h"
+#include "ci/changes.h"
 #include "ci/proc.h"
 #include "ci/runner_internal.h"
 #include "ci/tag.h"
@@ -157,6 +158,30 @@ static void sync_decisions(struct build_run *b)
 		build_changed(b);
 }
 
+static void on_kill(void *ctx);
+
+/* Everything else is done: services and detached steps are stopped as Drone
+ * stops their containers (TERM, then KILL after the grace period). True
+ * while one of them still runs. */
+static bool stop_detached(struct build_run *b)
+{
+	bool alive = false;
+
+	for (size_t i = 0; i < b->plan.n; i++) {
+		if (!b->plan.steps[i].detach || !step_alive(&b->steps[i]))
+			continue;
+		alive = true;
+		if (!b->stopping_detached) {
+			step_signal(&b->steps[i], SIGTERM);
+			step_sweep(&b->steps[i], SIGTERM);
+		}
+	}
+	if (alive && !b->stopping_detached && !b->kill_timer)
+		b->kill_timer = loop_timer_add(b->runner->app->loop, CI_CANCEL_GRACE_MS, on_kill, b);
+	b->stopping_detached |= alive;
+	return alive;
+}
+
 void build_advance(struct build_run *b)
 {
 	size_t *start = xcalloc(b->plan.n ? b->plan.n : 1, sizeof *start);
@@ -173,7 +198,7 @@ void build_advance(struct build_run *b)
 			step_start(b, start[i]);
 	}
 	free(start);
-	if (ci_sched_done(&b->sched))
+	if (ci_sched_done(&b->sched) && !stop_detached(b))
 		finish_build(b);
 }
 
@@ -316,6 +341,10 @@ static void collect_mask(struct build_run *b)
 		for (size_t k = 0; k < p->def->nenv; k++)
 			if (p->def->env[k].secret && ci_secret_get(sec, p->def->env[k].secret))
 				ci_mask_add(&b->mask, ci_secret_get(sec, p->def->env[k].secret));
+		for (size_t k = 0; k < p->def->nsettings; k++)
+			if (p->def->settings[k].secret
+			    && ci_secret_get(sec, p->def->settings[k].secret))
+				ci_mask_add(&b->mask, ci_secret_get(sec, p->def->settings[k].secret));
 	}
 }
 
@@ -327,12 +356,22 @@ int ci_runner_start(struct ci_runner *r, const struct ci_run_opts *o, int *numbe
 	struct ci_plan_opts po = { .event = "push", .tests_only = o->tests_only,
 				   .test_steps = app->project.test_steps,
 				   .ntest_steps = app->project.ntest_steps, .clone = !o->in_place };
+	struct ci_facts facts = { .event = "push" };
+	struct ci_changes changes = { 0 };
+	struct err cerr;
 	char *data = NULL, *ref = NULL, *work_dir = NULL;
 	size_t len = 0;
-	int n;
+	int n, rc_plan;
 
 	*config_error = true;
 	b->runner = r;
+	/* auto finds no runtime: container steps are not run by this runner */
+	if (app->project.pipeline_runtime && (!strcmp(app->project.pipeline_runtime, "podman")
+					      || !strcmp(app->project.pipeline_runtime, "docker"))) {
+		err_set(err, ".shipdeck.yml: pipeline.runtime: %s: this shipdeck runs steps on the "
+			"host only; set runtime: host (or auto)", app->project.pipeline_runtime);
+		goto fail;
+	}
 	if (commit_info_read(&b->commit, app->repo_root, o->rev, err))
 		goto fail;
 	data = read_pipeline_file(r, o, b->commit.sha, &len, err);
@@ -342,9 +381,18 @@ int ci_runner_start(struct ci_runner *r, const struct ci_run_opts *o, int *numbe
 	if (ci_secrets_load(&r->secrets, NULL, err))
 		goto fail;
 	ref = *b->commit.branch ? xasprintf("refs/heads/%s", b->commit.branch) : xstrdup("");
-	po.branch = b->commit.branch;
-	po.ref = ref;
-	if (ci_plan_make(&b->plan, &b->file, &po, err))
+	facts.branch = b->commit.branch;
+	facts.ref = ref;
+	/* paths conditions match when the changed files cannot be read */
+	if (!ci_changes_read(&changes, app->repo_root, b->commit.sha, &cerr)) {
+		facts.changed = changes.paths;
+		facts.nchanged = changes.n;
+		facts.changed_known = true;
+	}
+	po.facts = &facts;
+	rc_plan = ci_plan_make(&b->plan, &b->file, &po, err);
+	ci_changes_free(&changes);
+	if (rc_plan)
 		goto fail;
 	*config_error = false;
 	if (ci_history_allocate(&r->hist, &n, err))

@@ -44,6 +44,7 @@ struct build_run {
 	struct step_run *steps;
 	char *marker;               /* SHIPDECK_BUILD=… */
 	bool cancelling;
+	bool stopping_detached;     /* the steps are done: services and detached steps get TERM */
 	uint64_t kill_timer;        /* armed with the TERM: KILL when it fires */
 	uint64_t flush_timer;       /* batches of output to the store */
 	uint64_t sync_timer;        /* fsync of the logs, once a second */
@@ -86,6 +87,8 @@ void step_flush(struct step_run *s);
 void step_sync(struct step_run *s);
 /* Stops waiting for the step (its group killed) and ends it as cancelled. */
 void step_abandon(struct step_run *s);
+/* Is the step's process still to be waited for? */
+bool step_alive(const struct step_run *s);
 
 /* watch.c */
 void watch_start(struct ci_runner *r);

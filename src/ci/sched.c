@@ -83,7 +83,7 @@ static bool decide(struct ci_sched *s, size_t i, bool *changed)
 		}
 	}
 	if (!p->when_ok) {
-		skip(s, i, up, "when: the branch, event or ref does not match");
+		skip(s, i, up, "when: a condition (branch, event, ref, target, cron, action or paths) does not match");
 		*changed = true;
 		return false;
 	}
@@ -110,6 +110,13 @@ size_t ci_sched_next(struct ci_sched *s, int limit, size_t *start)
 		for (size_t i = 0; i < s->plan->n; i++) {
 			if (s->status[i] != CI_PENDING || !decide(s, i, &changed))
 				continue;
+			if (s->plan->steps[i].detach) {
+				/* the others do not wait for it: done once started */
+				s->status[i] = CI_PASSED;
+				start[n++] = i;
+				changed = true;
+				continue;
+			}
 			if (s->running >= limit)
 				continue;
 			s->status[i] = CI_RUNNING;
@@ -127,6 +134,12 @@ void ci_sched_finish(struct ci_sched *s, size_t i, enum ci_status st)
 		return;
 	s->status[i] = st;
 	s->running--;
+}
+
+void ci_sched_detached_failed(struct ci_sched *s, size_t i)
+{
+	if (s->plan->steps[i].detach && s->status[i] == CI_PASSED)
+		s->status[i] = CI_FAILED;
 }
 
 void ci_sched_cancel(struct ci_sched *s)

@@ -6,7 +6,9 @@
  * from its dependencies: after a failure (not `failure: ignore`) a step with
  * the default `when: status: [success]` is skipped, one with `failure` runs.
  * Without depends_on a pipeline's steps depend each on the one before, so
- * this is Drone's "skip the rest after a failure". */
+ * this is Drone's "skip the rest after a failure". A detached step (a
+ * service, or `detach: true`) is done for the others once it started; the
+ * runner stops it when everything else is done. */
 #ifndef SHIPDECK_CI_SCHED_H
 #define SHIPDECK_CI_SCHED_H
 
@@ -33,6 +35,9 @@ void ci_sched_free(struct ci_sched *s);
 size_t ci_sched_next(struct ci_sched *s, int limit, size_t *start);
 /* A running step ended: CI_PASSED, CI_FAILED or CI_CANCELLED. */
 void ci_sched_finish(struct ci_sched *s, size_t i, enum ci_status st);
+/* A detached step (passed for the others once started) could not start: it
+ * counts as a failure of the build (unless failure: ignore). */
+void ci_sched_detached_failed(struct ci_sched *s, size_t i);
 /* Pending steps become cancelled; running ones are the runner's to stop. */
 void ci_sched_cancel(struct ci_sched *s);
 /* Nothing pending or running. */

@@ -10,6 +10,7 @@
 #include "ci/runner_internal.h"
 #include "git/commit.h"
 #include "util/file.h"
+#include "util/strbuf.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
 
@@ -31,16 +32,28 @@ static void check_work_tree_file(struct app *app)
 	char *path = xasprintf("%s/%s", app->repo_root, app->project.pipeline_file), *data;
 	struct ci_file f;
 	struct err err = { 0 };
+	struct strbuf notes = { 0 };
 	size_t len;
 	bool bad = true;
 
 	data = file_read_all(path, &len, &err);
 	if (data && !ci_file_parse(&f, app->project.pipeline_file, data, len, &err)) {
+		/* the pipeline's name first when there are several; `image` is
+		 * left to the build's rule ("docker steps run on this host") */
+		for (size_t i = 0; i < f.n; i++)
+			for (size_t k = 0; k < f.pipelines[i].nnotices; k++)
+				if (strncmp(f.pipelines[i].notices[k], "`image`:", 8))
+					sb_printf(&notes, "%s%s%s\n",
+						  f.n > 1 ? f.pipelines[i].name : "", f.n > 1 ? ": " : "",
+						  f.pipelines[i].notices[k]);
+		for (size_t k = 0; k < f.nnotices; k++)
+			sb_printf(&notes, "%s\n", f.notices[k]);
 		ci_file_free(&f);
 		bad = false;
 	}
 	ev.ci = (struct ci_event){ .type = CI_EV_PIPELINE, .pipeline_file = path,
-				   .pipeline_error = bad ? xstrdup(err.msg) : NULL };
+				   .pipeline_error = bad ? xstrdup(err.msg) : NULL,
+				   .pipeline_notices = notes.len ? sb_steal(&notes) : NULL };
 	app_apply(app, &ev);
 	free(data);
 }

@@ -107,6 +107,44 @@ static void fail_to_start(struct step_run *s, const char *msg)
 	conclude(s, CI_FAILED, msg);
 }
 
+/* A step that would run its image's entrypoint: without a container runtime
+ * it does not run. Its log says so and lists the PLUGIN_* variables it
+ * would get (secret values are masked on the way to the log). A service is
+ * skipped; a step fails (failure: ignore lets the build pass). */
+static void needs_image(struct step_run *s)
+{
+	struct build_run *b = s->build;
+	const struct ci_step_def *def = b->plan.steps[s->index].def;
+	struct ci_step *rs = &b->rec->steps[s->index];
+	const struct ci_secrets *sec = &b->runner->secrets;
+	char *msg = xasprintf("needs image %s: no container runtime here (runtime: host)",
+			      def->image);
+	char *line = xasprintf("shipdeck: %s\n", msg);
+
+	ci_capture_feed(&s->cap, line, strlen(line), time_wall_ms());
+	free(line);
+	for (size_t k = 0; k < def->nsettings; k++) {
+		const struct ci_env *e = &def->settings[k];
+		const char *v = e->secret ? ci_secret_get(sec, e->secret) : e->value;
+
+		if (v)
+			line = xasprintf("shipdeck: it would get %s=%s\n", e->name, v);
+		else
+			line = xasprintf("shipdeck: it would get %s from secret '%s', which is not "
+					 "set\n", e->name, e->secret);
+		ci_capture_feed(&s->cap, line, strlen(line), time_wall_ms());
+		free(line);
+	}
+	free(rs->message);
+	rs->message = msg;
+	if (def->service) {
+		conclude(s, CI_SKIPPED, "needs an image");
+		return;
+	}
+	ci_sched_detached_failed(&b->sched, s->index);
+	conclude(s, CI_FAILED, "needs an image");
+}
+
 static void set_drone_env(struct build_run *b, size_t i, struct ci_envv *e, const char *work)
 {
 	const struct ci_build *rec = b->rec;
@@ -227,10 +265,18 @@ static void maybe_done(struct step_run *s)
 	st = code == 0 ? CI_PASSED : CI_FAILED;
 	if (b->cancelling && st != CI_PASSED)
 		st = CI_CANCELLED;
+	/* a service stopped because the steps are done has done its part */
+	if (b->stopping_detached && b->plan.steps[s->index].detach && !b->cancelling)
+		st = CI_PASSED;
 	b->rec->steps[s->index].exit_code = code;
 	b->rec->steps[s->index].signal = sig;
 	if (st == CI_CANCELLED)
 		snprintf(why, sizeof why, "cancelled");
+	else if (st == CI_PASSED && b->stopping_detached && b->plan.steps[s->index].detach) {
+		snprintf(why, sizeof why, "stopped after the steps");
+		free(b->rec->steps[s->index].message);
+		b->rec->steps[s->index].message = xstrdup(why);
+	}
 	else if (sig)
 		snprintf(why, sizeof why, "killed by signal %d (%s)", sig, strsignal(sig));
 	else
@@ -322,12 +368,18 @@ void step_start(struct build_run *b, size_t i)
 		goto out;
 	}
 	s->capturing = true;
+	if (p->def && p->needs_image) {
+		needs_image(s);
+		goto out;
+	}
 	if (p->def) {
 		const struct ci_pipeline_def *pd = b->plan.pipelines[p->pipeline].def;
 
 		ci_envv_from_environ(&env);
 		set_drone_env(b, i, &env, b->rec->work_dir);
 		if (ci_envv_apply(&env, pd->env, pd->nenv, &b->runner->secrets, &err)
+		    || ci_envv_apply(&env, p->def->settings, p->def->nsettings, &b->runner->secrets,
+				     &err)
 		    || ci_envv_apply(&env, p->def->env, p->def->nenv, &b->runner->secrets, &err)) {
 			fail_to_start(s, err.msg);
 			goto out;
@@ -421,4 +473,9 @@ void step_abandon(struct step_run *s)
 	}
 	if (b->sched.status[s->index] == CI_RUNNING)
 		conclude(s, CI_CANCELLED, "cancelled");
+}
+
+bool step_alive(const struct step_run *s)
+{
+	return s->pid > 0 && (!s->exited || s->fd >= 0);
 }

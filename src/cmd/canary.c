@@ -148,7 +148,7 @@ static int finish_promotion(struct canary_cmd *c, char *message, size_t size)
 {
 	int64_t limit = c->timeout_ms ? c->timeout_ms : FINISH_LIMIT_MS;
 	int64_t deadline = time_mono_ms() + limit;
-	struct kube_op_result res;
+	struct kubecmd_result res;
 	struct action_req *req;
 	struct err err;
 	int rc;
@@ -159,7 +159,7 @@ static int finish_promotion(struct canary_cmd *c, char *message, size_t size)
 		rc = fetch(c);
 		if (rc)
 			return rc;
-		req = canary_req_finish(c->app, c->conf->name, &res, &err);
+		req = canary_req_finish(c->app, c->conf->name, &err);
 		if (req)
 			break;
 		if (err.msg[0])
@@ -179,7 +179,7 @@ static int finish_promotion(struct canary_cmd *c, char *message, size_t size)
 /* start, promote, abort: one change through the gate. */
 static int act(struct canary_cmd *c)
 {
-	struct kube_op_result res = { 0 };
+	struct kubecmd_result res = { 0 };
 	struct action_req *req;
 	struct release r;
 	struct err err;
@@ -195,9 +195,9 @@ static int act(struct canary_cmd *c)
 		print_action(c, r.canary_name, rc == EXIT_OK, NULL, NULL, message);
 		return rc;
 	}
-	req = !strcmp(c->sub, "start") ? canary_req_start(c->app, c->conf->name, c->tag, &res, &err)
-		: promote ? canary_req_promote(c->app, c->conf->name, NULL, &res, &err)
-		: canary_req_abort(c->app, c->conf->name, NULL, &res, &err);
+	req = !strcmp(c->sub, "start") ? canary_req_start(c->app, c->conf->name, c->tag, &err)
+		: promote ? canary_req_promote(c->app, c->conf->name, NULL, &err)
+		: canary_req_abort(c->app, c->conf->name, NULL, &err);
 	if (!req) {
 		print_action(c, NULL, false, NULL, NULL, err.msg);
 		return cmd_fail(EXIT_FAILED, "%s %s: %s", c->sub, c->conf->name, err.msg);
@@ -283,7 +283,7 @@ static int wait_cluster(struct canary_cmd *c)
 static int auto_run(struct canary_cmd *c)
 {
 	struct app *app = c->app;
-	struct kube_op_result res;
+	struct kubecmd_result res;
 	struct action_req *req;
 	struct release r;
 	struct err err;
@@ -308,8 +308,8 @@ static int auto_run(struct canary_cmd *c)
 		return rc;
 	if (strcmp(c->sub, "analyze")) {
 		req = !strcmp(c->sub, "start")
-			? canary_req_start(app, c->conf->name, c->tag, &res, &err)
-			: canary_req_promote(app, c->conf->name, NULL, &res, &err);
+			? canary_req_start(app, c->conf->name, c->tag, &err)
+			: canary_req_promote(app, c->conf->name, NULL, &err);
 		if (!req)
 			return cmd_fail(EXIT_FAILED, "%s %s: %s", c->sub, c->conf->name, err.msg);
 		rc = kubecmd_submit(app, req, &res);
@@ -332,7 +332,7 @@ static int auto_run(struct canary_cmd *c)
 	req = canary_req_auto(app, c->conf->name, true, &err);
 	if (!req)
 		return cmd_fail(EXIT_USAGE, "%s", err.msg);
-	gate_submit(app, req);
+	gate_submit_unattended(app, req, NULL, NULL);
 	if (canary_ctl_start(app, c->conf->name, &err))
 		return cmd_fail(EXIT_USAGE, "%s", err.msg);
 	for (;;) {

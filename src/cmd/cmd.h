@@ -54,5 +54,6 @@ extern const struct cmd cmd_get;
 extern const struct cmd cmd_pipeline;
 extern const struct cmd cmd_images;
 extern const struct cmd cmd_canary;
+extern const struct cmd cmd_chaos;
 
 #endif

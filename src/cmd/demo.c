@@ -73,7 +73,8 @@ static int first_build(struct app *app, const struct demo_world *w, const char *
 	int64_t t0 = time_mono_ms();
 
 	fprintf(stderr, "demo: building %.7s-1 (build, test, publish, deploy)…\n", sha);
-	gate_submit(app, ci_action_run(app, false, sha, false, "demo", &result));
+	gate_submit_unattended(app, ci_action_run(app, false, sha, false, "demo", &result), NULL,
+			       NULL);
 	if (!result.number)
 		return err_set(err, "the first build did not start: %s",
 			       app->store.status.message ? app->store.status.message : "?");

@@ -38,7 +38,7 @@ static int deploy_run(struct app *app, struct cmd_args *args)
 		{ .name = "--dry-run" },
 		{ 0 },
 	};
-	struct kube_op_result r;
+	struct kubecmd_result r;
 	struct action_req *req;
 	const char *name;
 	char *from, *to;
@@ -64,7 +64,7 @@ static int deploy_run(struct app *app, struct cmd_args *args)
 	if (rc)
 		return cmd_fail(rc == 2 ? EXIT_USAGE : EXIT_FAILED, "%s", err.msg);
 	req = kube_req_set_image(app, app->kube->namespace, name, flags[0].value, args->argv[1],
-				 &r, &err);
+				 &err);
 	if (!req)
 		return cmd_fail(EXIT_FAILED, "%s", err.msg);
 	from = xstrdup(req->from);

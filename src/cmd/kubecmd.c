@@ -1,5 +1,6 @@
 #include "cmd/kubecmd.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,13 +22,22 @@ int kubecmd_open(struct app *app)
 	return 0;
 }
 
-int kubecmd_submit(struct app *app, struct action_req *req, struct kube_op_result *r)
+static void submitted(void *ctx, const struct action_outcome *o)
 {
-	int before = app->actions_running;
+	struct kubecmd_result *r = ctx;
 
+	r->done = true;
+	r->ok = o->ok;
+	r->status = o->status;
+	r->unreachable = o->unreachable;
+	snprintf(r->message, sizeof r->message, "%s", o->message ? o->message : "");
+}
+
+int kubecmd_submit(struct app *app, struct action_req *req, struct kubecmd_result *r)
+{
 	memset(r, 0, sizeof *r);
-	gate_submit(app, req);
-	while (!r->done && app->actions_running > before && !loop_stopped(app->loop))
+	gate_submit_unattended(app, req, submitted, r);
+	while (!r->done && !loop_stopped(app->loop))
 		loop_run_once(app->loop, -1);
 	if (!r->done)
 		return cmd_fail(EXIT_FAILED, "%s", r->message[0] ? r->message : "the change did not run");

@@ -15,10 +15,18 @@
  * 0, or EXIT_USAGE after printing the kubeconfig's problem. */
 int kubecmd_open(struct app *app);
 
-/* Submits req through the gate (no console: no confirm; audited) and runs
- * the loop until it has finished. Returns the exit code: 0, 1 (refused or
- * failed), 2 (server unreachable). */
-int kubecmd_submit(struct app *app, struct action_req *req, struct kube_op_result *r);
+/* How a headless command's change ended, from the gate's completion. */
+struct kubecmd_result {
+	bool done, ok;
+	long status;                /* HTTP status, 0 when none came */
+	bool unreachable;           /* no answer at all (exit 2) */
+	char message[1024];
+};
+
+/* Submits req through the gate unattended (running the command is the
+ * confirmation; audited) and runs the loop until it has finished. Fills r;
+ * returns the exit code: 0, 1 (refused or failed), 2 (server unreachable). */
+int kubecmd_submit(struct app *app, struct action_req *req, struct kubecmd_result *r);
 
 /* A table with kubectl's look: columns padded to their widest cell plus 3. */
 struct kubecmd_table {

@@ -17,6 +17,7 @@
 #include "ci/runner.h"
 #include "ci/source.h"
 #include "cmd/cmd.h"
+#include "cmd/pipeline_lint.h"
 #include "util/strbuf.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -158,8 +159,8 @@ static void on_step(void *ctx, const struct ci_build *b, const struct ci_step *s
 		printf("-- %s: %s (exit %d) in %s\n", s->key, ci_status_name(s->status),
 		       s->exit_code, dur);
 	} else if (s->signal) {
-		printf("-- %s: %s (signal %d) in %s\n", s->key, ci_status_name(s->status), s->signal,
-		       dur);
+		printf("-- %s: %s (signal %d) in %s%s%s\n", s->key, ci_status_name(s->status),
+		       s->signal, dur, s->message ? ": " : "", s->message ? s->message : "");
 	} else {
 		printf("-- %s: %s in %s%s%s\n", s->key, ci_status_name(s->status), dur,
 		       s->message ? ": " : "", s->message ? s->message : "");
@@ -277,8 +278,8 @@ static int cmd_run(struct app *app, struct cmd_args *args)
 	loop_signal_watch(app->loop, SIGINT, on_interrupt, &st);
 	loop_signal_watch(app->loop, SIGTERM, on_interrupt, &st);
 	loop_signal_watch(app->loop, SIGHUP, on_interrupt, &st);
-	gate_submit(app, ci_action_run(app, flags[0].set, flags[1].value, flags[2].set, "cli",
-				       &result));
+	gate_submit_unattended(app, ci_action_run(app, flags[0].set, flags[1].value, flags[2].set,
+						  "cli", &result), NULL, NULL);
 	if (!result.number) {
 		const char *msg = app->store.status.message;
 
@@ -473,7 +474,7 @@ static int cmd_cancel(struct app *app, struct cmd_args *args)
 		return cmd_fail(EXIT_READ_ONLY, "read-only: cancel disabled");
 	if ((code = open_ci(app)))
 		return code;
-	gate_submit(app, ci_action_cancel(app, n));
+	gate_submit_unattended(app, ci_action_cancel(app, n), NULL, NULL);
 	while (app->actions_running > 0 && !loop_stopped(app->loop))
 		loop_run_once(app->loop, -1);
 	failed = app->store.status.level == STATUS_ERROR;
@@ -513,16 +514,19 @@ static int run(struct app *app, struct cmd_args *args)
 		return cmd_logs(app, &rest);
 	if (!strcmp(word, "cancel"))
 		return cmd_cancel(app, &rest);
+	if (!strcmp(word, "lint"))
+		return cmd_pipeline_lint(app, &rest);
 	return cmd_fail(EXIT_USAGE, "usage: shipdeck pipeline run [--tests] [--commit REV] "
-			"[--in-place] | ls | logs N [STEP] | cancel N");
+			"[--in-place] | ls | logs N [STEP] | cancel N | lint [FILE]");
 }
 
 const struct cmd cmd_pipeline = {
 	.name = "pipeline",
-	.summary = "run the pipeline file locally, list builds, read logs, cancel",
+	.summary = "run the pipeline file locally, list builds, read logs, cancel, lint the file",
 	.usage = "pipeline run [--tests] [--commit REV] [--in-place]\n"
 		 "pipeline ls\n"
 		 "pipeline logs N [STEP]\n"
-		 "pipeline cancel N",
+		 "pipeline cancel N\n"
+		 "pipeline lint [FILE]",
 	.run = run,
 };

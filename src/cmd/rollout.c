@@ -387,7 +387,7 @@ static int follow(struct app *app, const char *name, bool pods, const char *time
 /* ---- undo, pause, resume, restart */
 
 static int report(struct app *app, const char *action, const char *name,
-		  const struct action_req *req, int code, const struct kube_op_result *r)
+		  const struct action_req *req, int code, const struct kubecmd_result *r)
 {
 	if (app->opts.json) {
 		cJSON *o = cJSON_CreateObject();
@@ -410,7 +410,7 @@ static int report(struct app *app, const char *action, const char *name,
 
 /* Runs req; from/to are copied first for the report (the gate frees req). */
 static int submit(struct app *app, const char *action, const char *name,
-		  struct action_req *req, struct kube_op_result *r)
+		  struct action_req *req, struct kubecmd_result *r)
 {
 	struct action_req shown = { .from = req->from ? xstrdup(req->from) : NULL,
 				    .to = req->to ? xstrdup(req->to) : NULL };
@@ -424,7 +424,7 @@ static int submit(struct app *app, const char *action, const char *name,
 
 static int undo(struct app *app, const char *name, const char *to_rev, bool dry_run)
 {
-	struct kube_op_result r;
+	struct kubecmd_result r;
 	struct action_req *req;
 	struct err err;
 	long rev = 0;
@@ -442,7 +442,7 @@ static int undo(struct app *app, const char *name, const char *to_rev, bool dry_
 	rc = fetch(app, name);
 	if (rc)
 		return rc;
-	req = kube_req_rollback(app, ns_of(app), name, rev, &r, &skipped, &err);
+	req = kube_req_rollback(app, ns_of(app), name, rev, &skipped, &err);
 	if (!req) {
 		if (!skipped)
 			return cmd_fail(EXIT_FAILED, "%s", err.msg);
@@ -478,7 +478,7 @@ static int undo(struct app *app, const char *name, const char *to_rev, bool dry_
 static int simple(struct app *app, const char *verb, const char *name)
 {
 	enum action_id action = !strcmp(verb, "restart") ? ACTION_RESTART : ACTION_PAUSE_RESUME;
-	struct kube_op_result r;
+	struct kubecmd_result r;
 	struct action_req *req;
 	struct err err;
 	int rc;
@@ -487,9 +487,9 @@ static int simple(struct app *app, const char *verb, const char *name)
 	if (rc)
 		return rc;
 	if (action == ACTION_RESTART)
-		req = kube_req_restart(app, ns_of(app), name, &r, &err);
+		req = kube_req_restart(app, ns_of(app), name, &err);
 	else
-		req = kube_req_pause(app, ns_of(app), name, !strcmp(verb, "pause"), &r, &err);
+		req = kube_req_pause(app, ns_of(app), name, !strcmp(verb, "pause"), &err);
 	if (!req) {
 		/* kubectl: pausing a paused deployment is no error */
 		if (action == ACTION_PAUSE_RESUME && strstr(err.msg, "is already")) {

@@ -138,6 +138,58 @@ static const char readme[] =
 
 static const char gitignore[] = "dist/\n";
 
+/* The demo's chaos experiment, as Chaos Toolkit reads it: kill one of web's
+ * three pods and check that web stays available and heals. */
+static const char chaos_web_pod[] =
+	"{\n"
+	"  \"version\": \"1.0.0\",\n"
+	"  \"title\": \"losing one web pod keeps web available\",\n"
+	"  \"description\": \"Kill one pod of deploy/web: the other two keep serving, the "
+	"Deployment replaces it, and web is fully available again.\",\n"
+	"  \"tags\": [\"kubernetes\", \"shipdeck-demo\"],\n"
+	"  \"steady-state-hypothesis\": {\n"
+	"    \"title\": \"web is available\",\n"
+	"    \"probes\": [\n"
+	"      {\n"
+	"        \"type\": \"probe\",\n"
+	"        \"name\": \"web-available-and-healthy\",\n"
+	"        \"tolerance\": true,\n"
+	"        \"provider\": {\n"
+	"          \"type\": \"python\",\n"
+	"          \"module\": \"chaosk8s.deployment.probes\",\n"
+	"          \"func\": \"deployment_available_and_healthy\",\n"
+	"          \"arguments\": {\"name\": \"web\", \"ns\": \"default\"}\n"
+	"        }\n"
+	"      }\n"
+	"    ]\n"
+	"  },\n"
+	"  \"method\": [\n"
+	"    {\n"
+	"      \"type\": \"action\",\n"
+	"      \"name\": \"terminate-one-web-pod\",\n"
+	"      \"provider\": {\n"
+	"        \"type\": \"python\",\n"
+	"        \"module\": \"chaosk8s.pod.actions\",\n"
+	"        \"func\": \"terminate_pods\",\n"
+	"        \"arguments\": {\"label_selector\": \"app=web\", \"qty\": 1, \"rand\": true, "
+	"\"ns\": \"default\"}\n"
+	"      },\n"
+	"      \"pauses\": {\"after\": 5}\n"
+	"    },\n"
+	"    {\n"
+	"      \"type\": \"probe\",\n"
+	"      \"name\": \"web-fully-available-again\",\n"
+	"      \"provider\": {\n"
+	"        \"type\": \"python\",\n"
+	"        \"module\": \"chaosk8s.deployment.probes\",\n"
+	"        \"func\": \"deployment_fully_available\",\n"
+	"        \"arguments\": {\"name\": \"web\", \"ns\": \"default\", \"timeout\": 60}\n"
+	"      }\n"
+	"    }\n"
+	"  ],\n"
+	"  \"rollbacks\": []\n"
+	"}\n";
+
 static const struct demo_file commit1[] = {
 	{ "README.md", readme, 0644 },
 	{ ".gitignore", gitignore, 0644 },
@@ -145,6 +197,7 @@ static const struct demo_file commit1[] = {
 	{ "test/greet_test.sh", greet_test, 0755 },
 	{ ".drone.yml", drone_yml, 0644 },
 	{ "ci/publish.sh", publish_sh, 0755 },
+	{ "chaos/web-pod.json", chaos_web_pod, 0644 },
 	{ NULL, NULL, 0 },
 };
 
@@ -270,6 +323,10 @@ char *demo_project_settings(const char *registry, const char *prometheus_url)
 		"    interval: 10s\n"
 		"    threshold: 2\n"
 		"  pay:\n"
-		"    strategy: blue-green\n",
+		"    strategy: blue-green\n"
+		"chaos:\n"
+		"  dir: chaos\n"
+		"  max_pods: 1\n"
+		"  namespaces: [default]\n",
 		registry, registry, prometheus_url);
 }

@@ -3,12 +3,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,6 +25,7 @@ const char *const demo_server_names[DEMO_NSERVERS] = {
 	[DEMO_SANDBOX] = "shipdeck-sandbox",
 	[DEMO_REGISTRY] = "docker-registry",
 	[DEMO_PROMETHEUS] = "prometheus",
+	[DEMO_TRAFFIC] = "traffic",
 };
 
 /* the real control plane takes 10–30 s to start on two cores */
@@ -131,40 +130,11 @@ bool demo_world_running(const struct demo_world *w)
 	return proc_alive(&w->procs[DEMO_SANDBOX]);
 }
 
-static bool port_free(int port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
-	bool ok;
-
-	if (fd < 0)
-		return false;
-	/* as the servers themselves do: a port in TIME_WAIT from the last run
-	 * is free to listen on again */
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	ok = bind(fd, (struct sockaddr *)&a, sizeof a) == 0;
-	close(fd);
-	return ok;
-}
-
 /* The port used last time when it is still free (so addresses stay the same
  * across runs), else one the kernel picks. */
 static int choose_port(int previous)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t alen = sizeof a;
-	int fd, port = 0;
-
-	if (previous > 0 && port_free(previous))
-		return previous;
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0
-	    && getsockname(fd, (struct sockaddr *)&a, &alen) == 0)
-		port = ntohs(a.sin_port);
-	if (fd >= 0)
-		close(fd);
-	return port;
+	return previous > 0 && port_is_free(previous) ? previous : port_pick_free();
 }
 
 struct line_wait {
@@ -194,13 +164,13 @@ static void on_deadline(void *ctx)
 }
 
 /* The cluster says "shipdeck-sandbox listening on https://127.0.0.1:PORT"
- * (or shipdeck-upstream) once it accepts connections. */
-static int wait_listening(struct app *app, const struct demo_world *w, int fd, int *port,
+ * (or shipdeck-upstream, or the traffic's http://) once it accepts
+ * connections. */
+static int wait_listening(struct app *app, const char *name, int limit, int fd, int *port,
 			  struct err *err)
 {
 	struct line_wait lw = { 0 };
 	bool late = false;
-	int limit = w->cluster == DEMO_CLUSTER_UPSTREAM ? UPSTREAM_READY_TIMEOUT_MS : READY_TIMEOUT_MS;
 	uint64_t timer = loop_timer_add(app->loop, limit, on_deadline, &late);
 	const char *colon;
 	int rc = 0;
@@ -212,7 +182,7 @@ static int wait_listening(struct app *app, const struct demo_world *w, int fd, i
 	loop_timer_cancel(app->loop, timer);
 	colon = strrchr(sb_str(&lw.buf), ':');
 	if (!lw.done || !strstr(sb_str(&lw.buf), "listening on") || !colon)
-		rc = err_set(err, "%s did not start%s", demo_cluster_program(w),
+		rc = err_set(err, "%s did not start%s", name,
 			     late ? (limit > READY_TIMEOUT_MS ? " within 3 minutes" : " within 30 s") : "");
 	else
 		*port = atoi(colon + 1);
@@ -299,6 +269,35 @@ static char *last_line(const char *log)
 	return line;
 }
 
+/* Starts a server that prints "… listening on URL" when it serves, and waits
+ * for that line (limit ms); on failure err names it, its log and the log's
+ * last line. */
+static int run_listener(struct app *app, struct demo_proc *p, const char *what, char *const argv[],
+			const char *log, int limit, struct err *err)
+{
+	int fd = -1, rc = 0;
+
+	p->pid = spawn_logged(argv, log, &fd, false, err);
+	if (p->pid < 0) {
+		p->pid = 0;
+		return -1;
+	}
+	p->start_time = spawn_start_time(p->pid);
+	if (wait_listening(app, argv[0], limit, fd, &p->port, err)) {
+		char *last = last_line(log);
+
+		rc = err_prefix(err, "the demo's %s (log: %s)", what, log);
+		if (last) {
+			size_t n = strlen(err->msg);
+
+			snprintf(err->msg + n, sizeof err->msg - n, ": %s", last);
+			free(last);
+		}
+	}
+	close(fd);
+	return rc;
+}
+
 static int start_cluster(struct app *app, struct demo_world *w, const char *manifests,
 			 struct err *err)
 {
@@ -311,7 +310,7 @@ static int start_cluster(struct app *app, struct demo_world *w, const char *mani
 	char *mf = xasprintf("%s/manifests.yaml", dir);
 	char *faults = xasprintf("%s/faults.yaml", dir);
 	char port[16], *scale = getenv("SHIPDECK_DEMO_TIME_SCALE");
-	int fd = -1, rc = -1;
+	int rc = -1;
 
 	if (!prog) {
 		err_set(err, "%s not found next to shipdeck or on PATH (build it: "
@@ -332,29 +331,10 @@ static int start_cluster(struct app *app, struct demo_world *w, const char *mani
 				 upstream ? "--dir" : "--manifests", upstream ? dir : mf,
 				 manifests && upstream ? "--manifests" : NULL, mf, NULL };
 
-		p->pid = spawn_logged(argv, log, &fd, false, err);
+		rc = run_listener(app, p, "cluster", argv, log,
+				  upstream ? UPSTREAM_READY_TIMEOUT_MS : READY_TIMEOUT_MS, err);
 	}
-	if (p->pid < 0) {
-		p->pid = 0;
-		goto out;
-	}
-	p->start_time = spawn_start_time(p->pid);
-	if (wait_listening(app, w, fd, &p->port, err)) {
-		char *last = last_line(log);
-
-		err_prefix(err, "the demo cluster (log: %s)", log);
-		if (last) {
-			size_t n = strlen(err->msg);
-
-			snprintf(err->msg + n, sizeof err->msg - n, ": %s", last);
-			free(last);
-		}
-		goto out;
-	}
-	rc = 0;
 out:
-	if (fd >= 0)
-		close(fd);
 	free(prog);
 	free(dir);
 	free(log);
@@ -414,6 +394,36 @@ out:
 	return rc;
 }
 
+/* Beside the upstream cluster: the sandbox's simulated traffic for its pods,
+ * with the demo's faults, and its /metrics for Prometheus. */
+static int start_traffic(struct app *app, struct demo_world *w, struct err *err)
+{
+	struct demo_proc *p = &w->procs[DEMO_TRAFFIC];
+	char *prog = spawn_find_program("shipdeck-sandbox", true);
+	char *log = xasprintf("%s/upstream/traffic.log", w->dir);
+	char *faults = xasprintf("%s/upstream/faults.yaml", w->dir);
+	char port[16];
+	int rc = -1;
+
+	if (!prog) {
+		err_set(err, "shipdeck-sandbox (the simulated traffic) not found next to shipdeck or on "
+			"PATH (build it: meson compile -C build)");
+		goto out;
+	}
+	snprintf(port, sizeof port, "%d", choose_port(p->port));
+	{
+		char *argv[] = { prog, "--traffic-only", "--kubeconfig", w->kubeconfig, "--port", port,
+				 "--faults", faults, NULL };
+
+		rc = run_listener(app, p, "simulated traffic", argv, log, READY_TIMEOUT_MS, err);
+	}
+out:
+	free(prog);
+	free(log);
+	free(faults);
+	return rc;
+}
+
 static int start_prometheus(struct app *app, struct demo_world *w, struct err *err)
 {
 	struct demo_proc *p = &w->procs[DEMO_PROMETHEUS];
@@ -432,12 +442,19 @@ static int start_prometheus(struct app *app, struct demo_world *w, struct err *e
 	if (file_mkdirs(dir, err) || write_sandbox_ca(w, ca, err))
 		goto out;
 	p->port = choose_port(p->port);
-	/* the sandbox's /metrics, every second, so a canary shows within seconds */
-	yml = xasprintf("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
-			"scrape_configs:\n  - job_name: sandbox\n    scheme: https\n"
-			"    tls_config:\n      ca_file: %s\n"
-			"    static_configs:\n      - targets: ['127.0.0.1:%d']\n",
-			ca, w->procs[DEMO_SANDBOX].port);
+	/* the sandbox's /metrics (or the traffic's beside the upstream cluster),
+	 * every second, so a canary shows within seconds */
+	if (w->cluster == DEMO_CLUSTER_UPSTREAM)
+		yml = xasprintf("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+				"scrape_configs:\n  - job_name: sandbox\n    scheme: http\n"
+				"    static_configs:\n      - targets: ['127.0.0.1:%d']\n",
+				w->procs[DEMO_TRAFFIC].port);
+	else
+		yml = xasprintf("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+				"scrape_configs:\n  - job_name: sandbox\n    scheme: https\n"
+				"    tls_config:\n      ca_file: %s\n"
+				"    static_configs:\n      - targets: ['127.0.0.1:%d']\n",
+				ca, w->procs[DEMO_SANDBOX].port);
 	if (file_write_atomic(config, yml, strlen(yml), err))
 		goto out;
 	flag_config = xasprintf("--config.file=%s", config);
@@ -490,6 +507,10 @@ int demo_world_start(struct app *app, struct demo_world *w, const char *first_sh
 		rc = start_cluster(app, w, manifests, err);
 	}
 	free(manifests);
+	if (!rc && w->cluster == DEMO_CLUSTER_UPSTREAM) {
+		fprintf(stderr, "demo: starting the simulated traffic…\n");
+		rc = start_traffic(app, w, err);
+	}
 	if (!rc) {
 		fprintf(stderr, "demo: starting Prometheus…\n");
 		rc = start_prometheus(app, w, err);

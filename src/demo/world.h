@@ -11,7 +11,9 @@
 
 #include "app/app.h"
 
-enum demo_server { DEMO_SANDBOX, DEMO_REGISTRY, DEMO_PROMETHEUS, DEMO_NSERVERS };
+/* DEMO_SANDBOX is the cluster, either kind; DEMO_TRAFFIC runs only beside the
+ * upstream one (shipdeck-sandbox --traffic-only: kwok's pods serve nothing). */
+enum demo_server { DEMO_SANDBOX, DEMO_REGISTRY, DEMO_PROMETHEUS, DEMO_TRAFFIC, DEMO_NSERVERS };
 
 struct demo_proc {
 	pid_t pid;                  /* 0 when not running */
@@ -40,10 +42,11 @@ void demo_world_free(struct demo_world *w);
 /* True when the recorded processes still run (a world started by --up). */
 bool demo_world_running(const struct demo_world *w);
 
-/* Starts the servers — the registry, then the sandbox (on first start with
+/* Starts the servers — the registry, then the cluster (on first start with
  * the demo's manifests running the image that the first build of first_sha
- * will publish; NULL keeps the cluster's last manifests), then Prometheus
- * scraping the sandbox — waits until each answers, and records them. detach:
+ * will publish; NULL keeps the cluster's last manifests), on the upstream
+ * cluster the simulated traffic, then Prometheus scraping the sandbox or the
+ * traffic — waits until each answers, and records them. detach:
  * they outlive this process (--up). A missing registry or prometheus is not
  * an error: its `missing` says which package to install. */
 int demo_world_start(struct app *app, struct demo_world *w, const char *first_sha,

@@ -12,22 +12,22 @@
 #include "util/timefmt.h"
 #include "util/xalloc.h"
 
-/* One request of a change. */
-struct kube_op_call {
-	char *method;
-	char *path;
-	char *content_type;
-	char *body;
-};
+void kube_change_free(struct kube_change *c)
+{
+	free(c->method);
+	free(c->path);
+	free(c->content_type);
+	free(c->body);
+	memset(c, 0, sizeof *c);
+}
 
 /* The requests to send, one after the other, and what to say when they all
  * worked. */
 struct kube_op {
-	struct kube_op_call *calls;
+	struct kube_change *calls;
 	size_t ncalls;
 	size_t next;                /* the call under way */
 	char *done_message;         /* "deployment.apps/web rolled back" */
-	struct kube_op_result *out;
 	/* a rollback refused with 409 reopens the dialog with the new state */
 	bool is_rollback;
 	char *ns, *name;
@@ -38,12 +38,8 @@ static void op_free(void *p)
 {
 	struct kube_op *op = p;
 
-	for (size_t i = 0; i < op->ncalls; i++) {
-		free(op->calls[i].method);
-		free(op->calls[i].path);
-		free(op->calls[i].content_type);
-		free(op->calls[i].body);
-	}
+	for (size_t i = 0; i < op->ncalls; i++)
+		kube_change_free(&op->calls[i]);
 	free(op->calls);
 	free(op->done_message);
 	free(op->ns);
@@ -68,13 +64,12 @@ static void op_done(void *ctx, const struct http_response *resp)
 	struct app *app = p->app;
 	struct kube_op *op = p->op;
 	struct action_req *req = p->req;
-	const struct kube_op_call *call = &op->calls[op->next];
+	const struct kube_change *call = &op->calls[op->next];
 	bool ok = resp->status >= 200 && resp->status < 300;
-	struct kube_op_result *out = op->out;
 	struct err err;
 	char *ns = NULL, *name = NULL;
 	long to_revision = op->to_revision;
-	bool reopen = op->is_rollback && resp->status == 409 && app->confirm;
+	bool reopen = op->is_rollback && resp->status == 409 && !req->unattended && app->confirm;
 
 	if (ok && op->next + 1 < op->ncalls) {
 		op->next++;
@@ -92,13 +87,8 @@ static void op_done(void *ctx, const struct http_response *resp)
 			err_prefix(&err, "after %zu of %zu changes", op->next, op->ncalls);
 	}
 	free(p);
-	if (out) {
-		out->done = true;
-		out->ok = ok;
-		out->status = resp->status;
-		out->unreachable = kube_response_unreachable(resp);
-		snprintf(out->message, sizeof out->message, "%s", err.msg);
-	}
+	req->status = resp->status;
+	req->unreachable = kube_response_unreachable(resp);
 	if (reopen) {
 		ns = xstrdup(op->ns);
 		name = xstrdup(op->name);
@@ -113,7 +103,7 @@ static void op_done(void *ctx, const struct http_response *resp)
 
 static int op_send(struct pending *p, struct err *err)
 {
-	const struct kube_op_call *call = &p->op->calls[p->op->next];
+	const struct kube_change *call = &p->op->calls[p->op->next];
 
 	if (!p->app->kube)
 		return err_set(err, "no cluster: start with --kubeconfig or `shipdeck demo`");
@@ -132,10 +122,6 @@ static int op_run(struct app *app, struct action_req *req, struct err *err)
 	op->next = 0;
 	if (op_send(p, err)) {
 		free(p);
-		if (op->out) {
-			op->out->done = true;
-			snprintf(op->out->message, sizeof op->out->message, "%s", err->msg);
-		}
 		return -1;
 	}
 	return 0;
@@ -145,7 +131,7 @@ static void op_add_call(struct kube_op *op, const char *method, char *path,
 			const char *content_type, char *body)
 {
 	op->calls = xrealloc(op->calls, (op->ncalls + 1) * sizeof *op->calls);
-	op->calls[op->ncalls++] = (struct kube_op_call){
+	op->calls[op->ncalls++] = (struct kube_change){
 		.method = xstrdup(method), .path = path,
 		.content_type = content_type ? xstrdup(content_type) : NULL, .body = body,
 	};
@@ -153,12 +139,12 @@ static void op_add_call(struct kube_op *op, const char *method, char *path,
 
 static struct action_req *new_req(enum action_id action, const char *target, const char *method,
 				  char *path, const char *content_type, char *body,
-				  char *done_message, struct kube_op_result *out)
+				  char *done_message)
 {
 	struct action_req *req = action_req_new(action, target);
 	struct kube_op *op = xcalloc(1, sizeof *op);
 
-	*op = (struct kube_op){ .done_message = done_message, .out = out };
+	*op = (struct kube_op){ .done_message = done_message };
 	op_add_call(op, method, path, content_type, body);
 	req->data = op;
 	req->data_free = op_free;
@@ -184,7 +170,7 @@ static const struct kube_deployment *find_deploy(struct app *app, const char *ns
 enum { MAX_RS = 256 };
 
 struct action_req *kube_req_rollback(struct app *app, const char *ns, const char *deploy,
-				     long to_revision, struct kube_op_result *out, bool *skipped,
+				     long to_revision, bool *skipped,
 				     struct err *err)
 {
 	const struct kube_deployment *d = find_deploy(app, ns, deploy, err);
@@ -208,7 +194,7 @@ struct action_req *kube_req_rollback(struct app *app, const char *ns, const char
 	snprintf(target, sizeof target, "deploy/%s", deploy);
 	req = new_req(ACTION_ROLLBACK, target, "PATCH", kube_path(KUBE_DEPLOYMENTS, ns, deploy),
 		      "application/json-patch+json", plan.patch,
-		      xasprintf("deployment.apps/%s rolled back", deploy), out);
+		      xasprintf("deployment.apps/%s rolled back", deploy));
 	plan.patch = NULL;
 	op = req->data;
 	op->is_rollback = true;
@@ -263,7 +249,7 @@ static void ask_again(struct refresh *r)
 {
 	struct err err;
 	bool skipped;
-	struct action_req *req = kube_req_rollback(r->app, r->ns, r->name, r->to_revision, NULL,
+	struct action_req *req = kube_req_rollback(r->app, r->ns, r->name, r->to_revision,
 						   &skipped, &err);
 
 	if (!req) {
@@ -345,7 +331,7 @@ static char *patch_path(const char *ns, const char *deploy)
 }
 
 struct action_req *kube_req_pause(struct app *app, const char *ns, const char *deploy,
-				  bool pause, struct kube_op_result *out, struct err *err)
+				  bool pause, struct err *err)
 {
 	const struct kube_deployment *d = find_deploy(app, ns, deploy, err);
 	struct action_req *req;
@@ -361,7 +347,7 @@ struct action_req *kube_req_pause(struct app *app, const char *ns, const char *d
 	req = new_req(ACTION_PAUSE_RESUME, target, "PATCH", patch_path(ns, deploy),
 		      "application/strategic-merge-patch+json",
 		      xstrdup(pause ? "{\"spec\":{\"paused\":true}}" : "{\"spec\":{\"paused\":null}}"),
-		      xasprintf("deployment.apps/%s %s", deploy, pause ? "paused" : "resumed"), out);
+		      xasprintf("deployment.apps/%s %s", deploy, pause ? "paused" : "resumed"));
 	req->from = xstrdup(pause ? "rolling" : "paused");
 	req->to = xstrdup(pause ? "paused" : "rolling");
 	req->question = xasprintf("%s the rollout of deploy/%s?", pause ? "Pause" : "Resume",
@@ -369,8 +355,7 @@ struct action_req *kube_req_pause(struct app *app, const char *ns, const char *d
 	return req;
 }
 
-struct action_req *kube_req_restart(struct app *app, const char *ns, const char *deploy,
-				    struct kube_op_result *out, struct err *err)
+struct action_req *kube_req_restart(struct app *app, const char *ns, const char *deploy, struct err *err)
 {
 	const struct kube_deployment *d = find_deploy(app, ns, deploy, err);
 	struct action_req *req;
@@ -388,14 +373,14 @@ struct action_req *kube_req_restart(struct app *app, const char *ns, const char 
 		      "application/strategic-merge-patch+json",
 		      xasprintf("{\"spec\":{\"template\":{\"metadata\":{\"annotations\":"
 				"{\"kubectl.kubernetes.io/restartedAt\":\"%s\"}}}}}", now),
-		      xasprintf("deployment.apps/%s restarted", deploy), out);
+		      xasprintf("deployment.apps/%s restarted", deploy));
 	req->question = xasprintf("Restart every pod of deploy/%s (%d replicas, one rolling "
 				  "update)?", deploy, d->replicas);
 	return req;
 }
 
 struct action_req *kube_req_scale(struct app *app, const char *ns, const char *deploy,
-				  int replicas, struct kube_op_result *out, struct err *err)
+				  int replicas, struct err *err)
 {
 	const struct kube_deployment *d = find_deploy(app, ns, deploy, err);
 	struct action_req *req;
@@ -412,7 +397,7 @@ struct action_req *kube_req_scale(struct app *app, const char *ns, const char *d
 	req = new_req(ACTION_SCALE, target, "PATCH", xasprintf("%s/scale", base),
 		      "application/merge-patch+json",
 		      xasprintf("{\"spec\":{\"replicas\":%d}}", replicas),
-		      xasprintf("deployment.apps/%s scaled", deploy), out);
+		      xasprintf("deployment.apps/%s scaled", deploy));
 	free(base);
 	req->from = xasprintf("%d replicas", d->replicas);
 	req->to = xasprintf("%d replicas", replicas);
@@ -420,16 +405,17 @@ struct action_req *kube_req_scale(struct app *app, const char *ns, const char *d
 }
 
 struct action_req *kube_req_calls(enum action_id action, const char *target,
-				  const struct kube_call_spec *calls, size_t n,
-				  const char *done_message, struct kube_op_result *out)
+				  struct kube_change *calls, size_t n, const char *done_message)
 {
 	struct action_req *req = action_req_new(action, target);
 	struct kube_op *op = xcalloc(1, sizeof *op);
 
-	*op = (struct kube_op){ .done_message = xstrdup(done_message), .out = out };
-	for (size_t i = 0; i < n; i++)
-		op_add_call(op, calls[i].method, xstrdup(calls[i].path), calls[i].content_type,
-			    calls[i].body ? xstrdup(calls[i].body) : NULL);
+	*op = (struct kube_op){ .done_message = xstrdup(done_message),
+				.calls = xcalloc(n ? n : 1, sizeof *op->calls), .ncalls = n };
+	for (size_t i = 0; i < n; i++) {
+		op->calls[i] = calls[i];
+		memset(&calls[i], 0, sizeof calls[i]);
+	}
 	req->data = op;
 	req->data_free = op_free;
 	req->run = op_run;
@@ -471,8 +457,7 @@ char *kube_image_for(const char *current, const char *arg)
 }
 
 struct action_req *kube_req_set_image(struct app *app, const char *ns, const char *deploy,
-				      const char *container, const char *image,
-				      struct kube_op_result *out, struct err *err)
+				      const char *container, const char *image, struct err *err)
 {
 	const struct kube_deployment *d = find_deploy(app, ns, deploy, err);
 	struct action_req *req = NULL;
@@ -515,7 +500,7 @@ struct action_req *kube_req_set_image(struct app *app, const char *ns, const cha
 	snprintf(target, sizeof target, "deploy/%s", deploy);
 	req = new_req(ACTION_DEPLOY, target, "PATCH", kube_path(KUBE_DEPLOYMENTS, ns, deploy),
 		      "application/strategic-merge-patch+json", body,
-		      xasprintf("deployment.apps/%s image updated", deploy), out);
+		      xasprintf("deployment.apps/%s image updated", deploy));
 	req->from = xasprintf("%s=%s", name, current);
 	req->to = xasprintf("%s=%s", name, full);
 	req->question = xasprintf("Deploy %s to deploy/%s?", full, deploy);
@@ -527,8 +512,7 @@ out:
 	return req;
 }
 
-struct action_req *kube_req_kill_pod(struct app *app, const char *ns, const char *pod,
-				     struct kube_op_result *out, struct err *err)
+struct action_req *kube_req_kill_pod(struct app *app, const char *ns, const char *pod, struct err *err)
 {
 	const struct kube_pod *p;
 	struct action_req *req;
@@ -547,7 +531,7 @@ struct action_req *kube_req_kill_pod(struct app *app, const char *ns, const char
 	req = new_req(ACTION_KILL_POD, target, "DELETE",
 		      xasprintf("/api/v1/namespaces/%s/pods/%s", ns, pod), "application/json",
 		      xstrdup("{\"propagationPolicy\":\"Background\"}"),
-		      xasprintf("pod \"%s\" deleted", pod), out);
+		      xasprintf("pod \"%s\" deleted", pod));
 	req->from = xasprintf("%s, %s", p->status ? p->status : "?", p->node ? p->node : "no node");
 	req->to = xstrdup("deleted; its replica set makes a new one");
 	req->question = xasprintf("Kill pod %s (a chaos experiment: one pod)?", pod);

@@ -10,52 +10,38 @@
 #include <stdbool.h>
 
 #include "app/gate.h"
+#include "kube/change.h"
 #include "kube/client.h"
 
-/* Where a headless command learns how its request ended (the console reads
- * the status bar instead). Owned by the caller; must outlive the request. */
-struct kube_op_result {
-	bool done, ok;
-	long status;                /* HTTP status, 0 when none came */
-	bool unreachable;           /* no answer at all (exit 2 headless) */
-	char message[1024];
-};
-
-/* Each returns a request for gate_submit(), or NULL with err when there is
- * nothing that can be done (no such deployment, no history…). out may be
- * NULL. Call gate_check() before building. */
+/* Each returns a request for gate_submit() (or gate_submit_unattended(),
+ * whose on_done hears the HTTP status), or NULL with err when there is
+ * nothing that can be done (no such deployment, no history…). Call
+ * gate_check() before building. */
 
 /* Rollback to to_revision (0: the previous). *skipped is set (and err holds
  * kubectl's "skipped rollback (…)") when the template already matches. */
 struct action_req *kube_req_rollback(struct app *app, const char *ns, const char *deploy,
-				     long to_revision, struct kube_op_result *out, bool *skipped,
+				     long to_revision, bool *skipped,
 				     struct err *err);
 struct action_req *kube_req_pause(struct app *app, const char *ns, const char *deploy,
-				  bool pause, struct kube_op_result *out, struct err *err);
+				  bool pause, struct err *err);
 struct action_req *kube_req_restart(struct app *app, const char *ns, const char *deploy,
-				    struct kube_op_result *out, struct err *err);
+				    struct err *err);
 struct action_req *kube_req_scale(struct app *app, const char *ns, const char *deploy,
-				  int replicas, struct kube_op_result *out, struct err *err);
+				  int replicas, struct err *err);
 /* container NULL: the only container (an error when there are several). */
 struct action_req *kube_req_set_image(struct app *app, const char *ns, const char *deploy,
-				      const char *container, const char *image,
-				      struct kube_op_result *out, struct err *err);
+				      const char *container, const char *image, struct err *err);
 struct action_req *kube_req_kill_pod(struct app *app, const char *ns, const char *pod,
-				     struct kube_op_result *out, struct err *err);
+				     struct err *err);
 
 /* A change made of several requests, sent one after the other, each only
  * when the one before succeeded (a canary step scales two deployments); the
  * gate hears once, with done_message or the first failure (saying how many
- * changes were made before it). The specs are copied. */
-struct kube_call_spec {
-	const char *method;
-	const char *path;
-	const char *content_type;
-	const char *body;
-};
+ * changes were made before it). Takes the strings of calls (and clears
+ * them). */
 struct action_req *kube_req_calls(enum action_id action, const char *target,
-				  const struct kube_call_spec *calls, size_t n,
-				  const char *done_message, struct kube_op_result *out);
+				  struct kube_change *calls, size_t n, const char *done_message);
 
 /* The image a TAG means for a container now running image: same repository,
  * new tag ("reg:5000/web:1.4" + "1.5" → "reg:5000/web:1.5"); an argument

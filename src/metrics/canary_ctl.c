@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/audit.h"
 #include "metrics/analysis.h"
 #include "metrics/canary_ops.h"
 #include "util/timefmt.h"
@@ -18,6 +17,7 @@
 enum { ACTIVE_MS = 1000, IDLE_MIN_MS = 5000 };
 
 struct canary_ctl;
+struct finishing;
 
 struct ctl_app {
 	struct canary_ctl *ctl;
@@ -25,8 +25,7 @@ struct ctl_app {
 	uint64_t timer;
 	struct analysis_run *run;
 	int64_t next_due_ms;        /* wall clock: no analysis before */
-	struct kube_op_result finish_out;
-	bool finishing;
+	struct finishing *finishing;        /* the end of a promotion, under way */
 	char finish_rv[64];         /* the canary's version when the end was sent */
 	enum release_phase phase;   /* at the last look */
 };
@@ -85,27 +84,39 @@ static bool active(const struct release *r)
 		|| (r->blue_green && r->switched_at);
 }
 
-/* The end of a promotion, sent once per version of the canary. */
+/* The end of a promotion in flight. It outlives the controller when the
+ * controller stops first (:ctx): the gate's callback then finds ca NULL. */
+struct finishing {
+	struct ctl_app *ca;
+};
+
+static void finished(void *ctx, const struct action_outcome *o)
+{
+	struct finishing *f = ctx;
+	struct ctl_app *ca = f->ca;
+
+	free(f);
+	if (!ca)
+		return;
+	ca->finishing = NULL;
+	if (!o->ok)
+		ca->finish_rv[0] = '\0';       /* try again at the next look */
+}
+
+/* The end of a promotion, sent once per version of the canary. The gate
+ * says how it went (its failure is on the status bar). */
 static void finish(struct ctl_app *ca, const struct release *r)
 {
 	struct app *app = ca->ctl->app;
 	struct action_req *req;
 	struct err err;
 
-	if (ca->finishing) {
-		if (!ca->finish_out.done)
-			return;
-		ca->finishing = false;
-		if (!ca->finish_out.ok) {
-			app_message(app, STATUS_ERROR, "promote %s: %s", ca->name,
-				    ca->finish_out.message);
-			ca->finish_rv[0] = '\0';       /* try again at the next look */
-		}
-	}
+	if (ca->finishing)
+		return;
 	if (r->phase != RELEASE_PROMOTING || !r->canary
 	    || (r->canary->meta.rv && !strcmp(r->canary->meta.rv, ca->finish_rv)))
 		return;
-	req = canary_req_finish(app, ca->name, &ca->finish_out, &err);
+	req = canary_req_finish(app, ca->name, &err);
 	if (!req) {
 		if (err.msg[0])
 			app_message(app, STATUS_ERROR, "promote %s: %s", ca->name, err.msg);
@@ -113,11 +124,11 @@ static void finish(struct ctl_app *ca, const struct release *r)
 	}
 	snprintf(ca->finish_rv, sizeof ca->finish_rv, "%s",
 		 r->canary->meta.rv ? r->canary->meta.rv : "");
-	memset(&ca->finish_out, 0, sizeof ca->finish_out);
-	ca->finishing = true;
+	ca->finishing = xcalloc(1, sizeof *ca->finishing);
+	ca->finishing->ca = ca;
 	decision(app, ca->name, false, "deploy/%s rolled out: the canary goes to 0",
 		 r->stable_name);
-	canary_submit_confirmed(app, req);
+	gate_submit_unattended(app, req, finished, ca->finishing);
 }
 
 /* A canary that ends (promoted or aborted) ends automatic mode: the next
@@ -165,40 +176,33 @@ static void decide(struct ctl_app *ca, enum canary_verdict v, const char *summar
 	d = release_decide(&r, v, failures);
 	switch (d) {
 	case DECIDE_PROMOTE:
-		req = canary_req_promote(app, ca->name, reason, NULL, &err);
+		req = canary_req_promote(app, ca->name, reason, &err);
 		decision(app, ca->name, false, "%s → promote", numbers);
 		break;
 	case DECIDE_ABORT:
-		req = canary_req_abort(app, ca->name, reason, NULL, &err);
+		req = canary_req_abort(app, ca->name, reason, &err);
 		decision(app, ca->name, true, "FAIL %d of %d → abort: %s", failures, r.conf->threshold,
 			 numbers);
 		break;
 	case DECIDE_HOLD: {
-		struct audit_record rec = {
-			.user = app->user, .context = app->store.kube.context,
-			.namespace = r.ns, .action = action_info(ACTION_AUTO_ANALYSIS)->name,
-			.target = NULL, .result = "hold", .message = reason,
-		};
-		char target[200], *why;
-		struct err aerr;
+		struct action_req *hold = action_req_new(ACTION_AUTO_ANALYSIS, NULL);
+		const char *why;
 
-		why = v == CANARY_FAIL ? xasprintf("FAIL %d of %d → hold", failures, r.conf->threshold)
-			: v == CANARY_PASS ? xstrdup("PASS → hold")
-			: v == CANARY_MARGINAL ? xstrdup("MARGINAL → hold")
-			: xstrdup("no data → hold (never promotes without data)");
-		snprintf(target, sizeof target, "app/%s", ca->name);
-		rec.target = target;
-		rec.from = why;
-		if (audit_append(app->audit_path, &rec, &aerr))
-			app_message(app, STATUS_ERROR, "%s", aerr.msg);
-		decision(app, ca->name, v == CANARY_FAIL || v == CANARY_NODATA, "%s: %s", why,
-			 numbers);
-		free(why);
+		why = v == CANARY_FAIL ? NULL : v == CANARY_PASS ? "PASS → hold"
+			: v == CANARY_MARGINAL ? "MARGINAL → hold"
+			: "no data → hold (never promotes without data)";
+		free(hold->target);
+		hold->target = xasprintf("app/%s", ca->name);
+		hold->from = why ? xstrdup(why)
+			: xasprintf("FAIL %d of %d → hold", failures, r.conf->threshold);
+		decision(app, ca->name, v == CANARY_FAIL || v == CANARY_NODATA, "%s: %s",
+			 hold->from, numbers);
+		gate_note(app, hold, "hold", reason);
 		break;
 	}
 	}
 	if (req)
-		canary_submit_confirmed(app, req);
+		gate_submit_unattended(app, req, NULL, NULL);
 	else if (d != DECIDE_HOLD)
 		decision(app, ca->name, true, "could not act: %s", err.msg);
 	free(numbers);
@@ -378,6 +382,8 @@ void canary_ctl_stop(struct app *app)
 
 		if (ca->timer)
 			loop_timer_cancel(app->loop, ca->timer);
+		if (ca->finishing)
+			ca->finishing->ca = NULL;
 		analysis_cancel(&ca->run);
 		free(ca->name);
 	}

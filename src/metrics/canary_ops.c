@@ -49,20 +49,13 @@ char *canary_last_analysis(const struct app *app, const char *name)
 
 /* The plan as a request: its requests, the dialog's lines, and the done
  * message the audit log keeps (with the reason). Frees the plan. */
-static struct action_req *to_req(struct app *app, struct release_plan *p, const char *reason,
-				 struct kube_op_result *out)
+static struct action_req *to_req(struct app *app, struct release_plan *p, const char *reason)
 {
-	struct kube_call_spec specs[RELEASE_MAX_CALLS];
 	struct action_req *req;
 	char *done;
 
-	for (size_t i = 0; i < p->ncalls; i++)
-		specs[i] = (struct kube_call_spec){ .method = p->calls[i].method,
-						    .path = p->calls[i].path,
-						    .content_type = p->calls[i].content_type,
-						    .body = p->calls[i].body };
 	done = reason ? xasprintf("%s — %s", p->done_message, reason) : xstrdup(p->done_message);
-	req = kube_req_calls(p->action, p->target, specs, p->ncalls, done, out);
+	req = kube_req_calls(p->action, p->target, p->calls, p->ncalls, done);
 	free(done);
 	req->from = p->from;
 	req->to = p->to;
@@ -86,8 +79,7 @@ static bool read_release(struct app *app, const char *name, struct release *r, s
 	return canary_release(app, name, r, err) == 0;
 }
 
-struct action_req *canary_req_start(struct app *app, const char *name, const char *tag,
-				    struct kube_op_result *out, struct err *err)
+struct action_req *canary_req_start(struct app *app, const char *name, const char *tag, struct err *err)
 {
 	struct release r;
 	struct release_plan p;
@@ -96,7 +88,7 @@ struct action_req *canary_req_start(struct app *app, const char *name, const cha
 	    || release_plan_start(&r, tag, app->project.image_name, time_wall_ms() / 1000, &p,
 				  err))
 		return NULL;
-	return to_req(app, &p, NULL, out);
+	return to_req(app, &p, NULL);
 }
 
 /* An operator's promote or abort names the analysis it saw. */
@@ -108,8 +100,7 @@ static char *reason_or_last(const struct app *app, const char *name, const char 
 /* The request of one plan (promote or abort) of the release called name. */
 static struct action_req *plan_req(struct app *app, const char *name, const char *reason,
 				   int (*plan)(const struct release *, int64_t,
-					       struct release_plan *, struct err *),
-				   struct kube_op_result *out, struct err *err)
+					       struct release_plan *, struct err *), struct err *err)
 {
 	struct release r;
 	struct release_plan p;
@@ -119,25 +110,22 @@ static struct action_req *plan_req(struct app *app, const char *name, const char
 	if (!read_release(app, name, &r, err) || plan(&r, time_wall_ms() / 1000, &p, err))
 		return NULL;
 	why = reason_or_last(app, name, reason);
-	req = to_req(app, &p, why, out);
+	req = to_req(app, &p, why);
 	free(why);
 	return req;
 }
 
-struct action_req *canary_req_promote(struct app *app, const char *name, const char *reason,
-				      struct kube_op_result *out, struct err *err)
+struct action_req *canary_req_promote(struct app *app, const char *name, const char *reason, struct err *err)
 {
-	return plan_req(app, name, reason, release_plan_promote, out, err);
+	return plan_req(app, name, reason, release_plan_promote, err);
 }
 
-struct action_req *canary_req_abort(struct app *app, const char *name, const char *reason,
-				    struct kube_op_result *out, struct err *err)
+struct action_req *canary_req_abort(struct app *app, const char *name, const char *reason, struct err *err)
 {
-	return plan_req(app, name, reason, release_plan_abort, out, err);
+	return plan_req(app, name, reason, release_plan_abort, err);
 }
 
-struct action_req *canary_req_finish(struct app *app, const char *name,
-				     struct kube_op_result *out, struct err *err)
+struct action_req *canary_req_finish(struct app *app, const char *name, struct err *err)
 {
 	struct release r;
 	struct release_plan p;
@@ -146,7 +134,7 @@ struct action_req *canary_req_finish(struct app *app, const char *name,
 	if (!read_release(app, name, &r, err)
 	    || release_plan_finish(&r, time_wall_ms() / 1000, &p, err))
 		return NULL;
-	return to_req(app, &p, NULL, out);
+	return to_req(app, &p, NULL);
 }
 
 struct auto_data {
@@ -222,13 +210,4 @@ struct action_req *canary_req_auto(struct app *app, const char *name, bool on,
 		req->question = xasprintf("Stop the automatic analysis of %s?", name);
 	}
 	return req;
-}
-
-void canary_submit_confirmed(struct app *app, struct action_req *req)
-{
-	if (gate_check(app, req->action)) {
-		action_req_free(req);
-		return;
-	}
-	gate_answer(app, req, true);
 }

@@ -21,18 +21,14 @@ int canary_release(const struct app *app, const char *name, struct release *r,
 
 /* Each returns a request for the gate, or NULL with err. reason (may be NULL)
  * says what the decision was made on ("automatic: PASS, score 100 …"): it
- * goes into the dialog and, with the result, into the audit log. out may be
- * NULL. Call gate_check() first. */
-struct action_req *canary_req_start(struct app *app, const char *name, const char *tag,
-				    struct kube_op_result *out, struct err *err);
-struct action_req *canary_req_promote(struct app *app, const char *name, const char *reason,
-				      struct kube_op_result *out, struct err *err);
-struct action_req *canary_req_abort(struct app *app, const char *name, const char *reason,
-				    struct kube_op_result *out, struct err *err);
+ * goes into the dialog and, with the result, into the audit log. Call
+ * gate_check() first. */
+struct action_req *canary_req_start(struct app *app, const char *name, const char *tag, struct err *err);
+struct action_req *canary_req_promote(struct app *app, const char *name, const char *reason, struct err *err);
+struct action_req *canary_req_abort(struct app *app, const char *name, const char *reason, struct err *err);
 /* The canary to 0 once the stable has rolled out a promotion; NULL with
  * err->msg "" while there is nothing to do yet. */
-struct action_req *canary_req_finish(struct app *app, const char *name,
-				     struct kube_op_result *out, struct err *err);
+struct action_req *canary_req_finish(struct app *app, const char *name, struct err *err);
 /* Automatic analysis on or off for app name (A, --auto). */
 struct action_req *canary_req_auto(struct app *app, const char *name, bool on,
 				   struct err *err);
@@ -41,9 +37,5 @@ struct action_req *canary_req_auto(struct app *app, const char *name, bool on,
  * analysis: PASS, score 100: all 2 metrics pass". Caller frees; NULL when
  * there was none. */
 char *canary_last_analysis(const struct app *app, const char *name);
-
-/* Runs an automatic decision: refused in read-only mode, never asks (the
- * operator confirmed when turning automatic mode on), audited. */
-void canary_submit_confirmed(struct app *app, struct action_req *req);
 
 #endif

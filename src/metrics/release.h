@@ -24,6 +24,7 @@
 
 #include "app/action.h"
 #include "app/project.h"
+#include "kube/change.h"
 #include "store/canary.h"
 #include "store/kube.h"
 #include "util/err.h"
@@ -94,9 +95,6 @@ bool release_rolled_out(const struct kube_deployment *d);
 
 /* A change to make: what the confirm dialog and the audit log say, and the
  * requests, in order. */
-struct release_call {
-	char *method, *path, *content_type, *body;
-};
 
 enum { RELEASE_MAX_CALLS = 4, RELEASE_MAX_DETAILS = 6 };
 
@@ -107,7 +105,7 @@ struct release_plan {
 	char *question;
 	char *details[RELEASE_MAX_DETAILS];
 	size_t ndetails;
-	struct release_call calls[RELEASE_MAX_CALLS];
+	struct kube_change calls[RELEASE_MAX_CALLS];
 	size_t ncalls;
 	char *done_message;
 };

@@ -25,12 +25,8 @@ void release_plan_free(struct release_plan *p)
 	free(p->question);
 	for (size_t i = 0; i < p->ndetails; i++)
 		free(p->details[i]);
-	for (size_t i = 0; i < p->ncalls; i++) {
-		free(p->calls[i].method);
-		free(p->calls[i].path);
-		free(p->calls[i].content_type);
-		free(p->calls[i].body);
-	}
+	for (size_t i = 0; i < p->ncalls; i++)
+		kube_change_free(&p->calls[i]);
 	free(p->done_message);
 	memset(p, 0, sizeof *p);
 }
@@ -47,7 +43,7 @@ static void plan_init(struct release_plan *p, enum action_id action, const char 
 static void plan_call(struct release_plan *p, const char *method, char *path,
 		      const char *content_type, char *body)
 {
-	p->calls[p->ncalls++] = (struct release_call){
+	p->calls[p->ncalls++] = (struct kube_change){
 		.method = xstrdup(method), .path = path, .content_type = xstrdup(content_type),
 		.body = body,
 	};

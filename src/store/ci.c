@@ -139,6 +139,7 @@ void store_ci_free(struct store_ci *ci)
 	free(ci->head_sha);
 	free(ci->pipeline_file);
 	free(ci->pipeline_error);
+	free(ci->pipeline_notices);
 	for (size_t i = 0; i < ci->nbuilds; i++)
 		ci_build_free(ci->builds[i]);
 	free(ci->builds);
@@ -192,9 +193,11 @@ bool store_ci_apply(struct store_ci *ci, struct ci_event *ev)
 	case CI_EV_PIPELINE:
 		free(ci->pipeline_file);
 		free(ci->pipeline_error);
+		free(ci->pipeline_notices);
 		ci->pipeline_file = ev->pipeline_file;
 		ci->pipeline_error = ev->pipeline_error;
-		ev->pipeline_file = ev->pipeline_error = NULL;
+		ci->pipeline_notices = ev->pipeline_notices;
+		ev->pipeline_file = ev->pipeline_error = ev->pipeline_notices = NULL;
 		changed = true;
 		break;
 	case CI_EV_BUILD:
@@ -210,8 +213,10 @@ bool store_ci_apply(struct store_ci *ci, struct ci_event *ev)
 	free(ev->head_sha);
 	free(ev->pipeline_file);
 	free(ev->pipeline_error);
+	free(ev->pipeline_notices);
 	ci_build_free(ev->build);
 	ev->repo_path = ev->branch = ev->head_sha = ev->pipeline_file = ev->pipeline_error = NULL;
+	ev->pipeline_notices = NULL;
 	ev->build = NULL;
 	return changed;
 }

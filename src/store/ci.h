@@ -90,13 +90,14 @@ struct store_ci {
 
 	char *pipeline_file;        /* the file the runner reads, NULL when none */
 	char *pipeline_error;       /* its problem in the work tree (file:line:col), or NULL */
+	char *pipeline_notices;     /* what the local runner ignores, one per line, or NULL */
 	struct ci_build **builds;   /* newest (highest number) first */
 	size_t nbuilds, builds_cap;
 };
 
 enum ci_event_type {
 	CI_EV_REPO,                 /* repository, branch, HEAD, dirty state */
-	CI_EV_PIPELINE,             /* pipeline_file and pipeline_error */
+	CI_EV_PIPELINE,             /* pipeline_file, pipeline_error and pipeline_notices */
 	CI_EV_BUILD,                /* build: add or replace the build with its number */
 };
 
@@ -108,6 +109,7 @@ struct ci_event {
 	bool dirty;
 	char *pipeline_file;
 	char *pipeline_error;
+	char *pipeline_notices;
 	struct ci_build *build;     /* taken by the store */
 };
 

@@ -11,6 +11,7 @@ void store_init(struct store *store)
 	store_logs_init(&store->logs);
 	store_images_init(&store->images);
 	store_canary_init(&store->canary);
+	store_chaos_init(&store->chaos);
 }
 
 void store_free(struct store *store)
@@ -21,6 +22,7 @@ void store_free(struct store *store)
 	store_logs_free(&store->logs);
 	store_images_free(&store->images);
 	store_canary_free(&store->canary);
+	store_chaos_free(&store->chaos);
 }
 
 bool store_apply(struct store *store, struct store_event *ev)
@@ -45,6 +47,9 @@ bool store_apply(struct store *store, struct store_event *ev)
 		break;
 	case STORE_CANARY:
 		changed = store_canary_apply(&store->canary, &ev->canary);
+		break;
+	case STORE_CHAOS:
+		changed = store_chaos_apply(&store->chaos, &ev->chaos);
 		break;
 	}
 	if (changed)

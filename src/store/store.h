@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "store/canary.h"
+#include "store/chaos.h"
 #include "store/ci.h"
 #include "store/images.h"
 #include "store/kube.h"
@@ -26,6 +27,7 @@ struct store {
 	struct store_logs logs;
 	struct store_images images;
 	struct store_canary canary;
+	struct store_chaos chaos;
 };
 
 enum store_domain {
@@ -35,6 +37,7 @@ enum store_domain {
 	STORE_LOG,
 	STORE_IMAGES,
 	STORE_CANARY,
+	STORE_CHAOS,
 };
 
 /* An event owns its heap payload until store_apply() takes it: after the call
@@ -48,6 +51,7 @@ struct store_event {
 		struct log_event log;
 		struct images_event images;
 		struct canary_event canary;
+		struct chaos_event chaos;
 	};
 };
 

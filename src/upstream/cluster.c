@@ -1,12 +1,11 @@
 #include "upstream/cluster.h"
 
 #include <errno.h>
-#include <netinet/in.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,36 +53,6 @@ const char *upstream_missing_binary(const char *bin_dir)
 			return upstream_component_names[i];
 	}
 	return NULL;
-}
-
-static bool port_free(int port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
-	bool ok;
-
-	if (fd < 0)
-		return false;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	ok = bind(fd, (struct sockaddr *)&a, sizeof a) == 0;
-	close(fd);
-	return ok;
-}
-
-/* A port the kernel calls free now; the components bind it a moment later. */
-static int free_port(void)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t alen = sizeof a;
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), port = 0;
-
-	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0
-	    && getsockname(fd, (struct sockaddr *)&a, &alen) == 0)
-		port = ntohs(a.sin_port);
-	if (fd >= 0)
-		close(fd);
-	return port;
 }
 
 /* The last lines of a component's log, for an error message. */
@@ -160,13 +129,20 @@ static void on_timer(void *ctx)
 	*(bool *)ctx = true;
 }
 
+static bool stopping(const struct waiter *w)
+{
+	return w->c->opt.stop && *w->c->opt.stop;
+}
+
 static void nap(struct waiter *w, int ms)
 {
 	bool done = false;
+	uint64_t timer = loop_timer_add(w->loop, ms, on_timer, &done);
 
-	loop_timer_add(w->loop, ms, on_timer, &done);
-	while (!done)
+	while (!done && !stopping(w))
 		loop_run_once(w->loop, -1);
+	if (!done)
+		loop_timer_cancel(w->loop, timer);
 }
 
 /* One request to the apiserver as ourselves (or plain HTTP for etcd). */
@@ -194,12 +170,14 @@ static int wait_ready(struct waiter *w, int comp, const char *url, ready_fn read
 		      const char *what, struct err *err)
 {
 	int64_t deadline = time_mono_ms() + START_TIMEOUT_MS;
-	char last[256] = "";
+	char last[256] = "", msg[512];
 
 	while (time_mono_ms() < deadline) {
 		struct http_response resp;
 		bool ok = false;
 
+		if (stopping(w))
+			return err_set(err, "stopped while %s was starting", upstream_component_names[comp]);
 		if (check_alive(w->c, comp, err))
 			return -1;
 		if (request(w, "GET", url, NULL, &resp, NULL) == 0) {
@@ -214,8 +192,9 @@ static int wait_ready(struct waiter *w, int comp, const char *url, ready_fn read
 			return 0;
 		nap(w, 200);
 	}
-	fprintf(stderr, "shipdeck-upstream: %s: last answer: %s\n", url, last[0] ? last : "none");
-	return component_error(w->c, comp, what, err);
+	snprintf(msg, sizeof msg, "%s within %d s (%s answered: %s)", what, START_TIMEOUT_MS / 1000,
+		 url, last[0] ? last : "nothing");
+	return component_error(w->c, comp, msg, err);
 }
 
 static bool nodes_ready(struct waiter *w, const struct http_response *resp)
@@ -258,12 +237,6 @@ static const char audit_policy[] =
 	"apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\n"
 	"rules:\n- level: Metadata\n";
 
-struct identity {
-	const char *user;
-	const char *groups;
-	char token[65];
-};
-
 static int create_nodes(struct waiter *w, struct err *err)
 {
 	char *url = xasprintf("%s/api/v1/nodes", w->c->url);
@@ -281,8 +254,7 @@ static int create_nodes(struct waiter *w, struct err *err)
 		if (!rc && resp.status != 201 && resp.status != 409)
 			rc = err_set(err, "POST %s: HTTP %ld: %.200s", url, resp.status,
 				     resp.body ? resp.body : resp.error);
-		if (!rc || resp.status)
-			http_response_free(&resp);
+		http_response_free(&resp);
 		free(body);
 	}
 	free(url);
@@ -385,28 +357,256 @@ static char *kwok_config(const struct upstream_opts *o, struct err *err)
 	return yaml;
 }
 
+/* A component's command line: argv[0] is filled in by start_proc; each
+ * argument is a copy, freed with the list. */
+struct args {
+	char *v[32];
+	int n;
+};
+
+static void argf(struct args *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void argf(struct args *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!a->n)
+		a->v[a->n++] = NULL;
+	if (a->n >= (int)(sizeof a->v / sizeof *a->v) - 1)
+		abort();
+	va_start(ap, fmt);
+	if (vasprintf(&a->v[a->n], fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	a->v[++a->n] = NULL;
+}
+
+static void args_free(struct args *a)
+{
+	for (int i = 1; i < a->n; i++)
+		free(a->v[i]);
+	a->n = 0;
+}
+
+static int start_args(struct upstream_cluster *c, int comp, struct args *a, struct err *err)
+{
+	int rc = start_proc(c, comp, a->v, err);
+
+	args_free(a);
+	return rc;
+}
+
+/* What the components are started with, made in dir/pki and dir. */
+struct files {
+	char *ca, *crt, *key, *sa;            /* certificates, the service-account key */
+	char *tokens, *policy, *stages;       /* token CSV, audit policy, kwok's stages */
+	char *kubeconfig[UP_NCOMPONENTS];     /* per component that talks to the apiserver */
+};
+
+static void files_free(struct files *f)
+{
+	free(f->ca);
+	free(f->crt);
+	free(f->key);
+	free(f->sa);
+	free(f->tokens);
+	free(f->policy);
+	free(f->stages);
+	for (int i = 0; i < UP_NCOMPONENTS; i++)
+		free(f->kubeconfig[i]);
+}
+
+/* Who talks to the apiserver, with which groups: the admin (the kubeconfig
+ * for clients), the controllers, and the launcher itself — its requests
+ * (nodes, manifests) told apart from the admin's in the audit log. */
+enum { ID_ADMIN, ID_CONTROLLER_MANAGER, ID_SCHEDULER, ID_KWOK, ID_LAUNCHER, NIDS };
+static const struct { const char *user, *groups; int comp; } identities[NIDS] = {
+	[ID_ADMIN] = { "shipdeck-admin", "system:masters", -1 },
+	[ID_CONTROLLER_MANAGER] = { "system:kube-controller-manager", "", UP_CONTROLLER_MANAGER },
+	[ID_SCHEDULER] = { "system:kube-scheduler", "", UP_SCHEDULER },
+	[ID_KWOK] = { "kwok-controller", "system:masters", UP_KWOK },
+	[ID_LAUNCHER] = { "shipdeck-upstream", "system:masters", -1 },
+};
+
+static int make_files(struct upstream_cluster *c, struct files *f, struct err *err)
+{
+	const struct upstream_opts *o = &c->opt;
+	struct tls_material tls = { 0 };
+	struct strbuf tokens = { 0 };
+	char *pki = xasprintf("%s/pki", o->dir), *logs = xasprintf("%s/logs", o->dir);
+	char *sa_pem = NULL, *stages = NULL;
+	int rc = -1;
+
+	if (file_mkdirs(pki, err) || file_mkdirs(logs, err))
+		goto out;
+	if (tls_make(&tls, err) || !(sa_pem = tls_make_key_pem(err)))
+		goto out;
+	c->ca_pem = xstrdup(tls.ca_pem);
+	if (write_file(pki, "ca.crt", tls.ca_pem, &f->ca, err)
+	    || write_file(pki, "apiserver.crt", tls.cert_pem, &f->crt, err)
+	    || write_file(pki, "apiserver.key", tls.key_pem, &f->key, err)
+	    || write_file(pki, "sa.key", sa_pem, &f->sa, err))
+		goto out;
+	for (int i = 0; i < NIDS; i++) {
+		char token[65];
+
+		tls_make_token(token);
+		sb_printf(&tokens, "%s,%s,%s%s%s%s\n", token, identities[i].user, identities[i].user,
+			  *identities[i].groups ? ",\"" : "", identities[i].groups,
+			  *identities[i].groups ? "\"" : "");
+		if (i == ID_LAUNCHER)
+			memcpy(c->own_token, token, sizeof c->own_token);
+		if (i == ID_ADMIN && tls_write_kubeconfig_named(o->kubeconfig_out, "shipdeck-upstream",
+								c->url, tls.ca_pem, token, err))
+			goto out;
+		if (identities[i].comp >= 0) {
+			char **kc = &f->kubeconfig[identities[i].comp];
+
+			*kc = xasprintf("%s/%s.kubeconfig", pki, identities[i].user);
+			if (tls_write_kubeconfig_named(*kc, "shipdeck-upstream", c->url, tls.ca_pem,
+						       token, err))
+				goto out;
+		}
+	}
+	if (write_file(pki, "tokens.csv", sb_str(&tokens), &f->tokens, err)
+	    || write_file(o->dir, "audit-policy.yaml", audit_policy, &f->policy, err)
+	    || !(stages = kwok_config(o, err))
+	    || write_file(o->dir, "kwok.yaml", stages, &f->stages, err))
+		goto out;
+	rc = 0;
+out:
+	tls_material_free(&tls);
+	sb_free(&tokens);
+	free(pki);
+	free(logs);
+	free(sa_pem);
+	free(stages);
+	return rc;
+}
+
+static int start_etcd(struct waiter *w, char **client_url, struct err *err)
+{
+	const char *dir = w->c->opt.dir;
+	int client = port_pick_free(), peer = port_pick_free(), rc;
+	struct args a = { 0 };
+	char *url;
+
+	*client_url = xasprintf("http://127.0.0.1:%d", client);
+	argf(&a, "--name=default");
+	argf(&a, "--data-dir=%s/etcd", dir);
+	argf(&a, "--listen-client-urls=%s", *client_url);
+	argf(&a, "--advertise-client-urls=%s", *client_url);
+	argf(&a, "--listen-peer-urls=http://127.0.0.1:%d", peer);
+	argf(&a, "--initial-advertise-peer-urls=http://127.0.0.1:%d", peer);
+	argf(&a, "--initial-cluster=default=http://127.0.0.1:%d", peer);
+	argf(&a, "--log-level=warn");
+	/* a test cluster: losing the last writes on a power cut is fine */
+	argf(&a, "--unsafe-no-fsync");
+	if (start_args(w->c, UP_ETCD, &a, err))
+		return -1;
+	fprintf(stderr, "shipdeck-upstream: etcd starting (%s)…\n", *client_url);
+	url = xasprintf("%s/health", *client_url);
+	rc = wait_ready(w, UP_ETCD, url, NULL, "did not become healthy", err);
+	free(url);
+	return rc;
+}
+
+static int start_apiserver(struct waiter *w, const struct files *f, const char *etcd,
+			   struct err *err)
+{
+	const struct upstream_opts *o = &w->c->opt;
+	struct args a = { 0 };
+	char *url;
+	int rc;
+
+	argf(&a, "--etcd-servers=%s", etcd);
+	argf(&a, "--bind-address=127.0.0.1");
+	argf(&a, "--advertise-address=127.0.0.1");
+	argf(&a, "--secure-port=%d", w->c->port);
+	argf(&a, "--tls-cert-file=%s", f->crt);
+	argf(&a, "--tls-private-key-file=%s", f->key);
+	argf(&a, "--client-ca-file=%s", f->ca);
+	argf(&a, "--token-auth-file=%s", f->tokens);
+	argf(&a, "--authorization-mode=Node,RBAC");
+	argf(&a, "--service-account-issuer=%s", w->c->url);
+	argf(&a, "--service-account-key-file=%s", f->sa);
+	argf(&a, "--service-account-signing-key-file=%s", f->sa);
+	argf(&a, "--service-cluster-ip-range=10.96.0.0/16");
+	argf(&a, "--audit-policy-file=%s", f->policy);
+	if (o->audit_log)
+		argf(&a, "--audit-log-path=%s", o->audit_log);
+	else
+		argf(&a, "--audit-log-path=%s/audit.log", o->dir);
+	argf(&a, "--audit-log-format=json");
+	argf(&a, "--cert-dir=%s/apiserver", o->dir);
+	argf(&a, "--endpoint-reconciler-type=none");
+	/* a node's kubelet is kwok on 127.0.0.1: never look its name up */
+	argf(&a, "--kubelet-preferred-address-types=InternalIP");
+	if (start_args(w->c, UP_APISERVER, &a, err))
+		return -1;
+	fprintf(stderr, "shipdeck-upstream: kube-apiserver starting (%s)…\n", w->c->url);
+	url = xasprintf("%s/readyz", w->c->url);
+	rc = wait_ready(w, UP_APISERVER, url, NULL, "did not become ready", err);
+	free(url);
+	return rc;
+}
+
+static int start_controllers(struct waiter *w, const struct files *f, struct err *err)
+{
+	const char *dir = w->c->opt.dir;
+	struct args cm = { 0 }, sched = { 0 }, kwok = { 0 };
+	int kwok_port = port_pick_free(), rc;
+
+	argf(&cm, "--kubeconfig=%s", f->kubeconfig[UP_CONTROLLER_MANAGER]);
+	argf(&cm, "--leader-elect=false");
+	argf(&cm, "--bind-address=127.0.0.1");
+	argf(&cm, "--secure-port=%d", port_pick_free());
+	argf(&cm, "--service-account-private-key-file=%s", f->sa);
+	argf(&cm, "--root-ca-file=%s", f->ca);
+	argf(&cm, "--cert-dir=%s/controller-manager", dir);
+	/* each controller with its own service account, as kubeadm runs it */
+	argf(&cm, "--use-service-account-credentials=true");
+
+	argf(&sched, "--kubeconfig=%s", f->kubeconfig[UP_SCHEDULER]);
+	argf(&sched, "--leader-elect=false");
+	argf(&sched, "--bind-address=127.0.0.1");
+	argf(&sched, "--secure-port=%d", port_pick_free());
+	argf(&sched, "--cert-dir=%s/scheduler", dir);
+
+	argf(&kwok, "--kubeconfig=%s", f->kubeconfig[UP_KWOK]);
+	argf(&kwok, "--config=%s", f->stages);
+	argf(&kwok, "--manage-all-nodes=false");
+	argf(&kwok, "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake");
+	argf(&kwok, "--node-lease-duration-seconds=40");
+	/* the nodes' address and kubelet port are kwok's own server on
+	 * loopback, with the apiserver's certificate (SAN 127.0.0.1) */
+	argf(&kwok, "--server-address=127.0.0.1:%d", kwok_port);
+	argf(&kwok, "--node-ip=127.0.0.1");
+	argf(&kwok, "--node-port=%d", kwok_port);
+	argf(&kwok, "--tls-cert-file=%s", f->crt);
+	argf(&kwok, "--tls-private-key-file=%s", f->key);
+	argf(&kwok, "--cidr=10.244.0.0/16");
+
+	rc = start_args(w->c, UP_CONTROLLER_MANAGER, &cm, err);
+	if (!rc)
+		rc = start_args(w->c, UP_SCHEDULER, &sched, err);
+	if (!rc)
+		rc = start_args(w->c, UP_KWOK, &kwok, err);
+	args_free(&sched);
+	args_free(&kwok);
+	if (rc)
+		return -1;
+	fprintf(stderr, "shipdeck-upstream: controller-manager, scheduler and kwok starting…\n");
+	return 0;
+}
+
 int upstream_start(struct upstream_cluster *c, const struct upstream_opts *o, struct loop *loop,
 		   struct err *err)
 {
-	struct tls_material tls = { 0 };
-	struct identity ids[] = {
-		{ .user = "shipdeck-admin", .groups = "system:masters" },
-		{ .user = "system:kube-controller-manager", .groups = "" },
-		{ .user = "system:kube-scheduler", .groups = "" },
-		{ .user = "kwok-controller", .groups = "system:masters" },
-		/* our own requests (nodes, manifests), told apart from the
-		 * admin's in the audit log */
-		{ .user = "shipdeck-upstream", .groups = "system:masters" },
-	};
-	struct waiter w = { 0 };
-	struct strbuf tokens = { 0 };
-	char *certs = NULL, *logs = NULL, *ca = NULL, *crt = NULL, *key = NULL, *sa = NULL;
-	char *sa_pem = NULL, *token_file = NULL, *policy = NULL, *stages = NULL, *stages_yaml = NULL;
-	char *kc[4] = { 0 }, *url = NULL;
-	char *etcd_data = NULL, *etcd_client = NULL, *etcd_peer = NULL, *etcd_cluster = NULL;
-	char *a[40];
-	char port_s[16], kwok_port_s[48], cm_port_s[16], sched_port_s[16];
-	int etcd_port, etcd_peer_port, kwok_port, rc = -1;
+	struct waiter w = { .loop = loop, .c = c };
+	struct files f = { 0 };
+	char *etcd = NULL, *url = NULL;
+	int rc = -1;
 
 	memset(c, 0, sizeof *c);
 	c->opt = *o;
@@ -414,204 +614,15 @@ int upstream_start(struct upstream_cluster *c, const struct upstream_opts *o, st
 		c->opt.nodes = 3;
 	if (c->opt.time_scale <= 0)
 		c->opt.time_scale = 1;
-	if (o->port && !port_free(o->port))
+	if (o->port && !port_is_free(o->port))
 		return err_set(err, "kube-apiserver: port 127.0.0.1:%d is in use", o->port);
-	c->port = o->port ? o->port : free_port();
+	c->port = o->port ? o->port : port_pick_free();
 	c->url = xasprintf("https://127.0.0.1:%d", c->port);
+	w.http = http_new(loop);
 
-	certs = xasprintf("%s/pki", o->dir);
-	logs = xasprintf("%s/logs", o->dir);
-	if (file_mkdirs(certs, err) || file_mkdirs(logs, err))
-		goto out;
-	/* certificates, the service-account key, the tokens and kubeconfigs */
-	if (tls_make(&tls, err) || !(sa_pem = tls_make_key_pem(err)))
-		goto out;
-	c->ca_pem = xstrdup(tls.ca_pem);
-	if (write_file(certs, "ca.crt", tls.ca_pem, &ca, err)
-	    || write_file(certs, "apiserver.crt", tls.cert_pem, &crt, err)
-	    || write_file(certs, "apiserver.key", tls.key_pem, &key, err)
-	    || write_file(certs, "sa.key", sa_pem, &sa, err))
-		goto out;
-	for (size_t i = 0; i < sizeof ids / sizeof *ids; i++) {
-		tls_make_token(ids[i].token);
-		sb_printf(&tokens, "%s,%s,%s%s%s%s\n", ids[i].token, ids[i].user, ids[i].user,
-			  *ids[i].groups ? ",\"" : "", ids[i].groups, *ids[i].groups ? "\"" : "");
-	}
-	memcpy(c->own_token, ids[4].token, sizeof c->own_token);
-	if (write_file(certs, "tokens.csv", sb_str(&tokens), &token_file, err)
-	    || write_file(o->dir, "audit-policy.yaml", audit_policy, &policy, err))
-		goto out;
-	if (tls_write_kubeconfig_named(o->kubeconfig_out, "shipdeck-upstream", c->url, tls.ca_pem,
-				       ids[0].token, err))
-		goto out;
-	for (int i = 1; i < 4; i++) {
-		kc[i] = xasprintf("%s/%s.kubeconfig", certs, ids[i].user);
-		if (tls_write_kubeconfig_named(kc[i], "shipdeck-upstream", c->url, tls.ca_pem,
-					       ids[i].token, err))
-			goto out;
-	}
-	if (!(stages_yaml = kwok_config(o, err)) || write_file(o->dir, "kwok.yaml", stages_yaml,
-							       &stages, err))
-		goto out;
-
-	w.loop = loop;
-	w.http = http_new(w.loop);
-	w.c = c;
-
-	/* etcd */
-	etcd_port = free_port();
-	etcd_peer_port = free_port();
-	etcd_data = xasprintf("%s/etcd", o->dir);
-	etcd_client = xasprintf("http://127.0.0.1:%d", etcd_port);
-	etcd_peer = xasprintf("http://127.0.0.1:%d", etcd_peer_port);
-	etcd_cluster = xasprintf("default=%s", etcd_peer);
-	{
-		int n = 0;
-
-		a[n++] = NULL;
-		a[n++] = "--name=default";
-		a[n++] = "--data-dir";
-		a[n++] = etcd_data;
-		a[n++] = "--listen-client-urls";
-		a[n++] = etcd_client;
-		a[n++] = "--advertise-client-urls";
-		a[n++] = etcd_client;
-		a[n++] = "--listen-peer-urls";
-		a[n++] = etcd_peer;
-		a[n++] = "--initial-advertise-peer-urls";
-		a[n++] = etcd_peer;
-		a[n++] = "--initial-cluster";
-		a[n++] = etcd_cluster;
-		a[n++] = "--log-level=warn";
-		/* a test cluster: losing the last writes on a power cut is fine */
-		a[n++] = "--unsafe-no-fsync";
-		a[n] = NULL;
-		if (start_proc(c, UP_ETCD, a, err))
-			goto out;
-	}
-	fprintf(stderr, "shipdeck-upstream: etcd starting (%s)…\n", etcd_client);
-	url = xasprintf("%s/health", etcd_client);
-	if (wait_ready(&w, UP_ETCD, url, NULL, "did not become healthy", err))
-		goto out;
-	free(url);
-	url = NULL;
-
-	/* kube-apiserver */
-	snprintf(port_s, sizeof port_s, "%d", c->port);
-	{
-		char *f[16] = { 0 };
-		int n = 0, k = 0;
-
-		a[n++] = NULL;
-		a[n++] = f[k++] = xasprintf("--etcd-servers=%s", etcd_client);
-		a[n++] = "--bind-address=127.0.0.1";
-		a[n++] = "--advertise-address=127.0.0.1";
-		a[n++] = f[k++] = xasprintf("--secure-port=%s", port_s);
-		a[n++] = f[k++] = xasprintf("--tls-cert-file=%s", crt);
-		a[n++] = f[k++] = xasprintf("--tls-private-key-file=%s", key);
-		a[n++] = f[k++] = xasprintf("--client-ca-file=%s", ca);
-		a[n++] = f[k++] = xasprintf("--token-auth-file=%s", token_file);
-		a[n++] = "--authorization-mode=Node,RBAC";
-		a[n++] = f[k++] = xasprintf("--service-account-issuer=%s", c->url);
-		a[n++] = f[k++] = xasprintf("--service-account-key-file=%s", sa);
-		a[n++] = f[k++] = xasprintf("--service-account-signing-key-file=%s", sa);
-		a[n++] = "--service-cluster-ip-range=10.96.0.0/16";
-		a[n++] = f[k++] = xasprintf("--audit-policy-file=%s", policy);
-		a[n++] = f[k++] = o->audit_log ? xasprintf("--audit-log-path=%s", o->audit_log)
-			: xasprintf("--audit-log-path=%s/audit.log", o->dir);
-		a[n++] = "--audit-log-format=json";
-		a[n++] = f[k++] = xasprintf("--cert-dir=%s/apiserver", o->dir);
-		a[n++] = "--endpoint-reconciler-type=none";
-		/* a node's kubelet is kwok on 127.0.0.1: never look its name up */
-		a[n++] = "--kubelet-preferred-address-types=InternalIP";
-		a[n] = NULL;
-		rc = start_proc(c, UP_APISERVER, a, err);
-		for (int i = 0; i < k; i++)
-			free(f[i]);
-		if (rc)
-			goto out;
-		rc = -1;
-	}
-	fprintf(stderr, "shipdeck-upstream: kube-apiserver starting (%s)…\n", c->url);
-	url = xasprintf("%s/readyz", c->url);
-	if (wait_ready(&w, UP_APISERVER, url, NULL, "did not become ready", err))
-		goto out;
-	free(url);
-	url = NULL;
-
-	/* the controllers, the scheduler and kwok */
-	snprintf(cm_port_s, sizeof cm_port_s, "%d", free_port());
-	{
-		char *f[8] = { 0 };
-		int n = 0, k = 0;
-
-		a[n++] = NULL;
-		a[n++] = f[k++] = xasprintf("--kubeconfig=%s", kc[1]);
-		a[n++] = "--leader-elect=false";
-		a[n++] = "--bind-address=127.0.0.1";
-		a[n++] = f[k++] = xasprintf("--secure-port=%s", cm_port_s);
-		a[n++] = f[k++] = xasprintf("--service-account-private-key-file=%s", sa);
-		a[n++] = f[k++] = xasprintf("--root-ca-file=%s", ca);
-		a[n++] = f[k++] = xasprintf("--cert-dir=%s/controller-manager", o->dir);
-		a[n++] = "--use-service-account-credentials=true";
-		a[n] = NULL;
-		rc = start_proc(c, UP_CONTROLLER_MANAGER, a, err);
-		for (int i = 0; i < k; i++)
-			free(f[i]);
-		if (rc)
-			goto out;
-		rc = -1;
-	}
-	snprintf(sched_port_s, sizeof sched_port_s, "%d", free_port());
-	{
-		char *f[4] = { 0 };
-		int n = 0, k = 0;
-
-		a[n++] = NULL;
-		a[n++] = f[k++] = xasprintf("--kubeconfig=%s", kc[2]);
-		a[n++] = "--leader-elect=false";
-		a[n++] = "--bind-address=127.0.0.1";
-		a[n++] = f[k++] = xasprintf("--secure-port=%s", sched_port_s);
-		a[n++] = f[k++] = xasprintf("--cert-dir=%s/scheduler", o->dir);
-		a[n] = NULL;
-		rc = start_proc(c, UP_SCHEDULER, a, err);
-		for (int i = 0; i < k; i++)
-			free(f[i]);
-		if (rc)
-			goto out;
-		rc = -1;
-	}
-	kwok_port = free_port();
-	snprintf(kwok_port_s, sizeof kwok_port_s, "127.0.0.1:%d", kwok_port);
-	{
-		char *f[8] = { 0 };
-		int n = 0, k = 0;
-
-		a[n++] = NULL;
-		a[n++] = f[k++] = xasprintf("--kubeconfig=%s", kc[3]);
-		a[n++] = f[k++] = xasprintf("--config=%s", stages);
-		/* the nodes' address and kubelet port are kwok's own server on
-		 * loopback, with the apiserver's certificate (SAN 127.0.0.1) */
-		a[n++] = "--node-ip=127.0.0.1";
-		a[n++] = f[k++] = xasprintf("--node-port=%d", kwok_port);
-		a[n++] = f[k++] = xasprintf("--tls-cert-file=%s", crt);
-		a[n++] = f[k++] = xasprintf("--tls-private-key-file=%s", key);
-		a[n++] = "--cidr=10.244.0.0/16";
-		a[n++] = "--manage-all-nodes=false";
-		a[n++] = "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake";
-		a[n++] = "--node-lease-duration-seconds=40";
-		a[n++] = "--server-address";
-		a[n++] = kwok_port_s;
-		a[n] = NULL;
-		rc = start_proc(c, UP_KWOK, a, err);
-		for (int i = 0; i < k; i++)
-			free(f[i]);
-		if (rc)
-			goto out;
-		rc = -1;
-	}
-	fprintf(stderr, "shipdeck-upstream: controller-manager, scheduler and kwok starting…\n");
-	if (create_nodes(&w, err))
+	if (make_files(c, &f, err) || start_etcd(&w, &etcd, err)
+	    || start_apiserver(&w, &f, etcd, err) || start_controllers(&w, &f, err)
+	    || create_nodes(&w, err))
 		goto out;
 	url = xasprintf("%s/api/v1/nodes", c->url);
 	if (wait_ready(&w, UP_KWOK, url, nodes_ready, "did not make the nodes Ready", err))
@@ -633,26 +644,9 @@ out:
 	if (rc)
 		upstream_stop(c);
 	http_free(&w.http);
-	tls_material_free(&tls);
-	sb_free(&tokens);
-	for (int i = 0; i < 4; i++)
-		free(kc[i]);
-	free(certs);
-	free(logs);
-	free(ca);
-	free(crt);
-	free(key);
-	free(sa);
-	free(sa_pem);
-	free(token_file);
-	free(policy);
-	free(stages);
-	free(stages_yaml);
+	files_free(&f);
+	free(etcd);
 	free(url);
-	free(etcd_data);
-	free(etcd_client);
-	free(etcd_peer);
-	free(etcd_cluster);
 	return rc;
 }
 

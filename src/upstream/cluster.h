@@ -27,6 +27,7 @@ struct upstream_opts {
 	double time_scale;           /* divides kwok's delays */
 	int port;                    /* the apiserver's; 0: a free one */
 	int nodes;                   /* fake nodes (default 3) */
+	const bool *stop;            /* set (by a signal) to give up starting */
 };
 
 struct upstream_proc {

@@ -191,6 +191,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	o.stop = &run.done;
 	run.loop = loop_new();
 	/* watched before anything starts, so a ^C during start-up is seen */
 	loop_signal_watch(run.loop, SIGTERM, on_signal, &run);

@@ -28,4 +28,11 @@ bool spawn_alive(pid_t pid, uint64_t start_time);
  * not found. Caller frees. */
 char *spawn_find_program(const char *name, bool beside_us);
 
+/* A TCP port on 127.0.0.1 nothing listens on — as the servers see it: one
+ * in TIME_WAIT from a last run is free to listen on again. */
+bool port_is_free(int port);
+/* A port the kernel calls free now (0 when none); a server binds it a
+ * moment later. */
+int port_pick_free(void);
+
 #endif

@@ -1,7 +1,8 @@
 /* The pipeline file (.drone.yml): whatever it holds parses or is refused
  * with a message, and a parsed file always plans — the whole pipeline and
  * the tests only — into steps whose dependencies name other steps of the
- * plan (the scheduler indexes with them). */
+ * plan (the scheduler indexes with them). Drone 0.8 files, merge keys,
+ * services and plugin settings go through the same checks. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -10,10 +11,10 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void plan(const struct ci_file *f, bool tests_only, const char *branch)
+static void plan(const struct ci_file *f, bool tests_only, const char *branch, bool all)
 {
 	struct ci_plan_opts o = { .branch = branch, .event = "push", .ref = "refs/heads/main",
-				  .tests_only = tests_only, .clone = true };
+				  .tests_only = tests_only, .clone = true, .all = all };
 	struct ci_plan p;
 	struct err err;
 
@@ -42,9 +43,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (ci_file_parse(&f, ".drone.yml", (const char *)data, size, &err))
 		return 0;
-	plan(&f, false, "main");
-	plan(&f, true, "main");
-	plan(&f, false, "feature/x");
+	plan(&f, false, "main", false);
+	plan(&f, true, "main", false);
+	plan(&f, false, "feature/x", false);
+	plan(&f, false, "main", true);     /* pipeline lint */
 	for (size_t i = 0; i < f.n; i++)
 		for (size_t j = 0; j < f.pipelines[i].nsteps; j++)
 			(void)ci_when_match(&f.pipelines[i].steps[j].when, "main", "push",

@@ -196,6 +196,93 @@ static void test_audit(void)
 	free(path);
 }
 
+/* The reader: intents and results paired by id, one line per action. */
+static void test_audit_readable(void)
+{
+	static const char log[] =
+		/* a record from before ids */
+		"{\"time\":\"2024-05-01T10:00:00Z\",\"user\":\"ada\",\"action\":\"rollback\","
+		"\"target\":\"deploy/web\",\"from\":\"revision 3\",\"to\":\"revision 2\","
+		"\"result\":\"ok\",\"message\":null}\n"
+		/* two actions in flight at once, answered in the other order */
+		"{\"time\":\"2026-12-01T10:00:00Z\",\"user\":\"ops\",\"action\":\"promote\","
+		"\"target\":\"deploy/shop-canary\",\"from\":\"10%\",\"to\":\"25%\","
+		"\"result\":null,\"message\":null,\"id\":\"aa\",\"phase\":\"intent\"}\n"
+		"{\"time\":\"2026-12-01T10:00:01Z\",\"user\":\"ops\",\"action\":\"scale\","
+		"\"target\":\"deploy/web\",\"from\":\"3 replicas\",\"to\":\"5 replicas\","
+		"\"result\":null,\"message\":null,\"id\":\"bb\",\"phase\":\"intent\"}\n"
+		"{\"time\":\"2026-12-01T10:00:02Z\",\"user\":\"ops\",\"action\":\"scale\","
+		"\"target\":\"deploy/web\",\"from\":\"3 replicas\",\"to\":\"5 replicas\","
+		"\"result\":\"failed\",\"message\":\"forbidden (HTTP 403)\",\"id\":\"bb\","
+		"\"phase\":\"result\"}\n"
+		"{\"time\":\"2026-12-01T10:00:03Z\",\"user\":\"ops\",\"action\":\"promote\","
+		"\"target\":\"deploy/shop-canary\",\"from\":\"10%\",\"to\":\"25%\","
+		"\"result\":\"ok\",\"message\":\"shop at 25%\",\"id\":\"aa\",\"phase\":\"result\"}\n"
+		/* killed while in flight */
+		"{\"time\":\"2026-12-01T10:01:00Z\",\"user\":\"ops\",\"action\":\"pause-resume\","
+		"\"target\":\"deploy/web\",\"from\":\"rolling\",\"to\":\"paused\","
+		"\"result\":null,\"message\":null,\"id\":\"cc\",\"phase\":\"intent\"}\n"
+		/* a cancel and a hold: results alone */
+		"{\"time\":\"2026-12-01T10:02:00Z\",\"user\":\"ops\",\"action\":\"deploy\","
+		"\"target\":\"deploy/web\",\"from\":null,\"to\":\"web=reg/web:latest\","
+		"\"result\":\"cancelled\",\"message\":\"not confirmed\",\"id\":\"dd\","
+		"\"phase\":\"result\"}\n"
+		"{\"time\":\"2026-12-01T10:03:00Z\",\"user\":\"ops\",\"action\":\"auto-analysis\","
+		"\"target\":\"app/shop\",\"from\":\"MARGINAL → hold\",\"to\":null,"
+		"\"result\":\"hold\",\"message\":\"automatic: MARGINAL\",\"id\":\"ee\","
+		"\"phase\":\"result\"}\n"
+		/* a result whose id is another's: it does not steal the open intent */
+		"{\"time\":\"2026-12-01T10:04:00Z\",\"action\":\"restart\",\"target\":\"deploy/web\","
+		"\"result\":\"ok\",\"id\":\"zz\",\"phase\":\"result\"}\n"
+		/* an id seen twice (a log pasted onto itself): the result pairs with the
+		 * latest intent, as a result follows its own */
+		"{\"time\":\"2026-12-01T10:04:10Z\",\"action\":\"scale\",\"target\":\"deploy/a\","
+		"\"id\":\"rr\",\"phase\":\"intent\"}\n"
+		"{\"time\":\"2026-12-01T10:04:20Z\",\"action\":\"scale\",\"target\":\"deploy/b\","
+		"\"id\":\"rr\",\"phase\":\"intent\"}\n"
+		"{\"time\":\"2026-12-01T10:04:30Z\",\"action\":\"scale\",\"target\":\"deploy/b\","
+		"\"result\":\"ok\",\"id\":\"rr\",\"phase\":\"result\"}\n"
+		/* torn by a power cut, then blank */
+		"{\"time\":\"2026-12-01T10:05:00Z\",\"us\n\n";
+	char *text = audit_readable(log, sizeof log - 1);
+	char *lines[16] = { 0 };
+	int n = 0;
+
+	for (char *p = text, *nl; *p && n < 16; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			break;
+		*nl = '\0';
+		lines[n++] = p;
+	}
+	tap_is_int(n, 10, "ten actions, one line each");
+	tap_is_str(lines[0], "2024-05-01T10:00:00Z  rollback deploy/web  revision 3 → revision 2  ok"
+		   "  by ada", "a record from before ids: a line of its own");
+	tap_is_str(lines[1], "2026-12-01T10:00:00Z  promote deploy/shop-canary  10% → 25%  ok: shop "
+		   "at 25%  by ops", "paired by id though answered second, at its intent's time");
+	tap_is_str(lines[2], "2026-12-01T10:00:01Z  scale deploy/web  3 replicas → 5 replicas  "
+		   "failed: forbidden (HTTP 403)  by ops", "a failure with its message");
+	tap_is_str(lines[3], "2026-12-01T10:01:00Z  pause-resume deploy/web  rolling → paused  "
+		   "outcome unknown (sent; no result was recorded)  by ops",
+		   "an intent without a result: outcome unknown");
+	tap_is_str(lines[4], "2026-12-01T10:02:00Z  deploy deploy/web  web=reg/web:latest  "
+		   "cancelled: not confirmed  by ops", "a cancel: its result alone");
+	tap_is_str(lines[5], "2026-12-01T10:03:00Z  auto-analysis app/shop  MARGINAL → hold  "
+		   "hold: automatic: MARGINAL  by ops", "a hold");
+	tap_is_str(lines[6], "2026-12-01T10:04:00Z  restart deploy/web  ok",
+		   "a result without its intent: shown as it is");
+	tap_is_str(lines[7], "2026-12-01T10:04:10Z  scale deploy/a  outcome unknown (sent; no result "
+		   "was recorded)", "an id seen twice: the earlier intent stays open");
+	tap_is_str(lines[8], "2026-12-01T10:04:20Z  scale deploy/b  ok",
+		   "… and the result pairs with the latest");
+	tap_is_str(lines[9], "(not a record: {\"time\":\"2026-12-01T10:05:00Z\",\"us)",
+		   "a torn line says so");
+	free(text);
+	text = audit_readable("", 0);
+	tap_is_str(text, "", "an empty log: no lines");
+	free(text);
+}
+
 static int fired;
 
 static void on_timer(void *ctx)
@@ -271,6 +358,7 @@ int main(void)
 	test_project();
 	test_theme();
 	test_audit();
+	test_audit_readable();
 	test_loop();
 	test_store_status();
 	return tap_done();

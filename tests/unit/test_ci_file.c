@@ -96,10 +96,11 @@ static void test_errors(void)
 {
 	static const struct bad cases[] = {
 		{ "kind: pipeline\nsteps:\n- name: a\n  comands: [x]\n",
-		  ".drone.yml:4:3: unknown key 'comands' in pipeline 'default'.steps[0] (a)",
+		  ".drone.yml:4:3: unknown key 'comands' in pipeline 'default'.steps[0] (a); "
+		  "did you mean 'commands'?",
 		  "unknown step key with line:col" },
 		{ "kind: pipeline\nstep:\n- name: a\n",
-		  ".drone.yml:2:1: unknown key 'step' in document 1",
+		  ".drone.yml:2:1: unknown key 'step' in document 1; did you mean 'steps'?",
 		  "unknown pipeline key" },
 		{ "kind: pipeline\nsteps:\n- name: a\n  commands: make\n",
 		  ".drone.yml:4:13: pipeline 'default'.steps[0] (a).commands: expected a list, "
@@ -114,12 +115,16 @@ static void test_errors(void)
 		{ "kind: pipeline\nsteps:\n- name: a\n  commands: [x]\n- name: a\n  commands: [y]\n",
 		  ".drone.yml:5:9: pipeline 'default'.steps: duplicate step name 'a'",
 		  "duplicate step" },
-		{ "kind: pipeline\ntype: ssh\nsteps:\n- name: a\n  commands: [x]\n",
-		  ".drone.yml:2:7: pipeline 'default': type 'ssh' is not supported: shipdeck runs "
-		  "exec and docker pipelines on this host", "unsupported type" },
-		{ "kind: pipeline\nsteps:\n- name: a\n  image: plugins/docker\n",
-		  ".drone.yml:3:3: pipeline 'default'.steps[0] (a): step 'a' has no commands "
-		  "(plugin steps need a container runtime)", "plugin step" },
+		{ "kind: pipeline\ntype: sssh\nsteps:\n- name: a\n  commands: [x]\n",
+		  ".drone.yml:2:7: pipeline 'default': type 'sssh' is not a Drone pipeline type "
+		  "(docker, kubernetes, exec, ssh, digitalocean, macstadium, vm, aws)",
+		  "unknown type" },
+		{ "kind: pipeline\ntype: exec\nsteps:\n- name: a\n  image: plugins/docker\n",
+		  ".drone.yml:4:3: pipeline 'default'.steps[0] (a): step 'a' has no commands (an "
+		  "exec pipeline runs commands, not images)", "an exec step needs commands" },
+		{ "kind: pipeline\nsteps:\n- name: a\n  pull: always\n",
+		  ".drone.yml:3:3: pipeline 'default'.steps[0] (a): step 'a' has neither commands "
+		  "nor an image", "a step needs commands or an image" },
 		{ "kind: pipeline\nsteps:\n- name: a\n  commands: [x]\n  failure: always\n",
 		  ".drone.yml:5:12: pipeline 'default'.steps[0] (a): failure: expected ignore",
 		  "failure value" },
@@ -134,7 +139,7 @@ static void test_errors(void)
 		  ".drone.yml:3:14: pipelines: pipeline 'b' depends on 'a', but there is no "
 		  "pipeline named 'a'", "missing pipeline dependency" },
 		{ "kind: build\nsteps: []\n", ".drone.yml:1:7: document 1: kind: expected "
-		  "pipeline, secret or signature", "unknown kind" },
+		  "pipeline, secret, signature or template", "unknown kind" },
 		{ "kind: pipeline\nsteps: [\n", NULL, "YAML syntax error" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {

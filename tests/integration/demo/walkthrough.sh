@@ -39,7 +39,10 @@ image_is() { [ "$(image_of "$1")" = "$2" ]; }
 rolled_out() { kc rollout status "deploy/$1" --timeout=2s; }
 
 started=$(date +%s)
-sd_tmux_start 200 50 sh -c "'$SHIPDECK' demo --dir '$DEMO' 2>'$SD_TMP/demo.err'; echo EXIT=\$?; sleep 600"
+# on the real control plane too (SHIPDECK_CLUSTER=upstream: cluster.sh)
+CLUSTER=sandbox
+cluster_is_upstream && CLUSTER=upstream
+sd_tmux_start 200 50 sh -c "'$SHIPDECK' demo --cluster $CLUSTER --dir '$DEMO' 2>'$SD_TMP/demo.err'; echo EXIT=\$?; sleep 600"
 sd_check "the console opens on the demo with a first build" sd_tmux_wait "✓ #1" 90
 sd_check "rollout pane shows the demo deployments" sd_tmux_wait " web " 30
 sd_check "images pane shows the first build's tag" sd_tmux_wait "-1  " 30

@@ -1,9 +1,10 @@
 #!/bin/bash
 # The disk under $XDG_STATE_HOME fills up while the console runs (a 1 MiB
 # tmpfs in the console's own mount namespace, filled from outside through
-# /proc/PID/root): an audited action and a build say on screen that they
-# could not be written; the audit log and the history already written stay
-# byte for byte as they were; with space again, both carry on.
+# /proc/PID/root): an action and a build whose intent cannot be written to
+# the audit log are not made, and say so on screen; the audit log and the
+# history already written stay byte for byte as they were; with space again,
+# both carry on.
 . "$(dirname "$0")/lib.sh"
 kubectl_ok || skip "kubectl >= 1.27 not found"
 command -v tmux >/dev/null || skip "tmux not found"
@@ -19,15 +20,16 @@ printf 'kind: pipeline\ntype: exec\nsteps:\n- name: build\n  commands: [seq 1 20
 git -C "$REPO" add .drone.yml
 git -C "$REPO" -c user.name=t -c user.email=t@example.com commit -q -m "a pipeline"
 
-# An audit log from earlier sessions, 3750 bytes: tmpfs hands out 4 KiB pages,
-# so the record of build 1 still fits in its page and the next one needs a
-# new page — from a full disk.
+# An audit log from earlier sessions, OLD bytes: tmpfs hands out 4 KiB pages,
+# so build 1's intent and result still fit in its page and the next record
+# needs a new page — from a full disk.
 STATE=$XDG_STATE_HOME
+OLD=3500
 mkdir -p "$STATE"
 jq -nc '{time: "2024-05-01T10:00:00Z", user: "ada", context: "prod", namespace: "default",
 	action: "rollback", target: "deploy/web", from: "revision 3", to: "revision 2", result: "ok",
-	message: ("x" * 3559)}' >"$WORK/old-audit.jsonl"
-[ "$(stat -c %s "$WORK/old-audit.jsonl")" = 3750 ] || fail "the old audit log is $(stat -c %s "$WORK/old-audit.jsonl") bytes"
+	message: ("x" * (3559 - 3750 + '"$OLD"'))}' >"$WORK/old-audit.jsonl"
+[ "$(stat -c %s "$WORK/old-audit.jsonl")" = "$OLD" ] || fail "the old audit log is $(stat -c %s "$WORK/old-audit.jsonl") bytes"
 cat >"$WORK/in-ns.sh" <<EOF
 mount -t tmpfs -o size=1m tmpfs '$STATE' || exit 1
 mkdir -p '$STATE/shipdeck' && cp '$WORK/old-audit.jsonl' '$STATE/shipdeck/audit.jsonl' || exit 1
@@ -53,8 +55,9 @@ build() {
 }
 
 build '✓ #1 '
-wait_until 10 sh -c "[ \"\$(jq -s 'length' '$AUDIT' 2>/dev/null)\" = 2 ]" || fail "build 1 was not audited"
-[ "$(stat -c %s "$AUDIT")" -le 4096 ] || fail "build 1's record crossed into a second page: adjust the old log" 
+wait_until 10 sh -c "[ \"\$(jq -s 'length' '$AUDIT' 2>/dev/null)\" = 3 ]" || fail "build 1 was not audited"
+[ "$(stat -c %s "$AUDIT")" -le 4096 ] || fail "build 1's records end at $(stat -c %s "$AUDIT"), in a second page: adjust OLD"
+[ "$(stat -c %s "$AUDIT")" -gt $((4096 - 200)) ] || fail "build 1's records end at $(stat -c %s "$AUDIT"): the next one fits in the page: adjust OLD"
 wait_until 10 test -s "$DISK/repos/"*/builds/1/build.json || fail "build 1 has no history"
 B1=$(dirname "$(ls "$DISK"/repos/*/builds/1/build.json)")
 before=$(cd "$DISK" && find . -type f | sort | xargs sha256sum)
@@ -64,9 +67,10 @@ dd if=/dev/zero of="$DISK/filler" bs=64k 2>/dev/null || true
 [ "$(stat -f -c %a "$DISK")" = 0 ] || fail "the tmpfs is not full"
 
 toggle
-wait_screen 10 'and not recorded: audit log'
+wait_screen 10 'not done: it cannot be recorded: audit log'
 screen_has 'No space left on device' || { screen; fail "the audit error does not say why"; }
-note "audit: $(screen | grep -o 'and not recorded: [^│]*' | head -1)"
+note "audit: $(screen | grep -o 'pause-resume deploy/web: not done[^│]*' | head -1)"
+[ "$(kc get deploy web -o jsonpath='{.spec.paused}')" != true ] || fail "the unrecorded pause was sent"
 build 'run-pipeline .*No space left on device'
 note "build: $(screen | grep -o 'run-pipeline .*No space left on device')"
 screen_has '✓ #1 ' || fail "build 1 is no longer listed"
@@ -82,8 +86,10 @@ note "the audit log and build 1 are byte for byte as before"
 # space again: both carry on, the audit log stays one whole record per line
 rm -f "$DISK/filler"
 toggle
-wait_until 10 sh -c "[ \"\$(jq -s 'length' '$AUDIT' 2>/dev/null)\" = 3 ]" || { cat "$AUDIT"; fail "the next action was not audited"; }
+wait_until 10 sh -c "[ \"\$(jq -s 'length' '$AUDIT' 2>/dev/null)\" = 5 ]" || { cat "$AUDIT"; fail "the next action was not audited"; }
+jq -se '.[3].phase == "intent" and .[4].phase == "result" and .[3].id == .[4].id
+	and .[3].action == "pause-resume"' "$AUDIT" >/dev/null || { cat "$AUDIT"; fail "not an intent and its result"; }
 [ "$(tail -c 1 "$AUDIT" | od -An -c | tr -d ' ')" = '\n' ] || fail "the audit log does not end with a newline"
-build '✓ #3 '
+build '✓ #2 '        # the refused build took no number: it never started
 tmux_quit
 echo "ok - a full disk is reported on screen and corrupts nothing already written"

@@ -16,11 +16,21 @@ until told to break, on a control port, in one of these ways:
                           holds terminal escapes; open watches end
   POST /down              every connection is closed and the port stops
                           accepting; POST /up listens again on the same port
+  POST /hold-write        the next request that is not a GET or HEAD is
+                          logged (fault "hold-write") the moment it arrives,
+                          after --snapshot SRC:DST copied SRC (what a file held
+                          then) to DST; it is passed on, and its answer is
+                          held back until the client goes away
+  POST /drop-writes/S     for S seconds, requests that are not a GET or HEAD
+                          are not passed on: their connections are closed
+                          unanswered (libcurl's own retry on a fresh
+                          connection meets the same)
 
 Every request is logged as one JSON line (start, time, method, path, query,
 status, fault; a stream's time is when it ended) to --log.
 
   fault_proxy.py --upstream PORT --port-file F --control-port-file F --log F
+                 [--snapshot SRC:DST]
 """
 import argparse
 import json
@@ -33,7 +43,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit, parse_qs
 
 lock = threading.Lock()
-state = {"fault": None, "status": None, "status_until": 0, "generation": 0, "down": False}
+state = {"fault": None, "status": None, "status_until": 0, "generation": 0, "down": False,
+         "drop_until": 0}
 connections = set()
 args = None
 
@@ -103,6 +114,32 @@ class Proxy(BaseHTTPRequestHandler):
         self.wfile.write(body)
         log(time.time(), self.command, self.path, code, "status")
 
+    def hold(self, body):
+        if args.snapshot:
+            src, dst = args.snapshot.split(":", 1)
+            try:
+                with open(src, "rb") as f:
+                    data = f.read()
+            except OSError:
+                data = b""
+            with open(dst + ".tmp", "wb") as f:
+                f.write(data)
+            os.rename(dst + ".tmp", dst)
+        log(time.time(), self.command, self.path, 0, "hold-write")
+        up = http.client.HTTPConnection("127.0.0.1", args.upstream, timeout=600)
+        headers = {k: v for k, v in self.headers.items()
+                   if k.lower() not in ("host", "connection", "content-length")}
+        up.request(self.command, self.path, body=body, headers=headers)
+        up.getresponse().read()
+        up.close()
+        # the change is made; its answer never leaves while the client lives
+        try:
+            while self.connection.recv(1024):
+                pass
+        except OSError:
+            pass
+        self.close_connection = True
+
     def forward(self):
         start = time.time()
         with lock:
@@ -112,6 +149,16 @@ class Proxy(BaseHTTPRequestHandler):
             return
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else None
+        write = self.command not in ("GET", "HEAD")
+        if write and take_fault(("hold-write",)):
+            self.hold(body)
+            return
+        with lock:
+            dropping = start < state["drop_until"]
+        if write and dropping:
+            log(start, self.command, self.path, 0, "drop-writes")
+            self.drop()
+            return
         up = http.client.HTTPConnection("127.0.0.1", args.upstream, timeout=600)
         headers = {k: v for k, v in self.headers.items()
                    if k.lower() not in ("host", "connection", "content-length")}
@@ -203,6 +250,8 @@ class Control(BaseHTTPRequestHandler):
                 state["status"] = int(parts[1])
                 state["status_until"] = time.time() + float(parts[2])
                 state["generation"] += 1      # open watches end: clients must ask again
+            elif parts[0] == "drop-writes":
+                state["drop_until"] = time.time() + float(parts[1])
             elif parts[0] in ("down", "up"):
                 pass
             else:
@@ -251,6 +300,7 @@ def main():
     p.add_argument("--port-file", required=True)
     p.add_argument("--control-port-file", required=True)
     p.add_argument("--log", required=True)
+    p.add_argument("--snapshot", help="SRC:DST, copied when a held write arrives")
     args = p.parse_args()
     server = Server(0)
     control = ThreadingHTTPServer(("127.0.0.1", 0), Control)

@@ -5,12 +5,12 @@
 . "$(dirname "$0")/../rollout/lib.sh"
 FAILURES=$(cd "$(dirname "$0")" && pwd)
 
-# start_proxy: a fault proxy in front of the sandbox (started with
+# start_proxy [ARGS]: a fault proxy in front of the sandbox (started with
 # --plain-http); sets PROXY_PORT, CTL_PORT and PKC, a kubeconfig through it.
 start_proxy() {
 	rm -f "$WORK/proxy.port" "$WORK/proxy.ctl"
 	python3 "$FAILURES/fault_proxy.py" --upstream "$PORT" --port-file "$WORK/proxy.port" \
-		--control-port-file "$WORK/proxy.ctl" --log "$WORK/proxy.jsonl" \
+		--control-port-file "$WORK/proxy.ctl" --log "$WORK/proxy.jsonl" "$@" \
 		2>"$WORK/proxy.err" &
 	PIDS="$PIDS $!"
 	wait_until 10 test -s "$WORK/proxy.port" || { cat "$WORK/proxy.err"; fail "the proxy did not start"; }

@@ -24,7 +24,7 @@ wait_screen 10 'deploy/web changed while you looked (409)'
 keys y
 wait_until 10 sh -c "[ \"\$(kubectl --kubeconfig '$KC' get deploy web -o jsonpath='{.spec.template.spec.containers[0].image}')\" = example/web:1.0 ]" \
 	|| fail "rollback after the conflict did not happen: $(image)"
-[ "$(jq -s '[.[] | select(.action == "rollback") | .result] | join(",")' "$AUDIT")" = '"failed,ok"' ] \
+[ "$(jq -s '[.[] | select(.action == "rollback" and .phase == "result") | .result] | join(",")' "$AUDIT")" = '"failed,ok"' ] \
 	|| { cat "$AUDIT"; fail "audit: the refused write and the confirmed one"; }
 kc rollout status deploy/web --timeout=30s >/dev/null
 

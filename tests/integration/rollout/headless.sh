@@ -62,9 +62,15 @@ rc=$?
 set -e
 [ $rc = 1 ] || fail "status of a failed rollout exits $rc"
 
-# every change above is in the audit log, one record each
-[ "$(wc -l <"$AUDIT")" = 6 ] || { cat "$AUDIT"; fail "audit records"; }
-jq -s -e 'map(select(.action == "rollback"))[0] | .from == "revision 2 (example/web:1.1)"
+# every change above is in the audit log: its intent before the request,
+# then its result, paired by id
+[ "$(wc -l <"$AUDIT")" = 12 ] || { cat "$AUDIT"; fail "audit records"; }
+jq -s -e '[.[] | select(.phase == "intent") | .id] as $i
+	| [.[] | select(.phase == "result") | .id] as $r
+	| ($i | length) == 6 and $i == $r and ($i | unique | length) == 6' "$AUDIT" >/dev/null \
+	|| { cat "$AUDIT"; fail "audit: six intents, each followed by its result"; }
+jq -s -e 'map(select(.action == "rollback" and .phase == "result"))[0]
+	| .from == "revision 2 (example/web:1.1)"
 	and .to == "revision 1 (example/web:1.0)" and .result == "ok"' "$AUDIT" >/dev/null \
 	|| fail "audit rollback record"
 

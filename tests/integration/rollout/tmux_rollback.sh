@@ -44,8 +44,11 @@ wait_until 20 sh -c "! tmux -L '$TMUX_SESSION' capture-pane -p -t '$TMUX_SESSION
 wait_screen 5 'rev 3  *web-'
 kc rollout status deploy/web --timeout=30s >/dev/null || fail "kubectl says not rolled out"
 
-[ "$(jq -s 'map(select(.action == "rollback")) | length' "$AUDIT")" = 1 ] || fail "rollback audited once"
-jq -s -e 'map(select(.action == "rollback"))[0] | .from == "revision 2 (example/web:bad1)"
+[ "$(jq -s 'map(select(.action == "rollback" and .phase == "result")) | length' "$AUDIT")" = 1 ] \
+	|| fail "rollback audited once"
+[ "$(jq -s 'map(select(.action == "rollback" and .phase == "intent")) | length' "$AUDIT")" = 1 ] \
+	|| fail "the rollback's intent recorded once"
+jq -s -e 'map(select(.action == "rollback" and .phase == "result"))[0] | .from == "revision 2 (example/web:bad1)"
 	and .to == "revision 1 (example/web:1.0)" and .result == "ok" and .target == "deploy/web"' \
 	"$AUDIT" >/dev/null || { cat "$AUDIT"; fail "audit record"; }
 tmux_quit

@@ -114,4 +114,15 @@ pids=$(running_from "$WORK/k9/")
 kill -KILL "$k9"
 wait "$k9" 2>/dev/null || true
 wait_until 20 test -z "$(running_from "$WORK/k9/")" || fail "kill -9 left: $(running_from "$WORK/k9/")"
+# 7. stopped while it starts: it gives up at once and leaves nothing
+"$UPSTREAM" --kubeconfig-out "$WORK/early.kc" --dir "$WORK/early" >"$WORK/early.out" 2>"$WORK/early.err" &
+early=$!
+wait_until 20 grep -q 'kube-apiserver starting' "$WORK/early.err" || fail "early: no start"
+kill -TERM "$early"
+start=$SECONDS
+wait "$early" 2>/dev/null || true
+[ $((SECONDS - start)) -lt 15 ] || fail "early stop took $((SECONDS - start)) s"
+[ ! -s "$WORK/early.out" ] || fail "early stop printed the listening line"
+grep -q 'stopped while' "$WORK/early.err" || { cat "$WORK/early.err"; fail "early stop message"; }
+[ -z "$(running_from "$WORK/early/")" ] || fail "early stop left: $(running_from "$WORK/early/")"
 echo "ok - shipdeck-upstream starts, serves, fails clearly and stops what it started"

@@ -21,14 +21,11 @@ struct action_req *action_req_new(enum action_id action, const char *target)
 void action_req_add_detail(struct action_req *req, const char *fmt, ...)
 {
 	va_list ap;
-	char *line = NULL;
+	char *line;
 
 	va_start(ap, fmt);
-	if (vasprintf(&line, fmt, ap) < 0)
-		line = NULL;
+	line = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (!line)
-		return;
 	req->details = xrealloc(req->details, (req->ndetails + 1) * sizeof *req->details);
 	req->details[req->ndetails++] = line;
 }

@@ -27,14 +27,11 @@ static void add(struct chaos_journal *j, const char *fmt, ...) __attribute__((fo
 static void add(struct chaos_journal *j, const char *fmt, ...)
 {
 	va_list ap;
-	char *line = NULL;
+	char *line;
 
 	va_start(ap, fmt);
-	if (vasprintf(&line, fmt, ap) < 0)
-		line = NULL;
+	line = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (!line)
-		return;
 	j->lines = xrealloc(j->lines, (j->nlines + 1) * sizeof *j->lines);
 	j->lines[j->nlines++] = line;
 }

@@ -126,14 +126,11 @@ static void say(struct chaos_run *r, const char *fmt, ...) __attribute__((format
 static void say(struct chaos_run *r, const char *fmt, ...)
 {
 	va_list ap;
-	char *line = NULL;
+	char *line;
 
 	va_start(ap, fmt);
-	if (vasprintf(&line, fmt, ap) < 0)
-		line = NULL;
+	line = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (!line)
-		return;
 	if (r->out_fd >= 0) {
 		(void)file_write_full(r->out_fd, line, strlen(line));
 		(void)file_write_full(r->out_fd, "\n", 1);

@@ -17,6 +17,7 @@
 #include "sandbox/sandbox.h"
 #include "sandbox/server.h"
 #include "sandbox/tls.h"
+#include "util/args.h"
 #include "util/ydoc.h"
 
 #define DEFAULT_WATCH_HISTORY 1000
@@ -50,22 +51,6 @@ static int usage_error(const char *fmt, ...)
 	return 2;
 }
 
-/* Accepts "--flag value" and "--flag=value". */
-static const char *flag_value(int argc, char **argv, int *i, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (strncmp(argv[*i], name, n))
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n])
-		return NULL;
-	if (*i + 1 >= argc)
-		return "";
-	return argv[++*i];
-}
-
 static int parse_args(int argc, char **argv, struct sandbox_opts *o)
 {
 	bool have_port = false, have_scale = false, have_history = false;
@@ -85,33 +70,33 @@ static int parse_args(int argc, char **argv, struct sandbox_opts *o)
 			o->plain_http = true;
 		} else if (!strcmp(argv[i], "--traffic-only")) {
 			o->traffic_only = true;
-		} else if ((v = flag_value(argc, argv, &i, "--kubeconfig"))) {
+		} else if ((v = args_flag_value(argc, argv, &i, "--kubeconfig"))) {
 			if (!*v)
 				return usage_error("--kubeconfig: expected a file name");
 			o->kubeconfig = v;
-		} else if ((v = flag_value(argc, argv, &i, "--port"))) {
+		} else if ((v = args_flag_value(argc, argv, &i, "--port"))) {
 			long p = strtol(v, &end, 10);
 
 			if (!*v || *end || p < 0 || p > 65535)
 				return usage_error("--port: expected 0..65535, got '%s'", v);
 			o->port = (int)p;
 			have_port = true;
-		} else if ((v = flag_value(argc, argv, &i, "--kubeconfig-out"))) {
+		} else if ((v = args_flag_value(argc, argv, &i, "--kubeconfig-out"))) {
 			if (!*v)
 				return usage_error("--kubeconfig-out: expected a file name");
 			o->kubeconfig_out = v;
-		} else if ((v = flag_value(argc, argv, &i, "--time-scale"))) {
+		} else if ((v = args_flag_value(argc, argv, &i, "--time-scale"))) {
 			have_scale = true;
 			o->time_scale = strtod(v, &end);
 			if (!*v || *end || !(o->time_scale > 0) || o->time_scale > 1e6)
 				return usage_error("--time-scale: expected a number above 0, got '%s'", v);
-		} else if ((v = flag_value(argc, argv, &i, "--manifests"))) {
+		} else if ((v = args_flag_value(argc, argv, &i, "--manifests"))) {
 			o->manifests = v;
-		} else if ((v = flag_value(argc, argv, &i, "--faults"))) {
+		} else if ((v = args_flag_value(argc, argv, &i, "--faults"))) {
 			o->faults = v;
-		} else if ((v = flag_value(argc, argv, &i, "--request-log"))) {
+		} else if ((v = args_flag_value(argc, argv, &i, "--request-log"))) {
 			o->request_log = v;
-		} else if ((v = flag_value(argc, argv, &i, "--watch-history"))) {
+		} else if ((v = args_flag_value(argc, argv, &i, "--watch-history"))) {
 			long long n = strtoll(v, &end, 10);
 
 			if (!*v || *end || n < 1 || n > 100000000)

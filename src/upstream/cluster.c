@@ -375,8 +375,7 @@ static void argf(struct args *a, const char *fmt, ...)
 	if (a->n >= (int)(sizeof a->v / sizeof *a->v) - 1)
 		abort();
 	va_start(ap, fmt);
-	if (vasprintf(&a->v[a->n], fmt, ap) < 0)
-		abort();
+	a->v[a->n] = xvasprintf(fmt, ap);
 	va_end(ap);
 	a->v[++a->n] = NULL;
 }

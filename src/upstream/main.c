@@ -12,6 +12,7 @@
 
 #include "app/loop.h"
 #include "upstream/cluster.h"
+#include "util/args.h"
 #include "util/file.h"
 #include "util/xalloc.h"
 
@@ -47,21 +48,6 @@ static int usage_error(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\n%s", usage);
 	return 2;
-}
-
-static const char *flag_value(int argc, char **argv, int *i, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (strncmp(argv[*i], name, n))
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n])
-		return NULL;
-	if (*i + 1 >= argc)
-		return "";
-	return argv[++*i];
 }
 
 struct run {
@@ -127,39 +113,39 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--version")) {
 			printf("shipdeck-upstream %s (%s)\n", SHIPDECK_VERSION, SHIPDECK_UPSTREAM_KEY);
 			return 0;
-		} else if ((v = flag_value(argc, argv, &i, "--kubeconfig-out"))) {
+		} else if ((v = args_flag_value(argc, argv, &i, "--kubeconfig-out"))) {
 			o.kubeconfig_out = v;
-		} else if ((v = flag_value(argc, argv, &i, "--dir"))) {
+		} else if ((v = args_flag_value(argc, argv, &i, "--dir"))) {
 			o.dir = v;
-		} else if ((v = flag_value(argc, argv, &i, "--bin-dir"))) {
+		} else if ((v = args_flag_value(argc, argv, &i, "--bin-dir"))) {
 			o.bin_dir = v;
-		} else if ((v = flag_value(argc, argv, &i, "--faults"))) {
+		} else if ((v = args_flag_value(argc, argv, &i, "--faults"))) {
 			o.faults = v;
-		} else if ((v = flag_value(argc, argv, &i, "--manifests"))) {
+		} else if ((v = args_flag_value(argc, argv, &i, "--manifests"))) {
 			o.manifests = v;
-		} else if ((v = flag_value(argc, argv, &i, "--audit-log"))
-			   || (v = flag_value(argc, argv, &i, "--request-log"))) {
+		} else if ((v = args_flag_value(argc, argv, &i, "--audit-log"))
+			   || (v = args_flag_value(argc, argv, &i, "--request-log"))) {
 			/* the sandbox's --request-log: here the apiserver's own audit
 			 * log, one JSON event per line (verb, requestURI, user) */
 			o.audit_log = v;
 		} else if (!strcmp(argv[i], "--plain-http")
-			   || flag_value(argc, argv, &i, "--watch-history")) {
+			   || args_flag_value(argc, argv, &i, "--watch-history")) {
 			return usage_error("%s is shipdeck-sandbox's; the real apiserver serves only "
 					   "HTTPS and keeps watch history until etcd compacts it",
 					   argv[i]);
-		} else if ((v = flag_value(argc, argv, &i, "--port"))) {
+		} else if ((v = args_flag_value(argc, argv, &i, "--port"))) {
 			long p = strtol(v, &end, 10);
 
 			if (!*v || *end || p < 0 || p > 65535)
 				return usage_error("--port: expected 0..65535, got '%s'", v);
 			o.port = (int)p;
-		} else if ((v = flag_value(argc, argv, &i, "--nodes"))) {
+		} else if ((v = args_flag_value(argc, argv, &i, "--nodes"))) {
 			long n = strtol(v, &end, 10);
 
 			if (!*v || *end || n < 1 || n > 1000)
 				return usage_error("--nodes: expected 1..1000, got '%s'", v);
 			o.nodes = (int)n;
-		} else if ((v = flag_value(argc, argv, &i, "--time-scale"))) {
+		} else if ((v = args_flag_value(argc, argv, &i, "--time-scale"))) {
 			o.time_scale = strtod(v, &end);
 			if (!*v || *end || o.time_scale <= 0)
 				return usage_error("--time-scale: expected a number > 0, got '%s'", v);

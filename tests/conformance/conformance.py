@@ -567,6 +567,9 @@ def sc_events(r):
         "involvedObject.kind=Deployment,involvedObject.name=web", "--sort-by=.lastTimestamp",
         table=True)
     r.steps["events/events-table-head"]["out"] = r.steps["events/events-table-head"]["out"][:1]
+    # the last scenario's rollout may still be retiring its old pods (the real
+    # controller takes its time): describe the settled Deployment
+    r.kubectl("rollout", "status", "deploy/web", "--timeout=90s")
     r.k("describe-deploy-events", "describe", "deploy", "web")
     d = r.steps["events/describe-deploy-events"]["out"] or ""
     def sorted_rs(line):

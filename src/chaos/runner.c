@@ -176,6 +176,19 @@ static void take_line(struct chaos_run *r, const char *s, size_t n)
 
 static void maybe_finish(struct chaos_run *r);
 
+/* The output is done: its last partial line taken, the pipe closed. */
+static void end_output(struct chaos_run *r)
+{
+	if (r->line.len)
+		take_line(r, r->line.s, r->line.len);
+	sb_reset(&r->line);
+	loop_io_remove(r->app->loop, r->fd);
+	close(r->fd);
+	r->fd = -1;
+	r->eof = true;
+	maybe_finish(r);
+}
+
 static void on_output(void *ctx, int fd, short revents)
 {
 	struct chaos_run *r = ctx;
@@ -196,14 +209,7 @@ static void on_output(void *ctx, int fd, short revents)
 		sb_consume(&r->line, start);
 	}
 	if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR)) {
-		if (r->line.len)
-			take_line(r, r->line.s, r->line.len);
-		sb_reset(&r->line);
-		loop_io_remove(r->app->loop, r->fd);
-		close(r->fd);
-		r->fd = -1;
-		r->eof = true;
-		maybe_finish(r);
+		end_output(r);
 	}
 }
 
@@ -228,14 +234,7 @@ static void on_eof_timer(void *ctx)
 	r->eof_timer = 0;
 	if (r->eof)
 		return;
-	if (r->line.len)
-		take_line(r, r->line.s, r->line.len);
-	sb_reset(&r->line);
-	loop_io_remove(r->app->loop, r->fd);
-	close(r->fd);
-	r->fd = -1;
-	r->eof = true;
-	maybe_finish(r);
+	end_output(r);
 }
 
 static void on_exit_child(void *ctx, pid_t pid, int status)

@@ -285,6 +285,27 @@ static void refuse(struct chaos_blast *b, char *why)
 }
 
 /* What a pod-killing activity would kill; adds its line and counts it. */
+/* An activity resolved: its line (the summary when it is the first to touch
+ * pods), its kills, its target, and a refusal when its namespace is not
+ * allowed. Takes line. */
+static void record(struct chaos_blast *b, const struct chaos_conf *l, const char *current_ns,
+		   const struct chaos_activity *a, const char *ns, const char *deploy, char *line,
+		   int kill, bool summarises)
+{
+	add_line(b, line);
+	if (!b->summary && summarises)
+		b->summary = xstrdup(line);
+	b->pods += kill;
+	set_target(b, ns, deploy);
+	if (!ns_allowed(l, current_ns, ns)) {
+		char *allowed = allowed_text(l, current_ns);
+
+		refuse(b, xasprintf("activity '%s' acts in namespace %s; allowed: %s", a->name, ns,
+				    allowed));
+		free(allowed);
+	}
+}
+
 static int resolve_pods(struct chaos_blast *b, const struct chaos_activity *a,
 			const struct store_kube *k, const struct chaos_conf *l,
 			const char *current_ns, struct err *err)
@@ -321,18 +342,7 @@ static int resolve_pods(struct chaos_blast *b, const struct chaos_activity *a,
 		line = xasprintf("kills %d pods: none match%s%s%s%s in %s", kill,
 				 selector ? " label selector " : "", selector ? selector : "",
 				 pattern ? " name pattern " : "", pattern ? pattern : "", ns);
-	add_line(b, line);
-	if (!b->summary && c.pods)
-		b->summary = xstrdup(line);
-	b->pods += kill;
-	set_target(b, ns, c.deploy);
-	if (!ns_allowed(l, current_ns, ns)) {
-		char *allowed = allowed_text(l, current_ns);
-
-		refuse(b, xasprintf("activity '%s' acts in namespace %s; allowed: %s", a->name, ns,
-				    allowed));
-		free(allowed);
-	}
+	record(b, l, current_ns, a, ns, c.deploy, line, kill, c.pods > 0);
 	if (l->max_pods_percent && c.replicas > 0
 	    && kill * 100 > l->max_pods_percent * c.replicas)
 		refuse(b, xasprintf("%s: more than chaos.max_pods %d%% of deploy/%s's %d "
@@ -373,18 +383,7 @@ static int resolve_deployment(struct chaos_blast *b, const struct chaos_activity
 	} else {
 		line = xasprintf("creates a deployment in %s", ns);
 	}
-	add_line(b, line);
-	if (!b->summary && kill)
-		b->summary = xstrdup(line);
-	b->pods += kill;
-	set_target(b, ns, c.deploy);
-	if (!ns_allowed(l, current_ns, ns)) {
-		char *allowed = allowed_text(l, current_ns);
-
-		refuse(b, xasprintf("activity '%s' acts in namespace %s; allowed: %s", a->name, ns,
-				    allowed));
-		free(allowed);
-	}
+	record(b, l, current_ns, a, ns, c.deploy, line, kill, kill > 0);
 	candidates_free(&c);
 	return 0;
 }

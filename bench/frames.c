@@ -101,7 +101,7 @@ static cJSON *fetch_deployment(struct app *app, const char **name)
 	d = t->items[0];
 	*name = d->meta.name;
 	path = kube_path(KUBE_DEPLOYMENTS, d->meta.namespace, d->meta.name);
-	if (!kube_call_sync(app->kube, &(struct kube_call){ .path = path }, &resp, &err)
+	if (!kube_call_sync(app->rt.kube, &(struct kube_call){ .path = path }, &resp, &err)
 	    && resp.status == 200)
 		json = cJSON_ParseWithLength(resp.body, resp.body_len);
 	http_response_free(&resp);

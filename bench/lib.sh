@@ -1,4 +1,5 @@
-# Helpers shared by bench/run and bench/sandbox/run. Source it (bash).
+# Helpers shared by bench/run, bench/sandbox/run and
+# tests/screen/rollout/clock.sh. Source it (bash).
 
 # bench_now: the wall clock in seconds with nanoseconds.
 bench_now() { date +%s.%N; }
@@ -112,7 +113,8 @@ bench_hwm_kb() { awk '/^VmHWM/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
 
 # bench_cpu_ns PID: CPU time its threads used so far, in ns (schedstat: not
 # 10 ms ticks; every thread, for Go's kubectl).
-bench_cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%d\n", s }'; }
+# (%.0f: awk's %d stops at 2^31 ns, 2.1 s, which a Go program's threads pass)
+bench_cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f\n", s }'; }
 
 # bench_stats: min, median and max of the numbers on stdin, one a line.
 bench_stats() {

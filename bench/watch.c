@@ -128,18 +128,18 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	b.app = &app;
-	rc = kube_client_open(&app, &app.kube, &err);
+	rc = kube_client_open(&app.rt, &app.rt.kube, &err);
 	if (rc) {
 		fprintf(stderr, "bench-watch: %s\n", rc == 1 ? "no kubeconfig" : err.msg);
 		app_free(&app);
 		return 2;
 	}
-	kube_source_publish_target(app.kube);
-	b.w = kube_watch_start(app.kube, &(struct kube_watch_opts){
+	kube_source_publish_target(app.rt.kube);
+	b.w = kube_watch_start(app.rt.kube, &(struct kube_watch_opts){
 		.res = KUBE_PODS, .namespace = ns, .changed = on_changed, .ctx = &b });
 	loop_run(app.loop, NULL);
 	kube_watch_stop(&b.w);
-	kube_client_free(&app.kube);
+	kube_client_free(&app.rt.kube);
 	app_free(&app);
 	return 0;
 }

@@ -8,7 +8,9 @@
 # KEYS are tmux send-keys arguments separated by spaces, sent after the console
 # is drawn ("" for none); "+N" waits N seconds. E.g.
 # `screenshots/make.sh help 200x50 '?' --`. Without arguments it makes the set
-# the README uses, from `shipdeck demo` (a world started once for all shots).
+# the README uses, from `shipdeck demo` (a world started once for all shots),
+# and then argo-rollout.png on the real control plane with Argo Rollouts'
+# controller (screenshots/argo.sh) when upstream/build has built them.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../tests/lib.sh"
@@ -81,3 +83,8 @@ shot rollback-dialog 200x50 "4 / w e b Enter r" -- "${console[@]}"
 "$SHIPDECK" --kubeconfig "$demo/kubeconfig" --repo "$demo/repo" canary start shop bad-errors \
 	>/dev/null
 shot canary 200x50 "5 Enter +11 A y" -- "${console[@]}"
+if "$here/../upstream/build" --check >/dev/null 2>&1; then
+	"$here/argo.sh"
+else
+	echo "screenshots: argo-rollout.png not made: the upstream binaries are not built (upstream/build)" >&2
+fi

@@ -11,7 +11,7 @@
 
 static const struct cmd *const commands[] = {
 	&cmd_demo, &cmd_rollout, &cmd_deploy, &cmd_get, &cmd_pipeline, &cmd_images, &cmd_canary,
-	&cmd_chaos,
+	&cmd_chaos, &cmd_promote, &cmd_drift,
 };
 
 enum { NCOMMANDS = sizeof commands / sizeof *commands };

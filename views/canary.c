@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "metrics/analysis.h"
+#include "action/builder.h"
 #include "metrics/canary_ops.h"
 #include "util/strbuf.h"
 #include "util/timefmt.h"
@@ -56,7 +56,7 @@ static void app_line(struct view_ctx *c, int y, const struct app_conf *conf, boo
 	bool fill = sel && c->focused;   /* the bar of a selection only where the keys go */
 	int x;
 
-	release_read(&c->app->store.kube, conf, canary_ns(c->app, conf), &r);
+	release_read(&c->app->store.kube, conf, canary_ns(&c->app->rt, conf), &r);
 	if (r.problem[0])
 		snprintf(where, sizeof where, "%s", r.problem);
 	else if (r.blue_green)
@@ -293,8 +293,8 @@ static int draw_metric(struct view_ctx *c, int y, const struct canary_metric_res
 	num(a, sizeof a, m->stable_value, have);
 	num(b, sizeof b, m->canary_value, have);
 	if (have) {
-		analysis_diff_text(m->stable_value, m->canary_value, d, sizeof d);
-		analysis_p_text(m->p, p, sizeof p);
+		canary_diff_text(m->stable_value, m->canary_value, d, sizeof d);
+		canary_p_text(m->p, p, sizeof p);
 	} else {
 		snprintf(d, sizeof d, "-");
 		snprintf(p, sizeof p, "-");
@@ -472,7 +472,7 @@ static void canary_draw(void *priv, struct view_ctx *c)
 	}
 	conf = selected(v, c);
 	st = store_canary_app(&c->app->store.canary, conf->name);
-	release_read(&c->app->store.kube, conf, canary_ns(c->app, conf), &r);
+	release_read(&c->app->store.kube, conf, canary_ns(&c->app->rt, conf), &r);
 	c->want_rows = want_rows(p, conf, &r, st);
 	snprintf(c->subtitle, sizeof c->subtitle, "%s · %s", conf->name,
 		 r.blue_green ? "blue/green" : "canary");
@@ -506,7 +506,7 @@ static void submit(struct view_ctx *c, struct action_req *req, const char *what,
 		   const struct err *err)
 {
 	if (req)
-		gate_submit(c->app, req);
+		gate_submit(&c->app->rt, req);
 	else
 		app_message(c->app, STATUS_WARN, "%s: %s", what, err->msg);
 }
@@ -517,21 +517,20 @@ static int canary_action(void *priv, struct view_ctx *c, enum action_id a)
 	const struct project *p = &c->app->project;
 	const struct app_conf *conf = p->napps ? selected(v, c) : NULL;
 	const struct canary_app_state *st;
+	struct action_sel sel = { .target = TARGET_RELEASE };
 	struct err err;
 
 	if (!conf)
 		return VIEW_UNHANDLED;
 	switch (a) {
 	case ACTION_PROMOTE:
-		submit(c, canary_req_promote(c->app, conf->name, NULL, &err), "promote", &err);
-		return VIEW_HANDLED;
 	case ACTION_ABORT:
-		submit(c, canary_req_abort(c->app, conf->name, NULL, &err), "abort", &err);
-		return VIEW_HANDLED;
 	case ACTION_AUTO_ANALYSIS:
 		st = store_canary_app(&c->app->store.canary, conf->name);
-		submit(c, canary_req_auto(c->app, conf->name, !(st && st->auto_mode), &err),
-		       "auto-analysis", &err);
+		sel.name = conf->name;
+		sel.on = !(st && st->auto_mode);        /* A turns automatic mode over */
+		submit(c, action_build(&c->app->rt, a, &sel, NULL, &err), action_info(a)->name,
+		       &err);
 		return VIEW_HANDLED;
 	case ACTION_DOWN:
 	case ACTION_UP:

@@ -13,7 +13,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "chaos/blast.h"
+#include "action/builder.h"
 #include "chaos/experiment.h"
 #include "chaos/runner.h"
 #include "util/file.h"
@@ -42,7 +42,7 @@ static void show_buffer(struct ui *ui, const char *id, const char *title, char *
 
 static void list_experiments(struct ui *ui)
 {
-	char *dir = chaos_experiments_dir(ui->app), **paths = NULL, *tool = chaos_find_tool();
+	char *dir = chaos_experiments_dir(&ui->app->rt), **paths = NULL, *tool = chaos_find_tool();
 	struct strbuf sb = { 0 };
 	size_t n = 0;
 	struct err err;
@@ -102,7 +102,7 @@ static void list_experiments(struct ui *ui)
 /* "3" → the third file of the list; a path as given, else in chaos.dir. */
 static char *experiment_path(struct ui *ui, const char *arg)
 {
-	char *dir = chaos_experiments_dir(ui->app), *end, *path = NULL, **paths = NULL;
+	char *dir = chaos_experiments_dir(&ui->app->rt), *end, *path = NULL, **paths = NULL;
 	long k = strtol(arg, &end, 10);
 	size_t n = 0;
 
@@ -122,12 +122,13 @@ static char *experiment_path(struct ui *ui, const char *arg)
 }
 
 /* The run starts: the log pane follows it, the rollout pane shows its target. */
-static int start_and_show(struct app *app, struct action_req *req, struct err *err)
+static int start_and_show(struct rt *rt, struct action_req *req, struct err *err)
 {
+	struct app *app = app_of(rt);
 	struct ui *ui = app->ui;
 	char id[32];
 
-	if (chaos_run_start(app, req, err))
+	if (chaos_run_start(rt, req, err))
 		return -1;
 	if (!ui)
 		return 0;
@@ -144,16 +145,14 @@ static int start_and_show(struct app *app, struct action_req *req, struct err *e
 static void run_experiment(struct ui *ui, const char *arg)
 {
 	struct app *app = ui->app;
-	struct chaos_experiment x;
-	struct chaos_blast b;
 	struct action_req *req;
 	struct err err;
-	char *path, *tool;
+	char *path;
 	const char *ns;
 
-	if (gate_check(app, ACTION_CHAOS_RUN))
+	if (gate_check(&app->rt, ACTION_CHAOS_RUN))
 		return;
-	if (chaos_run_active(app)) {
+	if (chaos_run_active(&app->rt)) {
 		app_message(app, STATUS_WARN, "chaos %d is still running (x interrupts it)",
 			    app->store.chaos.number);
 		return;
@@ -162,36 +161,18 @@ static void run_experiment(struct ui *ui, const char *arg)
 		app_message(app, STATUS_ERROR, "chaos: no experiment %s (:chaos lists them)", arg);
 		return;
 	}
-	if (chaos_experiment_load(&x, path, &err)) {
-		app_message(app, STATUS_ERROR, "%s", err.msg);
-		free(path);
-		return;
-	}
-	free(path);
-	if (!(tool = chaos_find_tool())) {
-		app_message(app, STATUS_ERROR, "%s", chaos_install_hint);
-		chaos_experiment_free(&x);
-		return;
-	}
-	free(tool);
 	ns = app->store.kube.namespace && *app->store.kube.namespace ? app->store.kube.namespace
 		: "default";
-	if (chaos_blast_resolve(&x, &app->store.kube, ns, &app->project.chaos, &b, &err)) {
-		app_message(app, STATUS_ERROR, "%s: %s", x.path, err.msg);
-		chaos_experiment_free(&x);
+	req = action_build(&app->rt, ACTION_CHAOS_RUN, &(struct action_sel){
+			.target = TARGET_EXPERIMENT, .ns = ns, .name = path,
+		}, NULL, &err);
+	free(path);
+	if (!req) {
+		app_message(app, STATUS_ERROR, "%s", err.msg);
 		return;
 	}
-	if (b.refusal) {
-		chaos_refuse(app, &x, &b);
-		app_message(app, STATUS_ERROR, "chaos-run %s: refused before anything ran: %s",
-			    chaos_short_path(app, x.path), b.refusal);
-	} else {
-		req = chaos_run_request(app, &x, &b);
-		req->run = start_and_show;
-		gate_submit(app, req);
-	}
-	chaos_blast_free(&b);
-	chaos_experiment_free(&x);
+	req->run = start_and_show;  /* it starts as chaos_run_start, then shows the run */
+	gate_submit(&app->rt, req);
 }
 
 /* A past run's output (its journal's lines end it) into the log pane. */
@@ -243,9 +224,9 @@ bool chaos_view_cancel(struct ui *ui)
 	bool on_chaos = ui->focus == PANE_ROLLOUT
 		|| (ui->focus == PANE_LOG && ui->sel.log_id && !strncmp(ui->sel.log_id, "chaos/", 6));
 
-	if (!chaos_run_active(app) || !on_chaos)
+	if (!chaos_run_active(&app->rt) || !on_chaos)
 		return false;
-	if (chaos_run_interrupt(app))
+	if (chaos_run_interrupt(&app->rt))
 		app_message(app, STATUS_WARN, "chaos %d: interrupting (SIGINT); rollbacks run",
 			    app->store.chaos.number);
 	return true;

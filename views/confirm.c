@@ -9,12 +9,12 @@
 #include "views/colors.h"
 #include "views/ui_internal.h"
 
-void confirm_open(struct app *app, struct action_req *req)
+void confirm_open(struct rt *rt, struct action_req *req)
 {
-	struct ui *ui = app->ui;
+	struct ui *ui = app_of(rt)->ui;
 
 	if (ui->confirm_req)   /* one question at a time: the older one is cancelled */
-		gate_answer(app, ui->confirm_req, false);
+		gate_answer(rt, ui->confirm_req, false);
 	ui->confirm_req = req;
 	ui->confirm_stage = 0;
 	ui->modal = MODAL_CONFIRM;
@@ -115,10 +115,10 @@ void confirm_key(struct ui *ui, int key)
 		}
 		ui->confirm_req = NULL;
 		ui->modal = MODAL_NONE;
-		gate_answer(ui->app, req, true);
+		gate_answer(&ui->app->rt, req, true);
 	} else if (key == 'n' || key == 'N' || key == KEYC_ESC || key == 'q') {
 		ui->confirm_req = NULL;
 		ui->modal = MODAL_NONE;
-		gate_answer(ui->app, req, false);
+		gate_answer(&ui->app->rt, req, false);
 	}
 }

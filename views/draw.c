@@ -5,8 +5,11 @@
 
 #include <curses.h>
 
+#include "util/imgref.h"
 #include "util/strbuf.h"
 #include "util/text.h"
+#include "util/timefmt.h"
+#include "util/xalloc.h"
 #include "views/colors.h"
 #include "views/view.h"
 
@@ -15,15 +18,56 @@ static bool inside(const struct view_ctx *c, int y, int x)
 	return y >= 0 && y < c->height && x >= 0 && x < c->width;
 }
 
+/* Printable ASCII needs neither the sanitizer nor the width table: each
+ * byte is one cell. Its length, or -1 for any other text. */
+static int ascii_len(const char *s)
+{
+	size_t n = 0;
+
+	for (; s[n]; n++)
+		if ((unsigned char)s[n] < 0x20 || (unsigned char)s[n] > 0x7e || n > 4096)
+			return -1;
+	return (int)n;
+}
+
+/* n bytes of printable ASCII, then pad spaces, as cells at (y, x): curses
+ * takes them whole (waddchnstr), where waddstr decodes each character
+ * through its multibyte state — three quarters of the clock's frame. */
+static void put_ascii(int y, int x, const char *s, int n, int pad, attr_t attr)
+{
+	chtype cells[256];
+
+	while (n + pad > 0) {
+		int k = 0;
+
+		for (; k < (int)(sizeof cells / sizeof *cells) && (n > 0 || pad > 0); k++) {
+			if (n > 0) {
+				cells[k] = (chtype)(unsigned char)*s++ | attr;
+				n--;
+			} else {
+				cells[k] = ' ' | attr;
+				pad--;
+			}
+		}
+		mvaddchnstr(y, x, cells, k);
+		x += k;
+	}
+}
+
 int draw_cell(struct view_ctx *c, int y, int x, int width, enum role role, const char *text)
 {
 	struct strbuf safe = { 0 }, out = { 0 };
-	int w;
+	int w, n;
 
 	if (!inside(c, y, x) || width <= 0)
 		return 0;
 	if (x + width > c->width)
 		width = c->width - x;
+	n = ascii_len(text ? text : "");
+	if (n >= 0 && n <= width) {
+		put_ascii(c->y0 + y, c->x0 + x, text ? text : "", n, width - n, colors_role(role));
+		return width;
+	}
 	text_sanitize(text ? text : "", text ? strlen(text) : 0, &safe, 0);
 	w = text_fit(&out, sb_str(&safe), width, 1);
 	attrset(colors_role(role));
@@ -37,10 +81,15 @@ int draw_cell(struct view_ctx *c, int y, int x, int width, enum role role, const
 int draw_text(struct view_ctx *c, int y, int x, enum role role, const char *text)
 {
 	struct strbuf safe = { 0 }, out = { 0 };
-	int w;
+	int w, n;
 
 	if (!inside(c, y, x))
 		return 0;
+	n = ascii_len(text ? text : "");
+	if (n >= 0 && n <= c->width - x) {
+		put_ascii(c->y0 + y, c->x0 + x, text ? text : "", n, 0, colors_role(role));
+		return n;
+	}
 	text_sanitize(text ? text : "", text ? strlen(text) : 0, &safe, 0);
 	w = text_fit(&out, sb_str(&safe), c->width - x, 0);
 	attrset(colors_role(role));
@@ -51,17 +100,69 @@ int draw_text(struct view_ctx *c, int y, int x, enum role role, const char *text
 	return w;
 }
 
+/* The age of t at now (seconds since the epoch): "-" when t is 0. Both
+ * read the wall clock the clock's frames are timed by: time(NULL) reads a
+ * coarse clock that lags the second's turn by up to a tick, and a frame
+ * drawn then would show the old text and ask for another at once. */
+static void age_at(int64_t t, int64_t now, char *buf, size_t size)
+{
+	if (!t)
+		snprintf(buf, size, "-");
+	else
+		time_human_duration(now - t, buf, size);
+}
+
+/* The text of an age, and the pane's next clock frame no later than when
+ * it changes. */
+static void age_text(struct view_ctx *c, int64_t t, char *buf, size_t size)
+{
+	int64_t now = time_wall_ms() / 1000, at;
+
+	age_at(t, now, buf, size);
+	if (!t)
+		return;
+	at = (now + time_human_duration_next(now - t)) * 1000;
+	if (!c->clock_at_ms || at < c->clock_at_ms)
+		c->clock_at_ms = at;
+}
+
+const char *draw_age(struct view_ctx *c, int64_t t, char *buf, size_t size)
+{
+	age_text(c, t, buf, size);
+	if (t)      /* drawn where the clock's frame does not know */
+		c->ages_elsewhere = true;
+	return buf;
+}
+
+int draw_age_cell(struct view_ctx *c, int y, int x, int width, enum role role, int64_t t)
+{
+	char buf[32];
+	int w;
+
+	age_text(c, t, buf, sizeof buf);
+	w = draw_cell(c, y, x, width, role, buf);
+	if (w && t && c->ages) {
+		struct age_cells *a = c->ages;
+
+		if (a->n == a->cap) {
+			a->cap = a->cap ? 2 * a->cap : 64;
+			a->v = xrealloc(a->v, a->cap * sizeof *a->v);
+		}
+		a->v[a->n++] = (struct age_cell){ y, x, width, role, t };
+	}
+	return w;
+}
+
 int draw_textf(struct view_ctx *c, int y, int x, enum role role, const char *fmt, ...)
 {
 	va_list ap;
-	char *s = NULL;
+	char *s;
 	int w;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
-	w = draw_text(c, y, x, role, s ? s : "");
+	w = draw_text(c, y, x, role, s);
 	free(s);
 	return w;
 }
@@ -288,4 +389,36 @@ bool draw_source_notice(struct view_ctx *c, int y, enum source_id source)
 		return true;
 	}
 	return false;
+}
+
+/* ---- cell texts */
+
+const char *cell_tag(const char *images, char *buf, size_t size)
+{
+	const char *end, *slash;
+	struct imgref r;
+	size_t len;
+
+	if (!images || !*images) {
+		snprintf(buf, size, "-");
+		return buf;
+	}
+	end = strstr(images, ", ");
+	len = end ? (size_t)(end - images) : strlen(images);
+	snprintf(buf, size, "%.*s", (int)len, images);
+	imgref_split(buf, &r);
+	slash = memrchr(buf, '/', r.name_len);
+	if (r.tag_len)
+		snprintf(buf, size, "%.*s", (int)r.tag_len, images + (r.tag - buf));
+	else if (slash)
+		memmove(buf, slash + 1, strlen(slash + 1) + 1);
+	if (end && strlen(buf) + 3 < size)
+		strcat(buf, " +");
+	return buf;
+}
+
+const char *cell_age(int64_t t, char *buf, size_t size)
+{
+	age_at(t, time_wall_ms() / 1000, buf, size);
+	return buf;
 }

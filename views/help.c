@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "views/colors.h"
+#include "views/commands.h"
 #include "views/ui_internal.h"
 
 struct help_line {
@@ -33,6 +34,21 @@ static int collect(struct ui *ui, struct help_line *lines, int max)
 		snprintf(l->text, sizeof l->text, "%s%s", info->help,
 			 disabled ? "  (disabled: read-only)" : "");
 	}
+	if (n + 2 < max) {
+		lines[n++] = (struct help_line){ .role = ROLE_NORMAL };
+		lines[n++] = (struct help_line){ .text = "commands  (: then the name; Tab completes it)",
+						 .role = ROLE_TITLE };
+	}
+	for (size_t i = 0; i < command_count && n < max; i++) {
+		const struct command_info *cmd = &commands[i];
+		char usage[48];
+
+		snprintf(usage, sizeof usage, ":%s%s%s", cmd->name, *cmd->args ? " " : "", cmd->args);
+		lines[n] = (struct help_line){ .role = ROLE_NORMAL };
+		snprintf(lines[n++].text, sizeof lines[0].text, "%-25s %s%s%s%s", usage, cmd->help,
+			 cmd->alias ? "  (also :" : "", cmd->alias ? cmd->alias : "",
+			 cmd->alias ? ")" : "");
+	}
 	if (extra && *extra && n + 2 < max) {
 		lines[n++] = (struct help_line){ .role = ROLE_NORMAL };
 		lines[n] = (struct help_line){ .role = ROLE_TITLE };
@@ -46,7 +62,7 @@ static int collect(struct ui *ui, struct help_line *lines, int max)
 	return n;
 }
 
-enum { HELP_MAX = ACTION_COUNT + 64 };
+enum { HELP_MAX = ACTION_COUNT + 96 };
 
 void help_draw(struct ui *ui)
 {

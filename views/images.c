@@ -9,12 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kube/rollout_ops.h"
-#include "metrics/canary_ops.h"
+#include "action/builder.h"
+#include "action/gate.h"
 #include "util/strbuf.h"
 #include "util/text.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
+#include "views/envcols.h"
 #include "views/view.h"
 
 enum {
@@ -240,6 +241,14 @@ static int runs_width(const struct view_ctx *c, const struct store_images *im)
 	return w < RUNS_MAX_W ? w : RUNS_MAX_W;
 }
 
+/* RUNS ON's share of the runs space: what the environments' columns leave. */
+static int runs_plain_w(const struct view_ctx *c, const struct cols *k)
+{
+	int w = k->runs_w - envcols_width(c);
+
+	return w > 0 ? w : 0;
+}
+
 /* Deployments on latest or an untagged image: nobody can tell what they run. */
 static int draw_warnings(struct view_ctx *c, int y)
 {
@@ -275,8 +284,10 @@ static void draw_header(struct view_ctx *c, const struct cols *k, int y)
 	if (k->age >= 0)
 		draw_text(c, y, k->age, ROLE_MUTED, "AGE");
 	draw_text(c, y, k->size, ROLE_MUTED, "SIZE");
-	if (k->runs >= 0)
+	if (k->runs >= 0 && runs_plain_w(c, k) > 0)
 		draw_text(c, y, k->runs, ROLE_MUTED, "RUNS ON");
+	if (k->runs >= 0 && c->app->project.nenvs)
+		envcols_draw_header(c, y, k->runs + runs_plain_w(c, k), k->runs_w - runs_plain_w(c, k));
 	if (k->digest >= 0)
 		draw_text(c, y, k->digest, ROLE_MUTED, "DIGEST");
 	if (k->notes >= 0)
@@ -317,21 +328,20 @@ static void draw_row(struct view_ctx *c, const struct cols *k, int y, const stru
 		draw_cell(c, y, k->subject, k->subject_w - 1, ROLE(ROLE_NORMAL),
 			  r->subject ? r->subject : r->sha ? "(not in this repository)" : "");
 	if (k->age >= 0) {
-		if (r->created > 0) {
-			time_human_duration(time_wall_ms() / 1000 - r->created, buf, sizeof buf);
-			c->uses_clock = true;
-		} else {
-			snprintf(buf, sizeof buf, "-");
-		}
+		cell_age(r->created > 0 ? r->created : 0, buf, sizeof buf);
+		c->uses_clock |= r->created > 0;
 		draw_cell(c, y, k->age, AGE_W - 1, ROLE(ROLE_MUTED), buf);
 	}
 	images_format_size(r->size, buf, sizeof buf);
 	if (grew)
 		strcat(buf, " ▲");
 	draw_cell(c, y, k->size, SIZE_W - 1, ROLE(grew ? ROLE_WARN : ROLE_NORMAL), buf);
-	if (k->runs >= 0) {
+	if (k->runs >= 0 && c->app->project.nenvs)
+		envcols_draw_row(c, y, k->runs + runs_plain_w(c, k), k->runs_w - runs_plain_w(c, k), r,
+				 selected);
+	if (k->runs >= 0 && runs_plain_w(c, k) > 0) {
 		runs_text(c, r, buf, sizeof buf);
-		draw_cell(c, y, k->runs, k->runs_w - 1, ROLE(ROLE_RUNNING), buf);
+		draw_cell(c, y, k->runs, runs_plain_w(c, k) - 1, ROLE(ROLE_RUNNING), buf);
 	}
 	if (k->digest >= 0) {
 		snprintf(buf, sizeof buf, "%.12s", short_digest(r->digest));
@@ -415,10 +425,14 @@ static void images_draw(void *priv, struct view_ctx *c)
 	else
 		p->sel = i;
 	deployed = store_images_of_deployment(im, default_target(c, NULL));
+	/* the environments' lines, when they leave room for the tags */
+	if (c->height >= envcols_summary_lines(c) + 6)
+		y += envcols_draw_summary(c, y);
 	y += draw_warnings(c, y);
 	/* the header, every tag, the selected one's details */
 	c->want_rows = y + 1 + (int)im->n + DETAIL_LINES + 1;
-	layout_cols(&k, c->width, im, runs_width(c, im));
+	/* the environments' columns follow RUNS ON in its space */
+	layout_cols(&k, c->width, im, runs_width(c, im) + envcols_width(c));
 	draw_header(c, &k, y++);
 	bottom = c->height - (c->height - y >= 8 ? DETAIL_LINES + 1 : 0);
 	list_h = bottom - y > 1 ? bottom - y : 1;
@@ -491,7 +505,10 @@ static void deploy_to(struct view_ctx *c, const struct image_row *r, const struc
 	if (!container)
 		return;
 	image = xasprintf("%s:%s", im->repository, r->tag);
-	req = kube_req_set_image(c->app, ns_of(c), d->meta.name, container, image, &err);
+	req = action_build(&c->app->rt, ACTION_DEPLOY, &(struct action_sel){
+			.target = TARGET_DEPLOYMENT, .ns = ns_of(c), .name = d->meta.name,
+			.container = container, .image = image,
+		}, NULL, &err);
 	if (!req) {
 		app_message(c->app, STATUS_WARN, "deploy: %s", err.msg);
 	} else {
@@ -508,7 +525,7 @@ static void deploy_to(struct view_ctx *c, const struct image_row *r, const struc
 			req->second_question = xasprintf("%s does not name a commit and build (%s). "
 							 "Deploy it anyway?", r->tag,
 							 im->tag_template ? im->tag_template : "");
-		gate_submit(c->app, req);
+		gate_submit(&c->app->rt, req);
 	}
 	free(image);
 	free(container);
@@ -606,7 +623,9 @@ static void canary_start(struct images_priv *p, struct view_ctx *c)
 		return;
 	}
 	image = xasprintf("%s:%s", im->repository, r->tag);
-	req = canary_req_start(c->app, name, image, &err);
+	req = action_build(&c->app->rt, ACTION_CANARY_START, &(struct action_sel){
+			.target = TARGET_RELEASE, .name = name, .image = image,
+		}, NULL, &err);
 	free(image);
 	if (!req) {
 		app_message(c->app, STATUS_WARN, "canary-start %s: %s", name, err.msg);
@@ -618,7 +637,48 @@ static void canary_start(struct images_priv *p, struct view_ctx *c)
 	if (r->provenance != IMAGE_BUILD)
 		req->second_question = xasprintf("%s does not name a commit and build. Start a "
 						 "canary of it anyway?", r->tag);
-	gate_submit(c->app, req);
+	gate_submit(&c->app->rt, req);
+}
+
+static void promote_planned(void *ctx, struct action_req *req, const char *refusal,
+			    const char *noop)
+{
+	struct app *app = ctx;
+
+	if (req)
+		gate_submit(&app->rt, req);
+	else if (refusal)
+		app_message(app, STATUS_ERROR, "promote-image: %s", refusal);
+	else
+		app_message(app, STATUS_INFO, "promote-image: %s", noop);
+}
+
+/* P: what the environment running the selected build runs, to the next
+ * environment — the last environment in order that runs it. */
+static void promote(struct images_priv *p, struct view_ctx *c)
+{
+	const struct store_images *im = &c->app->store.images;
+	const struct image_row *r = im->n ? &im->rows[p->sel < im->n ? p->sel : 0] : NULL;
+	const char *app_name = NULL, *from;
+
+	if (!c->app->project.nenvs) {
+		app_message(c->app, STATUS_WARN, "promote-image: no environments: add environments: "
+			    "to .shipdeck.yml");
+		return;
+	}
+	if (!r) {
+		app_message(c->app, STATUS_WARN, "promote-image: no tag selected");
+		return;
+	}
+	from = envcols_promote_source(c, r->tag, r->digest, &app_name);
+	if (!from) {
+		app_message(c->app, STATUS_WARN, "promote-image: %s runs in no environment that has "
+			    "a next one", r->tag);
+		return;
+	}
+	action_plan(&c->app->rt, ACTION_PROMOTE_IMAGE, &(struct action_sel){
+			.target = TARGET_ENVIRONMENT, .name = app_name, .from = from,
+		}, promote_planned, c->app);
 }
 
 static int images_action(void *priv, struct view_ctx *c, enum action_id a)
@@ -633,6 +693,10 @@ static int images_action(void *priv, struct view_ctx *c, enum action_id a)
 	}
 	if (a == ACTION_CANARY_START) {
 		canary_start(p, c);
+		return VIEW_HANDLED;
+	}
+	if (a == ACTION_PROMOTE_IMAGE) {
+		promote(p, c);
 		return VIEW_HANDLED;
 	}
 	if (!c->focused || !im->n)
@@ -668,7 +732,17 @@ static void images_hints(void *priv, struct view_ctx *c, struct strbuf *out)
 		app = c->app->project.apps[0].name;
 	if (app)
 		view_hint(c, out, ACTION_CANARY_START, "canary \xe2\x86\x92 %s", app);
-	(void)priv;
+	if (c->app->project.nenvs) {
+		const struct images_priv *p = priv;
+		const struct image_row *r = &im->rows[p->sel < im->n ? p->sel : 0];
+		const char *from = envcols_promote_source(c, r->tag, r->digest, &app);
+		const struct env_conf *fe = from ? project_env(&c->app->project, from) : NULL;
+		const struct env_conf *next = fe ? project_env_next(&c->app->project, fe) : NULL;
+
+		if (next)
+			view_hint(c, out, ACTION_PROMOTE_IMAGE, "promote %s \xe2\x86\x92 %s", from,
+				  next->name);
+	}
 	view_hint(c, out, ACTION_ZOOM, "%s", c->zoomed ? "unzoom" : "zoom");
 }
 
@@ -689,6 +763,9 @@ static const char *const images_help[] = {
 	"  ▲  grew more than image.size_growth_warn over the previous build",
 	"  ✗  the tag's manifest could not be read (the detail line says why)",
 	"  RUNS ON: deployments whose pods run the image (×pods; @ by digest)",
+	"  With environments: a line per environment (tag@digest ×pods; ✓ the tag still points",
+	"  at that digest, ✗ it moved) and a column each instead of RUNS ON",
+	"  E  promotes what the environment running the selected build runs to the next, by digest",
 	NULL,
 };
 

@@ -1,26 +1,25 @@
 /* The log pane: the selected log buffer (a build step, a pod, the audit log).
  *
  * It follows the end (f toggles), scrolls back through the whole log — the
- * newest lines from memory, older ones paged from the log file on disk — and
- * searches all of it (/ n N) with the matches highlighted. w wraps long lines,
- * T shows when each line arrived. Lines are drawn with their ANSI colours;
- * every other control sequence is removed by draw_ansi, so a log can never
- * move the cursor or set the title or the clipboard. Secrets were masked
- * before the lines were stored. */
-#include <ctype.h>
+ * newest lines from memory, older ones asked of the log pager, which reads
+ * them from the log file on disk into the store — and searches all of it
+ * (/ n N, the pager's search on the loop) with the matches highlighted.
+ * w wraps long lines, T shows when each line arrived. Lines are drawn with
+ * their ANSI colours; every other control sequence is removed by draw_ansi,
+ * so a log can never move the cursor or set the title or the clipboard.
+ * Secrets were masked before the lines were stored. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "ci/logfile.h"
 #include "util/strbuf.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 #include "views/view.h"
 
-enum { PROMPT_SEARCH = 1, WINDOW = 256, SEARCH_CHUNK = 4096, STAMP_W = 9 };
+enum { PROMPT_SEARCH = 1, WINDOW = 256, STAMP_W = 9 };
 
 #define NO_LINE UINT64_MAX
 
@@ -34,12 +33,12 @@ struct log_view {
 	/* the buffer the state below belongs to */
 	char *id;
 	uint64_t generation;
-	/* the disk side: the log file and a window of lines paged from it */
-	struct log_reader reader;
-	bool reading;
-	uint64_t win_first;
-	size_t win_n;
-	struct log_read_line win[WINDOW];
+	/* the lines older than memory asked of the log pager last: not asked
+	 * again while it reads them (or when the file did not have them) */
+	uint64_t asked_first;
+	size_t asked_n;
+	/* the search asked (0: none) and the last whose answer was taken */
+	uint64_t search, taken;
 };
 
 struct line_ref {
@@ -53,152 +52,60 @@ static const struct log_buffer *current(const struct view_ctx *c)
 	return store_log_find(&c->app->store.logs, c->sel->log_id);
 }
 
-static void drop_window(struct log_view *v)
+static bool searching(const struct log_view *v)
 {
-	log_read_lines_free(v->win, v->win_n);
-	v->win_n = 0;
+	return v->search && v->search != v->taken;
 }
 
-static void forget_buffer(struct log_view *v)
+static void forget_buffer(struct log_view *v, struct rt *rt)
 {
-	drop_window(v);
-	if (v->reading)
-		log_reader_close(&v->reader);
-	v->reading = false;
+	/* leaving the buffer stops its search */
+	if (v->id && searching(v))
+		rt_log_search_cancel(rt, v->id);
 	free(v->id);
 	v->id = NULL;
+	v->asked_n = 0;
+	v->search = v->taken = 0;
 	v->match = NO_LINE;
 	v->frozen = false;
 }
 
 /* A different buffer (or the same one opened again): start over. */
-static void track(struct log_view *v, const struct log_buffer *b)
+static void track(struct log_view *v, struct view_ctx *c, const struct log_buffer *b)
 {
 	if (v->id && !strcmp(v->id, b->id) && v->generation == b->generation)
 		return;
-	forget_buffer(v);
+	forget_buffer(v, &c->app->rt);
 	v->id = xstrdup(b->id);
 	v->generation = b->generation;
-	if (b->disk_path) {
-		log_reader_open(&v->reader, b->disk_path, b->times_path);
-		v->reading = true;
-	}
 }
 
-/* Line n: from memory, else from the window paged from disk. */
-static bool line_at(struct log_view *v, const struct log_buffer *b, uint64_t n,
-		    struct line_ref *out)
+/* Line n: from memory, else from the window the log pager read from disk
+ * (asked for here when it does not hold n; "…" is drawn until it comes). */
+static bool line_at(struct log_view *v, struct view_ctx *c, const struct log_buffer *b,
+		    uint64_t n, struct line_ref *out)
 {
 	const struct log_line *l = log_buffer_at(b, n);
 
+	if (!l && b->win_valid)
+		l = log_buffer_window_at(b, n);
 	if (l) {
 		*out = (struct line_ref){ .text = l->text, .cut = l->cut, .time_ms = l->time_ms };
 		return true;
 	}
-	if (n >= b->dropped || !v->reading)
+	if (n >= b->dropped || !b->disk_path)
 		return false;
-	if (n < v->win_first || n >= v->win_first + v->win_n) {
+	if (!v->asked_n || n < v->asked_first || n >= v->asked_first + v->asked_n) {
 		uint64_t first = n > WINDOW / 2 ? n - WINDOW / 2 : 0;
 		size_t want = WINDOW;
 
 		if (first + want > b->dropped)
 			want = (size_t)(b->dropped - first);
-		drop_window(v);
-		v->win_first = first;
-		v->win_n = log_reader_lines(&v->reader, first, want, b->closed, v->win);
-		if (n >= v->win_first + v->win_n)
-			return false;
+		v->asked_first = first;
+		v->asked_n = want;
+		rt_log_window(&c->app->rt, b->id, first, want);
 	}
-	out->text = v->win[n - v->win_first].text;
-	out->cut = v->win[n - v->win_first].cut;
-	out->time_ms = v->win[n - v->win_first].time_ms;
-	return true;
-}
-
-/* ---- search: plain text (no colours), case-insensitive unless the needle
- * has a capital */
-
-static bool smartcase(const char *needle)
-{
-	for (const char *p = needle; *p; p++)
-		if (isupper((unsigned char)*p))
-			return false;
-	return true;
-}
-
-static const char *find_in(const char *hay, const char *needle, bool icase)
-{
-	return icase ? strcasestr(hay, needle) : strstr(hay, needle);
-}
-
-static bool line_matches(const char *text, const char *needle)
-{
-	struct strbuf plain = { 0 };
-	bool hit;
-
-	text_sanitize(text, strlen(text), &plain, 0);
-	hit = find_in(sb_str(&plain), needle, smartcase(needle)) != NULL;
-	sb_free(&plain);
-	return hit;
-}
-
-/* The nearest line from `from` in direction dir (+1 newer, -1 older) that
- * matches, or NO_LINE. Disk lines are read in chunks, memory lines directly. */
-static uint64_t search(struct log_view *v, const struct log_buffer *b, uint64_t from, int dir)
-{
-	uint64_t total = log_buffer_total(b);
-	struct log_read_line *chunk;
-	uint64_t hit = NO_LINE;
-
-	if (!v->needle || !total)
-		return NO_LINE;
-	if (from >= total)
-		from = total - 1;
-	if (dir > 0) {
-		for (uint64_t n = from; n < total && n >= b->dropped; n++)
-			if (line_matches(log_buffer_at(b, n)->text, v->needle))
-				return n;
-	} else {
-		for (uint64_t n = from + 1; n-- > b->dropped;)
-			if (line_matches(log_buffer_at(b, n)->text, v->needle))
-				return n;
-	}
-	if (!v->reading || !b->dropped)
-		return NO_LINE;
-	chunk = xcalloc(SEARCH_CHUNK, sizeof *chunk);
-	if (dir > 0) {
-		for (uint64_t at = from; at < b->dropped && hit == NO_LINE;) {
-			size_t want = b->dropped - at < SEARCH_CHUNK ? (size_t)(b->dropped - at)
-								      : SEARCH_CHUNK;
-			size_t got = log_reader_lines(&v->reader, at, want, b->closed, chunk);
-
-			for (size_t i = 0; i < got && hit == NO_LINE; i++)
-				if (line_matches(chunk[i].text, v->needle))
-					hit = at + i;
-			log_read_lines_free(chunk, got);
-			if (!got)
-				break;
-			at += got;
-		}
-	} else {
-		uint64_t end = from < b->dropped ? from + 1 : b->dropped;
-
-		while (end > 0 && hit == NO_LINE) {
-			uint64_t at = end > SEARCH_CHUNK ? end - SEARCH_CHUNK : 0;
-			size_t got = log_reader_lines(&v->reader, at, (size_t)(end - at), b->closed,
-						      chunk);
-
-			for (size_t i = got; i-- > 0 && hit == NO_LINE;)
-				if (line_matches(chunk[i].text, v->needle))
-					hit = at + i;
-			log_read_lines_free(chunk, got);
-			if (!got)
-				break;
-			end = at;
-		}
-	}
-	free(chunk);
-	return hit;
+	return false;
 }
 
 /* ---- layout of a frame */
@@ -231,15 +138,15 @@ static char *cut_note(const struct line_ref *l, bool capped)
 
 /* Rows line n takes on screen: one unless wrapped, and never more than a
  * screen (*capped then). */
-static int rows_of(struct log_view *v, const struct log_buffer *b, uint64_t n, int width,
-		   int height, bool *capped)
+static int rows_of(struct log_view *v, struct view_ctx *c, const struct log_buffer *b,
+		   uint64_t n, int width, int height, bool *capped)
 {
 	struct line_ref l;
 	int avail = width - prefix_width(v), w, rows;
 	char *note;
 
 	*capped = false;
-	if (!v->wrap || avail <= 0 || !line_at(v, b, n, &l))
+	if (!v->wrap || avail <= 0 || !line_at(v, c, b, n, &l))
 		return 1;
 	note = cut_note(&l, false);
 	w = plain_width(l.text) + text_width(note);
@@ -254,8 +161,8 @@ static int rows_of(struct log_view *v, const struct log_buffer *b, uint64_t n, i
 
 /* The first line of the last screenful (with room for how the stream
  * ended, once it has). */
-static uint64_t bottom_top(struct log_view *v, const struct log_buffer *b, int width,
-			   int height)
+static uint64_t bottom_top(struct log_view *v, struct view_ctx *c, const struct log_buffer *b,
+			   int width, int height)
 {
 	uint64_t total = log_buffer_total(b);
 	int used = 0;
@@ -268,7 +175,7 @@ static uint64_t bottom_top(struct log_view *v, const struct log_buffer *b, int w
 	for (uint64_t n = total; n-- > 0;) {
 		bool capped;
 
-		used += rows_of(v, b, n, width, height, &capped);
+		used += rows_of(v, c, b, n, width, height, &capped);
 		if (used > height)
 			return n + 1 < total ? n + 1 : n;
 	}
@@ -295,12 +202,12 @@ static void draw_matches(struct log_view *v, struct view_ctx *c, int y, int x, c
 {
 	struct strbuf plain = { 0 };
 	const char *p, *hit;
-	bool icase = smartcase(v->needle);
+	bool icase = text_smartcase(v->needle);
 	size_t nlen = strlen(v->needle);
 
 	text_sanitize(text, strlen(text), &plain, 0);
 	p = sb_str(&plain);
-	while (nlen && (hit = find_in(p, v->needle, icase))) {
+	while (nlen && (hit = text_find(p, v->needle, icase))) {
 		struct strbuf pre = { 0 }, word = { 0 };
 		int col, w;
 
@@ -345,13 +252,13 @@ static int draw_line(struct log_view *v, struct view_ctx *c, const struct log_bu
 	bool capped;
 	char *note;
 
-	if (!line_at(v, b, n, &l)) {
+	if (!line_at(v, c, b, n, &l)) {
 		draw_text(c, y, x, ROLE_MUTED, "…");
 		return 1;
 	}
 	if (v->stamps)
 		draw_stamp(c, y, l.time_ms);
-	rows = rows_of(v, b, n, c->width, c->height, &capped);
+	rows = rows_of(v, c, b, n, c->width, c->height, &capped);
 	note = cut_note(&l, capped);
 	for (int r = 0; r < rows && y + r < c->height; r++) {
 		int skip = r * (avail > 0 ? avail : 1);
@@ -375,6 +282,8 @@ static int draw_line(struct log_view *v, struct view_ctx *c, const struct log_bu
 	return used;
 }
 
+static void take_answer(struct log_view *v, const struct log_buffer *b, int height);
+
 static void log_draw(void *priv, struct view_ctx *c)
 {
 	struct log_view *v = priv;
@@ -394,7 +303,8 @@ static void log_draw(void *priv, struct view_ctx *c)
 				    "a pod (4), or type :audit");
 		return;
 	}
-	track(v, b);
+	track(v, c, b);
+	take_answer(v, b, c->height);
 	total = log_buffer_total(b);
 	/* a short log leaves its rows to the panes beside it (wrapped: more) */
 	c->want_rows = total < 200 && !v->wrap ? (int)total + 2 : -1;
@@ -409,7 +319,7 @@ static void log_draw(void *priv, struct view_ctx *c)
 		return;
 	}
 	/* paused: stay (within the log); following: the last screenful */
-	top = bottom_top(v, b, c->width, c->height);
+	top = bottom_top(v, c, b, c->width, c->height);
 	if (v->frozen && v->top < top)
 		top = v->top;
 	v->top = top;
@@ -418,6 +328,13 @@ static void log_draw(void *priv, struct view_ctx *c)
 	/* how the stream ended, after its last line */
 	if (b->closed && y < c->height)
 		draw_textf(c, y, 0, ROLE_MUTED, "── %s ──", b->end_message ? b->end_message : "end");
+	/* the search runs on the loop: the last row says so until its answer is
+	 * in (the title bar may be too narrow to show it) */
+	if (searching(v) && c->height > 0) {
+		draw_row_fill(c, c->height - 1, ROLE_MUTED);
+		draw_textf(c, c->height - 1, 0, ROLE_MUTED, "searching… %llu lines",
+			   (unsigned long long)(b->search.seq == v->search ? b->search.scanned : 0));
+	}
 }
 
 /* ---- keys */
@@ -432,25 +349,25 @@ static void jump_to(struct log_view *v, const struct log_buffer *b, uint64_t n, 
 	(void)b;
 }
 
+/* Asks the log pager; the answer comes through the store (take_answer). */
 static void find(struct log_view *v, struct view_ctx *c, const struct log_buffer *b, int dir,
 		 uint64_t from)
 {
-	uint64_t total = log_buffer_total(b), hit = search(v, b, from, dir);
+	v->search = rt_log_search(&c->app->rt, b->id, v->needle, from, dir);
+}
 
-	if (hit == NO_LINE && total) {
-		hit = search(v, b, dir > 0 ? 0 : total - 1, dir);
-		if (hit != NO_LINE)
-			app_message(c->app, STATUS_INFO, "search wrapped to the %s",
-				    dir > 0 ? "top" : "bottom");
-	}
-	if (hit == NO_LINE) {
-		char *safe = text_safe(v->needle);
+/* A search's answer once it is in: go to its line (the log pager has said
+ * "wrapped" or "not found" in the status bar). */
+static void take_answer(struct log_view *v, const struct log_buffer *b, int height)
+{
+	const struct log_search *s = &b->search;
 
-		app_message(c->app, STATUS_WARN, "/%s: not found", safe);
-		free(safe);
+	if (!searching(v) || s->seq != v->search)
 		return;
-	}
-	jump_to(v, b, hit, c->height);
+	if (s->state == LOG_SEARCH_FOUND)
+		jump_to(v, b, s->hit, height);
+	if (s->state == LOG_SEARCH_FOUND || s->state == LOG_SEARCH_MISSING)
+		v->taken = v->search;
 }
 
 static int log_action(void *priv, struct view_ctx *c, enum action_id a)
@@ -461,8 +378,9 @@ static int log_action(void *priv, struct view_ctx *c, enum action_id a)
 
 	if (!b)
 		return VIEW_UNHANDLED;
-	track(v, b);
-	last = bottom_top(v, b, c->width, c->height);
+	track(v, c, b);
+	take_answer(v, b, c->height);
+	last = bottom_top(v, c, b, c->width, c->height);
 	if (!v->frozen)
 		v->top = last;
 	switch (a) {
@@ -518,6 +436,9 @@ static int log_action(void *priv, struct view_ctx *c, enum action_id a)
 	case ACTION_BACK:
 		if (!v->needle)
 			return VIEW_UNHANDLED;
+		if (searching(v))
+			rt_log_search_cancel(&c->app->rt, b->id);
+		v->search = v->taken = 0;
 		free(v->needle);
 		v->needle = NULL;
 		v->match = NO_LINE;
@@ -538,12 +459,16 @@ static void log_prompt_done(void *priv, struct view_ctx *c, int prompt_id, const
 
 	if (prompt_id != PROMPT_SEARCH || !text || !b)
 		return;
+	track(v, c, b);
+	/* a new search (or none) replaces the one under way */
+	if (searching(v))
+		rt_log_search_cancel(&c->app->rt, b->id);
+	v->search = v->taken = 0;
 	free(v->needle);
 	v->needle = *text ? xstrdup(text) : NULL;
 	v->match = NO_LINE;
 	if (!v->needle)
 		return;
-	track(v, b);
 	/* from the last line on screen upwards: when following, the newest match */
 	total = log_buffer_total(b);
 	bottom = v->frozen ? v->top + (uint64_t)c->height : total;
@@ -554,7 +479,8 @@ static void log_destroy(void *priv)
 {
 	struct log_view *v = priv;
 
-	forget_buffer(v);
+	/* the log pager goes with the sources; nothing to cancel here */
+	free(v->id);
 	free(v->needle);
 }
 

@@ -2,20 +2,26 @@
  * subject, branch, trigger, status, duration, image tag) and the selected
  * build's steps as a DAG with their state, live while they run. The log pane
  * follows the step that matters (the running one, else the failed one)
- * until the operator picks a step. */
+ * until the operator picks a step.
+ *
+ * With a remote CI backend (.shipdeck.yml ci:) it shows that server's runs
+ * instead — which backend in its title, its jobs (stages) and their steps,
+ * the last error in one line — and b, t, x, P act on the selected run. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/gate.h"
-#include "ci/dag.h"
-#include "ci/source.h"
+#include "action/builder.h"
+#include "action/gate.h"
+#include "util/dag.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
 #include "views/view.h"
 
+enum { PROMPT_PROMOTE = 1 };
+
 struct pipeline_view {
-	int build;                  /* selected build; 0: the newest */
+	int64_t build;              /* selected build (remote: run id); 0: the newest */
 	bool in_steps;              /* the cursor is in the steps (Enter), not the builds */
 	size_t step;                /* cursor in the steps, in drawing order */
 	bool step_pinned;           /* picked by the operator: stop following */
@@ -44,17 +50,19 @@ static void icon_of(enum ci_status st, bool ignored, const char **icon, enum rol
 	*role = ROLE_FAIL;
 }
 
-static const struct ci_build *selected_build(struct pipeline_view *v, const struct store_ci *ci,
-					     size_t *index)
+extern const struct view pipeline_view;
+
+static const struct ci_build *selected_build(struct pipeline_view *v,
+					     const struct store_ci_list *ls, size_t *index)
 {
-	for (size_t i = 0; i < ci->nbuilds; i++) {
-		if (!v->build || ci->builds[i]->number == v->build) {
+	for (size_t i = 0; i < ls->n; i++) {
+		if (!v->build || ci_build_key(ls->items[i]) == v->build) {
 			*index = i;
-			return ci->builds[i];
+			return ls->items[i];
 		}
 	}
 	*index = 0;
-	return ci->nbuilds ? ci->builds[0] : NULL;
+	return ls->n ? ls->items[0] : NULL;
 }
 
 static int64_t elapsed(int64_t start, int64_t end, bool running, struct view_ctx *c)
@@ -86,7 +94,7 @@ static size_t key_index(const struct ci_build *b, const char *key)
 
 static void layout_steps(const struct ci_build *b, struct step_layout *l)
 {
-	struct ci_graph g = { .n = b->nsteps };
+	struct dag g = { .n = b->nsteps };
 	size_t n = b->nsteps ? b->nsteps : 1;
 
 	l->order = xcalloc(n, sizeof *l->order);
@@ -107,7 +115,7 @@ static void layout_steps(const struct ci_build *b, struct step_layout *l)
 		if (i ? g.ndeps[i] != 1 || g.deps[i][0] != i - 1 : g.ndeps[i] != 0)
 			l->chain = false;
 	}
-	if (ci_graph_order(&g, l->order) || ci_graph_depths(&g, l->depth))
+	if (dag_order(&g, l->order) || dag_depths(&g, l->depth))
 		for (size_t i = 0; i < b->nsteps; i++) {
 			l->order[i] = i;
 			l->depth[i] = 0;
@@ -155,7 +163,7 @@ static void push_log(struct pipeline_view *v, struct view_ctx *c, const struct c
 {
 	char id[300];
 
-	snprintf(id, sizeof id, "build/%d/%s", b->number, s->key);
+	ci_build_log_id(b, s, id, sizeof id);
 	if (v->pushed_log && !strcmp(v->pushed_log, id))
 		return;
 	free(v->pushed_log);
@@ -259,7 +267,7 @@ static void draw_step_row(struct view_ctx *c, int y, const struct ci_build *b, s
 	x = 1 + indent;
 	x += draw_text(c, y, x, cursor ? ROLE_SELECTION : role, icon);
 	x += draw_textf(c, y, x, text, " %s", s->name);
-	if (!l->chain && s->ndeps && !after_prev) {
+	if (!l->chain && s->ndeps && !after_prev && !b->remote_id) {
 		char deps[200] = "";
 		size_t n = 0;
 
@@ -274,7 +282,9 @@ static void draw_step_row(struct view_ctx *c, int y, const struct ci_build *b, s
 		ci_duration_format(ms, dur, sizeof dur);
 	else
 		dur[0] = '\0';
-	if (s->status == CI_FAILED && s->signal)
+	if (b->remote_id && s->exit_code < 0)
+		snprintf(right, sizeof right, "%s", ci_status_name(s->status));
+	else if (s->status == CI_FAILED && s->signal)
 		snprintf(right, sizeof right, "signal %d%s", s->signal,
 			 s->ignore_failure ? ", ignored" : "");
 	else if (s->status == CI_FAILED && s->exit_code >= 0)
@@ -341,33 +351,71 @@ static void draw_notice_lines(struct view_ctx *c, int *y, const struct store_ci 
 	}
 }
 
+/* The backend's line: what it reads and how fresh, or why it cannot. */
+static void draw_remote_status(struct view_ctx *c, int *y, const struct store_ci *ci)
+{
+	char when[64] = "no answer yet";
+
+	if (ci->remote.as_of_ms) {
+		time_t t = (time_t)(ci->remote.as_of_ms / 1000);
+		struct tm tm;
+		bool live = !ci->remote.error && time_wall_ms() - ci->remote.as_of_ms < 15000;
+
+		localtime_r(&t, &tm);
+		strftime(when, sizeof when, live ? "live, as of %H:%M:%S" : "as of %H:%M:%S", &tm);
+	}
+	snprintf(c->subtitle, sizeof c->subtitle, "%s · %s", ci->remote.backend
+		 ? ci->remote.backend : "remote", when);
+	if (ci->remote.error)
+		draw_text(c, (*y)++, 1, ROLE_FAIL, ci->remote.error);
+	else if (ci->remote.notice && *y < c->height - 1)
+		draw_text(c, (*y)++, 1, ROLE_MUTED, ci->remote.notice);
+}
+
 static void pipeline_draw(void *priv, struct view_ctx *c)
 {
 	struct pipeline_view *v = priv;
 	const struct store_ci *ci = &c->app->store.ci;
+	struct store_ci_list ls = store_ci_list(&c->app->store.ci);
 	const struct ci_build *b;
 	struct step_layout l;
 	struct cols k;
 	size_t sel, rows, shown_step;
-	int y = 0;
+	int y = 0, extra;
 
 	c->want_rows = 1;
 	if (draw_source_notice(c, 0, SOURCE_CI))
 		return;
-	b = selected_build(v, ci, &sel);
-	/* with builds to list, the notices leave them half the pane */
-	draw_notice_lines(c, &y, ci, b ? c->height / 2 : c->height - 1);
+	b = selected_build(v, &ls, &sel);
+	if (ls.remote) {
+		draw_remote_status(c, &y, ci);
+		extra = y;
+		if (b) {
+			char id[48];
+
+			snprintf(id, sizeof id, "remote-run/%lld", (long long)b->remote_id);
+			app_want_detail(c->app, id);
+		}
+	} else {
+		/* with builds to list, the notices leave them half the pane */
+		draw_notice_lines(c, &y, ci, b ? c->height / 2 : c->height - 1);
+		extra = notice_rows(ci);
+	}
 	if (!b) {
-		draw_notice(c, y, ROLE_MUTED, "no builds yet: b runs the pipeline on HEAD, "
-			    "t runs the test steps");
-		c->want_rows = notice_rows(ci) + 1;
+		if (ls.remote && ci->remote.as_of_ms)
+			draw_notice(c, y, ROLE_MUTED, "no runs yet: a push to the repository starts one");
+		else if (ls.remote && !ci->remote.error)
+			draw_notice(c, y, ROLE_MUTED, "asking the server for its runs…");
+		else if (!ls.remote)
+			draw_notice(c, y, ROLE_MUTED, "no builds yet: b runs the pipeline on HEAD, "
+				    "t runs the test steps");
+		c->want_rows = extra + 1;
 		return;
 	}
 	/* a few builds, the rule, every step of the selected one */
-	c->want_rows = notice_rows(ci) + (int)(ci->nbuilds < 6 ? ci->nbuilds : 6) + 1
-		+ (int)b->nsteps;
-	snprintf(c->subtitle, sizeof c->subtitle, "%zu build%s", ci->nbuilds,
-		 ci->nbuilds == 1 ? "" : "s");
+	c->want_rows = extra + (int)(ls.n < 6 ? ls.n : 6) + 1 + (int)b->nsteps;
+	if (!ls.remote)
+		snprintf(c->subtitle, sizeof c->subtitle, "%zu build%s", ls.n, ls.n == 1 ? "" : "s");
 	fit_columns(&k, c->width);
 	/* the builds take a third of the pane, the steps the rest; a short pane
 	 * keeps one build, its rule and a step */
@@ -375,14 +423,14 @@ static void pipeline_draw(void *priv, struct view_ctx *c)
 	/* rows the steps leave go to the builds */
 	if (c->height - y - 1 - (int)b->nsteps > (int)rows)
 		rows = (size_t)(c->height - y - 1 - (int)b->nsteps);
-	if (rows > ci->nbuilds)
-		rows = ci->nbuilds;
+	if (rows > ls.n)
+		rows = ls.n;
 	if (sel < v->top)
 		v->top = sel;
 	if (sel >= v->top + rows)
 		v->top = sel - rows + 1;
-	for (size_t i = 0; i < rows && v->top + i < ci->nbuilds; i++)
-		draw_build_row(c, y++, ci->builds[v->top + i], v->top + i == sel,
+	for (size_t i = 0; i < rows && v->top + i < ls.n; i++)
+		draw_build_row(c, y++, ls.items[v->top + i], v->top + i == sel,
 			       c->focused && !v->in_steps && v->top + i == sel, &k);
 
 	layout_steps(b, &l);
@@ -391,10 +439,15 @@ static void pipeline_draw(void *priv, struct view_ctx *c)
 		char tag[160];
 		int x;
 
-		snprintf(tag, sizeof tag, " build %d · %s%s ", b->number,
-			 b->image_tag ? b->image_tag : "",
-			 b->has_docker ? " · docker steps run on this host (no container runtime)"
-				       : "");
+		if (b->remote_id)
+			snprintf(tag, sizeof tag, " run #%d · %s%s%s ", b->number,
+				 b->pipeline_file ? b->pipeline_file : b->event ? b->event : "",
+				 b->user ? " · by " : "", b->user ? b->user : "");
+		else
+			snprintf(tag, sizeof tag, " build %d · %s%s ", b->number,
+				 b->image_tag ? b->image_tag : "",
+				 b->has_docker ? " · docker steps run on this host (no container "
+						 "runtime)" : "");
 		draw_row_fill(c, y, ROLE_NORMAL);
 		x = draw_text(c, y, 0, ROLE_BORDER, "──");
 		x += draw_text(c, y, x, ROLE_TITLE, tag);
@@ -427,55 +480,76 @@ static void pipeline_draw(void *priv, struct view_ctx *c)
 
 /* ---- keys */
 
-static void select_build(struct pipeline_view *v, const struct store_ci *ci, size_t i)
+static void select_build(struct pipeline_view *v, const struct store_ci_list *ls, size_t i)
 {
-	if (!ci->nbuilds)
+	if (!ls->n)
 		return;
-	if (i >= ci->nbuilds)
-		i = ci->nbuilds - 1;
-	v->build = i == 0 ? 0 : ci->builds[i]->number;
+	if (i >= ls->n)
+		i = ls->n - 1;
+	v->build = i == 0 ? 0 : ci_build_key(ls->items[i]);
 	v->step_pinned = false;
 }
 
-static int run(struct pipeline_view *v, struct view_ctx *c, bool tests)
+/* a on build b, from the CI source's builder; NULL: it said why. */
+static void submit(struct view_ctx *c, enum action_id a, const struct ci_build *b,
+		   const char *commit, const char *to)
 {
+	struct err err;
+	struct action_req *req = action_build(&c->app->rt, a, &(struct action_sel){
+			.target = TARGET_BUILD, .build = b, .commit = commit, .to = to,
+		}, NULL, &err);
+
+	if (req)
+		gate_submit(&c->app->rt, req);
+	else if (*err.msg)
+		app_message(c->app, STATUS_WARN, "%s", err.msg);
+}
+
+/* b, t, x, P: the backend says what they do (local: build HEAD or the opened
+ * build's commit, cancel; remote: re-run, re-run failed jobs, cancel,
+ * promote after asking where to). */
+static int build_key(struct pipeline_view *v, struct view_ctx *c, enum action_id a)
+{
+	struct store_ci_list ls = store_ci_list(&c->app->store.ci);
+	size_t sel;
+	const struct ci_build *b = selected_build(v, &ls, &sel);
 	char *commit = NULL;
 
-	if (!c->app->ci) {
-		const struct source_status *s = &c->app->store.status.sources[SOURCE_CI];
+	if (a == ACTION_CI_PROMOTE && ls.can_promote && b) {
+		char label[64];
 
-		app_message(c->app, STATUS_WARN, "%s", s->message ? s->message : "no pipeline");
+		snprintf(label, sizeof label, "promote build #%d to: ", b->number);
+		ui_prompt(c->ui, &pipeline_view, PROMPT_PROMOTE, label, "production");
+		return VIEW_HANDLED;
+	}
+	if (ls.remote || a == ACTION_CANCEL || a == ACTION_CI_PROMOTE) {
+		submit(c, a, b, NULL, NULL);
 		return VIEW_HANDLED;
 	}
 	/* With a build opened (Enter), b and t run again on that build's commit:
 	 * the way back to a good commit when HEAD is broken. Otherwise, and from
 	 * another pane, HEAD. */
-	if (v->in_steps && c->focused) {
-		size_t sel;
-		const struct ci_build *b = selected_build(v, &c->app->store.ci, &sel);
-
-		commit = b && b->commit ? xstrdup(b->commit) : NULL;
+	if (v->in_steps && c->focused && b && b->commit)
+		commit = xstrdup(b->commit);
+	if (c->app->rt.ci) {
+		v->build = 0;
+		v->in_steps = false;
+		v->step_pinned = false;
 	}
-	v->build = 0;
-	v->in_steps = false;
-	v->step_pinned = false;
-	gate_submit(c->app, ci_action_run(c->app, tests, commit, false, "console", NULL));
+	submit(c, a, b, commit, NULL);
 	free(commit);
 	return VIEW_HANDLED;
 }
 
-static int cancel(struct pipeline_view *v, struct view_ctx *c)
+static void pipeline_prompt_done(void *priv, struct view_ctx *c, int id, const char *text)
 {
+	struct pipeline_view *v = priv;
+	struct store_ci_list ls = store_ci_list(&c->app->store.ci);
 	size_t sel;
-	const struct ci_build *b = selected_build(v, &c->app->store.ci, &sel);
+	const struct ci_build *b = selected_build(v, &ls, &sel);
 
-	if (!b || ci_status_done(b->status)) {
-		app_message(c->app, STATUS_WARN, "cancel: %s", b ? "the selected build is not running"
-							       : "no build");
-		return VIEW_HANDLED;
-	}
-	gate_submit(c->app, ci_action_cancel(c->app, b->number));
-	return VIEW_HANDLED;
+	if (id == PROMPT_PROMOTE && text && b)
+		submit(c, ACTION_CI_PROMOTE, b, NULL, text);
 }
 
 static int move_step(struct pipeline_view *v, const struct ci_build *b, long delta)
@@ -492,18 +566,17 @@ static int move_step(struct pipeline_view *v, const struct ci_build *b, long del
 static int pipeline_action(void *priv, struct view_ctx *c, enum action_id a)
 {
 	struct pipeline_view *v = priv;
-	const struct store_ci *ci = &c->app->store.ci;
+	struct store_ci_list ls = store_ci_list(&c->app->store.ci);
 	size_t sel;
-	const struct ci_build *b = selected_build(v, ci, &sel);
+	const struct ci_build *b = selected_build(v, &ls, &sel);
 	long page = c->height > 6 ? c->height / 2 : 3;
 
 	switch (a) {
 	case ACTION_RUN_PIPELINE:
-		return run(v, c, false);
 	case ACTION_RUN_TESTS:
-		return run(v, c, true);
 	case ACTION_CANCEL:
-		return cancel(v, c);
+	case ACTION_CI_PROMOTE:
+		return build_key(v, c, a);
 	default:
 		break;
 	}
@@ -529,20 +602,20 @@ static int pipeline_action(void *priv, struct view_ctx *c, enum action_id a)
 		}
 	}
 	switch (a) {
-	case ACTION_DOWN: select_build(v, ci, sel + 1); return VIEW_HANDLED;
-	case ACTION_UP: select_build(v, ci, sel ? sel - 1 : 0); return VIEW_HANDLED;
-	case ACTION_PAGE_DOWN: select_build(v, ci, sel + (size_t)page); return VIEW_HANDLED;
+	case ACTION_DOWN: select_build(v, &ls, sel + 1); return VIEW_HANDLED;
+	case ACTION_UP: select_build(v, &ls, sel ? sel - 1 : 0); return VIEW_HANDLED;
+	case ACTION_PAGE_DOWN: select_build(v, &ls, sel + (size_t)page); return VIEW_HANDLED;
 	case ACTION_PAGE_UP:
-		select_build(v, ci, sel > (size_t)page ? sel - (size_t)page : 0);
+		select_build(v, &ls, sel > (size_t)page ? sel - (size_t)page : 0);
 		return VIEW_HANDLED;
-	case ACTION_TOP: select_build(v, ci, 0); return VIEW_HANDLED;
-	case ACTION_BOTTOM: select_build(v, ci, ci->nbuilds ? ci->nbuilds - 1 : 0);
+	case ACTION_TOP: select_build(v, &ls, 0); return VIEW_HANDLED;
+	case ACTION_BOTTOM: select_build(v, &ls, ls.n ? ls.n - 1 : 0);
 		return VIEW_HANDLED;
 	case ACTION_ZOOM:
 		if (!b || !b->nsteps)
 			return VIEW_UNHANDLED;
 		v->in_steps = true;
-		v->build = b->number == ci->builds[0]->number ? 0 : b->number;
+		v->build = ci_build_key(b) == ci_build_key(ls.items[0]) ? 0 : ci_build_key(b);
 		{
 			struct step_layout l;
 			size_t shown;
@@ -564,9 +637,24 @@ static void pipeline_hints(void *priv, struct view_ctx *c, struct strbuf *out)
 {
 	struct pipeline_view *v = priv;
 	size_t sel;
-	const struct ci_build *b = selected_build(v, &c->app->store.ci, &sel);
+	struct store_ci_list ls = store_ci_list(&c->app->store.ci);
+	const struct ci_build *b = selected_build(v, &ls, &sel);
 
-	if (!c->app->ci)
+	if (ls.remote) {
+		if (!b)
+			return;
+		view_hint(c, out, ACTION_RUN_PIPELINE, "re-run #%d", b->number);
+		if (b->status == CI_FAILED && !ls.can_promote)
+			view_hint(c, out, ACTION_RUN_TESTS, "re-run failed");
+		if (!ci_status_done(b->status))
+			view_hint(c, out, ACTION_CANCEL, "cancel #%d", b->number);
+		if (ls.can_promote)
+			view_hint(c, out, ACTION_CI_PROMOTE, "promote #%d", b->number);
+		if (b->nsteps && !v->in_steps)
+			view_hint(c, out, ACTION_ZOOM, "steps of #%d", b->number);
+		return;
+	}
+	if (!c->app->rt.ci)
 		return;
 	if (v->in_steps && b && b->commit) {
 		view_hint(c, out, ACTION_RUN_PIPELINE, "build %.7s", b->commit);
@@ -597,6 +685,8 @@ static const char *const pipeline_help[] = {
 	"Esc goes back to the builds. The log pane follows the running step until you pick.",
 	"○ pending   ⠋ running   ✓ passed   ✗ failed   – skipped   ⊘ cancelled   ! interrupted",
 	"← names what a step waits for (depends_on); steps without it run in order.",
+	"With ci: in .shipdeck.yml the pane reads that server (title: which): b re-runs",
+	"the selected run, t its failed jobs, x cancels it, P promotes a Drone build.",
 	NULL,
 };
 
@@ -608,5 +698,6 @@ const struct view pipeline_view = {
 	.draw = pipeline_draw,
 	.action = pipeline_action,
 	.hints = pipeline_hints,
+	.prompt_done = pipeline_prompt_done,
 	.help = pipeline_help,
 };

@@ -3,12 +3,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/audit.h"
+#include "action/audit.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 #include "views/chaos.h"
 #include "views/colors.h"
+#include "views/commands.h"
 #include "views/ui_internal.h"
+
+static void complete_command(struct ui *ui);
 
 void prompt_draw(struct ui *ui)
 {
@@ -18,29 +21,41 @@ void prompt_draw(struct ui *ui)
 	draw_row_fill(&c, 0, ROLE_NORMAL);
 	x = draw_text(&c, 0, 0, ROLE_TITLE, ui->prompt_label);
 	x += draw_text(&c, 0, x, ROLE_NORMAL, sb_str(&ui->prompt_text));
-	draw_text(&c, 0, x, ROLE_SELECTION, " ");
+	x += draw_text(&c, 0, x, ROLE_SELECTION, " ");
+	if (ui->prompt_hint[0])
+		draw_text(&c, 0, x + 2, ROLE_MUTED, ui->prompt_hint);
+}
+
+/* Tells the view that opened the prompt: its answer (done), or the text
+ * as it stands after a key (changed). */
+static void tell_owner(struct ui *ui, bool done, int id, const char *text)
+{
+	const struct view *owner = ui->prompt_owner;
+
+	for (int p = 0; p < PANE_COUNT; p++) {
+		struct view_ctx c = { .app = ui->app, .ui = ui, .sel = &ui->sel,
+				      .focused = p == ui->focus };
+
+		if (ui->panes[p].view != owner)
+			continue;
+		if (done && owner->prompt_done)
+			owner->prompt_done(ui->panes[p].priv, &c, id, text);
+		else if (!done && owner->prompt_changed)
+			owner->prompt_changed(ui->panes[p].priv, &c, id, text);
+	}
 }
 
 static void finish(struct ui *ui, bool accepted)
 {
-	const struct view *owner = ui->prompt_owner;
 	char *text = accepted ? xstrdup(sb_str(&ui->prompt_text)) : NULL;
-	int id = ui->prompt_id;
 
 	ui->modal = MODAL_NONE;
 	ui->dirty = true;
-	if (!owner) {
+	if (!ui->prompt_owner) {
 		if (text && *text)
 			ui_command(ui, text);
 	} else {
-		for (int p = 0; p < PANE_COUNT; p++) {
-			if (ui->panes[p].view == owner && owner->prompt_done) {
-				struct view_ctx c = { .app = ui->app, .ui = ui, .sel = &ui->sel,
-						      .focused = p == ui->focus };
-
-				owner->prompt_done(ui->panes[p].priv, &c, id, text);
-			}
-		}
+		tell_owner(ui, true, ui->prompt_id, text);
 	}
 	free(text);
 }
@@ -61,18 +76,26 @@ static void backspace(struct strbuf *sb)
 
 void prompt_key(struct ui *ui, int key)
 {
+	size_t before = ui->prompt_text.len;
+
 	ui->dirty = true;
+	ui->prompt_hint[0] = '\0';
 	if (key == KEYC_ENTER) {
 		finish(ui, true);
+		return;
 	} else if (key == KEYC_ESC || key == (KEYC_CTRL | 'c') || key == (KEYC_CTRL | 'g')) {
 		finish(ui, false);
+		return;
 	} else if (key == KEYC_BACKSPACE) {
-		if (!ui->prompt_text.len && !ui->prompt_owner)
+		if (!ui->prompt_text.len && !ui->prompt_owner) {
 			finish(ui, false);
-		else
-			backspace(&ui->prompt_text);
+			return;
+		}
+		backspace(&ui->prompt_text);
 	} else if (key == (KEYC_CTRL | 'u')) {
 		sb_reset(&ui->prompt_text);
+	} else if (key == KEYC_TAB) {
+		complete_command(ui);
 	} else if (key >= ' ' && key < KEYC_SPECIAL && key != 127) {
 		char utf8[5] = { 0 };
 		unsigned k = (unsigned)key;
@@ -95,20 +118,25 @@ void prompt_key(struct ui *ui, int key)
 		if (ui->prompt_text.len < 512)
 			sb_puts(&ui->prompt_text, utf8);
 	}
+	if (ui->prompt_owner && ui->prompt_text.len != before)
+		tell_owner(ui, false, ui->prompt_id, sb_str(&ui->prompt_text));
 }
 
-void ui_command(struct ui *ui, const char *line)
+/* The pane whose view runs a command (by its view's name), or -1. */
+static int pane_named(struct ui *ui, const char *name)
 {
-	char *copy = xstrdup(line), *name, *arg;
+	for (int p = 0; p < PANE_COUNT; p++)
+		if (!strcmp(ui->panes[p].view->name, name))
+			return p;
+	return -1;
+}
+
+/* The console's own commands (the table's entries without a pane). */
+static void run_console_command(struct ui *ui, const char *name, const char *arg)
+{
 	struct err err;
 
-	name = copy + strspn(copy, " ");
-	arg = name + strcspn(name, " ");
-	if (*arg) {
-		*arg++ = '\0';
-		arg += strspn(arg, " ");
-	}
-	if (!strcmp(name, "q") || !strcmp(name, "quit")) {
+	if (!strcmp(name, "q")) {
 		loop_stop(ui->app->loop);
 	} else if (!strcmp(name, "theme")) {
 		if (*arg)
@@ -119,7 +147,7 @@ void ui_command(struct ui *ui, const char *line)
 	} else if (!strcmp(name, "chaos")) {
 		chaos_view_command(ui, arg);
 	} else if (!strcmp(name, "audit")) {
-		if (audit_show(ui->app, &err))
+		if (audit_show(&ui->app->rt, &err))
 			app_message(ui->app, STATUS_ERROR, "%s", err.msg);
 		else {
 			/* zoomed: an action's line is long; Esc goes back */
@@ -127,23 +155,81 @@ void ui_command(struct ui *ui, const char *line)
 			ui_focus(ui, "log");
 			ui->zoomed = ui->focus;
 		}
-	} else {
-		int handled = VIEW_UNHANDLED;
+	}
+}
 
-		for (int p = 0; p < PANE_COUNT && handled == VIEW_UNHANDLED; p++) {
-			const struct view *v = ui->panes[p].view;
-			struct view_ctx c = { .app = ui->app, .ui = ui, .sel = &ui->sel };
+void ui_command(struct ui *ui, const char *line)
+{
+	char *copy = xstrdup(line), *name, *arg;
+	const struct command_info *cmd;
+	int pane;
 
-			if (v->command)
-				handled = v->command(ui->panes[p].priv, &c, name, arg);
-		}
-		if (handled == VIEW_UNHANDLED) {
-			char *safe = text_safe(name);
+	name = copy + strspn(copy, " ");
+	arg = name + strcspn(name, " ");
+	if (*arg) {
+		*arg++ = '\0';
+		arg += strspn(arg, " ");
+	}
+	cmd = command_find(name);
+	if (!cmd) {
+		struct strbuf known = { 0 };
+		char *safe = text_safe(name);
 
-			app_message(ui->app, STATUS_WARN, "unknown command ':%s' (known: :ctx NAME, "
-				    ":ns NAME, :theme NAME, :undo N, :audit, :chaos [FILE], :q)", safe);
-			free(safe);
-		}
+		commands_usage(&known);
+		app_message(ui->app, STATUS_WARN, "unknown command ':%s' (known: %s)", safe,
+			    sb_str(&known));
+		sb_free(&known);
+		free(safe);
+	} else if (!cmd->pane) {
+		run_console_command(ui, cmd->name, arg);
+	} else if ((pane = pane_named(ui, cmd->pane)) >= 0 && ui->panes[pane].view->command) {
+		struct view_ctx c = { .app = ui->app, .ui = ui, .sel = &ui->sel };
+
+		ui->panes[pane].view->command(ui->panes[pane].priv, &c, cmd->name, arg);
 	}
 	free(copy);
+}
+
+/* Tab on the command line: the command's name completed as far as the
+ * names that start so agree; more than one left are listed. */
+static void complete_command(struct ui *ui)
+{
+	const char *m[16];
+	const char *text = sb_str(&ui->prompt_text);
+	size_t n, common;
+
+	if (ui->prompt_owner || strchr(text, ' '))
+		return;
+	n = command_matches(text, m, 16);
+	if (n > 16)
+		n = 16;
+	if (!n) {
+		snprintf(ui->prompt_hint, sizeof ui->prompt_hint, "no command starts with ':%s'", text);
+		return;
+	}
+	common = strlen(m[0]);
+	for (size_t i = 1; i < n; i++) {
+		size_t j = 0;
+
+		while (j < common && m[i][j] == m[0][j])
+			j++;
+		common = j;
+	}
+	if (common > strlen(text)) {
+		char *name = xstrndup(m[0], common);
+
+		sb_reset(&ui->prompt_text);
+		sb_puts(&ui->prompt_text, name);
+		free(name);
+	}
+	if (n == 1) {
+		if (*command_find(m[0])->args)
+			sb_putc(&ui->prompt_text, ' ');
+	} else {
+		size_t len = 0;
+
+		for (size_t i = 0; i < n && len < sizeof ui->prompt_hint; i++)
+			len += (size_t)snprintf(ui->prompt_hint + len, sizeof ui->prompt_hint - len,
+						"%s:%s", i ? " " : "", m[i]);
+	}
 }

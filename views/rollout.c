@@ -4,20 +4,30 @@
  * Enter on a pod opens its detail (conditions, containers, events, the
  * previous container's log). Actions: r rollback (to the previous revision
  * or the replica set under the cursor), Space pause/resume, s scale,
- * R restart, d deploy an image, K kill a pod; :undo N, :ns, :ctx. */
+ * R restart, d deploy an image, K kill a pod; :undo N, :ns, :ctx. Argo
+ * Rollouts and Flagger Canaries are listed beside the deployments
+ * (views/rollout_argo.c draws their lines); p, P, a, r, R and d act on a
+ * selected Rollout. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "kube/rollout_ops.h"
-#include "kube/source.h"
+#include "action/builder.h"
+#include "action/gate.h"
+#include "app/sources.h"
+#include "store/argo.h"
+#include "store/kube_budget.h"
+#include "util/imgref.h"
 #include "util/strbuf.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
+#include "views/driftrows.h"
+#include "views/poddetail.h"
+#include "views/rollout_argo.h"
 #include "views/view.h"
 
-enum row_kind { ROW_TEXT, ROW_DEPLOY, ROW_RS, ROW_POD };
+enum row_kind { ROW_TEXT, ROW_DEPLOY, ROW_RS, ROW_POD, ROW_ARGO, ROW_FLAGGER };
 
 enum { PROMPT_SCALE = 1, PROMPT_CONTAINER, PROMPT_IMAGE, PROMPT_FILTER };
 
@@ -33,7 +43,10 @@ struct row {
 
 enum text_row {
 	TEXT_DEPLOY_HEADER, TEXT_BUDGET, TEXT_CONDITIONS, TEXT_CHECKS, TEXT_RS_HEADER,
-	TEXT_POD_HEADER, TEXT_POD_GROUP, TEXT_EMPTY, TEXT_NO_MATCH,
+	TEXT_POD_HEADER, TEXT_POD_GROUP, TEXT_EMPTY, TEXT_NO_MATCH, TEXT_DRIFT,
+	/* a selected Argo Rollout or Flagger Canary (views/rollout_argo.c) */
+	TEXT_ARGO_SUMMARY, TEXT_ARGO_STEPS, TEXT_ARGO_BAR, TEXT_ARGO_MESSAGE, TEXT_ARGO_RUN,
+	TEXT_ARGO_METRIC, TEXT_FLAGGER,
 };
 
 struct rollout_view {
@@ -42,11 +55,14 @@ struct rollout_view {
 	int cursor;                 /* its row index last frame */
 	int top;
 	char *filter;
+	/* an Argo Rollout or Flagger Canary selected instead of a deployment */
+	char *argo, *flagger;
 	/* pod detail */
 	char *detail_pod;
 	int detail_container;
 	/* deploy: the container picked before the image prompt */
 	char *deploy_container;
+	struct drift_rows drift;    /* the selected deployment's drift across environments */
 	struct row rows[MAX_ROWS];
 	int nrows;
 };
@@ -58,52 +74,6 @@ static const char *ns_of(const struct view_ctx *c)
 	return c->app->store.kube.namespace ? c->app->store.kube.namespace : "";
 }
 
-static const char *tag_of(const char *images, char *buf, size_t size)
-{
-	const char *end, *slash, *colon;
-	size_t len;
-
-	if (!images || !*images)
-		return "-";
-	end = strstr(images, ", ");
-	len = end ? (size_t)(end - images) : strlen(images);
-	snprintf(buf, size, "%.*s", (int)len, images);
-	slash = strrchr(buf, '/');
-	colon = strrchr(slash ? slash : buf, ':');
-	if (colon && colon[1])
-		memmove(buf, colon + 1, strlen(colon + 1) + 1);
-	else if (slash)
-		memmove(buf, slash + 1, strlen(slash + 1) + 1);
-	if (end && strlen(buf) + 3 < size)
-		strcat(buf, " +");
-	return buf;
-}
-
-static void age_text(int64_t t, char *buf, size_t size)
-{
-	if (!t)
-		snprintf(buf, size, "-");
-	else
-		time_human_duration((int64_t)time(NULL) - t, buf, size);
-}
-
-/* maxSurge / maxUnavailable against replicas: a percentage rounds up for
- * surge and down for unavailable, as the controller does. */
-static int resolve_bound(const char *v, int replicas, bool round_up)
-{
-	size_t n;
-
-	if (!v)
-		return 0;
-	n = strlen(v);
-	if (n && v[n - 1] == '%') {
-		long pct = atol(v);
-
-		return (int)(round_up ? (pct * replicas + 99) / 100 : pct * replicas / 100);
-	}
-	return atoi(v);
-}
-
 static const struct kube_deployment *selected(const struct view_ctx *c)
 {
 	return c->sel->deployment
@@ -113,6 +83,25 @@ static const struct kube_deployment *selected(const struct view_ctx *c)
 static bool matches(const struct rollout_view *v, const struct kube_deployment *d)
 {
 	return !v->filter || !*v->filter || strstr(d->meta.name, v->filter);
+}
+
+static bool name_matches(const struct rollout_view *v, const struct kube_meta *m)
+{
+	return !v->filter || !*v->filter || strstr(m->name, v->filter);
+}
+
+static const struct kube_rollout *selected_argo(const struct rollout_view *v,
+					       const struct view_ctx *c)
+{
+	return v->argo ? store_kube_find(&c->app->store.kube, KUBE_ROLLOUTS, ns_of(c), v->argo)
+		: NULL;
+}
+
+static const struct kube_flagger_canary *selected_flagger(const struct rollout_view *v,
+							 const struct view_ctx *c)
+{
+	return v->flagger
+		? store_kube_find(&c->app->store.kube, KUBE_CANARIES, ns_of(c), v->flagger) : NULL;
 }
 
 /* The condition column: what state the rollout is in, and its colour. */
@@ -142,20 +131,6 @@ static const char *condition_of(const struct kube_deployment *d, enum role *role
 	return "Available";
 }
 
-static enum role pod_role(const struct kube_pod *p)
-{
-	if (p->deleting)
-		return ROLE_MUTED;
-	if (p->status && (strstr(p->status, "BackOff") || strstr(p->status, "Err")
-			  || !strcmp(p->status, "Failed") || strstr(p->status, "ExitCode")))
-		return ROLE_FAIL;
-	if (p->ready == p->total && p->total)
-		return ROLE_OK;
-	if (p->phase && !strcmp(p->phase, "Running"))
-		return ROLE_WARN;
-	return ROLE_PENDING;
-}
-
 /* ---- rows */
 
 static void add(struct rollout_view *v, struct row r)
@@ -164,36 +139,9 @@ static void add(struct rollout_view *v, struct row r)
 		v->rows[v->nrows++] = r;
 }
 
-static void build_rows(struct rollout_view *v, const struct view_ctx *c)
+static void add_pod_groups(struct rollout_view *v, const struct store_kube *k,
+			   const struct kube_replicaset *const *rss, size_t nrs)
 {
-	const struct store_kube *k = &c->app->store.kube;
-	const struct kube_table *t = &k->tables[KUBE_DEPLOYMENTS];
-	const struct kube_deployment *d = selected(c);
-	const struct kube_replicaset *rss[MAX_RS];
-	size_t nrs, shown = 0;
-
-	v->nrows = 0;
-	add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_DEPLOY_HEADER });
-	for (size_t i = 0; i < t->n; i++) {
-		if (!matches(v, t->items[i]))
-			continue;
-		add(v, (struct row){ .kind = ROW_DEPLOY, .obj = t->items[i] });
-		shown++;
-	}
-	if (!shown)
-		add(v, (struct row){ .kind = ROW_TEXT,
-				     .text = t->n ? TEXT_NO_MATCH : TEXT_EMPTY });
-	if (!d)
-		return;
-	add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_BUDGET });
-	/* one line per condition: a deadline's message is worth its width */
-	for (size_t i = 0; i < (d->nconditions ? d->nconditions : 1); i++)
-		add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_CONDITIONS, .rev = (long)i });
-	add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_CHECKS });
-	nrs = store_kube_replicasets_of(k, d, rss, MAX_RS);
-	add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_RS_HEADER });
-	for (size_t i = 0; i < nrs; i++)
-		add(v, (struct row){ .kind = ROW_RS, .obj = rss[i] });
 	for (size_t i = 0, header = 0; i < nrs; i++) {
 		const struct kube_pod *pods[MAX_PODS];
 		size_t np = store_kube_pods_of(k, rss[i], pods, MAX_PODS);
@@ -207,6 +155,99 @@ static void build_rows(struct rollout_view *v, const struct view_ctx *c)
 		for (size_t j = 0; j < np; j++)
 			add(v, (struct row){ .kind = ROW_POD, .obj = pods[j] });
 	}
+}
+
+/* A Rollout: summary, steps, the canary bar, the controller's message, its
+ * replica sets, its analysis runs and their metrics, its pods by revision. */
+static void build_argo_rows(struct rollout_view *v, const struct view_ctx *c,
+			    const struct kube_rollout *ro)
+{
+	const struct store_kube *k = &c->app->store.kube;
+	const struct kube_analysisrun *runs[16];
+	const struct kube_replicaset *rss[KUBE_ROLLOUT_MAX_RS];
+	struct kube_rollout_info in;
+	size_t nruns;
+
+	add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_ARGO_SUMMARY, .obj = ro });
+	add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_ARGO_STEPS, .obj = ro });
+	if (!ro->blue_green)
+		add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_ARGO_BAR, .obj = ro });
+	if (argo_has_message(ro))
+		add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_ARGO_MESSAGE, .obj = ro });
+	store_argo_rollout_info(k, ro, &in);
+	add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_RS_HEADER });
+	for (size_t i = 0; i < in.nrs; i++) {
+		rss[i] = in.rss[i].rs;
+		add(v, (struct row){ .kind = ROW_RS, .obj = rss[i] });
+	}
+	nruns = store_argo_analysisruns_of(k, ro, runs, 16);
+	for (size_t i = 0; i < nruns; i++) {
+		add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_ARGO_RUN, .obj = runs[i] });
+		for (size_t j = 0; j < runs[i]->nmetrics; j++)
+			add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_ARGO_METRIC,
+					     .obj = runs[i], .rev = (long)j });
+	}
+	add_pod_groups(v, k, rss, in.nrs);
+}
+
+static void build_rows(struct rollout_view *v, struct view_ctx *c)
+{
+	const struct store_kube *k = &c->app->store.kube;
+	const struct kube_table *t = &k->tables[KUBE_DEPLOYMENTS];
+	const struct kube_deployment *d = selected(c);
+	const struct kube_replicaset *rss[MAX_RS];
+	size_t nrs, shown = 0;
+
+	size_t total = t->n;
+
+	v->nrows = 0;
+	add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_DEPLOY_HEADER });
+	for (size_t i = 0; i < t->n; i++) {
+		if (!matches(v, t->items[i]))
+			continue;
+		add(v, (struct row){ .kind = ROW_DEPLOY, .obj = t->items[i] });
+		shown++;
+	}
+	/* Argo Rollouts and Flagger Canaries, where their CRDs are served */
+	for (int res = KUBE_ROLLOUTS; res <= KUBE_CANARIES; res += KUBE_CANARIES - KUBE_ROLLOUTS) {
+		const struct kube_table *ct = &k->tables[res];
+
+		total += ct->n;
+		for (size_t i = 0; i < ct->n; i++) {
+			if (!name_matches(v, ct->items[i]))
+				continue;
+			add(v, (struct row){ .kind = res == KUBE_ROLLOUTS ? ROW_ARGO : ROW_FLAGGER,
+					     .obj = ct->items[i] });
+			shown++;
+		}
+	}
+	if (!shown)
+		add(v, (struct row){ .kind = ROW_TEXT,
+				     .text = total ? TEXT_NO_MATCH : TEXT_EMPTY });
+	if (selected_argo(v, c)) {
+		build_argo_rows(v, c, selected_argo(v, c));
+		return;
+	}
+	if (selected_flagger(v, c)) {
+		add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_FLAGGER, .obj = selected_flagger(v, c) });
+		add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_FLAGGER, .obj = selected_flagger(v, c),
+				     .rev = 1 });
+		return;
+	}
+	if (!d)
+		return;
+	add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_BUDGET });
+	/* one line per condition: a deadline's message is worth its width */
+	for (size_t i = 0; i < (d->nconditions ? d->nconditions : 1); i++)
+		add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_CONDITIONS, .rev = (long)i });
+	add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_CHECKS });
+	for (int i = 0, n = drift_rows_count(&v->drift, c, d); i < n; i++)
+		add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_DRIFT, .rev = i });
+	nrs = store_kube_replicasets_of(k, d, rss, MAX_RS);
+	add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_RS_HEADER });
+	for (size_t i = 0; i < nrs; i++)
+		add(v, (struct row){ .kind = ROW_RS, .obj = rss[i] });
+	add_pod_groups(v, k, rss, nrs);
 }
 
 static const char *row_name(const struct row *r)
@@ -296,34 +337,17 @@ static void fit_cols(int width, bool *on)
 	}
 }
 
-static void draw_deploy(struct view_ctx *c, int y, const struct kube_deployment *d, bool sel)
+/* One line of the list: cells in the deployments' columns; the AGE
+ * column is the age of *created when given (a cell the clock's frame
+ * redraws alone), else cells' text. */
+static void draw_list_cells(struct view_ctx *c, int y, const char *const *cells,
+			    const int64_t *created, enum role cond_role, enum role ready_role,
+			    bool sel)
 {
-	char ready[24], upd[12], avail[12], tag[64], rev[16], age[16], strat[32];
-	const char *cells[NDCOLS];
-	enum role cond_role, base = sel ? ROLE_SELECTION : ROLE_NORMAL;
-	const char *cond = condition_of(d, &cond_role);
+	enum role base = sel ? ROLE_SELECTION : ROLE_NORMAL;
 	bool on[NDCOLS];
 	int x = 1;
 
-	snprintf(ready, sizeof ready, "%d/%d", d->ready, d->replicas);
-	snprintf(upd, sizeof upd, "%d", d->updated);
-	snprintf(avail, sizeof avail, "%d", d->available);
-	snprintf(rev, sizeof rev, "%ld", d->revision);
-	if (d->recreate)
-		snprintf(strat, sizeof strat, "Recreate");
-	else
-		snprintf(strat, sizeof strat, "Rolling %s/%s", d->max_surge, d->max_unavailable);
-	age_text(d->meta.created, age, sizeof age);
-	c->uses_clock = true;
-	cells[0] = d->meta.name;
-	cells[1] = ready;
-	cells[2] = upd;
-	cells[3] = avail;
-	cells[4] = tag_of(d->images, tag, sizeof tag);
-	cells[5] = strat;
-	cells[6] = rev;
-	cells[7] = cond;
-	cells[8] = age;
 	if (sel)
 		draw_row_fill(c, y, ROLE_SELECTION);
 	fit_cols(c->width - 1, on);
@@ -335,9 +359,62 @@ static void draw_deploy(struct view_ctx *c, int y, const struct kube_deployment 
 		if (!sel && i == 7)
 			role = cond_role;
 		else if (!sel && i == 1)
-			role = d->ready >= d->replicas ? ROLE_OK : ROLE_WARN;
-		x += draw_cell(c, y, x, deploy_cols[i].width, role, cells[i]) + 1;
+			role = ready_role;
+		if (i == NDCOLS - 1 && created)
+			x += draw_age_cell(c, y, x, deploy_cols[i].width, role, *created) + 1;
+		else
+			x += draw_cell(c, y, x, deploy_cols[i].width, role, cells[i]) + 1;
 	}
+}
+
+static void draw_deploy(struct view_ctx *c, int y, const struct kube_deployment *d, bool sel)
+{
+	char ready[24], upd[12], avail[12], tag[64], rev[16], strat[32];
+	const char *cells[NDCOLS];
+	enum role cond_role;
+	const char *cond = condition_of(d, &cond_role);
+
+	snprintf(ready, sizeof ready, "%d/%d", d->ready, d->replicas);
+	snprintf(upd, sizeof upd, "%d", d->updated);
+	snprintf(avail, sizeof avail, "%d", d->available);
+	snprintf(rev, sizeof rev, "%ld", d->revision);
+	if (d->recreate)
+		snprintf(strat, sizeof strat, "Recreate");
+	else
+		snprintf(strat, sizeof strat, "Rolling %s/%s", d->max_surge, d->max_unavailable);
+	cells[0] = d->meta.name;
+	cells[1] = ready;
+	cells[2] = upd;
+	cells[3] = avail;
+	cells[4] = cell_tag(d->images, tag, sizeof tag);
+	cells[5] = strat;
+	cells[6] = rev;
+	cells[7] = cond;
+	cells[8] = NULL;
+	draw_list_cells(c, y, cells, &d->meta.created, cond_role,
+			d->ready >= d->replicas ? ROLE_OK : ROLE_WARN, sel);
+}
+
+/* An Argo Rollout's or a Flagger Canary's line in the list. */
+static void draw_progressive(struct view_ctx *c, int y, const struct row *r, bool sel)
+{
+	char bufs[ARGO_NCELLS][ARGO_CELL];
+	const char *cells[ARGO_NCELLS];
+	enum role cond_role, ready_role = ROLE_NORMAL;
+
+	_Static_assert((int)ARGO_NCELLS == (int)NDCOLS, "the list's columns");
+	if (r->kind == ROW_ARGO) {
+		const struct kube_rollout *ro = r->obj;
+
+		argo_rollout_cells(&c->app->store.kube, ro, bufs, &cond_role);
+		ready_role = ro->ready >= ro->replicas ? ROLE_OK : ROLE_WARN;
+	} else {
+		argo_canary_cells(r->obj, bufs, &cond_role);
+	}
+	c->uses_clock = true;
+	for (int i = 0; i < ARGO_NCELLS; i++)
+		cells[i] = bufs[i];
+	draw_list_cells(c, y, cells, NULL, cond_role, ready_role, sel);
 }
 
 static void draw_deploy_header(struct view_ctx *c, int y)
@@ -354,42 +431,35 @@ static void draw_deploy_header(struct view_ctx *c, int y)
 /* [███▒▒░░] new 1/3 available · surge 1/1 · unavailable 0/0 */
 static void draw_budget(struct view_ctx *c, int y, const struct kube_deployment *d)
 {
-	const struct kube_replicaset *newrs = store_kube_revision(&c->app->store.kube, d,
-								  d->revision);
-	int r = d->replicas, new_avail = newrs ? newrs->available : 0;
-	int surge = d->recreate ? 0 : resolve_bound(d->max_surge, r, true);
-	int unavail = d->recreate ? r : resolve_bound(d->max_unavailable, r, false);
-	int surge_used = d->status_replicas > r ? d->status_replicas - r : 0;
-	int unavail_used = r > d->available ? r - d->available : 0;
-	int barw = 20, x = 0;
+	struct kube_budget b;
+	int barw = 20, x = 0, r;
 
-	if (!d->recreate && !surge && !unavail)
-		unavail = 1;
-	if (new_avail > d->updated)
-		new_avail = d->updated;
+	store_kube_budget(&c->app->store.kube, d, &b);
+	r = b.replicas;
 	x += draw_text(c, y, x, ROLE_MUTED, "rollout [");
 	for (int i = 0; i < barw; i++) {
 		int slot = r ? (i * r) / barw : 0;
 		enum role role = ROLE_MUTED;
 		const char *glyph = "\xe2\x96\x91";     /* ░ old */
 
-		if (r && slot < new_avail) {
+		if (r && slot < b.new_available) {
 			role = ROLE_OK;
 			glyph = "\xe2\x96\x88";         /* █ new and available */
-		} else if (r && slot < d->updated) {
+		} else if (r && slot < b.updated) {
 			role = ROLE_RUNNING;
 			glyph = "\xe2\x96\x92";         /* ▒ new, not yet available */
 		}
 		x += draw_text(c, y, x, role, glyph);
 	}
 	x += draw_text(c, y, x, ROLE_MUTED, "] ");
-	x += draw_textf(c, y, x, ROLE_NORMAL, "new %d/%d available", new_avail, r);
+	x += draw_textf(c, y, x, ROLE_NORMAL, "new %d/%d available", b.new_available, r);
 	x += draw_text(c, y, x, ROLE_MUTED, " \xc2\xb7 surge ");
-	x += draw_textf(c, y, x, surge_used > surge ? ROLE_FAIL : surge_used ? ROLE_WARN : ROLE_OK,
-			"%d/%d", surge_used, surge);
+	x += draw_textf(c, y, x, b.surge_used > b.surge ? ROLE_FAIL
+			: b.surge_used ? ROLE_WARN : ROLE_OK, "%d/%d", b.surge_used, b.surge);
 	x += draw_text(c, y, x, ROLE_MUTED, " \xc2\xb7 unavailable ");
-	x += draw_textf(c, y, x, unavail_used > unavail ? ROLE_FAIL
-			: unavail_used ? ROLE_WARN : ROLE_OK, "%d/%d", unavail_used, unavail);
+	x += draw_textf(c, y, x, b.unavailable_used > b.unavailable ? ROLE_FAIL
+			: b.unavailable_used ? ROLE_WARN : ROLE_OK, "%d/%d", b.unavailable_used,
+			b.unavailable);
 	if (d->paused)
 		draw_text(c, y, x, ROLE_WARN, "  PAUSED");
 }
@@ -411,8 +481,7 @@ static void draw_condition(struct view_ctx *c, int y, const struct kube_deployme
 	k = &d->conditions[i];
 	deadline = k->reason && !strcmp(k->reason, "ProgressDeadlineExceeded");
 	role = deadline ? ROLE_FAIL : k->status && !strcmp(k->status, "True") ? ROLE_OK : ROLE_WARN;
-	age_text(k->last_update, age, sizeof age);
-	c->uses_clock = true;
+	draw_age(c, k->last_update, age, sizeof age);
 	x = draw_textf(c, y, 0, role, "%-12s %-6s %-26s", k->type, k->status ? k->status : "?",
 		       k->reason ? k->reason : "");
 	draw_textf(c, y, x + 1, deadline ? ROLE_FAIL : ROLE_MUTED, "%s (%s ago)",
@@ -450,13 +519,14 @@ static int pod_name_width(const struct view_ctx *c)
 	return c->width >= 100 ? 32 : 26;
 }
 
-static void draw_rs_header(struct view_ctx *c, int y)
+/* argo: a Rollout's replica sets show their role and health instead */
+static void draw_rs_header(struct view_ctx *c, int y, bool argo)
 {
 	draw_text(c, y, RS_X_REV, ROLE_MUTED, "REV");
 	draw_text(c, y, RS_X_IMAGE, ROLE_MUTED, "IMAGE");
 	draw_text(c, y, RS_X_COUNTS, ROLE_MUTED, "DES/CUR/RDY");
 	draw_text(c, y, RS_X_AGE, ROLE_MUTED, "AGE");
-	draw_text(c, y, RS_X_CAUSE, ROLE_MUTED, "CHANGE-CAUSE");
+	draw_text(c, y, RS_X_CAUSE, ROLE_MUTED, argo ? "ROLE     HEALTH" : "CHANGE-CAUSE");
 }
 
 static void draw_pod_header(struct view_ctx *c, int y)
@@ -474,27 +544,26 @@ static void draw_pod_header(struct view_ctx *c, int y)
 static void draw_rs(struct view_ctx *c, int y, const struct kube_replicaset *rs,
 		    const struct kube_deployment *d, bool sel)
 {
-	char tag[64], age[16], counts[48];
+	char tag[64], counts[48];
 	enum role role = sel ? ROLE_SELECTION : rs->revision == d->revision ? ROLE_NORMAL : ROLE_MUTED;
 	int x = 2;
 
 	if (sel)
 		draw_row_fill(c, y, ROLE_SELECTION);
-	age_text(rs->meta.created, age, sizeof age);
 	/* ▶ marks the revision the deployment is on */
 	draw_text(c, y, x, role, rs->revision == d->revision ? "\xe2\x96\xb6" : " ");
 	draw_textf(c, y, RS_X_REV, role, "%ld", rs->revision);
 	draw_cell(c, y, RS_X_IMAGE, RS_X_COUNTS - RS_X_IMAGE - 1, role,
-		  tag_of(rs->images, tag, sizeof tag));
+		  cell_tag(rs->images, tag, sizeof tag));
 	snprintf(counts, sizeof counts, "%d/%d/%d", rs->replicas, rs->status_replicas, rs->ready);
 	draw_cell(c, y, RS_X_COUNTS, RS_X_AGE - RS_X_COUNTS - 1, role, counts);
-	draw_cell(c, y, RS_X_AGE, RS_X_CAUSE - RS_X_AGE - 1, role, age);
+	draw_age_cell(c, y, RS_X_AGE, RS_X_CAUSE - RS_X_AGE - 1, role, rs->meta.created);
 	draw_text(c, y, RS_X_CAUSE, sel ? role : ROLE_MUTED, rs->change_cause ? rs->change_cause : "");
 }
 
 static void draw_pod(struct view_ctx *c, int y, const struct kube_pod *p, bool sel)
 {
-	char ready[16], restarts[16], age[16];
+	char ready[16], restarts[16];
 	enum role base = sel ? ROLE_SELECTION : ROLE_NORMAL;
 	int x = 4, namew = pod_name_width(c);
 
@@ -502,12 +571,11 @@ static void draw_pod(struct view_ctx *c, int y, const struct kube_pod *p, bool s
 		draw_row_fill(c, y, ROLE_SELECTION);
 	snprintf(ready, sizeof ready, "%u/%u", p->ready, p->total);
 	snprintf(restarts, sizeof restarts, "%d", p->restarts);
-	age_text(p->meta.created, age, sizeof age);
 	x += draw_cell(c, y, x, namew, base, p->meta.name) + 1;
 	x += draw_cell(c, y, x, 18, sel ? base : pod_role(p), p->status) + 1;
 	x += draw_cell(c, y, x, 5, base, ready) + 1;
 	x += draw_cell(c, y, x, 4, sel ? base : p->restarts ? ROLE_WARN : base, restarts) + 1;
-	x += draw_cell(c, y, x, 6, base, age) + 1;
+	x += draw_age_cell(c, y, x, 6, base, p->meta.created) + 1;
 	draw_text(c, y, x, sel ? base : ROLE_MUTED, p->node ? p->node : "");
 }
 
@@ -521,8 +589,15 @@ static void draw_row(struct rollout_view *v, struct view_ctx *c, int y, const st
 	case ROW_DEPLOY:
 		draw_deploy(c, y, r->obj, sel);
 		return;
+	case ROW_ARGO:
+	case ROW_FLAGGER:
+		draw_progressive(c, y, r, sel);
+		return;
 	case ROW_RS:
-		draw_rs(c, y, r->obj, d, sel);
+		if (selected_argo(v, c))
+			argo_draw_rs(c, y, selected_argo(v, c), r->obj, sel);
+		else
+			draw_rs(c, y, r->obj, d, sel);
 		return;
 	case ROW_POD:
 		draw_pod(c, y, r->obj, sel);
@@ -543,8 +618,11 @@ static void draw_row(struct rollout_view *v, struct view_ctx *c, int y, const st
 	case TEXT_CHECKS:
 		draw_checks(c, y, d);
 		break;
+	case TEXT_DRIFT:
+		drift_rows_draw(&v->drift, c, y, (int)r->rev);
+		break;
 	case TEXT_RS_HEADER:
-		draw_rs_header(c, y);
+		draw_rs_header(c, y, selected_argo(v, c) != NULL);
 		break;
 	case TEXT_POD_HEADER:
 		draw_pod_header(c, y);
@@ -554,7 +632,7 @@ static void draw_row(struct rollout_view *v, struct view_ctx *c, int y, const st
 
 		draw_textf(c, y, 2, ROLE_TITLE, "rev %ld", r->rev);
 		draw_textf(c, y, 10, ROLE_MUTED, "%s (%s)", rs->meta.name,
-			   tag_of(rs->images, tag, sizeof tag));
+			   cell_tag(rs->images, tag, sizeof tag));
 		break;
 	}
 	case TEXT_EMPTY:
@@ -562,7 +640,29 @@ static void draw_row(struct rollout_view *v, struct view_ctx *c, int y, const st
 			   *ns_of(c) ? ns_of(c) : "(all)");
 		break;
 	case TEXT_NO_MATCH:
-		draw_textf(c, y, 1, ROLE_MUTED, "no deployment matches '%s' (/ to change)", v->filter);
+		draw_textf(c, y, 1, ROLE_MUTED, "no deployment matches '%s' (/ to change, Esc to clear)", v->filter);
+		break;
+	case TEXT_ARGO_SUMMARY:
+		argo_draw_summary(c, y, r->obj);
+		break;
+	case TEXT_ARGO_STEPS:
+		argo_draw_steps(c, y, r->obj);
+		break;
+	case TEXT_ARGO_BAR:
+		argo_draw_bar(c, y, r->obj);
+		break;
+	case TEXT_ARGO_MESSAGE:
+		argo_draw_message(c, y, r->obj);
+		break;
+	case TEXT_ARGO_RUN:
+		argo_draw_run(c, y, r->obj);
+		break;
+	case TEXT_ARGO_METRIC:
+		argo_draw_metric(c, y, &((const struct kube_analysisrun *)r->obj)->metrics[r->rev]);
+		break;
+	case TEXT_FLAGGER:
+		c->uses_clock = true;
+		argo_draw_flagger(c, y, (int)r->rev, r->obj);
 		break;
 	}
 }
@@ -573,111 +673,6 @@ static const struct kube_pod *detail_pod(const struct rollout_view *v, const str
 {
 	return v->detail_pod
 		? store_kube_find(&c->app->store.kube, KUBE_PODS, ns_of(c), v->detail_pod) : NULL;
-}
-
-static const char *state_name(const struct kube_container *k)
-{
-	switch (k->state) {
-	case KUBE_CS_WAITING: return "waiting";
-	case KUBE_CS_RUNNING: return "running";
-	case KUBE_CS_TERMINATED: return "terminated";
-	}
-	return "unknown";
-}
-
-static void draw_detail(struct rollout_view *v, struct view_ctx *c)
-{
-	const struct kube_pod *p = detail_pod(v, c);
-	const struct kube_event_obj *evs[MAX_EVENTS];
-	char age[16], when[16];
-	size_t nev;
-	int y = 0, x;
-
-	if (!p) {
-		draw_textf(c, 0, 1, ROLE_MUTED, "pod %s is gone (Esc to go back)", v->detail_pod);
-		return;
-	}
-	c->uses_clock = true;
-	snprintf(c->subtitle, sizeof c->subtitle, "pod %s", p->meta.name);
-	age_text(p->meta.created, age, sizeof age);
-	x = draw_textf(c, y, 0, ROLE_TITLE, "pod %s", p->meta.name);
-	draw_textf(c, y++, x, pod_role(p), "  %s  ready %u/%u  restarts %d  age %s  node %s",
-		   p->status ? p->status : "?", p->ready, p->total, p->restarts, age,
-		   p->node ? p->node : "-");
-	x = draw_text(c, y, 0, ROLE_MUTED, "conditions");
-	{
-		static const struct {
-			unsigned bit;
-			const char *name;
-		} conds[] = {
-			{ KUBE_POD_SCHEDULED, "PodScheduled" }, { KUBE_POD_INITIALIZED, "Initialized" },
-			{ KUBE_POD_CONTAINERS_READY, "ContainersReady" }, { KUBE_POD_READY, "Ready" },
-		};
-
-		for (size_t i = 0; i < sizeof conds / sizeof *conds; i++) {
-			bool on = p->conditions & conds[i].bit;
-
-			x += draw_textf(c, y, x, on ? ROLE_OK : ROLE_FAIL, "  %s %s",
-					on ? "\xe2\x9c\x93" : "\xe2\x9c\x97", conds[i].name);
-		}
-		if (p->ready_message)
-			draw_textf(c, y, x, ROLE_MUTED, "  (%s)", p->ready_message);
-		y++;
-	}
-	if (v->detail_container >= p->ncontainers)
-		v->detail_container = p->ncontainers ? p->ncontainers - 1 : 0;
-	draw_textf(c, y++, 0, ROLE_TITLE, "containers%s", p->ncontainers > 1
-		   ? "  (j/k picks the one whose log shows)" : "");
-	for (uint16_t i = 0; i < p->ncontainers; i++) {
-		const struct kube_container *k = &p->containers[i];
-		bool sel = i == v->detail_container;
-		enum role role = k->ready ? ROLE_OK : k->state == KUBE_CS_WAITING ? ROLE_WARN : ROLE_FAIL;
-
-		if (sel)
-			draw_row_fill(c, y, ROLE_SELECTION);
-		x = draw_textf(c, y, 1, sel ? ROLE_SELECTION : ROLE_NORMAL, "%s %s  %s", sel ? ">" : " ",
-			       k->name, k->image ? k->image : "");
-		x += 1;
-		x += draw_textf(c, y, x, sel ? ROLE_SELECTION : role, "  %s%s%s  ready %s  restarts %d",
-				state_name(k), k->reason ? " " : "", k->reason ? k->reason : "",
-				k->ready ? "yes" : "no", k->restarts);
-		if (k->state == KUBE_CS_TERMINATED)
-			x += draw_textf(c, y, x, sel ? ROLE_SELECTION : ROLE_FAIL, "  exit %d", k->exit_code);
-		y++;
-		if (k->message)
-			draw_textf(c, y++, 5, ROLE_MUTED, "%s", k->message);
-		if (k->has_last) {
-			age_text(k->last_finished, when, sizeof when);
-			draw_textf(c, y++, 5, ROLE_FAIL, "last termination: %s, exit code %d, %s ago",
-				   k->last_reason ? k->last_reason : "?", k->last_exit_code, when);
-		}
-	}
-	nev = store_kube_events_about(&c->app->store.kube, ns_of(c), "Pod", p->meta.name, evs,
-				      MAX_EVENTS);
-	draw_text(c, y++, 0, ROLE_TITLE, nev ? "events (newest first)" : "events: none");
-	for (size_t i = 0; i < nev && y < c->height; i++) {
-		age_text(evs[i]->last, when, sizeof when);
-		draw_textf(c, y++, 1, evs[i]->type && !strcmp(evs[i]->type, "Warning") ? ROLE_WARN
-			   : ROLE_NORMAL, "%-6s %-8s %-18s %s", when, evs[i]->type ? evs[i]->type : "",
-			   evs[i]->reason ? evs[i]->reason : "", evs[i]->message ? evs[i]->message : "");
-	}
-	if (p->ncontainers && p->containers[v->detail_container].has_last && y + 1 < c->height) {
-		const struct kube_container *k = &p->containers[v->detail_container];
-		char *id = xasprintf("pod/%s/%s/%s/previous", ns_of(c), p->meta.name, k->name);
-		const struct log_buffer *b = store_log_find(&c->app->store.logs, id);
-		int room = c->height - y - 1;
-
-		draw_textf(c, y++, 0, ROLE_TITLE, "previous container's log (%s)", k->name);
-		if (!b || !b->count) {
-			draw_text(c, y++, 1, ROLE_MUTED, b && b->closed ? "(empty)" : "loading\xe2\x80\xa6");
-		} else {
-			size_t first = b->count > (size_t)room ? b->count - (size_t)room : 0;
-
-			for (size_t i = first; i < b->count && y < c->height; i++)
-				draw_ansi(c, y++, 1, log_buffer_line(b, i)->text, 0);
-		}
-		free(id);
-	}
 }
 
 /* ---- draw */
@@ -691,10 +686,14 @@ static void rollout_draw(void *priv, struct view_ctx *c)
 		return;
 	if (v->detail_pod) {
 		c->want_rows = -1;
-		draw_detail(v, c);
+		pod_detail_draw(c, detail_pod(v, c), v->detail_pod, ns_of(c), &v->detail_container);
 		return;
 	}
-	if (!c->sel->deployment || !selected(c)) {
+	if (v->argo && !selected_argo(v, c))
+		xfree(&v->argo);
+	if (v->flagger && !selected_flagger(v, c))
+		xfree(&v->flagger);
+	if ((!c->sel->deployment || !selected(c)) && !v->argo && !v->flagger) {
 		/* nothing selected yet: the first deployment */
 		const struct kube_table *t = &c->app->store.kube.tables[KUBE_DEPLOYMENTS];
 
@@ -704,14 +703,27 @@ static void rollout_draw(void *priv, struct view_ctx *c)
 					  ((struct kube_deployment *)t->items[i])->meta.name);
 				break;
 			}
+		/* no deployment: the first Rollout, else the first Flagger Canary */
+		for (int res = KUBE_ROLLOUTS; !c->sel->deployment && res <= KUBE_CANARIES
+		     && !v->argo && !v->flagger; res += KUBE_CANARIES - KUBE_ROLLOUTS) {
+			const struct kube_table *ct = &c->app->store.kube.tables[res];
+
+			for (size_t i = 0; i < ct->n; i++)
+				if (name_matches(v, ct->items[i])) {
+					*(res == KUBE_ROLLOUTS ? &v->argo : &v->flagger) =
+						xstrdup(((struct kube_meta *)ct->items[i])->name);
+					break;
+				}
+		}
 	}
 	build_rows(v, c);
 	c->want_rows = v->nrows + 1;
 	place_cursor(v, c);
-	snprintf(c->subtitle, sizeof c->subtitle, "%s%s%s%s%s",
+	snprintf(c->subtitle, sizeof c->subtitle, "%s%s%s%s%s%s",
 		 c->app->store.kube.context ? c->app->store.kube.context : "",
 		 "/", *ns_of(c) ? ns_of(c) : "(all)",
-		 v->filter && *v->filter ? "  filter: " : "", v->filter && *v->filter ? v->filter : "");
+		 v->filter ? "  filter: " : "", v->filter ? v->filter : "",
+		 v->filter ? " (Esc clears)" : "");
 	if (v->cursor < v->top)
 		v->top = v->cursor;
 	if (v->cursor >= v->top + c->height)
@@ -744,8 +756,19 @@ static void set_cursor(struct rollout_view *v, struct view_ctx *c, int i)
 	v->cursor_kind = r->kind;
 	free(v->cursor_name);
 	v->cursor_name = xstrdup(row_name(r));
-	if (r->kind == ROW_DEPLOY)
+	if (r->kind == ROW_DEPLOY) {
+		xfree(&v->argo);
+		xfree(&v->flagger);
 		ui_select(c->ui, &c->sel->deployment, row_name(r));
+	}
+	if (r->kind == ROW_ARGO || r->kind == ROW_FLAGGER) {
+		char **slot = r->kind == ROW_ARGO ? &v->argo : &v->flagger;
+
+		xfree(&v->argo);
+		xfree(&v->flagger);
+		*slot = xstrdup(row_name(r));
+		ui_select(c->ui, &c->sel->deployment, NULL);
+	}
 	if (r->kind == ROW_POD) {
 		const struct kube_pod *p = r->obj;
 
@@ -788,17 +811,29 @@ static void say(struct view_ctx *c, bool info, const char *action, const char *m
 	app_message(c->app, info ? STATUS_INFO : STATUS_WARN, "%s: %s", action, msg);
 }
 
+/* The request for a on target name (in the namespace in use), from the
+ * action's builder; sel has the rest of what is selected or asked. */
+static struct action_req *build(struct view_ctx *c, enum action_id a, enum action_target target,
+				const char *name, struct action_sel sel, bool *skipped,
+				struct err *err)
+{
+	sel.target = target;
+	sel.ns = ns_of(c);
+	sel.name = name;
+	return action_build(&c->app->rt, a, &sel, skipped, err);
+}
+
 static void rollback(struct view_ctx *c, const char *deploy, long rev)
 {
 	struct err err;
 	bool skipped;
-	struct action_req *req = kube_req_rollback(c->app, ns_of(c), deploy, rev, &skipped,
-						   &err);
+	struct action_req *req = build(c, ACTION_ROLLBACK, TARGET_DEPLOYMENT, deploy,
+				       (struct action_sel){ .revision = rev }, &skipped, &err);
 
 	if (!req)
 		say(c, skipped, "rollback", err.msg);
 	else
-		gate_submit(c->app, req);
+		gate_submit(&c->app->rt, req);
 }
 
 static void open_container_log(struct rollout_view *v, struct view_ctx *c)
@@ -823,11 +858,13 @@ static void open_container_log(struct rollout_view *v, struct view_ctx *c)
 	}
 }
 
-static void start_deploy(struct rollout_view *v, struct view_ctx *c,
-			 const struct kube_deployment *d)
+/* d: the image (or a tag) for target ("deploy/web", "rollout/web") asked,
+ * and first which container when its template has several. */
+static void start_deploy(struct rollout_view *v, struct view_ctx *c, const char *target,
+			 const char *template_json)
 {
 	size_t n;
-	char **cs = kube_template_containers(d->template_json, &n);
+	char **cs = kube_template_containers(template_json, &n);
 	char label[256];
 
 	xfree(&v->deploy_container);
@@ -838,11 +875,11 @@ static void start_deploy(struct rollout_view *v, struct view_ctx *c,
 			*strchr(cs[i], '=') = '\0';
 			sb_printf(&names, "%s%s", i ? ", " : "", cs[i]);
 		}
-		snprintf(label, sizeof label, "deploy/%s container (%s): ", d->meta.name, sb_str(&names));
+		snprintf(label, sizeof label, "%s container (%s): ", target, sb_str(&names));
 		sb_free(&names);
 		ui_prompt(c->ui, &rollout_view, PROMPT_CONTAINER, label, NULL);
 	} else if (n == 1) {
-		snprintf(label, sizeof label, "deploy/%s image or tag (now %s): ", d->meta.name,
+		snprintf(label, sizeof label, "%s image or tag (now %s): ", target,
 			 strchr(cs[0], '=') + 1);
 		ui_prompt(c->ui, &rollout_view, PROMPT_IMAGE, label, NULL);
 	}
@@ -850,6 +887,17 @@ static void start_deploy(struct rollout_view *v, struct view_ctx *c,
 		free(cs[i]);
 	free(cs);
 }
+
+/* A Rollout's pod template: its own, or its spec.workloadRef Deployment's. */
+static const char *argo_template(struct view_ctx *c, const struct kube_rollout *ro)
+{
+	const struct kube_deployment *d = ro->workload_ref
+		? store_kube_deployment(&c->app->store.kube, ns_of(c), ro->workload_ref) : NULL;
+
+	return ro->workload_ref ? (d ? d->template_json : NULL) : ro->template_json;
+}
+
+static void set_filter(struct rollout_view *v, struct view_ctx *c, const char *text);
 
 static int detail_action(struct rollout_view *v, struct view_ctx *c, enum action_id a)
 {
@@ -873,15 +921,83 @@ static int detail_action(struct rollout_view *v, struct view_ctx *c, enum action
 	case ACTION_KILL_POD:
 		if (!p)
 			return VIEW_UNHANDLED;
-		req = kube_req_kill_pod(c->app, ns_of(c), p->meta.name, &err);
+		req = build(c, a, TARGET_POD, p->meta.name, (struct action_sel){ 0 }, NULL, &err);
 		if (req)
-			gate_submit(c->app, req);
+			gate_submit(&c->app->rt, req);
 		else
 			say(c, false, "kill-pod", err.msg);
 		return VIEW_HANDLED;
 	default:
 		return VIEW_UNHANDLED;
 	}
+}
+
+/* The changes to a selected Argo Rollout, as the plugin makes them; a
+ * Flagger Canary says what Flagger offers instead. VIEW_UNHANDLED for the
+ * keys that act on any row (moving, a pod). */
+static int progressive_action(struct rollout_view *v, struct view_ctx *c, enum action_id a,
+			      const struct row *r)
+{
+	const struct kube_rollout *ro = selected_argo(v, c);
+	struct action_req *req = NULL;
+	struct err err;
+	bool skipped = false;
+
+	if (!ro) {
+		if (a == ACTION_PROMOTE || a == ACTION_PROMOTE_FULL) {
+			say(c, true, action_info(a)->name, argo_flagger_promote_text());
+			return VIEW_HANDLED;
+		}
+		if (a == ACTION_ABORT || a == ACTION_ROLLBACK) {
+			say(c, true, action_info(a)->name, argo_flagger_abort_text());
+			return VIEW_HANDLED;
+		}
+		if (a == ACTION_PAUSE_RESUME || a == ACTION_SCALE || a == ACTION_RESTART
+		    || a == ACTION_DEPLOY) {
+			say(c, true, action_info(a)->name, "Flagger drives its own Deployments: "
+			    "change the target deploy/ and Flagger analyses the new revision");
+			return VIEW_HANDLED;
+		}
+		return VIEW_UNHANDLED;
+	}
+	switch (a) {
+	case ACTION_PROMOTE:        /* on an aborted Rollout: retry */
+	case ACTION_PROMOTE_FULL:
+	case ACTION_ABORT:
+	case ACTION_RESTART:
+		req = build(c, a, TARGET_ROLLOUT, ro->meta.name, (struct action_sel){ 0 }, &skipped,
+			    &err);
+		break;
+	case ACTION_ROLLBACK:
+		req = build(c, a, TARGET_ROLLOUT, ro->meta.name, (struct action_sel){
+				.revision = r && r->kind == ROW_RS && c->focused
+					? ((const struct kube_replicaset *)r->obj)->revision : 0,
+			    }, &skipped, &err);
+		break;
+	case ACTION_DEPLOY:
+		/* the plugin's set image: a prompt, as for a deployment */
+		if (!c->focused)
+			return VIEW_UNHANDLED;
+		{
+			char target[300];
+
+			snprintf(target, sizeof target, "rollout/%s", ro->meta.name);
+			start_deploy(v, c, target, argo_template(c, ro));
+		}
+		return VIEW_HANDLED;
+	case ACTION_PAUSE_RESUME: case ACTION_SCALE:
+		say(c, true, action_info(a)->name, "not for Argo Rollouts here: p promotes, "
+		    "P promotes fully, a aborts, r undoes, R restarts, d sets the image");
+		return VIEW_HANDLED;
+	default:
+		return VIEW_UNHANDLED;
+	}
+	if (req)
+		gate_submit(&c->app->rt, req);
+	else
+		say(c, skipped || strstr(err.msg, "already") || strstr(err.msg, "nothing"),
+		    action_info(a)->name, err.msg);
+	return VIEW_HANDLED;
 }
 
 static int rollout_action(void *priv, struct view_ctx *c, enum action_id a)
@@ -893,9 +1009,12 @@ static int rollout_action(void *priv, struct view_ctx *c, enum action_id a)
 	struct err err;
 	char buf[32];
 
-	if (!c->app->kube)
+	if (!c->app->rt.kube)
 		return VIEW_UNHANDLED;
 	if (v->detail_pod && c->focused && detail_action(v, c, a) == VIEW_HANDLED)
+		return VIEW_HANDLED;
+	if ((selected_argo(v, c) || selected_flagger(v, c))
+	    && progressive_action(v, c, a, r) == VIEW_HANDLED)
 		return VIEW_HANDLED;
 	switch (a) {
 	case ACTION_DOWN: case ACTION_UP: case ACTION_PAGE_DOWN: case ACTION_PAGE_UP:
@@ -922,6 +1041,11 @@ static int rollout_action(void *priv, struct view_ctx *c, enum action_id a)
 			return VIEW_UNHANDLED;
 		ui_prompt(c->ui, &rollout_view, PROMPT_FILTER, "filter deployments: ", v->filter);
 		return VIEW_HANDLED;
+	case ACTION_BACK:
+		if (!c->focused || !v->filter)
+			return VIEW_UNHANDLED;
+		set_filter(v, c, NULL);
+		return VIEW_HANDLED;
 	case ACTION_ROLLBACK:
 		if (!d)
 			return VIEW_UNHANDLED;
@@ -931,12 +1055,14 @@ static int rollout_action(void *priv, struct view_ctx *c, enum action_id a)
 	case ACTION_PAUSE_RESUME:
 		if (!d)
 			return VIEW_UNHANDLED;
-		req = kube_req_pause(c->app, ns_of(c), d->meta.name, !d->paused, &err);
+		req = build(c, a, TARGET_DEPLOYMENT, d->meta.name,
+			    (struct action_sel){ .on = !d->paused }, NULL, &err);
 		break;
 	case ACTION_RESTART:
 		if (!d)
 			return VIEW_UNHANDLED;
-		req = kube_req_restart(c->app, ns_of(c), d->meta.name, &err);
+		req = build(c, a, TARGET_DEPLOYMENT, d->meta.name, (struct action_sel){ 0 }, NULL,
+			    &err);
 		break;
 	case ACTION_SCALE:
 		if (!d)
@@ -953,20 +1079,25 @@ static int rollout_action(void *priv, struct view_ctx *c, enum action_id a)
 		/* the images pane deploys its selected tag; here, a prompt */
 		if (!d || !c->focused)
 			return VIEW_UNHANDLED;
-		start_deploy(v, c, d);
+		{
+			char target[300];
+
+			snprintf(target, sizeof target, "deploy/%s", d->meta.name);
+			start_deploy(v, c, target, d->template_json);
+		}
 		return VIEW_HANDLED;
 	case ACTION_KILL_POD:
 		if (!r || r->kind != ROW_POD) {
 			say(c, true, "kill-pod", "select a pod first (j/k in the rollout pane)");
 			return VIEW_HANDLED;
 		}
-		req = kube_req_kill_pod(c->app, ns_of(c), row_name(r), &err);
+		req = build(c, a, TARGET_POD, row_name(r), (struct action_sel){ 0 }, NULL, &err);
 		break;
 	default:
 		return VIEW_UNHANDLED;
 	}
 	if (req)
-		gate_submit(c->app, req);
+		gate_submit(&c->app->rt, req);
 	else
 		say(c, strstr(err.msg, "already") != NULL, action_info(a)->name, err.msg);
 	return VIEW_HANDLED;
@@ -995,57 +1126,77 @@ static void select_first_match(struct rollout_view *v, struct view_ctx *c)
 	ui_select(c->ui, &c->sel->deployment, NULL);
 }
 
+/* The list narrows with each key typed; "" or NULL shows every deployment. */
+static void set_filter(struct rollout_view *v, struct view_ctx *c, const char *text)
+{
+	free(v->filter);
+	v->filter = text && *text ? xstrdup(text) : NULL;
+	v->top = 0;
+	select_first_match(v, c);
+}
+
+static void rollout_prompt_changed(void *priv, struct view_ctx *c, int id, const char *text)
+{
+	if (id == PROMPT_FILTER)
+		set_filter(priv, c, text);
+}
+
 static void rollout_prompt_done(void *priv, struct view_ctx *c, int id, const char *text)
 {
 	struct rollout_view *v = priv;
 	const struct kube_deployment *d = selected(c);
+	const struct kube_rollout *ro = selected_argo(v, c);
 	struct action_req *req = NULL;
 	struct err err;
+	char target[300];
 
 	if (id == PROMPT_FILTER) {
-		if (text) {
-			free(v->filter);
-			v->filter = *text ? xstrdup(text) : NULL;
-			v->top = 0;
-			select_first_match(v, c);
-		}
+		/* Esc (text NULL) clears the filter, as it does once the prompt is closed */
+		set_filter(v, c, text);
 		return;
 	}
-	if (!text || !*text || !d)
+	if (!text || !*text || (!d && !ro))
 		return;
+	/* the prompt's target: the selected Rollout, else the deployment */
+	snprintf(target, sizeof target, ro ? "rollout/%s" : "deploy/%s",
+		 ro ? ro->meta.name : d->meta.name);
 	if (id == PROMPT_SCALE) {
 		char *end;
 		long n = strtol(text, &end, 10);
 
+		if (!d)
+			return;
 		if (end == text || *end || n < 0 || n > 100000) {
 			say(c, false, "scale", "expected a number of replicas");
 			return;
 		}
-		req = kube_req_scale(c->app, ns_of(c), d->meta.name, (int)n, &err);
+		req = build(c, ACTION_SCALE, TARGET_DEPLOYMENT, d->meta.name,
+			    (struct action_sel){ .replicas = (int)n }, NULL, &err);
 	} else if (id == PROMPT_CONTAINER) {
-		char label[300];
+		char label[400];
 
 		free(v->deploy_container);
 		v->deploy_container = xstrdup(text);
-		snprintf(label, sizeof label, "deploy/%s container %s image or tag: ", d->meta.name,
-			 text);
+		snprintf(label, sizeof label, "%s container %s image or tag: ", target, text);
 		ui_prompt(c->ui, &rollout_view, PROMPT_IMAGE, label, NULL);
 		return;
 	} else if (id == PROMPT_IMAGE) {
-		req = kube_req_set_image(c->app, ns_of(c), d->meta.name, v->deploy_container, text,
-					 &err);
+		req = build(c, ACTION_DEPLOY, ro ? TARGET_ROLLOUT : TARGET_DEPLOYMENT,
+			    ro ? ro->meta.name : d->meta.name, (struct action_sel){
+				.container = v->deploy_container, .image = text,
+			    }, NULL, &err);
 		xfree(&v->deploy_container);
 		if (req && !strcmp(req->from, req->to)) {
 			const char *eq = strchr(req->to, '=');
 
-			app_message(c->app, STATUS_INFO, "deploy: deploy/%s already on %s", d->meta.name,
+			app_message(c->app, STATUS_INFO, "deploy: %s already on %s", target,
 				    eq ? eq + 1 : req->to);
 			action_req_free(req);
 			return;
 		}
 	}
 	if (req)
-		gate_submit(c->app, req);
+		gate_submit(&c->app->rt, req);
 	else if (id != PROMPT_CONTAINER)
 		say(c, false, id == PROMPT_SCALE ? "scale" : "deploy", err.msg);
 }
@@ -1059,11 +1210,25 @@ static int rollout_command(void *priv, struct view_ctx *c, const char *name, con
 		char *end;
 		long rev = strtol(arg, &end, 10);
 
+		/* read-only says so first, whatever is selected (a :ns switch
+		 * leaves nothing selected until the new list is in) */
 		if (!*arg || *end || rev <= 0) {
 			say(c, false, "undo", "usage: :undo N (a revision number; see the replica sets)");
+		} else if (gate_check(&c->app->rt, ACTION_ROLLBACK)) {
+			/* refused, and said */
+		} else if (selected_argo(v, c)) {
+			struct action_req *req;
+			bool skipped;
+
+			req = build(c, ACTION_ROLLBACK, TARGET_ROLLOUT, v->argo,
+				    (struct action_sel){ .revision = rev }, &skipped, &err);
+			if (req)
+				gate_submit(&c->app->rt, req);
+			else
+				say(c, skipped, "undo", err.msg);
 		} else if (!selected(c)) {
 			say(c, false, "undo", "select a deployment first");
-		} else if (!gate_check(c->app, ACTION_ROLLBACK)) {
+		} else {
 			rollback(c, c->sel->deployment, rev);
 		}
 		return VIEW_HANDLED;
@@ -1076,13 +1241,15 @@ static int rollout_command(void *priv, struct view_ctx *c, const char *name, con
 			    c->app->store.kube.namespace ? c->app->store.kube.namespace : "(none)");
 		return VIEW_HANDLED;
 	}
-	if ((!strcmp(name, "ns") ? kube_source_set_namespace(c->app, arg, &err)
-	     : kube_source_set_context(c->app, arg, &err)))
+	if ((!strcmp(name, "ns") ? sources_set_namespace(c->app, arg, &err)
+	     : sources_set_context(c->app, arg, &err)))
 		app_message(c->app, STATUS_ERROR, "%s", err.msg);
 	else {
 		ui_select(c->ui, &c->sel->deployment, NULL);
 		xfree(&v->detail_pod);
 		xfree(&v->cursor_name);
+		/* another namespace's names: a filter typed for this one would hide them */
+		xfree(&v->filter);
 		v->cursor = v->top = 0;
 	}
 	return VIEW_HANDLED;
@@ -1101,8 +1268,11 @@ static void rollout_destroy(void *priv)
 
 	free(v->cursor_name);
 	free(v->filter);
+	free(v->argo);
+	free(v->flagger);
 	free(v->detail_pod);
 	free(v->deploy_container);
+	drift_rows_free(&v->drift);
 }
 
 static void rollout_hints(void *priv, struct view_ctx *c, struct strbuf *out)
@@ -1111,7 +1281,7 @@ static void rollout_hints(void *priv, struct view_ctx *c, struct strbuf *out)
 	const struct kube_deployment *d = selected(c);
 	const struct row *r = cursor_row(v);
 
-	if (!c->app->kube)
+	if (!c->app->rt.kube)
 		return;
 	if (v->detail_pod) {
 		view_hint(c, out, ACTION_KILL_POD, "kill \xe2\x86\x92 pod/%s", v->detail_pod);
@@ -1122,6 +1292,23 @@ static void rollout_hints(void *priv, struct view_ctx *c, struct strbuf *out)
 	if (r && r->kind == ROW_POD) {
 		view_hint(c, out, ACTION_KILL_POD, "kill \xe2\x86\x92 pod/%s", row_name(r));
 		view_hint(c, out, ACTION_ZOOM, "detail");
+	}
+	if (selected_argo(v, c)) {
+		const struct kube_rollout *ro = selected_argo(v, c);
+
+		view_hint(c, out, ACTION_PROMOTE, "%s \xe2\x86\x92 rollout/%s",
+			  ro->abort ? "retry" : "promote", ro->meta.name);
+		view_hint(c, out, ACTION_PROMOTE_FULL, "promote fully");
+		view_hint(c, out, ACTION_ABORT, "abort");
+		if (r && r->kind == ROW_RS)
+			view_hint(c, out, ACTION_ROLLBACK, "undo to rev %ld",
+				  ((const struct kube_replicaset *)r->obj)->revision);
+		else
+			view_hint(c, out, ACTION_ROLLBACK, "undo");
+		view_hint(c, out, ACTION_RESTART, "restart");
+		view_hint(c, out, ACTION_DEPLOY, "set image");
+		view_hint(c, out, ACTION_SEARCH, "filter");
+		return;
 	}
 	if (!d)
 		return;
@@ -1142,7 +1329,7 @@ static const char *const rollout_help[] = {
 	"Enter on a pod: its conditions, containers, last termination, events, previous log",
 	"r rolls back to the previous revision, or to the replica set under the cursor;",
 	"  the dialog shows from/to revision and image and how the pod templates differ",
-	"/ filters the deployments by name; :ns NAME and :ctx NAME switch live; :undo N",
+	"/ filters the deployments as you type, Esc clears; :ns NAME, :ctx NAME switch live; :undo N",
 	"budget bar: \xe2\x96\x88 new and available, \xe2\x96\x92 new not yet available, "
 	"\xe2\x96\x91 old; surge and unavailable used/allowed",
 	"checks: pinned tag   the image has a unique tag (not latest, not untagged) or a digest",
@@ -1151,6 +1338,13 @@ static const char *const rollout_help[] = {
 	"        bounds       maxSurge/maxUnavailable chosen, not left at 25%/25%",
 	"        requests     every container requests cpu or memory",
 	"        history      revisionHistoryLimit leaves an older revision to roll back to",
+	"Argo Rollouts (rollout/NAME): step k of N, weight set vs actual, paused and why;",
+	"  p promotes one step (retries an aborted one), P promotes fully, a aborts,",
+	"  r undoes to the previous revision or the one under the cursor, R restarts,",
+	"  d sets a container's image or tag (as kubectl argo rollouts set image)",
+	"Flagger Canaries (canary/NAME): phase, weight, failed checks, last transition;",
+	"  Flagger promotes and rolls back by its analysis: spec.skipAnalysis and its",
+	"  confirm-promotion and rollback webhooks are the gates it offers",
 	NULL,
 };
 
@@ -1164,6 +1358,7 @@ const struct view rollout_view = {
 	.action = rollout_action,
 	.command = rollout_command,
 	.prompt_done = rollout_prompt_done,
+	.prompt_changed = rollout_prompt_changed,
 	.hints = rollout_hints,
 	.help = rollout_help,
 };

@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "app/gate.h"
+#include "action/gate.h"
 #include "util/text.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
@@ -54,6 +54,7 @@ void ui_prompt(struct ui *ui, const struct view *owner, int prompt_id, const cha
 	ui->prompt_id = prompt_id;
 	snprintf(ui->prompt_label, sizeof ui->prompt_label, "%s", label);
 	sb_reset(&ui->prompt_text);
+	ui->prompt_hint[0] = '\0';
 	if (initial)
 		sb_puts(&ui->prompt_text, initial);
 	ui->dirty = true;
@@ -107,10 +108,9 @@ void view_hint(struct view_ctx *c, struct strbuf *out, enum action_id a, const c
 		return;
 	keys[strcspn(keys, " ")] = '\0';
 	va_start(ap, fmt);
-	if (vasprintf(&what, fmt, ap) < 0)
-		what = NULL;
+	what = xvasprintf(fmt, ap);
 	va_end(ap);
-	sb_printf(out, "%s%s %s", out->len ? " \xc2\xb7 " : "", keys, what ? what : "");
+	sb_printf(out, "%s%s %s", out->len ? " \xc2\xb7 " : "", keys, what);
 	free(what);
 }
 
@@ -181,7 +181,7 @@ static void draw_title(struct ui *ui, int p, const struct view_ctx *c)
 	sb_free(&hints);
 }
 
-static void arm_clock(struct ui *ui, bool wanted);
+static void arm_clock(struct ui *ui, int64_t due_ms);
 
 static int64_t clock_us(clockid_t id)
 {
@@ -205,17 +205,40 @@ static void frame_log(struct ui *ui, int64_t started_us)
 	fflush(ui->frame_log);
 }
 
-/* Draws pane p over what its rectangle holds; true when it counts time. */
-static bool draw_pane(struct ui *ui, int p)
+/* Draws pane p over what its rectangle holds. */
+static void draw_pane(struct ui *ui, int p)
 {
 	struct view_ctx c;
+	int64_t now, second;
 
 	make_ctx(ui, p, &c);
+	ui->panes[p].ages.n = 0;
+	c.ages = &ui->panes[p].ages;
 	ui->panes[p].view->draw(ui->panes[p].priv, &c);
 	draw_title(ui, p, &c);
-	ui->panes[p].uses_clock = c.uses_clock;
+	ui->panes[p].ages_only = !c.uses_clock && !c.ages_elsewhere;
+	if (c.uses_clock) {     /* a cell that changes every second */
+		now = time_wall_ms();
+		second = now - now % CLOCK_MS + CLOCK_MS;
+		if (!c.clock_at_ms || second < c.clock_at_ms)
+			c.clock_at_ms = second;
+	}
+	ui->panes[p].clock_at_ms = c.clock_at_ms;
 	ui->panes[p].want = c.want_rows < 0 ? -1 : c.want_rows + 1;
-	return c.uses_clock;
+}
+
+/* When the first shown pane's time-based cells change; 0: none shown. */
+static int64_t clock_due_ms(const struct ui *ui)
+{
+	int64_t due = 0;
+
+	for (int p = 0; p < PANE_COUNT; p++) {
+		int64_t at = ui->panes[p].clock_at_ms;
+
+		if (ui->layout.pane[p].h && at && (!due || at < due))
+			due = at;
+	}
+	return due;
 }
 
 static void compute_layout(struct ui *ui)
@@ -236,36 +259,64 @@ static bool wants_changed(struct ui *ui, const int *before)
 	return false;
 }
 
-/* The clock's frame: only the panes showing an age or a countdown are
- * drawn again (a live log beside them costs as much as the rest). */
+/* The clock's frame of a pane whose only time-based text is its age
+ * cells: those cells alone, drawn as its last frame drew them (nothing
+ * else in it changed, or that frame would not be the clock's). Redrawing
+ * the whole pane for them built every row from the store again, and curses
+ * compared every cell of it. */
+static void draw_age_cells(struct ui *ui, int p)
+{
+	struct pane *pane = &ui->panes[p];
+	struct view_ctx c;
+
+	make_ctx(ui, p, &c);        /* c.ages NULL: the list stays as it is */
+	for (size_t i = 0; i < pane->ages.n; i++) {
+		const struct age_cell *a = &pane->ages.v[i];
+
+		draw_age_cell(&c, a->y, a->x, a->width, a->role, a->t);
+	}
+	pane->clock_at_ms = c.clock_at_ms;
+}
+
+/* The clock's frame: only the panes whose ages or countdowns now read
+ * otherwise are drawn again (a live log beside them costs as much as the
+ * rest; a pane of ages in minutes waits for the next minute). */
 static void draw_clock_panes(struct ui *ui)
 {
-	bool clock = false;
+	int64_t now = time_wall_ms();
+	bool drawn = false;
 	int want;
 
 	for (int p = 0; p < PANE_COUNT; p++) {
 		const struct rect *r = &ui->layout.pane[p];
 
-		if (!r->h || !ui->panes[p].uses_clock)
+		if (!r->h || !ui->panes[p].clock_at_ms || ui->panes[p].clock_at_ms > now)
 			continue;
+		drawn = true;
+		if (ui->panes[p].ages_only) {
+			draw_age_cells(ui, p);
+			continue;
+		}
 		attrset(A_NORMAL);
 		for (int y = r->y; y < r->y + r->h; y++)
 			mvhline(y, r->x, ' ', r->w);
 		want = ui->panes[p].want;
-		clock |= draw_pane(ui, p);
+		draw_pane(ui, p);
 		/* a pane that now holds more or fewer lines gets its rows next frame */
 		if (ui->panes[p].want != want)
 			ui->dirty = true;
 	}
-	refresh();
-	ui->frames++;
+	if (drawn) {
+		refresh();
+		ui->frames++;
+	}
 	ui->clock_due = false;
-	arm_clock(ui, clock);
+	arm_clock(ui, clock_due_ms(ui));
 }
 
 /* One frame into curses' buffer; true when the layout left the panes out
  * (too small). */
-static bool draw_frame(struct ui *ui, bool *clock)
+static bool draw_frame(struct ui *ui)
 {
 	erase();
 	compute_layout(ui);
@@ -275,10 +326,9 @@ static bool draw_frame(struct ui *ui, bool *clock)
 			 ui->cols >= 31 ? " " : "\n", LAYOUT_MIN_COLS, LAYOUT_MIN_LINES);
 		return true;
 	}
-	*clock = false;
 	for (int p = 0; p < PANE_COUNT; p++)
 		if (ui->layout.pane[p].h)
-			*clock |= draw_pane(ui, p);
+			draw_pane(ui, p);
 	if (ui->layout.separator_x >= 0)
 		rule_vertical(ui->layout.separator_y, ui->layout.separator_x,
 			      ui->layout.separator_h, ROLE_BORDER);
@@ -294,7 +344,7 @@ static bool draw_frame(struct ui *ui, bool *clock)
 
 void ui_draw(struct ui *ui)
 {
-	bool clock = false, small = false;
+	bool small = false;
 	int64_t started_us = ui->frame_log ? clock_us(CLOCK_MONOTONIC) : 0;
 	int before[PANE_COUNT];
 
@@ -307,7 +357,7 @@ void ui_draw(struct ui *ui)
 	for (int pass = 0; pass < 2; pass++) {
 		for (int p = 0; p < PANE_COUNT; p++)
 			before[p] = ui->panes[p].want;
-		small = draw_frame(ui, &clock);
+		small = draw_frame(ui);
 		/* the panes said what they hold: once more when their rows move */
 		if (small || !wants_changed(ui, before))
 			break;
@@ -320,7 +370,7 @@ void ui_draw(struct ui *ui)
 	ui->clock_due = false;
 	ui->drawn_version = ui->app->store.version;
 	ui->drawn_ms = time_mono_ms();
-	arm_clock(ui, small ? false : clock);
+	arm_clock(ui, small ? 0 : clock_due_ms(ui));
 }
 
 /* "build 2 failed: test": the end of a build, whoever ran it, reaches the
@@ -413,16 +463,20 @@ static void on_clock(void *ctx)
 	ui->clock_due = true;
 }
 
-/* One wake-up a second, only while something on screen counts time. */
-static void arm_clock(struct ui *ui, bool wanted)
+/* A wake-up when a time-based cell on screen next reads otherwise (at most
+ * one a second), none while there is none (due_ms 0). An armed timer that
+ * is due sooner stays: its frame arms the next. */
+static void arm_clock(struct ui *ui, int64_t due_ms)
 {
-	if (wanted && !ui->clock_timer) {
-		int64_t ms = CLOCK_MS - time_wall_ms() % CLOCK_MS;
-
-		ui->clock_timer = loop_timer_add(ui->app->loop, ms, on_clock, ui);
-	} else if (!wanted && ui->clock_timer) {
+	if (ui->clock_timer && (!due_ms || due_ms < ui->clock_timer_at_ms)) {
 		loop_timer_cancel(ui->app->loop, ui->clock_timer);
 		ui->clock_timer = 0;
+	}
+	if (due_ms && !ui->clock_timer) {
+		int64_t ms = due_ms - time_wall_ms();
+
+		ui->clock_timer = loop_timer_add(ui->app->loop, ms > 0 ? ms : 0, on_clock, ui);
+		ui->clock_timer_at_ms = due_ms;
 	}
 }
 
@@ -452,6 +506,7 @@ static const char *needs(enum action_id a)
 	case ACTION_DEPLOY: case ACTION_CANARY_START: return "a tag";
 	case ACTION_KILL_POD: return "a pod";
 	case ACTION_PROMOTE: case ACTION_ABORT: case ACTION_AUTO_ANALYSIS: return "an app";
+	case ACTION_PROMOTE_FULL: case ACTION_RETRY: return "an Argo Rollout";
 	default: return "a deployment";
 	}
 }
@@ -475,7 +530,7 @@ static void dispatch(struct ui *ui, enum action_id a)
 {
 	const struct action_info *info = action_info(a);
 
-	if (gate_check(ui->app, a))
+	if (gate_check(&ui->app->rt, a))
 		return;
 	ui->dirty = true;
 	switch (a) {
@@ -555,7 +610,7 @@ void ui_dispatch_key(struct ui *ui, int key)
 	case MODAL_NONE:
 		break;
 	}
-	a = keymap_lookup(&ui->app->config.keymap, key);
+	a = keymap_lookup_in(&ui->app->config.keymap, key, all_views[ui->focus]->name);
 	ui->last_key = key;
 	if (a != ACTION_NONE)
 		dispatch(ui, a);
@@ -682,6 +737,16 @@ static int start_curses(struct ui *ui, struct err *err)
 		return err_set(err, "cannot start the terminal '%s' (is TERM right?)",
 			       getenv("TERM") ? getenv("TERM") : "");
 	set_term(ui->screen);
+	/* ncurses (6.4) counts a screen as not yet started until its first
+	 * endwin(), and until then flushes its output after every cursor
+	 * move inside doupdate: the clock's frame was one write() per AGE
+	 * cell. Leaving and entering once, before anything is drawn, makes a
+	 * frame one write. */
+	endwin();
+	doupdate();
+	/* its check for typed keys during doupdate (a poll every few lines)
+	 * only flushes early; the loop reads keys after the frame */
+	typeahead(-1);
 	set_escdelay(25);
 	cbreak();
 	noecho();
@@ -732,7 +797,7 @@ struct ui *ui_open(struct app *app, struct err *err)
 		ui->frame_log = fopen(frame_log, "ae");
 	colors_apply(&ui->theme);
 	app->ui = ui;
-	app->confirm = confirm_open;
+	app->rt.confirm = confirm_open;
 	for (int p = 0; p < PANE_COUNT; p++) {
 		ui->panes[p].view = all_views[p];
 		ui->panes[p].priv = xcalloc(1, all_views[p]->private_size ? all_views[p]->private_size : 1);
@@ -754,17 +819,18 @@ void ui_close(struct ui **uip)
 
 	if (!ui->script)
 		loop_io_remove(app->loop, STDIN_FILENO);
-	arm_clock(ui, false);
+	arm_clock(ui, 0);
 	if (ui->message_timer)
 		loop_timer_cancel(app->loop, ui->message_timer);
 	if (ui->frame_timer)
 		loop_timer_cancel(app->loop, ui->frame_timer);
 	if (ui->confirm_req)
-		gate_answer(app, ui->confirm_req, false);
+		gate_answer(&app->rt, ui->confirm_req, false);
 	for (int p = 0; p < PANE_COUNT; p++) {
 		if (all_views[p]->destroy)
 			all_views[p]->destroy(ui->panes[p].priv);
 		free(ui->panes[p].priv);
+		free(ui->panes[p].ages.v);
 	}
 	stop_curses(ui);
 	script_free(&ui->script);
@@ -776,7 +842,7 @@ void ui_close(struct ui **uip)
 	free(ui->sel.app);
 	sb_free(&ui->prompt_text);
 	app->ui = NULL;
-	app->confirm = NULL;
+	app->rt.confirm = NULL;
 	free(ui);
 	*uip = NULL;
 }
@@ -799,8 +865,16 @@ int ui_run(struct app *app, struct err *err)
 					app->store.status.level) + 10, on_message_fade, ui);
 		}
 		draw_when_due(ui);
-		if (ui->script && !script_step(ui))
-			break;
+		if (ui->script) {
+			enum script_state state = script_step(ui, err);
+
+			if (state == SCRIPT_FAILED) {
+				ui_close(&ui);
+				return -1;
+			}
+			if (state == SCRIPT_DONE)
+				break;
+		}
 		if (loop_run_once(app->loop, ui->script ? 10 : -1) < 0)
 			break;
 	}

@@ -9,7 +9,7 @@
 
 #include <curses.h>
 
-#include "app/gate.h"
+#include "action/gate.h"
 #include "util/strbuf.h"
 #include "views/layout.h"
 #include "views/view.h"
@@ -34,8 +34,10 @@ enum modal { MODAL_NONE, MODAL_HELP, MODAL_CONFIRM, MODAL_PROMPT };
 struct pane {
 	const struct view *view;
 	void *priv;
-	bool uses_clock;            /* its last frame showed a time-based cell */
+	int64_t clock_at_ms;        /* wall clock: when its last frame's time-based cells change; 0 none */
 	int want;                   /* the lines its last frame would fill, title included; -1 all */
+	struct age_cells ages;      /* the age cells its last frame drew (draw_age_cell) */
+	bool ages_only;             /* they are all it shows that time changes */
 };
 
 struct ui {
@@ -56,7 +58,8 @@ struct ui {
 	int64_t drawn_ms;           /* when the last frame was drawn (monotonic) */
 	uint64_t frame_timer;       /* armed while a store change waits for its frame */
 	uint64_t clock_timer;       /* armed while a time-based cell is visible */
-	bool clock_due;             /* a second passed: redraw the panes counting time */
+	int64_t clock_timer_at_ms;  /* the wall clock it is armed for */
+	bool clock_due;             /* a time-based cell changed: redraw the panes due */
 	uint64_t message_timer;
 
 	enum modal modal;
@@ -65,6 +68,7 @@ struct ui {
 	int confirm_stage;          /* confirm_twice: 0 first question, 1 second */
 	struct strbuf prompt_text;
 	char prompt_label[128];
+	char prompt_hint[160];              /* after the text until the next key: Tab's choices */
 	const struct view *prompt_owner;    /* NULL: the command line */
 	int prompt_id;
 
@@ -86,7 +90,7 @@ struct ui {
 void statusbar_draw(struct ui *ui);
 void help_draw(struct ui *ui);
 void help_key(struct ui *ui, int key);
-void confirm_open(struct app *app, struct action_req *req);
+void confirm_open(struct rt *rt, struct action_req *req);
 void confirm_draw(struct ui *ui);
 void confirm_key(struct ui *ui, int key);
 void prompt_draw(struct ui *ui);
@@ -107,8 +111,10 @@ void ui_dispatch_key(struct ui *ui, int key);
 /* Script mode (views/script.c). */
 struct script *script_load(const char *path, struct err *err);
 void script_free(struct script **s);
-/* Advances when the app is idle; returns false when the script has ended. */
-bool script_step(struct ui *ui);
+enum script_state { SCRIPT_MORE, SCRIPT_DONE, SCRIPT_FAILED };
+/* Advances when the app is idle; SCRIPT_FAILED with err set when a step
+ * cannot be carried out (the console then exits with that error). */
+enum script_state script_step(struct ui *ui, struct err *err);
 void screen_dump(FILE *out);
 
 #endif

@@ -1,7 +1,7 @@
 /* A pane of the console. Each pane is one file in views/ exporting one
  * `const struct view`, built with designated initializers; views/ui.c keeps
  * the list. A view draws from the store and its own private state; it never
- * calls a source — it asks for actions (app/gate.h) or for logs
+ * calls a source — it asks for actions (action/gate.h) or for logs
  * (app_open_log). */
 #ifndef SHIPDECK_VIEWS_VIEW_H
 #define SHIPDECK_VIEWS_VIEW_H
@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "app/action.h"
+#include "action/action.h"
 #include "app/app.h"
 #include "app/theme.h"
 #include "util/strbuf.h"
@@ -23,6 +23,19 @@ struct ui_selection {
 	char *app;                  /* canary/blue-green app selected */
 };
 
+/* An age drawn with draw_age_cell: where, so the clock's frame can draw
+ * that cell again alone. Coordinates as the draw helpers' (the pane's). */
+struct age_cell {
+	int y, x, width;
+	enum role role;
+	int64_t t;
+};
+
+struct age_cells {
+	struct age_cell *v;
+	size_t n, cap;
+};
+
 /* Where and how a view draws this frame. Coordinates given to the draw
  * helpers are relative to the pane's content area (below its title). */
 struct view_ctx {
@@ -33,7 +46,12 @@ struct view_ctx {
 	int width, height;
 	bool focused;
 	bool zoomed;
-	bool uses_clock;            /* set by draw when a time-based cell is visible */
+	bool uses_clock;            /* set by draw when a cell changes every second */
+	int64_t clock_at_ms;        /* set by draw_age: the wall clock (ms) when an age it
+				     * shows reads otherwise; 0: none */
+	struct age_cells *ages;     /* the ui's: draw_age_cell adds each age cell; NULL: none kept */
+	bool ages_elsewhere;        /* set by draw_age: an age outside those cells, which
+				     * only the pane's whole redraw renews */
 	int want_rows;              /* set by draw: the content rows it would fill at any
 				     * height (the layout gives rows by it); -1: all it gets */
 	char subtitle[128];         /* set by draw: shown in the pane's title bar */
@@ -59,6 +77,9 @@ struct view {
 	int (*command)(void *priv, struct view_ctx *ctx, const char *name, const char *arg);
 	/* Text typed at a prompt this view opened (ui_prompt), or NULL on Esc. */
 	void (*prompt_done)(void *priv, struct view_ctx *ctx, int prompt_id, const char *text);
+	/* The prompt's text after each key that changed it, while it is open
+	 * (a filter narrows as the operator types). NULL: only the answer counts. */
+	void (*prompt_changed)(void *priv, struct view_ctx *ctx, int prompt_id, const char *text);
 	/* The keys that apply now and what each acts on, for the pane's title
 	 * bar while it is focused: view_hint() for each, in order of use. */
 	void (*hints)(void *priv, struct view_ctx *ctx, struct strbuf *out);
@@ -77,12 +98,23 @@ extern const struct view canary_view;
 int draw_text(struct view_ctx *c, int y, int x, enum role role, const char *text);
 int draw_textf(struct view_ctx *c, int y, int x, enum role role, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+/* An age as kubectl prints it ("12m"; "-" when t is 0) into buf, and the
+ * pane's next clock frame no later than the moment that text changes. */
+const char *draw_age(struct view_ctx *c, int64_t t, char *buf, size_t size);
+/* The same drawn as draw_cell draws it; the clock's frame then draws only
+ * these cells again (a pane with no other time-based text). */
+int draw_age_cell(struct view_ctx *c, int y, int x, int width, enum role role, int64_t t);
 /* Text cut (with …) or padded to exactly width columns. */
 int draw_cell(struct view_ctx *c, int y, int x, int width, enum role role, const char *text);
 /* Paints a whole row of the pane in role (for selections), before text. */
 void draw_row_fill(struct view_ctx *c, int y, enum role role);
 /* Text with ANSI SGR colours interpreted (logs); other sequences removed. */
 int draw_ansi(struct view_ctx *c, int y, int x, const char *text, int skip_cols);
+/* A cell's text: the age of t (seconds since the epoch; 0: "-"), and the
+ * tag of a ", "-joined image list's first image (its last path part when
+ * untagged; " +" when there are more). Both return buf. */
+const char *cell_age(int64_t t, char *buf, size_t size);
+const char *cell_tag(const char *images, char *buf, size_t size);
 /* A one-line notice centred-left in the pane, e.g. a source not configured. */
 void draw_notice(struct view_ctx *c, int y, enum role role, const char *text);
 /* Text over up to max_lines lines from row y, broken at a space when one is

@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "app/action.h"
+#include "action/action.h"
 #include "util/err.h"
 
 struct config {

@@ -14,8 +14,13 @@ void sources_stop(struct app *app);
  * other source). */
 int sources_open_repo(struct app *app, struct err *err);
 
-/* A build ended: sources that show what builds make (the registry's tags)
- * look again now rather than at their next refresh. */
-void sources_build_finished(struct app *app);
+/* The console's ":ns NAME" and ":ctx NAME": the cluster source stops,
+ * retargets and watches again (views ask the app, never the source). */
+int sources_set_namespace(struct app *app, const char *ns, struct err *err);
+int sources_set_context(struct app *app, const char *context, struct err *err);
+
+/* Wires the hooks through which one source reaches another (runtime/rt.h):
+ * the only place that knows who answers. Called by app_init. */
+void sources_wire(struct app *app);
 
 #endif

@@ -11,8 +11,8 @@
 
 #include <stddef.h>
 
-#include "app/project.h"
 #include "chaos/experiment.h"
+#include "project/project.h"
 #include "store/kube.h"
 
 struct chaos_blast {

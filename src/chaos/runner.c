@@ -13,8 +13,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "app/audit.h"
-#include "app/gate.h"
+#include "action/gate.h"
 #include "chaos/journal.h"
 #include "util/file.h"
 #include "util/jsonout.h"
@@ -43,9 +42,9 @@ struct chaos_plan {
 	char *namespace, *deployment;
 };
 
-/* The run under way; app->chaos_run. */
+/* The run under way; rt->chaos_run. */
 struct chaos_run {
-	struct app *app;
+	struct rt *rt;
 	struct action_req *req;
 	int number;
 	char *dir;
@@ -106,18 +105,18 @@ static void plan_free(void *data)
 	free(p);
 }
 
-bool chaos_run_active(const struct app *app)
+bool chaos_run_active(const struct rt *rt)
 {
-	return app->chaos_run != NULL;
+	return rt->chaos_run != NULL;
 }
 
-static void emit_log(struct app *app, const char *id, char *text)
+static void emit_log(struct rt *rt, const char *id, char *text)
 {
 	struct store_event ev = { .domain = STORE_LOG };
 
 	ev.log = (struct log_event){ .type = LOG_EV_APPEND, .id = xstrdup(id), .text = text,
 				     .text_len = strlen(text), .time_ms = time_wall_ms() };
-	app_apply(app, &ev);
+	rt_apply(rt, &ev);
 }
 
 /* One line of ours into the buffer and output.log. */
@@ -135,7 +134,7 @@ static void say(struct chaos_run *r, const char *fmt, ...)
 		(void)file_write_full(r->out_fd, line, strlen(line));
 		(void)file_write_full(r->out_fd, "\n", 1);
 	}
-	emit_log(r->app, r->log_id, line);
+	emit_log(r->rt, r->log_id, line);
 }
 
 static void phase(struct chaos_run *r, const char *text)
@@ -143,7 +142,7 @@ static void phase(struct chaos_run *r, const char *text)
 	struct store_event ev = { .domain = STORE_CHAOS };
 
 	ev.chaos = (struct chaos_event){ .type = CHAOS_EV_PHASE, .text = xstrdup(text) };
-	app_apply(r->app, &ev);
+	rt_apply(r->rt, &ev);
 }
 
 /* Chaos Toolkit's log lines say where it is. */
@@ -171,7 +170,7 @@ static void take_line(struct chaos_run *r, const char *s, size_t n)
 		(void)file_write_full(r->out_fd, "\n", 1);
 	}
 	follow_phase(r, line);
-	emit_log(r->app, r->log_id, line);
+	emit_log(r->rt, r->log_id, line);
 }
 
 static void maybe_finish(struct chaos_run *r);
@@ -182,7 +181,7 @@ static void end_output(struct chaos_run *r)
 	if (r->line.len)
 		take_line(r, r->line.s, r->line.len);
 	sb_reset(&r->line);
-	loop_io_remove(r->app->loop, r->fd);
+	loop_io_remove(r->rt->loop, r->fd);
 	close(r->fd);
 	r->fd = -1;
 	r->eof = true;
@@ -245,7 +244,7 @@ static void on_exit_child(void *ctx, pid_t pid, int status)
 	r->exited = true;
 	r->wait_status = status;
 	if (!r->eof)
-		r->eof_timer = loop_timer_add(r->app->loop, EOF_GRACE_MS, on_eof_timer, r);
+		r->eof_timer = loop_timer_add(r->rt->loop, EOF_GRACE_MS, on_eof_timer, r);
 	maybe_finish(r);
 }
 
@@ -280,11 +279,11 @@ static void write_record(struct chaos_run *r, const char *status, bool deviated)
 static void run_free(struct chaos_run *r)
 {
 	if (r->kill_timer)
-		loop_timer_cancel(r->app->loop, r->kill_timer);
+		loop_timer_cancel(r->rt->loop, r->kill_timer);
 	if (r->eof_timer)
-		loop_timer_cancel(r->app->loop, r->eof_timer);
+		loop_timer_cancel(r->rt->loop, r->eof_timer);
 	if (r->fd >= 0) {
-		loop_io_remove(r->app->loop, r->fd);
+		loop_io_remove(r->rt->loop, r->fd);
 		close(r->fd);
 	}
 	if (r->out_fd >= 0)
@@ -300,7 +299,7 @@ static void run_free(struct chaos_run *r)
  * went; whatever the group left is killed; the gate records it. */
 static void maybe_finish(struct chaos_run *r)
 {
-	struct app *app = r->app;
+	struct rt *rt = r->rt;
 	struct chaos_journal j;
 	struct store_event ev = { .domain = STORE_CHAOS };
 	struct err err;
@@ -345,17 +344,17 @@ static void maybe_finish(struct chaos_run *r)
 		struct store_event lev = { .domain = STORE_LOG };
 
 		lev.log = (struct log_event){ .type = LOG_EV_CLOSE, .id = xstrdup(r->log_id) };
-		app_apply(app, &lev);
+		rt_apply(rt, &lev);
 	}
 	ev.chaos = (struct chaos_event){ .type = CHAOS_EV_END, .text = status,
 					 .time_ms = time_wall_ms() };
-	app_apply(app, &ev);
-	app->chaos_run = NULL;
+	rt_apply(rt, &ev);
+	rt->chaos_run = NULL;
 	{
 		struct action_req *req = r->req;
 
 		run_free(r);
-		gate_finish(app, req, ok, message);
+		gate_finish(rt, req, ok, message);
 	}
 	free(message);
 }
@@ -391,26 +390,26 @@ static int claim_dir(const char *root, char **dir, struct err *err)
 	return err_set(err, "%s: cannot claim a run number", root);
 }
 
-static char **child_env(struct app *app)
+static char **child_env(struct rt *rt)
 {
 	size_t n = 0, k = 0;
 	char **env;
-	const char *ctx = app->store.kube.context && *app->store.kube.context
-		? app->store.kube.context : app->opts.context;
+	const char *ctx = rt->store->kube.context && *rt->store->kube.context
+		? rt->store->kube.context : rt->opts->context;
 
 	while (environ[n])
 		n++;
 	env = xcalloc(n + 3, sizeof *env);
 	for (size_t i = 0; i < n; i++) {
-		if ((app->opts.kubeconfig && !strncmp(environ[i], "KUBECONFIG=", 11))
+		if ((rt->opts->kubeconfig && !strncmp(environ[i], "KUBECONFIG=", 11))
 		    || (ctx && !strncmp(environ[i], "KUBERNETES_CONTEXT=", 19)))
 			continue;
 		env[k++] = xstrdup(environ[i]);
 	}
-	if (app->opts.kubeconfig) {
-		char *abs = realpath(app->opts.kubeconfig, NULL);
+	if (rt->opts->kubeconfig) {
+		char *abs = realpath(rt->opts->kubeconfig, NULL);
 
-		env[k++] = xasprintf("KUBECONFIG=%s", abs ? abs : app->opts.kubeconfig);
+		env[k++] = xasprintf("KUBECONFIG=%s", abs ? abs : rt->opts->kubeconfig);
 		free(abs);
 	}
 	if (ctx)
@@ -425,7 +424,7 @@ static void env_free(char **env)
 	free(env);
 }
 
-int chaos_run_start(struct app *app, struct action_req *req, struct err *err)
+int chaos_run_start(struct rt *rt, struct action_req *req, struct err *err)
 {
 	struct chaos_plan *p = req->data;
 	struct chaos_run *r;
@@ -434,13 +433,13 @@ int chaos_run_start(struct app *app, struct action_req *req, struct err *err)
 	int fds[2] = { -1, -1 }, rc = -1, number;
 	struct store_event ev = { .domain = STORE_LOG };
 
-	if (app->chaos_run)
+	if (rt->chaos_run)
 		return err_set(err, "experiment %d is still running (x interrupts it)",
-			       app->chaos_run->number);
+			       rt->chaos_run->number);
 	if (!tool)
 		return err_set(err, "%s", chaos_install_hint);
 	r = xcalloc(1, sizeof *r);
-	r->app = app;
+	r->rt = rt;
 	r->fd = r->out_fd = -1;
 	root = chaos_runs_dir();
 	if ((number = claim_dir(root, &r->dir, err)) < 0)
@@ -459,7 +458,7 @@ int chaos_run_start(struct app *app, struct action_req *req, struct err *err)
 		err_set(err, "pipe: %s", strerror(errno));
 		goto out;
 	}
-	env = child_env(app);
+	env = child_env(rt);
 	fflush(NULL);
 	r->pid = fork();
 	if (r->pid < 0) {
@@ -502,10 +501,10 @@ int chaos_run_start(struct app *app, struct action_req *req, struct err *err)
 	fcntl(r->fd, F_SETFL, fcntl(r->fd, F_GETFL) | O_NONBLOCK);
 	r->req = req;
 	r->started_ms = time_wall_ms();
-	app->chaos_run = r;
+	rt->chaos_run = r;
 	ev.log = (struct log_event){ .type = LOG_EV_OPEN, .id = xstrdup(r->log_id),
 				     .title = xasprintf("chaos %d: %s", number, p->title) };
-	app_apply(app, &ev);
+	rt_apply(rt, &ev);
 	{
 		struct store_event cev = { .domain = STORE_CHAOS };
 
@@ -516,15 +515,15 @@ int chaos_run_start(struct app *app, struct action_req *req, struct err *err)
 			.deployment = p->deployment ? xstrdup(p->deployment) : NULL,
 			.time_ms = r->started_ms,
 		};
-		app_apply(app, &cev);
+		rt_apply(rt, &cev);
 	}
 	say(r, "shipdeck: experiment %d: %s (%s)", number, p->title, p->file);
 	say(r, "shipdeck: blast radius: %s", p->blast);
 	say(r, "shipdeck: %s run --rollback-strategy always --journal-path %s (pid %d)", tool,
 	    r->journal, (int)r->pid);
 	write_record(r, NULL, false);
-	loop_io_add(app->loop, r->fd, POLLIN, on_output, r);
-	loop_child_watch(app->loop, r->pid, on_exit_child, r);
+	loop_io_add(rt->loop, r->fd, POLLIN, on_output, r);
+	loop_child_watch(rt->loop, r->pid, on_exit_child, r);
 	rc = 0;
 out:
 	if (rc)
@@ -542,21 +541,21 @@ out:
 }
 
 /* The experiment's path as the repository names it ("chaos/web-pod.json"). */
-const char *chaos_short_path(const struct app *app, const char *path)
+const char *chaos_short_path(const struct rt *rt, const char *path)
 {
-	size_t n = app->repo_root ? strlen(app->repo_root) : 0;
+	size_t n = rt->repo_root ? strlen(rt->repo_root) : 0;
 
-	if (n && !strncmp(path, app->repo_root, n) && path[n] == '/')
+	if (n && !strncmp(path, rt->repo_root, n) && path[n] == '/')
 		return path + n + 1;
 	return path;
 }
 
-struct action_req *chaos_run_request(struct app *app, const struct chaos_experiment *x,
+struct action_req *chaos_run_request(struct rt *rt, const struct chaos_experiment *x,
 				     const struct chaos_blast *b)
 {
 	struct chaos_plan *p = xcalloc(1, sizeof *p);
 	char *abs = realpath(x->path, NULL);
-	char *target = xasprintf("experiment %s", chaos_short_path(app, x->path));
+	char *target = xasprintf("experiment %s", chaos_short_path(rt, x->path));
 	struct action_req *req = action_req_new(ACTION_CHAOS_RUN, target);
 
 	free(target);
@@ -581,9 +580,9 @@ struct action_req *chaos_run_request(struct app *app, const struct chaos_experim
 	return req;
 }
 
-bool chaos_run_interrupt(struct app *app)
+bool chaos_run_interrupt(struct rt *rt)
 {
-	struct chaos_run *r = app->chaos_run;
+	struct chaos_run *r = rt->chaos_run;
 	struct store_event ev = { .domain = STORE_CHAOS };
 
 	if (!r || r->exited)
@@ -593,41 +592,41 @@ bool chaos_run_interrupt(struct app *app)
 	say(r, "shipdeck: interrupting (SIGINT to pid %d); Chaos Toolkit runs the rollbacks",
 	    (int)r->pid);
 	kill(-r->pid, SIGINT);
-	r->kill_timer = loop_timer_add(app->loop, INTERRUPT_GRACE_MS, on_kill_timer, r);
+	r->kill_timer = loop_timer_add(rt->loop, INTERRUPT_GRACE_MS, on_kill_timer, r);
 	ev.chaos = (struct chaos_event){ .type = CHAOS_EV_INTERRUPT };
-	app_apply(app, &ev);
+	rt_apply(rt, &ev);
 	return true;
 }
 
-void chaos_run_stop(struct app *app)
+void chaos_run_stop(struct rt *rt)
 {
 	int64_t end = time_mono_ms() + INTERRUPT_GRACE_MS + 5000;
 
-	if (!app->chaos_run)
+	if (!rt->chaos_run)
 		return;
 	fprintf(stderr, "shipdeck: interrupting chaos experiment %d; waiting for its rollbacks "
-		"(at most %d s)\n", app->chaos_run->number, INTERRUPT_GRACE_MS / 1000);
-	chaos_run_interrupt(app);
-	while (app->chaos_run && time_mono_ms() < end)
-		loop_run_once(app->loop, 1000);
+		"(at most %d s)\n", rt->chaos_run->number, INTERRUPT_GRACE_MS / 1000);
+	chaos_run_interrupt(rt);
+	while (rt->chaos_run && time_mono_ms() < end)
+		loop_run_once(rt->loop, 1000);
 }
 
-void chaos_refuse(struct app *app, const struct chaos_experiment *x, const struct chaos_blast *b)
+void chaos_refuse(struct rt *rt, const struct chaos_experiment *x, const struct chaos_blast *b)
 {
-	char *target = xasprintf("experiment %s", chaos_short_path(app, x->path));
+	char *target = xasprintf("experiment %s", chaos_short_path(rt, x->path));
 	struct action_req *req = action_req_new(ACTION_CHAOS_RUN, target);
 
 	/* nothing is sent: a result record of its own, through the gate */
 	req->from = xstrdup(b->summary);
-	gate_note(app, req, "refused", b->refusal);
+	gate_note(rt, req, "refused", b->refusal);
 	free(target);
 }
 
-char *chaos_experiments_dir(const struct app *app)
+char *chaos_experiments_dir(const struct rt *rt)
 {
-	const char *dir = app->project.chaos.dir ? app->project.chaos.dir : "chaos";
+	const char *dir = rt->project->chaos.dir ? rt->project->chaos.dir : "chaos";
 
-	if (dir[0] == '/' || !app->repo_root)
+	if (dir[0] == '/' || !rt->repo_root)
 		return xstrdup(dir);
-	return xasprintf("%s/%s", app->repo_root, dir);
+	return xasprintf("%s/%s", rt->repo_root, dir);
 }

@@ -12,9 +12,10 @@
 
 #include <stdbool.h>
 
-#include "app/app.h"
+#include "action/builder.h"
 #include "chaos/blast.h"
 #include "chaos/experiment.h"
+#include "runtime/rt.h"
 
 struct action_req;
 
@@ -26,10 +27,10 @@ extern const char chaos_install_hint[];
 
 /* Where the experiments are: chaos.dir of .shipdeck.yml (default "chaos")
  * in the repository (caller frees). */
-char *chaos_experiments_dir(const struct app *app);
+char *chaos_experiments_dir(const struct rt *rt);
 
 /* path as the repository names it ("chaos/web-pod.json"): points into path. */
-const char *chaos_short_path(const struct app *app, const char *path);
+const char *chaos_short_path(const struct rt *rt, const char *path);
 
 /* $XDG_STATE_HOME/shipdeck/chaos (caller frees). */
 char *chaos_runs_dir(void);
@@ -37,21 +38,25 @@ char *chaos_runs_dir(void);
 /* The action request for running x with blast radius b: target, question,
  * details with the radius and the hypothesis, run (which starts the child
  * and calls gate_finish when it has ended). Takes neither x nor b. */
-struct action_req *chaos_run_request(struct app *app, const struct chaos_experiment *x,
+struct action_req *chaos_run_request(struct rt *rt, const struct chaos_experiment *x,
 				     const struct chaos_blast *b);
 
 /* Records through the gate that x was refused for its blast radius
  * (b->refusal); a record that cannot be written is said as the gate says it. */
-void chaos_refuse(struct app *app, const struct chaos_experiment *x, const struct chaos_blast *b);
+void chaos_refuse(struct rt *rt, const struct chaos_experiment *x, const struct chaos_blast *b);
+
+/* chaos-run over an experiment (sel: name its file, ns the namespace its
+ * radius is resolved in), for action_builders_add (run_builder.c). */
+extern const struct action_builder chaos_builders[];
 
 /* The request's run: starts the child (chaos_run_request sets it). */
-int chaos_run_start(struct app *app, struct action_req *req, struct err *err);
+int chaos_run_start(struct rt *rt, struct action_req *req, struct err *err);
 
-bool chaos_run_active(const struct app *app);
+bool chaos_run_active(const struct rt *rt);
 /* SIGINT to the run's group; false when nothing runs. */
-bool chaos_run_interrupt(struct app *app);
+bool chaos_run_interrupt(struct rt *rt);
 /* At exit: interrupts a run still going and runs the loop until it has
  * ended (its rollbacks too), at most 60 s, then kills what is left. */
-void chaos_run_stop(struct app *app);
+void chaos_run_stop(struct rt *rt);
 
 #endif

@@ -58,6 +58,16 @@ int log_writer_write(struct log_writer *w, const char *data, size_t len, int64_t
 		p++;
 	}
 	w->unsynced = true;
+	w->unsubmitted += len;
+	if (w->unsubmitted >= LOG_WRITEBACK_BYTES) {
+		/* Start the disk writes of what is dirty now, without waiting for
+		 * them: the once-a-second fsync found a second of a chatty step
+		 * dirty (60 MB and more) and wrote it all while the loop waited
+		 * (57-69 ms, the step's pipe full behind it). Durability is the
+		 * fsync's, as before; this only leaves it less to do. */
+		(void)sync_file_range(w->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+		w->unsubmitted = 0;
+	}
 	return 0;
 }
 

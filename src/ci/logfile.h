@@ -13,12 +13,15 @@
 #include "util/err.h"
 
 /* ---- writing (append-only; a crash leaves whole earlier writes) */
+enum { LOG_WRITEBACK_BYTES = 4 << 20 };
+
 struct log_writer {
 	int fd, times_fd;
 	uint64_t lines;             /* complete lines written */
 	int64_t marked_sec;         /* second of the last time mark */
 	int64_t synced_ms;          /* when fsync last ran (monotonic) */
 	bool unsynced;
+	uint64_t unsubmitted;       /* bytes written since writeback was last started */
 };
 
 int log_writer_open(struct log_writer *w, const char *path, const char *times_path,
@@ -26,7 +29,9 @@ int log_writer_open(struct log_writer *w, const char *path, const char *times_pa
 /* Appends data (newlines counted in it) received at wall time now_ms. */
 int log_writer_write(struct log_writer *w, const char *data, size_t len, int64_t now_ms,
 		     struct err *err);
-/* fsync when something was written since the last one. */
+/* fsync when something was written since the last one. The disk writes
+ * start as the data comes (every LOG_WRITEBACK_BYTES), so this waits only
+ * for the last of it. */
 void log_writer_sync(struct log_writer *w);
 void log_writer_close(struct log_writer *w);
 

@@ -41,7 +41,7 @@ void logs_remember(struct ci_runner *r, const char *id)
 			continue;
 		}
 		ev.log = (struct log_event){ .type = LOG_EV_DROP, .id = r->opened[i] };
-		app_apply(r->app, &ev);
+		rt_apply(r->rt, &ev);
 		memmove(&r->opened[i], &r->opened[i + 1], (r->nopened - i - 1) * sizeof *r->opened);
 		r->nopened--;
 	}
@@ -51,7 +51,7 @@ static void apply(struct ci_runner *r, struct log_event *le)
 {
 	struct store_event ev = { .domain = STORE_LOG, .log = *le };
 
-	app_apply(r->app, &ev);
+	rt_apply(r->rt, &ev);
 }
 
 static char *end_message(const struct ci_step *s)
@@ -76,7 +76,7 @@ static void load(struct ci_runner *r, const char *id, const struct ci_build *b,
 	struct log_read_line *lines = xcalloc(READ_BATCH, sizeof *lines);
 	struct log_reader rd;
 	uint64_t total, first;
-	size_t max = r->app->store.logs.max_lines;
+	size_t max = r->rt->store->logs.max_lines;
 
 	log_reader_open(&rd, log, times);
 	total = log_reader_count(&rd, final);
@@ -116,7 +116,7 @@ static void load(struct ci_runner *r, const char *id, const struct ci_build *b,
 
 void ci_runner_open_log(struct ci_runner *r, const char *id)
 {
-	const struct log_buffer *buf = store_log_find(&r->app->store.logs, id);
+	const struct log_buffer *buf = store_log_find(&r->rt->store->logs, id);
 	const struct ci_build *b;
 	struct ci_build *read = NULL;
 	const struct ci_step *s;
@@ -129,7 +129,7 @@ void ci_runner_open_log(struct ci_runner *r, const char *id)
 		logs_remember(r, id);
 		return;
 	}
-	b = store_ci_build(&r->app->store.ci, n);
+	b = store_ci_build(&r->rt->store->ci, n);
 	if (!b)
 		b = read = ci_history_read(&r->hist, n, NULL);
 	s = ci_build_step(b, key);

@@ -9,11 +9,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "ci/dag.h"
 #include "ci/drone_keys.h"
 #include "ci/legacy.h"
 #include "ci/plugin_env.h"
 #include "ci/yaml_merge.h"
+#include "util/dag.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "util/ydoc.h"
@@ -457,7 +457,7 @@ static size_t index_of(char *const *names, size_t n, const char *name)
 	return n;
 }
 
-static void graph_free(struct ci_graph *g)
+static void graph_free(struct dag *g)
 {
 	for (size_t i = 0; i < g->n; i++)
 		free(g->deps[i]);
@@ -471,7 +471,7 @@ static int check_graph(const struct at *a, const char *what, char *const *names,
 		       char **const *deps, const size_t *ndeps,
 		       const struct ynode *const *dep_nodes, struct err *err)
 {
-	struct ci_graph g = { .n = n };
+	struct dag g = { .n = n };
 	size_t *cycle = xcalloc(n ? n : 1, sizeof *cycle), len;
 	int rc = -1;
 
@@ -497,7 +497,7 @@ static int check_graph(const struct at *a, const char *what, char *const *names,
 			g.deps[i][g.ndeps[i]++] = t;
 		}
 	}
-	len = ci_graph_cycle(&g, cycle);
+	len = dag_cycle(&g, cycle);
 	if (len) {
 		char path[400] = "";
 		size_t used = 0;

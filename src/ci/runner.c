@@ -5,12 +5,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "app/sources.h"
 #include "ci/changes.h"
 #include "ci/proc.h"
 #include "ci/runner_internal.h"
-#include "ci/tag.h"
 #include "util/file.h"
+#include "util/tag_scheme.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
 
@@ -27,7 +26,7 @@ static void publish(struct build_run *b)
 	struct store_event ev = { .domain = STORE_CI };
 
 	ev.ci = (struct ci_event){ .type = CI_EV_BUILD, .build = ci_build_dup(b->rec) };
-	app_apply(b->runner->app, &ev);
+	rt_apply(b->runner->rt, &ev);
 }
 
 void build_changed(struct build_run *b)
@@ -35,7 +34,7 @@ void build_changed(struct build_run *b)
 	struct err err;
 
 	if (ci_history_write(&b->runner->hist, b->rec, &err))
-		app_message(b->runner->app, STATUS_ERROR, "%s", err.msg);
+		rt_message(b->runner->rt, STATUS_ERROR, "%s", err.msg);
 	publish(b);
 }
 
@@ -61,7 +60,7 @@ static void on_flush(void *ctx)
 void build_arm_flush(struct build_run *b)
 {
 	if (!b->flush_timer)
-		b->flush_timer = loop_timer_add(b->runner->app->loop, FLUSH_MS, on_flush, b);
+		b->flush_timer = loop_timer_add(b->runner->rt->loop, FLUSH_MS, on_flush, b);
 }
 
 static void on_sync(void *ctx)
@@ -71,7 +70,7 @@ static void on_sync(void *ctx)
 	for (size_t i = 0; i < b->plan.n; i++)
 		if (b->steps[i].capturing)
 			step_sync(&b->steps[i]);
-	b->sync_timer = loop_timer_add(b->runner->app->loop, SYNC_MS, on_sync, b);
+	b->sync_timer = loop_timer_add(b->runner->rt->loop, SYNC_MS, on_sync, b);
 }
 
 static struct build_run *find_build(const struct ci_runner *r, int n)
@@ -84,7 +83,7 @@ static struct build_run *find_build(const struct ci_runner *r, int n)
 
 static void build_free(struct build_run *b)
 {
-	struct loop *loop = b->runner->app->loop;
+	struct loop *loop = b->runner->rt->loop;
 
 	if (b->flush_timer)
 		loop_timer_cancel(loop, b->flush_timer);
@@ -124,7 +123,7 @@ static void finish_build(struct build_run *b)
 	if (h->done)
 		h->done(h->ctx, b->rec);
 	/* a build may have pushed a tag: the images pane looks again now */
-	sources_build_finished(r->app);
+	rt_build_finished(r->rt);
 	for (size_t i = 0; i < b->nwaiters; i++)
 		b->waiters[i].fn(b->waiters[i].ctx, b->rec);
 	for (struct build_run *o = r->builds; o; o = o->next) {
@@ -177,7 +176,7 @@ static bool stop_detached(struct build_run *b)
 		}
 	}
 	if (alive && !b->stopping_detached && !b->kill_timer)
-		b->kill_timer = loop_timer_add(b->runner->app->loop, CI_CANCEL_GRACE_MS, on_kill, b);
+		b->kill_timer = loop_timer_add(b->runner->rt->loop, CI_CANCEL_GRACE_MS, on_kill, b);
 	b->stopping_detached |= alive;
 	return alive;
 }
@@ -185,8 +184,8 @@ static bool stop_detached(struct build_run *b)
 void build_advance(struct build_run *b)
 {
 	size_t *start = xcalloc(b->plan.n ? b->plan.n : 1, sizeof *start);
-	int limit = b->runner->app->project.concurrency > 0
-		? b->runner->app->project.concurrency : 1;
+	int limit = b->runner->rt->project->concurrency > 0
+		? b->runner->rt->project->concurrency : 1;
 
 	for (;;) {
 		size_t k = ci_sched_next(&b->sched, limit, start);
@@ -204,8 +203,8 @@ void build_advance(struct build_run *b)
 
 static void on_usr1(void *ctx, int signo)
 {
-	struct app *app = ctx;
-	struct ci_runner *r = app->ci;
+	struct rt *rt = ctx;
+	struct ci_runner *r = rt->ci;
 	struct build_run *b, *next;
 
 	(void)signo;
@@ -225,23 +224,23 @@ static void on_usr1(void *ctx, int signo)
 	}
 }
 
-struct ci_runner *ci_runner_new(struct app *app, struct err *err)
+struct ci_runner *ci_runner_new(struct rt *rt, struct err *err)
 {
 	struct ci_runner *r = xcalloc(1, sizeof *r);
 
-	r->app = app;
+	r->rt = rt;
 	r->inotify_fd = -1;
-	if (!app->repo_root) {
+	if (!rt->repo_root) {
 		err_set(err, "no repository: run shipdeck inside a git repository or pass --repo DIR");
 		free(r);
 		return NULL;
 	}
-	if (ci_history_open(&r->hist, app->repo_root, err)) {
+	if (ci_history_open(&r->hist, rt->repo_root, err)) {
 		free(r);
 		return NULL;
 	}
-	/* the handler looks the runner up through app, so it outlives the runner */
-	loop_signal_watch(app->loop, SIGUSR1, on_usr1, app);
+	/* the handler looks the runner up through rt, so it outlives the runner */
+	loop_signal_watch(rt->loop, SIGUSR1, on_usr1, rt);
 	return r;
 }
 
@@ -258,12 +257,12 @@ void ci_runner_set_hooks(struct ci_runner *r, const struct ci_hooks *hooks)
 static char *read_pipeline_file(struct ci_runner *r, const struct ci_run_opts *o,
 				const char *sha, size_t *len, struct err *err)
 {
-	const char *file = r->app->project.pipeline_file;
+	const char *file = r->rt->project->pipeline_file;
 	char *path, *data;
 
 	if (!o->in_place)
-		return commit_file_read(r->app->repo_root, sha, file, len, err);
-	path = xasprintf("%s/%s", r->app->repo_root, file);
+		return commit_file_read(r->rt->repo_root, sha, file, len, err);
+	path = xasprintf("%s/%s", r->rt->repo_root, file);
 	data = file_read_all(path, len, err);
 	free(path);
 	return data;
@@ -282,9 +281,9 @@ static void self_as_owner(struct ci_build *rec)
 static struct ci_build *make_record(struct build_run *b, const struct ci_run_opts *o, int n,
 				    const char *work_dir)
 {
-	struct app *app = b->runner->app;
+	struct rt *rt = b->runner->rt;
 	struct ci_build *rec = xcalloc(1, sizeof *rec);
-	struct ci_tag_vars tv = { .sha = b->commit.sha, .build = n, .branch = b->commit.branch };
+	struct tag_vars tv = { .sha = b->commit.sha, .build = n, .branch = b->commit.branch };
 
 	rec->number = n;
 	rec->status = CI_RUNNING;
@@ -293,13 +292,13 @@ static struct ci_build *make_record(struct build_run *b, const struct ci_run_opt
 	rec->branch = xstrdup(b->commit.branch);
 	rec->event = xstrdup("push");
 	rec->trigger = xstrdup(o->trigger ? o->trigger : "cli");
-	rec->user = xstrdup(app->user ? app->user : "");
+	rec->user = xstrdup(rt->user ? rt->user : "");
 	rec->tests_only = o->tests_only;
 	rec->in_place = o->in_place;
-	rec->image_tag = ci_tag_expand(app->project.image_tag, &tv);
+	rec->image_tag = tag_scheme_expand(rt->project->image_tag, &tv);
 	rec->runtime = xstrdup("host");
 	rec->has_docker = b->plan.has_docker;
-	rec->pipeline_file = xstrdup(app->project.pipeline_file);
+	rec->pipeline_file = xstrdup(rt->project->pipeline_file);
 	rec->work_dir = xstrdup(work_dir);
 	rec->created_ms = rec->started_ms = time_wall_ms();
 	self_as_owner(rec);
@@ -351,11 +350,11 @@ static void collect_mask(struct build_run *b)
 int ci_runner_start(struct ci_runner *r, const struct ci_run_opts *o, int *number,
 		    bool *config_error, struct err *err)
 {
-	struct app *app = r->app;
+	struct rt *rt = r->rt;
 	struct build_run *b = xcalloc(1, sizeof *b);
 	struct ci_plan_opts po = { .event = "push", .tests_only = o->tests_only,
-				   .test_steps = app->project.test_steps,
-				   .ntest_steps = app->project.ntest_steps, .clone = !o->in_place };
+				   .test_steps = rt->project->test_steps,
+				   .ntest_steps = rt->project->ntest_steps, .clone = !o->in_place };
 	struct ci_facts facts = { .event = "push" };
 	struct ci_changes changes = { 0 };
 	struct err cerr;
@@ -366,16 +365,16 @@ int ci_runner_start(struct ci_runner *r, const struct ci_run_opts *o, int *numbe
 	*config_error = true;
 	b->runner = r;
 	/* auto finds no runtime: container steps are not run by this runner */
-	if (app->project.pipeline_runtime && (!strcmp(app->project.pipeline_runtime, "podman")
-					      || !strcmp(app->project.pipeline_runtime, "docker"))) {
+	if (rt->project->pipeline_runtime && (!strcmp(rt->project->pipeline_runtime, "podman")
+					      || !strcmp(rt->project->pipeline_runtime, "docker"))) {
 		err_set(err, ".shipdeck.yml: pipeline.runtime: %s: this shipdeck runs steps on the "
-			"host only; set runtime: host (or auto)", app->project.pipeline_runtime);
+			"host only; set runtime: host (or auto)", rt->project->pipeline_runtime);
 		goto fail;
 	}
-	if (commit_info_read(&b->commit, app->repo_root, o->rev, err))
+	if (commit_info_read(&b->commit, rt->repo_root, o->rev, err))
 		goto fail;
 	data = read_pipeline_file(r, o, b->commit.sha, &len, err);
-	if (!data || ci_file_parse(&b->file, app->project.pipeline_file, data, len, err))
+	if (!data || ci_file_parse(&b->file, rt->project->pipeline_file, data, len, err))
 		goto fail;
 	ci_secrets_free(&r->secrets);
 	if (ci_secrets_load(&r->secrets, NULL, err))
@@ -384,7 +383,7 @@ int ci_runner_start(struct ci_runner *r, const struct ci_run_opts *o, int *numbe
 	facts.branch = b->commit.branch;
 	facts.ref = ref;
 	/* paths conditions match when the changed files cannot be read */
-	if (!ci_changes_read(&changes, app->repo_root, b->commit.sha, &cerr)) {
+	if (!ci_changes_read(&changes, rt->repo_root, b->commit.sha, &cerr)) {
 		facts.changed = changes.paths;
 		facts.nchanged = changes.n;
 		facts.changed_known = true;
@@ -397,7 +396,7 @@ int ci_runner_start(struct ci_runner *r, const struct ci_run_opts *o, int *numbe
 	*config_error = false;
 	if (ci_history_allocate(&r->hist, &n, err))
 		goto fail;
-	work_dir = o->in_place ? xstrdup(app->repo_root) : ci_history_work_dir(&r->hist, n);
+	work_dir = o->in_place ? xstrdup(rt->repo_root) : ci_history_work_dir(&r->hist, n);
 	b->rec = make_record(b, o, n, work_dir);
 	b->marker = ci_history_marker(&r->hist, n);
 	collect_mask(b);
@@ -418,7 +417,7 @@ int ci_runner_start(struct ci_runner *r, const struct ci_run_opts *o, int *numbe
 	}
 	b->next = r->builds;
 	r->builds = b;
-	b->sync_timer = loop_timer_add(app->loop, SYNC_MS, on_sync, b);
+	b->sync_timer = loop_timer_add(rt->loop, SYNC_MS, on_sync, b);
 	*number = n;
 	build_changed(b);
 	free(data);
@@ -470,7 +469,7 @@ int ci_runner_cancel(struct ci_runner *r, int n, const char *why, ci_cancel_done
 			step_sweep(&b->steps[i], SIGTERM);
 		}
 	}
-	b->kill_timer = loop_timer_add(r->app->loop, CI_CANCEL_GRACE_MS, on_kill, b);
+	b->kill_timer = loop_timer_add(r->rt->loop, CI_CANCEL_GRACE_MS, on_kill, b);
 	sync_decisions(b);
 	build_changed(b);
 	if (ci_sched_done(&b->sched))
@@ -493,7 +492,7 @@ void ci_runner_stop_all(struct ci_runner *r, const char *why)
 		ci_runner_cancel(r, b->rec->number, why, NULL, NULL);
 	}
 	while (r->builds && time_mono_ms() < deadline)
-		loop_run_once(r->app->loop, 100);
+		loop_run_once(r->rt->loop, 100);
 	/* a process that left its group can hold a pipe open forever: stop
 	 * waiting for it (its group was killed) */
 	for (b = r->builds; b; b = next) {
@@ -510,7 +509,7 @@ void ci_runner_free(struct ci_runner **rp)
 
 	if (!r)
 		return;
-	watch_stop(r);
+	history_watch_stop(r);
 	ci_runner_stop_all(r, "shipdeck quit while the build ran");
 	for (size_t i = 0; i < r->nopened; i++)
 		free(r->opened[i]);

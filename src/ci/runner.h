@@ -13,8 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "app/app.h"
 #include "ci/history.h"
+#include "runtime/rt.h"
 #include "store/ci.h"
 #include "util/err.h"
 
@@ -40,8 +40,8 @@ struct ci_hooks {
 
 enum { CI_CANCEL_GRACE_MS = 3000 };
 
-/* Opens the repository's history. Needs app->repo_root and app->project. */
-struct ci_runner *ci_runner_new(struct app *app, struct err *err);
+/* Opens the repository's history. Needs rt->repo_root and rt->project-> */
+struct ci_runner *ci_runner_new(struct rt *rt, struct err *err);
 /* Stops what still runs (see ci_runner_stop_all) and frees; clears *r. */
 void ci_runner_free(struct ci_runner **r);
 const struct ci_history *ci_runner_history(const struct ci_runner *r);

@@ -54,7 +54,7 @@ struct build_run {
 };
 
 struct ci_runner {
-	struct app *app;
+	struct rt *rt;
 	struct ci_history hist;
 	struct ci_secrets secrets;
 	struct ci_hooks hooks;
@@ -91,8 +91,8 @@ void step_abandon(struct step_run *s);
 bool step_alive(const struct step_run *s);
 
 /* watch.c */
-void watch_start(struct ci_runner *r);
-void watch_stop(struct ci_runner *r);
+void history_watch_start(struct ci_runner *r);
+void history_watch_stop(struct ci_runner *r);
 /* Follows build n (run by another process) until it is done. */
 void watch_build(struct ci_runner *r, int n);
 

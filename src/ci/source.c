@@ -17,19 +17,19 @@
 /* How often a cancel asked of another process looks whether it happened. */
 enum { CANCEL_POLL_MS = 100, CANCEL_SLACK_MS = 5000 };
 
-static void open_log(void *ctx, struct app *app, const char *id)
+static void open_log(void *ctx, struct rt *rt, const char *id)
 {
 	(void)ctx;
-	if (app->ci)
-		ci_runner_open_log(app->ci, id);
+	if (rt->ci)
+		ci_runner_open_log(rt->ci, id);
 }
 
 /* The pipeline file as it is in the work tree: its problems are shown in the
  * pane before anyone runs it (a build reads the file of its commit). */
-static void check_work_tree_file(struct app *app)
+static void check_work_tree_file(struct rt *rt)
 {
 	struct store_event ev = { .domain = STORE_CI };
-	char *path = xasprintf("%s/%s", app->repo_root, app->project.pipeline_file), *data;
+	char *path = xasprintf("%s/%s", rt->repo_root, rt->project->pipeline_file), *data;
 	struct ci_file f;
 	struct err err = { 0 };
 	struct strbuf notes = { 0 };
@@ -37,7 +37,7 @@ static void check_work_tree_file(struct app *app)
 	bool bad = true;
 
 	data = file_read_all(path, &len, &err);
-	if (data && !ci_file_parse(&f, app->project.pipeline_file, data, len, &err)) {
+	if (data && !ci_file_parse(&f, rt->project->pipeline_file, data, len, &err)) {
 		/* the pipeline's name first when there are several; `image` is
 		 * left to the build's rule ("docker steps run on this host") */
 		for (size_t i = 0; i < f.n; i++)
@@ -54,11 +54,11 @@ static void check_work_tree_file(struct app *app)
 	ev.ci = (struct ci_event){ .type = CI_EV_PIPELINE, .pipeline_file = path,
 				   .pipeline_error = bad ? xstrdup(err.msg) : NULL,
 				   .pipeline_notices = notes.len ? sb_steal(&notes) : NULL };
-	app_apply(app, &ev);
+	rt_apply(rt, &ev);
 	free(data);
 }
 
-static void load_history(struct app *app, struct ci_runner *r)
+static void load_history(struct rt *rt, struct ci_runner *r)
 {
 	int *nums = NULL;
 	size_t n = ci_history_numbers(&r->hist, &nums), bad = 0;
@@ -71,37 +71,37 @@ static void load_history(struct app *app, struct ci_runner *r)
 		if (!b) {
 			/* a folder without build.json: a build that died before its record */
 			if (!bad++)
-				app_message(app, STATUS_WARN, "build history: %s", err.msg);
+				rt_message(rt, STATUS_WARN, "build history: %s", err.msg);
 			continue;
 		}
 		/* a build whose owner died is settled; in read-only mode only on screen */
-		ci_history_settle(&r->hist, b, !app->opts.read_only);
+		ci_history_settle(&r->hist, b, !rt->opts->read_only);
 		if (!ci_status_done(b->status))
 			watch_build(r, b->number);
 		ev.ci = (struct ci_event){ .type = CI_EV_BUILD, .build = b };
-		app_apply(app, &ev);
+		rt_apply(rt, &ev);
 	}
 	free(nums);
 }
 
-int ci_source_start(struct app *app, struct err *err)
+int ci_source_start(struct rt *rt, struct err *err)
 {
-	struct ci_runner *r = ci_runner_new(app, err);
+	struct ci_runner *r = ci_runner_new(rt, err);
 
 	if (!r)
 		return -1;
-	app->ci = r;
-	check_work_tree_file(app);
-	watch_start(r);
-	load_history(app, r);
-	app_log_provider(app, "build/", open_log, NULL);
-	app_source_state(app, SOURCE_CI, SOURCE_READY, 0, NULL);
+	rt->ci = r;
+	check_work_tree_file(rt);
+	history_watch_start(r);
+	load_history(rt, r);
+	rt_log_provider(rt, "build/", open_log, NULL);
+	rt_source_state(rt, SOURCE_CI, SOURCE_READY, 0, NULL);
 	return 0;
 }
 
-void ci_source_stop(struct app *app)
+void ci_source_stop(struct rt *rt)
 {
-	ci_runner_free(&app->ci);
+	ci_runner_free(&rt->ci);
 }
 
 /* ---- run-pipeline, run-tests */
@@ -121,7 +121,7 @@ static void run_data_free(void *p)
 	free(d);
 }
 
-static int run_build(struct app *app, struct action_req *req, struct err *err)
+static int run_build(struct rt *rt, struct action_req *req, struct err *err)
 {
 	struct run_data *d = req->data;
 	struct ci_run_opts o = { .rev = d->rev, .tests_only = d->tests_only,
@@ -130,10 +130,10 @@ static int run_build(struct app *app, struct action_req *req, struct err *err)
 	char *msg;
 	int n;
 
-	if (!app->ci)
+	if (!rt->ci)
 		return err_set(err, "no pipeline: add %s to the repository",
-			       app->project.pipeline_file);
-	if (ci_runner_start(app->ci, &o, &n, &config_error, err)) {
+			       rt->project->pipeline_file);
+	if (ci_runner_start(rt->ci, &o, &n, &config_error, err)) {
 		if (d->result)
 			d->result->config_error = config_error;
 		return -1;
@@ -141,12 +141,12 @@ static int run_build(struct app *app, struct action_req *req, struct err *err)
 	if (d->result)
 		d->result->number = n;
 	msg = xasprintf("build %d started", n);
-	gate_finish(app, req, true, msg);
+	gate_finish(rt, req, true, msg);
 	free(msg);
 	return 0;
 }
 
-struct action_req *ci_action_run(struct app *app, bool tests_only, const char *rev,
+struct action_req *ci_action_run(struct rt *rt, bool tests_only, const char *rev,
 				 bool in_place, const char *trigger,
 				 struct ci_run_result *result)
 {
@@ -155,7 +155,7 @@ struct action_req *ci_action_run(struct app *app, bool tests_only, const char *r
 	struct commit_info ci;
 	char *target;
 
-	if (app->repo_root && !commit_info_read(&ci, app->repo_root, rev, NULL)) {
+	if (rt->repo_root && !commit_info_read(&ci, rt->repo_root, rev, NULL)) {
 		target = xasprintf("%s %.7s%s%s", rev ? rev : "HEAD", ci.sha, *ci.branch ? " on " : "",
 				   ci.branch);
 		commit_info_free(&ci);
@@ -179,7 +179,7 @@ struct action_req *ci_action_run(struct app *app, bool tests_only, const char *r
 /* ---- cancel */
 
 struct cancel_data {
-	struct app *app;
+	struct rt *rt;
 	struct action_req *req;
 	int number;
 	uint64_t timer;
@@ -191,7 +191,7 @@ static void cancel_data_free(void *p)
 	struct cancel_data *d = p;
 
 	if (d->timer)
-		loop_timer_cancel(d->app->loop, d->timer);
+		loop_timer_cancel(d->rt->loop, d->timer);
 	free(d);
 }
 
@@ -201,7 +201,7 @@ static void cancelled_here(void *ctx, const struct ci_build *b)
 	struct cancel_data *d = req->data;
 	char *msg = xasprintf("build %d %s", b->number, ci_status_name(b->status));
 
-	gate_finish(d->app, req, true, msg);
+	gate_finish(d->rt, req, true, msg);
 	free(msg);
 }
 
@@ -210,42 +210,42 @@ static void poll_remote(void *ctx)
 {
 	struct action_req *req = ctx;
 	struct cancel_data *d = req->data;
-	struct ci_build *b = ci_history_read(ci_runner_history(d->app->ci), d->number, NULL);
+	struct ci_build *b = ci_history_read(ci_runner_history(d->rt->ci), d->number, NULL);
 	char *msg;
 
 	d->timer = 0;
 	if (b && ci_status_done(b->status)) {
 		msg = xasprintf("build %d %s", b->number, ci_status_name(b->status));
 		ci_build_free(b);
-		gate_finish(d->app, req, true, msg);
+		gate_finish(d->rt, req, true, msg);
 		free(msg);
 		return;
 	}
 	ci_build_free(b);
 	if (time_mono_ms() > d->deadline) {
 		msg = xasprintf("build %d: its owner did not stop it in time", d->number);
-		gate_finish(d->app, req, false, msg);
+		gate_finish(d->rt, req, false, msg);
 		free(msg);
 		return;
 	}
-	d->timer = loop_timer_add(d->app->loop, CANCEL_POLL_MS, poll_remote, req);
+	d->timer = loop_timer_add(d->rt->loop, CANCEL_POLL_MS, poll_remote, req);
 }
 
-static int run_cancel(struct app *app, struct action_req *req, struct err *err)
+static int run_cancel(struct rt *rt, struct action_req *req, struct err *err)
 {
 	struct cancel_data *d = req->data;
 	enum ci_remote_cancel what;
 	char *why, *msg;
 
-	if (!app->ci)
+	if (!rt->ci)
 		return err_set(err, "no pipeline in this repository");
-	if (ci_runner_owns(app->ci, d->number)) {
-		why = xasprintf("cancelled by %s", app->user ? app->user : "the operator");
-		ci_runner_cancel(app->ci, d->number, why, cancelled_here, req);
+	if (ci_runner_owns(rt->ci, d->number)) {
+		why = xasprintf("cancelled by %s", rt->user ? rt->user : "the operator");
+		ci_runner_cancel(rt->ci, d->number, why, cancelled_here, req);
 		free(why);
 		return 0;
 	}
-	if (ci_cancel_remote(ci_runner_history(app->ci), d->number, &what, err))
+	if (ci_cancel_remote(ci_runner_history(rt->ci), d->number, &what, err))
 		return -1;
 	switch (what) {
 	case CI_CANCEL_NOT_RUNNING:
@@ -253,20 +253,20 @@ static int run_cancel(struct app *app, struct action_req *req, struct err *err)
 	case CI_CANCEL_SETTLED:
 		msg = xasprintf("build %d: its shipdeck was gone; marked interrupted and its "
 				"processes stopped", d->number);
-		gate_finish(app, req, true, msg);
+		gate_finish(rt, req, true, msg);
 		free(msg);
 		return 0;
 	case CI_CANCEL_ASKED:
 		break;
 	}
 	d->deadline = time_mono_ms() + CI_CANCEL_GRACE_MS + CANCEL_SLACK_MS;
-	d->timer = loop_timer_add(app->loop, CANCEL_POLL_MS, poll_remote, req);
+	d->timer = loop_timer_add(rt->loop, CANCEL_POLL_MS, poll_remote, req);
 	return 0;
 }
 
-struct action_req *ci_action_cancel(struct app *app, int number)
+struct action_req *ci_action_cancel(struct rt *rt, int number)
 {
-	const struct ci_build *b = store_ci_build(&app->store.ci, number);
+	const struct ci_build *b = store_ci_build(&rt->store->ci, number);
 	struct cancel_data *d = xcalloc(1, sizeof *d);
 	char target[32];
 	struct action_req *req;
@@ -287,7 +287,7 @@ struct action_req *ci_action_cancel(struct app *app, int number)
 	}
 	req->to = xasprintf("cancelled: running steps get TERM, then KILL after %ds",
 			    CI_CANCEL_GRACE_MS / 1000);
-	d->app = app;
+	d->rt = rt;
 	d->req = req;
 	d->number = number;
 	req->data = d;

@@ -7,15 +7,15 @@
 
 #include <stdbool.h>
 
-#include "app/app.h"
-#include "app/gate.h"
+#include "action/gate.h"
+#include "runtime/rt.h"
 
 /* Newest builds loaded into the store at start. */
 enum { CI_HISTORY_LOAD = 200 };
 
-int ci_source_start(struct app *app, struct err *err);
+int ci_source_start(struct rt *rt, struct err *err);
 /* Cancels what this process runs (waiting for its processes) and frees. */
-void ci_source_stop(struct app *app);
+void ci_source_stop(struct rt *rt);
 
 /* What a run action returns to a headless caller (NULL from the console). */
 struct ci_run_result {
@@ -25,9 +25,9 @@ struct ci_run_result {
 
 /* Action requests for gate_submit(): run-pipeline / run-tests (rev NULL:
  * HEAD) and cancel (confirmed in the console). The gate audits them. */
-struct action_req *ci_action_run(struct app *app, bool tests_only, const char *rev,
+struct action_req *ci_action_run(struct rt *rt, bool tests_only, const char *rev,
 				 bool in_place, const char *trigger,
 				 struct ci_run_result *result);
-struct action_req *ci_action_cancel(struct app *app, int number);
+struct action_req *ci_action_cancel(struct rt *rt, int number);
 
 #endif

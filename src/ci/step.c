@@ -35,7 +35,7 @@ static void emit(void *ctx, const char *text, size_t len, size_t last_cut)
 				     .id = build_log_id(b->rec->number, rs->key),
 				     .text = xstrndup(text, len), .text_len = len,
 				     .last_cut = last_cut, .time_ms = time_wall_ms() };
-	app_apply(b->runner->app, &ev);
+	rt_apply(b->runner->rt, &ev);
 	if (h->lines)
 		h->lines(h->ctx, b->rec, rs, s->emitted, text, len);
 	s->emitted += lines;
@@ -53,7 +53,7 @@ static void open_buffer(struct step_run *s, const char *log, const char *times)
 				     .title = xasprintf("build %d \xc2\xb7 %s", b->rec->number,
 							rs->key),
 				     .disk_path = xstrdup(log), .times_path = xstrdup(times) };
-	app_apply(b->runner->app, &ev);
+	rt_apply(b->runner->rt, &ev);
 	logs_remember(b->runner, id);
 	free(id);
 }
@@ -66,7 +66,7 @@ static void close_buffer(struct step_run *s, const char *why)
 	ev.log = (struct log_event){ .type = LOG_EV_CLOSE,
 				     .id = build_log_id(b->rec->number, b->rec->steps[s->index].key),
 				     .text = xstrdup(why) };
-	app_apply(b->runner->app, &ev);
+	rt_apply(b->runner->rt, &ev);
 }
 
 /* The step ends with status st (the scheduler and the record agree). */
@@ -150,11 +150,11 @@ static void set_drone_env(struct build_run *b, size_t i, struct ci_envv *e, cons
 	const struct ci_build *rec = b->rec;
 	const struct ci_plan_step *p = &b->plan.steps[i];
 	const struct ci_pipeline_def *pd = b->plan.pipelines[p->pipeline].def;
-	const char *repo = strrchr(b->runner->app->repo_root, '/');
+	const char *repo = strrchr(b->runner->rt->repo_root, '/');
 	char num[32], started[32], stepno[32];
 	char *ref = *rec->branch ? xasprintf("refs/heads/%s", rec->branch) : xstrdup("");
 
-	repo = repo ? repo + 1 : b->runner->app->repo_root;
+	repo = repo ? repo + 1 : b->runner->rt->repo_root;
 	snprintf(num, sizeof num, "%d", rec->number);
 	snprintf(started, sizeof started, "%lld", (long long)(rec->started_ms / 1000));
 	snprintf(stepno, sizeof stepno, "%zu", i + 1);
@@ -186,9 +186,9 @@ static void set_drone_env(struct build_run *b, size_t i, struct ci_envv *e, cons
 	ci_envv_set(e, "DRONE_RUNNER_NAME", "shipdeck");
 	ci_envv_set(e, "DRONE_SYSTEM_HOST", "localhost");
 	ci_envv_set(e, "SHIPDECK_IMAGE_TAG", rec->image_tag);
-	if (b->runner->app->project.image_name) {
+	if (b->runner->rt->project->image_name) {
 		/* the whole reference a publish step pushes: image.name:tag */
-		char *image = xasprintf("%s:%s", b->runner->app->project.image_name, rec->image_tag);
+		char *image = xasprintf("%s:%s", b->runner->rt->project->image_name, rec->image_tag);
 
 		ci_envv_set(e, "SHIPDECK_IMAGE", image);
 		free(image);
@@ -229,7 +229,7 @@ static void child(struct build_run *b, size_t i, int wfd, char *const argv[],
 	if (!b->plan.steps[i].def) {
 		FILE *out = fdopen(1, "w");
 		struct err err;
-		int rc = out ? workdir_checkout(b->runner->app->repo_root, b->rec->commit,
+		int rc = out ? workdir_checkout(b->runner->rt->repo_root, b->rec->commit,
 						b->rec->branch, b->rec->work_dir, out, &err) : -1;
 
 		if (rc && out)
@@ -255,7 +255,7 @@ static void maybe_done(struct step_run *s)
 	if (!s->exited || s->fd >= 0)
 		return;
 	if (s->eof_timer) {
-		loop_timer_cancel(b->runner->app->loop, s->eof_timer);
+		loop_timer_cancel(b->runner->rt->loop, s->eof_timer);
 		s->eof_timer = 0;
 	}
 	if (WIFEXITED(s->wait_status))
@@ -310,7 +310,7 @@ static void on_output(void *ctx, int fd, short revents)
 		build_arm_flush(s->build);
 	if (!eof)
 		return;
-	loop_io_remove(s->build->runner->app->loop, fd);
+	loop_io_remove(s->build->runner->rt->loop, fd);
 	close(fd);
 	s->fd = -1;
 	maybe_done(s);
@@ -322,7 +322,7 @@ static void on_eof_timeout(void *ctx)
 
 	s->eof_timer = 0;
 	if (s->fd >= 0) {
-		loop_io_remove(s->build->runner->app->loop, s->fd);
+		loop_io_remove(s->build->runner->rt->loop, s->fd);
 		close(s->fd);
 		s->fd = -1;
 	}
@@ -342,7 +342,7 @@ static void on_child_exit(void *ctx, pid_t pid, int status)
 	step_signal(s, SIGKILL);
 	step_sweep(s, SIGKILL);
 	if (s->fd >= 0)
-		s->eof_timer = loop_timer_add(b->runner->app->loop, EOF_WAIT_MS, on_eof_timeout, s);
+		s->eof_timer = loop_timer_add(b->runner->rt->loop, EOF_WAIT_MS, on_eof_timeout, s);
 	maybe_done(s);
 }
 
@@ -415,8 +415,8 @@ void step_start(struct build_run *b, size_t i)
 	rs->pgid = pid;
 	if (!proc_stat_read(pid, &st))
 		rs->pg_start = st.start;
-	loop_io_add(b->runner->app->loop, s->fd, POLLIN, on_output, s);
-	loop_child_watch(b->runner->app->loop, pid, on_child_exit, s);
+	loop_io_add(b->runner->rt->loop, s->fd, POLLIN, on_output, s);
+	loop_child_watch(b->runner->rt->loop, pid, on_child_exit, s);
 	build_step_changed(b, i);
 out:
 	ci_envv_free(&env);
@@ -455,7 +455,7 @@ void step_sync(struct step_run *s)
 void step_abandon(struct step_run *s)
 {
 	struct build_run *b = s->build;
-	struct loop *loop = b->runner->app->loop;
+	struct loop *loop = b->runner->rt->loop;
 
 	if (s->eof_timer) {
 		loop_timer_cancel(loop, s->eof_timer);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "app/sources.h"
+#include "cmd/argo.h"
 #include "cmd/canary_show.h"
 #include "cmd/kubecmd.h"
 #include "kube/fetch.h"
@@ -36,14 +37,14 @@ struct canary_cmd {
 static int fetch(struct canary_cmd *c)
 {
 	static const enum kube_resource kinds[] = { KUBE_DEPLOYMENTS, KUBE_SERVICES };
-	const char *ns = canary_ns(c->app, c->conf);
+	const char *ns = canary_ns(&c->app->rt, c->conf);
 
 	for (size_t k = 0; k < 2; k++) {
 		struct store_event ev = { .domain = STORE_KUBE };
 		struct err err;
 		void **items;
 		size_t n;
-		int rc = kube_fetch_list(c->app->kube, kinds[k], ns, NULL, &items, &n, &err);
+		int rc = kube_fetch_list(c->app->rt.kube, kinds[k], ns, NULL, &items, &n, &err);
 
 		if (rc)
 			return cmd_fail(rc == 2 ? EXIT_USAGE : EXIT_FAILED, "%s", err.msg);
@@ -56,7 +57,7 @@ static int fetch(struct canary_cmd *c)
 
 static void read_release(struct canary_cmd *c, struct release *r)
 {
-	release_read(&c->app->store.kube, c->conf, canary_ns(c->app, c->conf), r);
+	release_read(&c->app->store.kube, c->conf, canary_ns(&c->app->rt, c->conf), r);
 }
 
 static int status(struct canary_cmd *c)
@@ -162,7 +163,7 @@ static int finish_promotion(struct canary_cmd *c, char *message, size_t size)
 		rc = fetch(c);
 		if (rc)
 			return rc;
-		req = canary_req_finish(c->app, c->conf->name, &err);
+		req = canary_req_finish(&c->app->rt, c->conf->name, &err);
 		if (req)
 			break;
 		if (err.msg[0])
@@ -198,9 +199,9 @@ static int act(struct canary_cmd *c)
 		print_action(c, r.canary_name, rc == EXIT_OK, NULL, NULL, message);
 		return rc;
 	}
-	req = !strcmp(c->sub, "start") ? canary_req_start(c->app, c->conf->name, c->tag, &err)
-		: promote ? canary_req_promote(c->app, c->conf->name, NULL, &err)
-		: canary_req_abort(c->app, c->conf->name, NULL, &err);
+	req = !strcmp(c->sub, "start") ? canary_req_start(&c->app->rt, c->conf->name, c->tag, &err)
+		: promote ? canary_req_promote(&c->app->rt, c->conf->name, NULL, &err)
+		: canary_req_abort(&c->app->rt, c->conf->name, NULL, &err);
 	if (!req) {
 		print_action(c, NULL, false, NULL, NULL, err.msg);
 		return cmd_fail(EXIT_FAILED, "%s %s: %s", c->sub, c->conf->name, err.msg);
@@ -300,7 +301,7 @@ static int auto_run(struct canary_cmd *c)
 	if (!app->project.prometheus)
 		return cmd_fail(EXIT_USAGE, "--auto: no Prometheus: set prometheus: in %s",
 				app->project.path ? app->project.path : ".shipdeck.yml");
-	rc = kube_source_start(app, &err);
+	rc = kube_source_start(&app->rt, &err);
 	if (rc == 1)
 		return cmd_fail(EXIT_USAGE, "no kubeconfig: pass --kubeconfig FILE, set KUBECONFIG, "
 				"or create ~/.kube/config");
@@ -311,8 +312,8 @@ static int auto_run(struct canary_cmd *c)
 		return rc;
 	if (strcmp(c->sub, "analyze")) {
 		req = !strcmp(c->sub, "start")
-			? canary_req_start(app, c->conf->name, c->tag, &err)
-			: canary_req_promote(app, c->conf->name, NULL, &err);
+			? canary_req_start(&app->rt, c->conf->name, c->tag, &err)
+			: canary_req_promote(&app->rt, c->conf->name, NULL, &err);
 		if (!req)
 			return cmd_fail(EXIT_FAILED, "%s %s: %s", c->sub, c->conf->name, err.msg);
 		rc = kubecmd_submit(app, req, &res);
@@ -332,11 +333,11 @@ static int auto_run(struct canary_cmd *c)
 					: release_phase_name(r.phase));
 		loop_run_once(app->loop, POLL_MS);
 	}
-	req = canary_req_auto(app, c->conf->name, true, &err);
+	req = canary_req_auto(&app->rt, c->conf->name, true, &err);
 	if (!req)
 		return cmd_fail(EXIT_USAGE, "%s", err.msg);
-	gate_submit_unattended(app, req, NULL, NULL);
-	if (canary_ctl_start(app, c->conf->name, &err))
+	gate_submit_unattended(&app->rt, req, NULL, NULL);
+	if (canary_ctl_start(&app->rt, c->conf->name, &err))
 		return cmd_fail(EXIT_USAGE, "%s", err.msg);
 	for (;;) {
 		loop_run_once(app->loop, POLL_MS);
@@ -352,7 +353,7 @@ static int auto_run(struct canary_cmd *c)
 		}
 	}
 	/* the decision's own request may still be under way */
-	while (app->actions_running && !loop_stopped(app->loop))
+	while (app->rt.actions_running && !loop_stopped(app->loop))
 		loop_run_once(app->loop, POLL_MS);
 	print_new(c, &seen_a, &seen_d);
 	/* the loop ran since: r's pointers into the store may be stale */
@@ -368,6 +369,31 @@ static int auto_run(struct canary_cmd *c)
 	if (r.phase == RELEASE_PROMOTED)
 		return EXIT_OK;
 	return r.phase == RELEASE_ABORTED ? EXIT_FAILED : rc;
+}
+
+/* A Flagger Canary's status; -1 when there is none and !must (the
+ * caller says what else it knows). */
+static int flagger_status(struct app *app, const char *name, bool must)
+{
+	bool not_found;
+	struct err err;
+	int rc;
+
+	if (must) {
+		rc = kubecmd_open(app);
+		if (rc)
+			return rc;
+	} else {
+		/* quietly: without a cluster the caller's message is the one */
+		if (kube_client_open(&app->rt, &app->rt.kube, &err))
+			return -1;
+		kube_source_publish_target(app->rt.kube);
+	}
+	rc = cmd_flagger_status(app, name, &not_found);
+	if (not_found && must)
+		return cmd_fail(EXIT_FAILED, "no Flagger Canary \"%s\" in namespace %s", name,
+				app->rt.kube->namespace);
+	return not_found ? -1 : rc;
 }
 
 static const char usage[] = "usage: shipdeck canary start APP TAG | status APP | analyze APP | "
@@ -412,12 +438,17 @@ static int canary_run(struct app *app, struct cmd_args *args)
 	}
 	if (flags[0].set && act_id == ACTION_NONE)
 		act_id = ACTION_AUTO_ANALYSIS;
-	if (act_id != ACTION_NONE && gate_check(app, act_id))
+	if (act_id != ACTION_NONE && gate_check(&app->rt, act_id))
 		return cmd_fail(EXIT_READ_ONLY, "read-only: %s disabled",
 				action_info(act_id)->name);
+	if (k == 1 && !strncmp(args->argv[1], "canary/", 7))
+		return flagger_status(app, args->argv[1] + 7, true);
 	if (sources_open_repo(app, &err))
 		return cmd_fail(EXIT_USAGE, "%s", err.msg);
 	c.conf = project_app(&app->project, args->argv[1]);
+	/* not one of ours: a Flagger Canary of that name, when there is one */
+	if (!c.conf && k == 1 && (rc = flagger_status(app, args->argv[1], false)) >= 0)
+		return rc;
 	if (!c.conf && !app->project.path) {
 		char hint[4600];
 
@@ -427,7 +458,7 @@ static int canary_run(struct app *app, struct cmd_args *args)
 	if (!c.conf) {
 		struct release r;
 
-		canary_release(app, args->argv[1], &r, &err);
+		canary_release(&app->rt, args->argv[1], &r, &err);
 		return cmd_fail(EXIT_USAGE, "%s", err.msg);
 	}
 	if (flags[0].set)
@@ -446,7 +477,7 @@ const struct cmd cmd_canary = {
 	.name = "canary",
 	.summary = "start, analyse, promote or abort a canary or blue/green release",
 	.usage = "canary start APP TAG\n"
-		 "canary status APP\n"
+		 "canary status APP | canary/NAME   (NAME: a Flagger Canary)\n"
 		 "canary analyze APP\n"
 		 "canary promote APP\n"
 		 "canary abort APP\n"

@@ -209,8 +209,8 @@ void canary_print_result(FILE *out, const char *app, const struct canary_result 
 		fmt_num(m->stable_value, have, st, sizeof st);
 		fmt_num(m->canary_value, have, ca, sizeof ca);
 		if (have) {
-			analysis_p_text(m->p, p, sizeof p);
-			analysis_diff_text(m->stable_value, m->canary_value, diff, sizeof diff);
+			canary_p_text(m->p, p, sizeof p);
+			canary_diff_text(m->stable_value, m->canary_value, diff, sizeof diff);
 			snprintf(shift, sizeof shift, "%+.3g [%.3g, %.3g]", m->shift, m->shift_low,
 				 m->shift_high);
 		} else {

@@ -9,8 +9,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "app/audit.h"
-#include "app/gate.h"
+#include "action/audit.h"
+#include "action/gate.h"
 #include "app/sources.h"
 #include "chaos/blast.h"
 #include "chaos/experiment.h"
@@ -73,7 +73,7 @@ static int cmd_ls(struct app *app)
 
 	if ((code = open_project(app)))
 		goto out;
-	dir = chaos_experiments_dir(app);
+	dir = chaos_experiments_dir(&app->rt);
 	if (chaos_experiment_list(dir, &paths, &n, &err)) {
 		free(dir);
 		code = cmd_fail(EXIT_USAGE, "%s", err.msg);
@@ -201,7 +201,7 @@ static int fetch_cluster(struct app *app, const struct chaos_experiment *x)
 			void **objs = NULL;
 			size_t n = 0;
 			struct err err;
-			int rc = kube_fetch_list(app->kube, kinds[k], nss[i], NULL, &objs, &n, &err);
+			int rc = kube_fetch_list(app->rt.kube, kinds[k], nss[i], NULL, &objs, &n, &err);
 
 			if (rc) {
 				code = cmd_fail(rc == 2 ? EXIT_USAGE : EXIT_FAILED, "%s", err.msg);
@@ -256,7 +256,7 @@ static int cmd_run(struct app *app, struct cmd_args *args)
 	if (chaos_experiment_load(&x, args->argv[0], &err))
 		return cmd_fail(EXIT_USAGE, "%s", err.msg);
 	loaded = true;
-	if (!flags[0].set && gate_check(app, ACTION_CHAOS_RUN)) {
+	if (!flags[0].set && gate_check(&app->rt, ACTION_CHAOS_RUN)) {
 		code = cmd_fail(EXIT_READ_ONLY, "read-only: %s disabled",
 				action_info(ACTION_CHAOS_RUN)->name);
 		goto out;
@@ -277,7 +277,7 @@ static int cmd_run(struct app *app, struct cmd_args *args)
 	}
 	if (b.refusal) {
 		if (!flags[0].set)
-			chaos_refuse(app, &x, &b);
+			chaos_refuse(&app->rt, &x, &b);
 		code = cmd_fail(EXIT_FAILED, "refused before anything ran: %s", b.refusal);
 		goto out;
 	}
@@ -298,11 +298,11 @@ static int cmd_run(struct app *app, struct cmd_args *args)
 	}
 	loop_signal_watch(app->loop, SIGINT, on_interrupt, app);
 	loop_signal_watch(app->loop, SIGTERM, on_interrupt, app);
-	before = app->actions_running;
-	gate_submit(app, chaos_run_request(app, &x, &b));
+	before = app->rt.actions_running;
+	gate_submit(&app->rt, chaos_run_request(&app->rt, &x, &b));
 	if (app->store.chaos.running)
 		log_id = xasprintf("chaos/%d", app->store.chaos.number);
-	while (app->actions_running > before && !loop_stopped(app->loop)) {
+	while (app->rt.actions_running > before && !loop_stopped(app->loop)) {
 		const struct log_buffer *lb;
 
 		loop_run_once(app->loop, -1);

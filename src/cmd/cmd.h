@@ -59,5 +59,7 @@ extern const struct cmd cmd_pipeline;
 extern const struct cmd cmd_images;
 extern const struct cmd cmd_canary;
 extern const struct cmd cmd_chaos;
+extern const struct cmd cmd_promote;
+extern const struct cmd cmd_drift;
 
 #endif

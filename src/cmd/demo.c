@@ -73,7 +73,7 @@ static int first_build(struct app *app, const struct demo_world *w, const char *
 	int64_t t0 = time_mono_ms();
 
 	fprintf(stderr, "demo: building %.7s-1 (build, test, publish, deploy)…\n", sha);
-	gate_submit_unattended(app, ci_action_run(app, false, sha, false, "demo", &result), NULL,
+	gate_submit_unattended(&app->rt, ci_action_run(&app->rt, false, sha, false, "demo", &result), NULL,
 			       NULL);
 	if (!result.number)
 		return err_set(err, "the first build did not start: %s",
@@ -90,6 +90,8 @@ static int first_build(struct app *app, const struct demo_world *w, const char *
 	layer = xasprintf("%s/dist/app.tar.gz", b->work_dir);
 	rc = demo_seed_bad_images(app, w, layer, err);
 	free(layer);
+	if (!rc && b->image_tag)
+		rc = demo_seed_stage(app, b->image_tag, err);
 	return rc;
 }
 
@@ -147,10 +149,10 @@ static void save_before_down(struct app *app, const struct demo_world *w)
 	struct err err = { 0 };
 
 	app->opts.kubeconfig = w->kubeconfig;
-	if (kube_client_open(app, &app->kube, &err) == 0) {
+	if (kube_client_open(&app->rt, &app->rt.kube, &err) == 0) {
 		if (demo_save_cluster(app, w, &err))
 			fprintf(stderr, "demo: the cluster's state was not saved: %s\n", err.msg);
-		kube_client_free(&app->kube);
+		kube_client_free(&app->rt.kube);
 	}
 }
 

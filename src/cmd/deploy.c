@@ -1,12 +1,14 @@
 /* shipdeck deploy DEPLOY TAG|IMAGE [--container C] [--dry-run]: set a
  * container's image, through the gate (audited; refused in read-only). A
- * bare TAG keeps the container's repository. */
+ * bare TAG keeps the container's repository. DEPLOY rollout/NAME: an Argo
+ * Rollout's, as its plugin's set image (cmd/argo.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
+#include "cmd/argo.h"
 #include "cmd/kubecmd.h"
 #include "kube/fetch.h"
 #include "util/xalloc.h"
@@ -18,7 +20,7 @@ static void print_json(struct app *app, const char *name, bool dry_run, bool ok,
 	char *s;
 
 	cJSON_AddStringToObject(o, "deployment", name);
-	cJSON_AddStringToObject(o, "namespace", app->kube->namespace);
+	cJSON_AddStringToObject(o, "namespace", app->rt.kube->namespace);
 	cJSON_AddStringToObject(o, "action", "deploy");
 	cJSON_AddBoolToObject(o, "ok", ok);
 	cJSON_AddBoolToObject(o, "dryRun", dry_run);
@@ -50,20 +52,28 @@ static int deploy_run(struct app *app, struct cmd_args *args)
 	if (args->argc != 2)
 		return cmd_fail(EXIT_USAGE, "usage: shipdeck deploy DEPLOY TAG|IMAGE [--container C] "
 				"[--dry-run]");
+	if (cmd_argo_rollout_name(args->argv[0])) {
+		if (!*args->argv[1])
+			return cmd_fail(EXIT_USAGE, "the tag or image is empty");
+		if (!flags[1].set && gate_check(&app->rt, ACTION_DEPLOY))
+			return cmd_fail(EXIT_READ_ONLY, "read-only: deploy disabled");
+		return cmd_argo_set_image(app, cmd_argo_rollout_name(args->argv[0]), flags[0].value,
+					  args->argv[1], flags[1].set);
+	}
 	name = kubecmd_deploy_arg(args->argv[0]);
 	if (!name)
 		return EXIT_USAGE;
 	if (!*args->argv[1])
 		return cmd_fail(EXIT_USAGE, "the tag or image is empty");
-	if (!flags[1].set && gate_check(app, ACTION_DEPLOY))
+	if (!flags[1].set && gate_check(&app->rt, ACTION_DEPLOY))
 		return cmd_fail(EXIT_READ_ONLY, "read-only: deploy disabled");
 	rc = kubecmd_open(app);
 	if (rc)
 		return rc;
-	rc = kube_fetch_deployment(app->kube, app->kube->namespace, name, &err);
+	rc = kube_fetch_deployment(app->rt.kube, app->rt.kube->namespace, name, &err);
 	if (rc)
 		return cmd_fail(rc == 2 ? EXIT_USAGE : EXIT_FAILED, "%s", err.msg);
-	req = kube_req_set_image(app, app->kube->namespace, name, flags[0].value, args->argv[1],
+	req = kube_req_set_image(&app->rt, app->rt.kube->namespace, name, flags[0].value, args->argv[1],
 				 &err);
 	if (!req)
 		return cmd_fail(EXIT_FAILED, "%s", err.msg);
@@ -103,7 +113,7 @@ static int deploy_run(struct app *app, struct cmd_args *args)
 
 const struct cmd cmd_deploy = {
 	.name = "deploy",
-	.summary = "set a deployment's image to a tag or image",
-	.usage = "deploy DEPLOY TAG|IMAGE [--container C] [--dry-run]",
+	.summary = "set a deployment's (or rollout/NAME's) image to a tag or image",
+	.usage = "deploy DEPLOY|rollout/NAME TAG|IMAGE [--container C] [--dry-run]",
 	.run = deploy_run,
 };

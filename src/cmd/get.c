@@ -123,7 +123,7 @@ static int get_run(struct app *app, struct cmd_args *args)
 	rc = kubecmd_open(app);
 	if (rc)
 		return rc;
-	rc = kube_fetch_list(app->kube, res, all ? "" : app->kube->namespace, NULL, &objs, &n,
+	rc = kube_fetch_list(app->rt.kube, res, all ? "" : app->rt.kube->namespace, NULL, &objs, &n,
 			     &err);
 	if (rc)
 		return cmd_fail(rc == 2 ? EXIT_USAGE : EXIT_FAILED, "%s", err.msg);
@@ -159,7 +159,7 @@ static int get_run(struct app *app, struct cmd_args *args)
 	} else if (all) {
 		fprintf(stderr, "No resources found\n");
 	} else {
-		fprintf(stderr, "No resources found in %s namespace.\n", app->kube->namespace);
+		fprintf(stderr, "No resources found in %s namespace.\n", app->rt.kube->namespace);
 	}
 	kubecmd_table_free(&t);
 	for (size_t i = 0; i < n; i++)

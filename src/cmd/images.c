@@ -164,7 +164,7 @@ static bool read_cluster(struct app *app)
 {
 	static const enum kube_resource kinds[] = { KUBE_DEPLOYMENTS, KUBE_REPLICASETS, KUBE_PODS };
 	struct err err;
-	int rc = kube_client_open(app, &app->kube, &err);
+	int rc = kube_client_open(&app->rt, &app->rt.kube, &err);
 
 	if (rc == 1)
 		return false;
@@ -172,13 +172,13 @@ static bool read_cluster(struct app *app)
 		fprintf(stderr, "shipdeck: runs on not known: %s\n", err.msg);
 		return false;
 	}
-	kube_source_publish_target(app->kube);
+	kube_source_publish_target(app->rt.kube);
 	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
 		struct store_event ev = { .domain = STORE_KUBE };
 		void **objs = NULL;
 		size_t n = 0;
 
-		if (kube_fetch_list(app->kube, kinds[i], app->kube->namespace, NULL, &objs, &n, &err)) {
+		if (kube_fetch_list(app->rt.kube, kinds[i], app->rt.kube->namespace, NULL, &objs, &n, &err)) {
 			fprintf(stderr, "shipdeck: runs on not known: %s\n", err.msg);
 			return false;
 		}
@@ -210,9 +210,9 @@ static int images_run(struct app *app, struct cmd_args *args)
 		return cmd_fail(EXIT_USAGE, "no registry: %s",
 				cmd_project_hint(app, "image.name", hint, sizeof hint));
 	}
-	if (registry_source_start(app, true, &err))
+	if (registry_source_start(&app->rt, true, &err))
 		return cmd_fail(EXIT_USAGE, "%s", err.msg);
-	while (!registry_source_finished(app, &error))
+	while (!registry_source_finished(&app->rt, &error))
 		if (loop_run_once(app->loop, -1) < 0)
 			break;
 	if (error)

@@ -11,14 +11,14 @@
 int kubecmd_open(struct app *app)
 {
 	struct err err;
-	int rc = kube_client_open(app, &app->kube, &err);
+	int rc = kube_client_open(&app->rt, &app->rt.kube, &err);
 
 	if (rc == 1)
 		return cmd_fail(EXIT_USAGE, "no kubeconfig: pass --kubeconfig FILE, set KUBECONFIG, "
 				"or create ~/.kube/config");
 	if (rc)
 		return cmd_fail(EXIT_USAGE, "%s", err.msg);
-	kube_source_publish_target(app->kube);
+	kube_source_publish_target(app->rt.kube);
 	return 0;
 }
 
@@ -33,10 +33,23 @@ static void submitted(void *ctx, const struct action_outcome *o)
 	snprintf(r->message, sizeof r->message, "%s", o->message ? o->message : "");
 }
 
+int kubecmd_revision(const char *arg, long *rev)
+{
+	char *end;
+
+	*rev = 0;
+	if (!arg)
+		return 0;
+	*rev = strtol(arg, &end, 10);
+	if (end == arg || *end || *rev < 0)
+		return cmd_fail(EXIT_USAGE, "--to-revision '%s': expected a revision number", arg);
+	return 0;
+}
+
 int kubecmd_submit(struct app *app, struct action_req *req, struct kubecmd_result *r)
 {
 	memset(r, 0, sizeof *r);
-	gate_submit_unattended(app, req, submitted, r);
+	gate_submit_unattended(&app->rt, req, submitted, r);
 	while (!r->done && !loop_stopped(app->loop))
 		loop_run_once(app->loop, -1);
 	if (!r->done)

@@ -6,12 +6,12 @@
 
 #include <stdio.h>
 
-#include "app/gate.h"
+#include "action/gate.h"
 #include "cmd/cmd.h"
 #include "kube/client.h"
 #include "kube/rollout_ops.h"
 
-/* Opens app->kube (freed by sources_stop) and publishes the target. Returns
+/* Opens app->rt.kube (freed by sources_stop) and publishes the target. Returns
  * 0, or EXIT_USAGE after printing the kubeconfig's problem. */
 int kubecmd_open(struct app *app);
 
@@ -27,6 +27,10 @@ struct kubecmd_result {
  * confirmation; audited) and runs the loop until it has finished. Fills r;
  * returns the exit code: 0, 1 (refused or failed), 2 (server unreachable). */
 int kubecmd_submit(struct app *app, struct action_req *req, struct kubecmd_result *r);
+
+/* undo's --to-revision N (0: the previous one): 0, or EXIT_USAGE having said
+ * why. */
+int kubecmd_revision(const char *arg, long *rev);
 
 /* A table with kubectl's look: columns padded to their widest cell plus 3. */
 struct kubecmd_table {

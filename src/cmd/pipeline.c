@@ -9,7 +9,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "app/gate.h"
+#include "action/gate.h"
 #include "app/sources.h"
 #include "ci/history.h"
 #include "ci/logfile.h"
@@ -18,6 +18,7 @@
 #include "ci/source.h"
 #include "cmd/cmd.h"
 #include "cmd/pipeline_lint.h"
+#include "cmd/pipeline_remote.h"
 #include "util/strbuf.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -81,7 +82,7 @@ static int open_ci(struct app *app)
 	if (!app->repo_root)
 		return cmd_fail(EXIT_USAGE, "no repository: run shipdeck inside a git repository "
 				"or pass --repo DIR");
-	if (ci_source_start(app, &err))
+	if (ci_source_start(&app->rt, &err))
 		return cmd_fail(EXIT_FAILED, "%s", err.msg);
 	return EXIT_OK;
 }
@@ -248,8 +249,8 @@ static void on_interrupt(void *ctx, int signo)
 	char why[64];
 
 	snprintf(why, sizeof why, "interrupted (%s)", strsignal(signo));
-	if (st->app->ci && st->number)
-		ci_runner_cancel(st->app->ci, st->number, why, NULL, NULL);
+	if (st->app->rt.ci && st->number)
+		ci_runner_cancel(st->app->rt.ci, st->number, why, NULL, NULL);
 }
 
 static int cmd_run(struct app *app, struct cmd_args *args)
@@ -274,12 +275,12 @@ static int cmd_run(struct app *app, struct cmd_args *args)
 		return code;
 	st.app = app;
 	out_init(&st.out, app);
-	ci_runner_set_hooks(app->ci, &hooks);
+	ci_runner_set_hooks(app->rt.ci, &hooks);
 	loop_signal_watch(app->loop, SIGINT, on_interrupt, &st);
 	loop_signal_watch(app->loop, SIGTERM, on_interrupt, &st);
 	loop_signal_watch(app->loop, SIGHUP, on_interrupt, &st);
-	gate_submit_unattended(app, ci_action_run(app, flags[0].set, flags[1].value, flags[2].set,
-						  "cli", &result), NULL, NULL);
+	gate_submit_unattended(&app->rt, ci_action_run(&app->rt, flags[0].set, flags[1].value,
+						       flags[2].set, "cli", &result), NULL, NULL);
 	if (!result.number) {
 		const char *msg = app->store.status.message;
 
@@ -425,7 +426,7 @@ static int cmd_logs(struct app *app, struct cmd_args *args)
 		return cmd_fail(EXIT_USAGE, "usage: shipdeck pipeline logs N [STEP]");
 	if ((code = open_ci(app)))
 		return code;
-	h = ci_runner_history(app->ci);
+	h = ci_runner_history(app->rt.ci);
 	b = ci_history_read(h, n, &err);
 	if (!b)
 		return cmd_fail(EXIT_FAILED, "no build %d in this repository's history", n);
@@ -474,11 +475,11 @@ static int cmd_cancel(struct app *app, struct cmd_args *args)
 		return cmd_fail(EXIT_READ_ONLY, "read-only: cancel disabled");
 	if ((code = open_ci(app)))
 		return code;
-	gate_submit_unattended(app, ci_action_cancel(app, n), NULL, NULL);
-	while (app->actions_running > 0 && !loop_stopped(app->loop))
+	gate_submit_unattended(&app->rt, ci_action_cancel(&app->rt, n), NULL, NULL);
+	while (app->rt.actions_running > 0 && !loop_stopped(app->loop))
 		loop_run_once(app->loop, -1);
 	failed = app->store.status.level == STATUS_ERROR;
-	b = ci_history_read(ci_runner_history(app->ci), n, NULL);
+	b = ci_history_read(ci_runner_history(app->rt.ci), n, NULL);
 	if (app->opts.json) {
 		cJSON *o = cJSON_CreateObject();
 
@@ -500,12 +501,54 @@ static int cmd_cancel(struct app *app, struct cmd_args *args)
 	return failed ? EXIT_FAILED : EXIT_OK;
 }
 
+/* --backend B (or --backend=B) taken out of args: -1 when absent, -2 when
+ * its value is not a backend's name. */
+static int take_backend(struct cmd_args *args, const char **bad)
+{
+	int kind = -1, out = 0;
+
+	for (int i = 0; i < args->argc; i++) {
+		const char *w = args->argv[i], *v = NULL;
+
+		if (!strcmp(w, "--backend") && i + 1 < args->argc)
+			v = args->argv[++i];
+		else if (!strncmp(w, "--backend=", 10))
+			v = w + 10;
+		else if (!strcmp(w, "--backend"))
+			v = "";
+		if (!v) {
+			args->argv[out++] = args->argv[i];
+			continue;
+		}
+		kind = ci_backend_parse(v);
+		if (kind < 0) {
+			*bad = v;
+			return -2;
+		}
+	}
+	args->argc = out;
+	return kind;
+}
+
 static int run(struct app *app, struct cmd_args *args)
 {
 	struct cmd_args rest;
-	const char *word = args->argc ? args->argv[0] : "";
+	const char *word = args->argc ? args->argv[0] : "", *bad = NULL;
+	int backend;
 
 	rest = (struct cmd_args){ .argc = args->argc ? args->argc - 1 : 0, .argv = args->argv + 1 };
+	backend = take_backend(&rest, &bad);
+	if (backend == -2)
+		return cmd_fail(EXIT_USAGE, "--backend: expected local, github, gitea or drone, "
+				"found '%s'", bad);
+	if (backend > 0 && strcmp(word, "lint")) {
+		struct err err = { 0 };
+
+		/* the project's ci: entries are in .shipdeck.yml */
+		if (sources_open_repo(app, &err))
+			return cmd_fail(EXIT_USAGE, "%s", err.msg);
+		return cmd_pipeline_remote(app, word, &rest, (enum ci_backend_kind)backend);
+	}
 	if (!strcmp(word, "run"))
 		return cmd_run(app, &rest);
 	if (!strcmp(word, "ls"))
@@ -517,7 +560,8 @@ static int run(struct app *app, struct cmd_args *args)
 	if (!strcmp(word, "lint"))
 		return cmd_pipeline_lint(app, &rest);
 	return cmd_fail(EXIT_USAGE, "usage: shipdeck pipeline run [--tests] [--commit REV] "
-			"[--in-place] | ls | logs N [STEP] | cancel N | lint [FILE]");
+			"[--in-place] | ls | logs N [STEP] | cancel N | lint [FILE]; "
+			"remote: --backend github|gitea|drone (run N [--failed | --promote ENV])");
 }
 
 const struct cmd cmd_pipeline = {
@@ -527,6 +571,8 @@ const struct cmd cmd_pipeline = {
 		 "pipeline ls\n"
 		 "pipeline logs N [STEP]\n"
 		 "pipeline cancel N\n"
-		 "pipeline lint [FILE]",
+		 "pipeline lint [FILE]\n"
+		 "pipeline ls|logs N [STEP]|cancel N --backend github|gitea|drone\n"
+		 "pipeline run N [--failed | --promote ENV] --backend github|gitea|drone",
 	.run = run,
 };

@@ -5,9 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
+#include "cmd/argo.h"
 #include "cmd/kubecmd.h"
 #include "kube/fetch.h"
 #include "kube/status.h"
@@ -18,14 +20,14 @@
 
 static const char *ns_of(struct app *app)
 {
-	return app->kube->namespace;
+	return app->rt.kube->namespace;
 }
 
 /* Reads the deployment (and its replica sets); an exit code. */
 static int fetch(struct app *app, const char *name)
 {
 	struct err err;
-	int rc = kube_fetch_deployment(app->kube, ns_of(app), name, &err);
+	int rc = kube_fetch_deployment(app->rt.kube, ns_of(app), name, &err);
 
 	if (rc)
 		return cmd_fail(rc == 2 ? EXIT_USAGE : EXIT_FAILED, "%s", err.msg);
@@ -38,7 +40,7 @@ static int fetch_pods(struct app *app)
 	void **items;
 	size_t n;
 	struct err err;
-	int rc = kube_fetch_list(app->kube, KUBE_PODS, ns_of(app), NULL, &items, &n, &err);
+	int rc = kube_fetch_list(app->rt.kube, KUBE_PODS, ns_of(app), NULL, &items, &n, &err);
 
 	if (rc)
 		return cmd_fail(rc == 2 ? EXIT_USAGE : EXIT_FAILED, "%s", err.msg);
@@ -344,14 +346,14 @@ static int follow(struct app *app, const char *name, bool pods, bool keep, const
 	}
 	follow_check(&f);
 	if (f.state == KUBE_ROLLOUT_WAITING || keep) {
-		w[0] = kube_watch_start(app->kube, &(struct kube_watch_opts){
+		w[0] = kube_watch_start(app->rt.kube, &(struct kube_watch_opts){
 			.res = KUBE_DEPLOYMENTS, .namespace = ns_of(app), .field_selector = fs,
 			.changed = follow_check, .ctx = &f });
 		if (pods) {
-			w[1] = kube_watch_start(app->kube, &(struct kube_watch_opts){
+			w[1] = kube_watch_start(app->rt.kube, &(struct kube_watch_opts){
 				.res = KUBE_REPLICASETS, .namespace = ns_of(app),
 				.changed = follow_check, .ctx = &f });
-			w[2] = kube_watch_start(app->kube, &(struct kube_watch_opts){
+			w[2] = kube_watch_start(app->rt.kube, &(struct kube_watch_opts){
 				.res = KUBE_PODS, .namespace = ns_of(app),
 				.changed = follow_check, .ctx = &f });
 		}
@@ -434,18 +436,12 @@ static int undo(struct app *app, const char *name, const char *to_rev, bool dry_
 	bool skipped;
 	int rc;
 
-	if (to_rev) {
-		char *end;
-
-		rev = strtol(to_rev, &end, 10);
-		if (end == to_rev || *end || rev < 0)
-			return cmd_fail(EXIT_USAGE, "--to-revision '%s': expected a revision number",
-					to_rev);
-	}
+	if ((rc = kubecmd_revision(to_rev, &rev)))
+		return rc;
 	rc = fetch(app, name);
 	if (rc)
 		return rc;
-	req = kube_req_rollback(app, ns_of(app), name, rev, &skipped, &err);
+	req = kube_req_rollback(&app->rt, ns_of(app), name, rev, &skipped, &err);
 	if (!req) {
 		if (!skipped)
 			return cmd_fail(EXIT_FAILED, "%s", err.msg);
@@ -490,9 +486,9 @@ static int simple(struct app *app, const char *verb, const char *name)
 	if (rc)
 		return rc;
 	if (action == ACTION_RESTART)
-		req = kube_req_restart(app, ns_of(app), name, &err);
+		req = kube_req_restart(&app->rt, ns_of(app), name, &err);
 	else
-		req = kube_req_pause(app, ns_of(app), name, !strcmp(verb, "pause"), &err);
+		req = kube_req_pause(&app->rt, ns_of(app), name, !strcmp(verb, "pause"), &err);
 	if (!req) {
 		/* kubectl: pausing a paused deployment is no error */
 		if (action == ACTION_PAUSE_RESUME && strstr(err.msg, "is already")) {
@@ -504,6 +500,20 @@ static int simple(struct app *app, const char *verb, const char *name)
 	return submit(app, verb, name, req, &r);
 }
 
+/* Mutating verbs stop in read-only mode before any request (a dry-run undo
+ * changes nothing): the exit code, or 0 to go on. */
+static int refuse_read_only(struct app *app, const char *verb, bool dry_run)
+{
+	if (!strcmp(verb, "undo") && !dry_run && gate_check(&app->rt, ACTION_ROLLBACK))
+		return cmd_fail(EXIT_READ_ONLY, "read-only: rollback disabled");
+	if ((!strcmp(verb, "pause") || !strcmp(verb, "resume"))
+	    && gate_check(&app->rt, ACTION_PAUSE_RESUME))
+		return cmd_fail(EXIT_READ_ONLY, "read-only: pause-resume disabled");
+	if (!strcmp(verb, "restart") && gate_check(&app->rt, ACTION_RESTART))
+		return cmd_fail(EXIT_READ_ONLY, "read-only: restart disabled");
+	return 0;
+}
+
 static int rollout_run(struct app *app, struct cmd_args *args)
 {
 	struct cmd_flag flags[] = {
@@ -511,8 +521,10 @@ static int rollout_run(struct app *app, struct cmd_args *args)
 		{ .name = "--to-revision", .takes_value = true },
 		{ .name = "--dry-run" },
 		{ .name = "--follow" },
+		{ .name = "--no-follow" },
 		{ 0 },
 	};
+	bool keep;
 	const char *verb, *name;
 	struct err err;
 	int rc;
@@ -531,28 +543,41 @@ static int rollout_run(struct app *app, struct cmd_args *args)
 	if ((flags[1].set || flags[2].set) && strcmp(verb, "undo"))
 		return cmd_fail(EXIT_USAGE, "%s is only for rollout undo",
 				flags[1].set ? "--to-revision" : "--dry-run");
-	if (flags[3].set && strcmp(verb, "watch"))
-		return cmd_fail(EXIT_USAGE, "--follow is only for rollout watch");
+	if ((flags[3].set || flags[4].set) && strcmp(verb, "watch"))
+		return cmd_fail(EXIT_USAGE, "%s is only for rollout watch",
+				flags[3].set ? "--follow" : "--no-follow");
+	if (flags[3].set && flags[4].set)
+		return cmd_fail(EXIT_USAGE, "--follow and --no-follow: give one");
+	/* a person at a terminal watches for the next rollout too; a script
+	 * (piped, or --json) gets the end of this one, unless it asks */
+	keep = flags[3].set || (!flags[4].set && !app->opts.json && isatty(STDOUT_FILENO));
 	if (flags[0].set && strcmp(verb, "status") && strcmp(verb, "watch"))
 		return cmd_fail(EXIT_USAGE, "--timeout is only for rollout status and watch");
+	name = cmd_argo_rollout_name(args->argv[1]);
+	if (name) {
+		if (strcmp(verb, "status") && strcmp(verb, "watch") && strcmp(verb, "undo")
+		    && strcmp(verb, "restart"))
+			return cmd_fail(EXIT_USAGE, "rollout %s: not for Argo Rollouts (status, "
+					"watch, undo, restart)", verb);
+		if (flags[3].set)
+			return cmd_fail(EXIT_USAGE, "--follow is only for deployments");
+		if ((rc = refuse_read_only(app, verb, flags[2].set)))
+			return rc;
+		return cmd_argo_rollout(app, verb, name, flags[0].value, flags[1].value,
+					flags[2].set);
+	}
 	name = kubecmd_deploy_arg(args->argv[1]);
 	if (!name)
 		return EXIT_USAGE;
-	/* mutating commands stop here in read-only mode, before any request */
-	if (!strcmp(verb, "undo") && !flags[2].set && gate_check(app, ACTION_ROLLBACK))
-		return cmd_fail(EXIT_READ_ONLY, "read-only: rollback disabled");
-	if ((!strcmp(verb, "pause") || !strcmp(verb, "resume"))
-	    && gate_check(app, ACTION_PAUSE_RESUME))
-		return cmd_fail(EXIT_READ_ONLY, "read-only: pause-resume disabled");
-	if (!strcmp(verb, "restart") && gate_check(app, ACTION_RESTART))
-		return cmd_fail(EXIT_READ_ONLY, "read-only: restart disabled");
+	if ((rc = refuse_read_only(app, verb, flags[2].set)))
+		return rc;
 	rc = kubecmd_open(app);
 	if (rc)
 		return rc;
 	if (!strcmp(verb, "status"))
 		return follow(app, name, false, false, flags[0].value);
 	if (!strcmp(verb, "watch"))
-		return follow(app, name, true, flags[3].set, flags[0].value);
+		return follow(app, name, true, keep, flags[0].value);
 	if (!strcmp(verb, "history"))
 		return history(app, name);
 	if (!strcmp(verb, "undo"))
@@ -564,8 +589,11 @@ const struct cmd cmd_rollout = {
 	.name = "rollout",
 	.summary = "watch, inspect and undo rolling updates",
 	.usage = "rollout status|history|watch DEPLOY [--timeout D]\n"
-		 "rollout watch DEPLOY --follow [--timeout D]   (on past each rollout)\n"
+		 "rollout watch DEPLOY [--follow | --no-follow]   (on past each rollout: the "
+		 "default in a terminal, without --json)\n"
 		 "rollout undo DEPLOY [--to-revision N] [--dry-run]\n"
+		 "rollout status|watch rollout/NAME [--timeout D]   (Argo Rollouts)\n"
+		 "rollout undo rollout/NAME [--to-revision N] [--dry-run]\n"
 		 "rollout pause|resume|restart DEPLOY",
 	.run = rollout_run,
 };

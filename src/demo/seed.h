@@ -8,6 +8,9 @@
 
 /* Pushes the tags "bad-stall" and "bad-errors" (built from the first build's
  * layer) so that an operator can deploy a bad image and watch it fail. */
+/* Stage (the first environment) runs build tag by digest, as a pipeline
+ * that deploys by digest would leave it: what P then promotes to prod. */
+int demo_seed_stage(struct app *app, const char *tag, struct err *err);
 int demo_seed_bad_images(struct app *app, const struct demo_world *w, const char *layer,
 			 struct err *err);
 

@@ -228,14 +228,15 @@ const char demo_faults[] =
 
 /* A Deployment with a readiness probe, a preStop hook and deliberate
  * rolling-update bounds, as the practices ask. labels: "app: web". */
-static char *deployment(const char *name, const char *labels, int replicas, const char *image)
+static char *deployment_in(const char *ns, const char *name, const char *labels, int replicas,
+			   const char *image, const char *env)
 {
 	return xasprintf(
 		"apiVersion: apps/v1\n"
 		"kind: Deployment\n"
 		"metadata:\n"
 		"  name: %s\n"
-		"  namespace: default\n"
+		"  namespace: %s\n"
 		"  annotations:\n"
 		"    kubernetes.io/change-cause: \"shipdeck demo: first deploy\"\n"
 		"spec:\n"
@@ -254,6 +255,7 @@ static char *deployment(const char *name, const char *labels, int replicas, cons
 		"      containers:\n"
 		"        - name: greet\n"
 		"          image: %s\n"
+		"%s"
 		"          ports: [{containerPort: 8080}]\n"
 		"          resources:\n"
 		"            requests: {cpu: 50m, memory: 32Mi}\n"
@@ -264,7 +266,27 @@ static char *deployment(const char *name, const char *labels, int replicas, cons
 		"          lifecycle:\n"
 		"            preStop:\n"
 		"              exec: {command: [sleep, \"2\"]}\n",
-		name, replicas, labels, labels, image);
+		name, ns, replicas, labels, labels, image, env);
+}
+
+static char *deployment(const char *name, const char *labels, int replicas, const char *image)
+{
+	return deployment_in("default", name, labels, replicas, image, "");
+}
+
+/* The environments: greet in stage and in prod, one drift planted (prod
+ * logs at debug); prod's two replicas are declared as expected. */
+static char *environments(const char *image)
+{
+	char *stage = deployment_in("stage", "greet", "app: greet", 1, image,
+				    "          env: [{name: LOG_LEVEL, value: info}]\n");
+	char *prod = deployment_in("prod", "greet", "app: greet", 2, image,
+				   "          env: [{name: LOG_LEVEL, value: debug}]\n");
+	char *all = xasprintf("%s---\n%s---\n%s", demo_namespaces, stage, prod);
+
+	free(stage);
+	free(prod);
+	return all;
 }
 
 static char *service(const char *name, const char *selector)
@@ -281,6 +303,10 @@ static char *service(const char *name, const char *selector)
 		name, selector);
 }
 
+const char demo_namespaces[] =
+	"apiVersion: v1\nkind: Namespace\nmetadata: {name: stage}\n---\n"
+	"apiVersion: v1\nkind: Namespace\nmetadata: {name: prod}\n";
+
 char *demo_manifests(const char *image)
 {
 	char *web = deployment("web", "app: web", 3, image);
@@ -291,8 +317,11 @@ char *demo_manifests(const char *image)
 	char *blue = deployment("pay-blue", "app: pay, color: blue", 2, image);
 	char *green = deployment("pay-green", "app: pay, color: green", 2, image);
 	char *pay_svc = service("pay", "app: pay, color: blue");
-	char *all = xasprintf("%s---\n%s---\n%s---\n%s---\n%s---\n%s---\n%s", web, web_svc, shop,
-			      shop_svc, blue, green, pay_svc);
+	char *envs = environments(image);
+	char *all = xasprintf("%s---\n%s---\n%s---\n%s---\n%s---\n%s---\n%s---\n%s", web, web_svc,
+			      shop, shop_svc, blue, green, pay_svc, envs);
+
+	free(envs);
 
 	free(web);
 	free(web_svc);
@@ -327,6 +356,12 @@ char *demo_project_settings(const char *registry, const char *prometheus_url)
 		"chaos:\n"
 		"  dir: chaos\n"
 		"  max_pods: 1\n"
-		"  namespaces: [default]\n",
+		"  namespaces: [default]\n"
+		"environments:\n"
+		"  - {name: stage, namespace: stage, apps: [greet]}\n"
+		"  - name: prod\n"
+		"    namespace: prod\n"
+		"    apps: [greet]\n"
+		"    expected_differences: [replicas]\n",
 		registry, registry, prometheus_url);
 }

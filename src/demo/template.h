@@ -23,8 +23,12 @@ extern const int demo_ncommits;
 enum { DEMO_GOOD_COMMIT = 1 };
 
 /* Manifests for the sandbox: web (rolling update), shop + Service (canary),
- * pay-blue/pay-green + Service (blue/green), all on image. Caller frees. */
+ * pay-blue/pay-green + Service (blue/green), and greet in the namespaces
+ * stage and prod (the environments, one env var apart), all on image.
+ * Caller frees. */
 char *demo_manifests(const char *image);
+/* The environments' namespaces (stage, prod), as manifests. */
+extern const char demo_namespaces[];
 /* Faults: tags containing "bad-stall" never become ready, "bad-errors"
  * serve 20% errors and slow answers. */
 extern const char demo_faults[];

@@ -45,14 +45,14 @@ static void client_reset_target(struct kube_client *kc)
 	set_tls(kc);
 }
 
-int kube_client_open(struct app *app, struct kube_client **out, struct err *err)
+int kube_client_open(struct rt *rt, struct kube_client **out, struct err *err)
 {
 	struct kube_client *kc = xcalloc(1, sizeof *kc);
 	int rc;
 
-	kc->app = app;
-	kube_config_opts_from_env(&kc->opts, app->opts.kubeconfig, app->opts.context,
-				  app->opts.namespace);
+	kc->rt = rt;
+	kube_config_opts_from_env(&kc->opts, rt->opts->kubeconfig, rt->opts->context,
+				  rt->opts->namespace);
 	rc = kube_config_load(&kc->cfg, &kc->opts, err);
 	if (rc) {
 		free(kc);
@@ -172,7 +172,7 @@ uint64_t kube_start(struct kube_client *kc, const struct kube_call *call, struct
 		ct = xasprintf("Content-Type: %s", call->content_type);
 		headers[1] = ct;
 	}
-	id = http_start(kc->app->http, &(struct http_request){
+	id = http_start(kc->rt->http, &(struct http_request){
 		.method = call->method,
 		.url = url,
 		.headers = headers,
@@ -232,10 +232,10 @@ int kube_call_sync(struct kube_client *kc, const struct kube_call *call,
 		.tls = &kc->tls,
 		.timeout_ms = call->timeout_ms ? call->timeout_ms : ONESHOT_TIMEOUT_MS,
 	};
-	rc = http_request_sync(kc->app->http, kc->app->loop, &req, resp, err);
+	rc = http_request_sync(kc->rt->http, kc->rt->loop, &req, resp, err);
 	if (!rc && dropped_connection(call, resp)) {
 		http_response_free(resp);
-		rc = http_request_sync(kc->app->http, kc->app->loop, &req, resp, err);
+		rc = http_request_sync(kc->rt->http, kc->rt->loop, &req, resp, err);
 	}
 	free(url);
 	free(ct);
@@ -335,13 +335,27 @@ void kube_response_error(const struct kube_client *kc, const char *method, const
 static const struct {
 	const char *group;          /* "/api/v1" or "/apis/apps/v1" */
 	const char *plural;
+	bool optional;              /* a CRD's: watched only where it is served */
 } resources[KUBE_RESOURCE_COUNT] = {
 	[KUBE_DEPLOYMENTS] = { "/apis/apps/v1", "deployments" },
 	[KUBE_REPLICASETS] = { "/apis/apps/v1", "replicasets" },
 	[KUBE_PODS] = { "/api/v1", "pods" },
 	[KUBE_EVENTS] = { "/api/v1", "events" },
 	[KUBE_SERVICES] = { "/api/v1", "services" },
+	[KUBE_ROLLOUTS] = { "/apis/argoproj.io/v1alpha1", "rollouts", true },
+	[KUBE_ANALYSISRUNS] = { "/apis/argoproj.io/v1alpha1", "analysisruns", true },
+	[KUBE_CANARIES] = { "/apis/flagger.app/v1beta1", "canaries", true },
 };
+
+const char *kube_resource_group(enum kube_resource res)
+{
+	return resources[res].optional ? resources[res].group : NULL;
+}
+
+const char *kube_resource_plural(enum kube_resource res)
+{
+	return resources[res].plural;
+}
 
 char *kube_path(enum kube_resource res, const char *ns, const char *name)
 {

@@ -2,23 +2,24 @@
  * the app's HTTP layer (libcurl multi in the loop). Credentials are attached
  * here — a bearer token, a token file re-read as kubectl does, basic auth, a
  * client certificate, or an exec plugin's credential cached until it
- * expires — and never sent over plain HTTP (net/http refuses that too). */
+ * expires — and never sent over plain HTTP (runtime/http refuses that too). */
 #ifndef SHIPDECK_KUBE_CLIENT_H
 #define SHIPDECK_KUBE_CLIENT_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "app/app.h"
 #include "kube/kubeconfig.h"
-#include "net/http.h"
+#include "runtime/http.h"
+#include "runtime/rt.h"
 #include "store/kube.h"
 
 struct kube_watch;
+struct kube_discovery;
 
 /* Allocated by kube_client_open, freed by kube_client_free. */
 struct kube_client {
-	struct app *app;
+	struct rt *rt;
 	struct kube_config_opts opts;
 	struct kube_config cfg;
 	char *namespace;            /* in use: the config's, or :ns; "" for all */
@@ -31,6 +32,7 @@ struct kube_client {
 	/* The source (kube/source.c): one watch per resource while started. */
 	struct kube_watch *watches[KUBE_RESOURCE_COUNT];
 	int started_watches;
+	struct kube_discovery *discovery;   /* which CRD kinds are served */
 	bool ever_synced;
 	struct kube_pod_log *logs;  /* pod log streams under way */
 };
@@ -38,7 +40,7 @@ struct kube_client {
 /* Reads the kubeconfig from the app's options and $KUBECONFIG. Returns 0
  * with *out set, 1 when there is no kubeconfig at all, -1 with one line
  * naming the file, context or field. */
-int kube_client_open(struct app *app, struct kube_client **out, struct err *err);
+int kube_client_open(struct rt *rt, struct kube_client **out, struct err *err);
 void kube_client_free(struct kube_client **kc);
 
 /* Switches context (":ctx"): the caller restarts the source. */
@@ -81,6 +83,10 @@ bool kube_response_unreachable(const struct http_response *resp);
 
 /* API paths. ns NULL or "" lists every namespace. Caller frees. */
 char *kube_path(enum kube_resource res, const char *ns, const char *name);
+/* The API group path of a kind that only exists where its CRD is installed
+ * ("/apis/argoproj.io/v1alpha1"), NULL for the built-in kinds; its plural. */
+const char *kube_resource_group(enum kube_resource res);
+const char *kube_resource_plural(enum kube_resource res);
 /* "%"-escapes a query value. Caller frees. */
 char *kube_query_escape(const char *s);
 

@@ -18,12 +18,12 @@ static int failed(struct kube_client *kc, const char *path, const struct http_re
 	return kube_response_unreachable(resp) ? 2 : 1;
 }
 
-static void upsert(struct app *app, enum kube_resource res, void *o)
+static void upsert(struct rt *rt, enum kube_resource res, void *o)
 {
 	struct store_event ev = { .domain = STORE_KUBE };
 
 	ev.kube = (struct kube_event){ .type = KUBE_EV_UPSERT, .res = res, .obj = o };
-	app_apply(app, &ev);
+	rt_apply(rt, &ev);
 }
 
 int kube_fetch_deployment(struct kube_client *kc, const char *ns, const char *name,
@@ -58,13 +58,13 @@ int kube_fetch_deployment(struct kube_client *kc, const char *ns, const char *na
 		rc = 1;
 		goto out;
 	}
-	upsert(kc->app, KUBE_DEPLOYMENTS, o);
-	d = store_kube_deployment(&kc->app->store.kube, ns, name);
+	upsert(kc->rt, KUBE_DEPLOYMENTS, o);
+	d = store_kube_deployment(&kc->rt->store->kube, ns, name);
 	sel = kube_query_escape(d->selector);
 	rs_path = xasprintf("labelSelector=%s", sel);
 	rc = kube_fetch_list(kc, KUBE_REPLICASETS, ns, rs_path, &items, &n, err);
 	for (size_t i = 0; i < n; i++)
-		upsert(kc->app, KUBE_REPLICASETS, items[i]);
+		upsert(kc->rt, KUBE_REPLICASETS, items[i]);
 	free(items);
 out:
 	http_response_free(&resp);

@@ -1,25 +1,39 @@
 #include "kube/objects.h"
 
+#include "kube/objects_read.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/strbuf.h"
 #include "util/timefmt.h"
+#include "util/imgref.h"
+#include "util/intern.h"
 #include "util/xalloc.h"
+
+/* obj's first member named key[0..n): cJSON_GetObjectItemCaseSensitive
+ * without a copy of the key and with the first byte compared before the
+ * rest (a pod's parse asks some 40 of these). */
+static const cJSON *member(const cJSON *obj, const char *key, size_t n)
+{
+	for (const cJSON *c = obj->child; c; c = c->next)
+		if (c->string && c->string[0] == key[0] && !strncmp(c->string, key, n)
+		    && !c->string[n])
+			return c;
+	return NULL;
+}
 
 const cJSON *kube_json_path(const cJSON *obj, const char *dotted)
 {
-	char key[128];
-
 	while (obj && *dotted) {
-		size_t n = strcspn(dotted, ".");
+		size_t n = 0;
 
-		if (n >= sizeof key || !cJSON_IsObject(obj))
+		while (dotted[n] && dotted[n] != '.')
+			n++;
+		if (n >= 128 || !cJSON_IsObject(obj))
 			return NULL;
-		memcpy(key, dotted, n);
-		key[n] = '\0';
-		obj = cJSON_GetObjectItemCaseSensitive(obj, key);
+		obj = member(obj, dotted, n);
 		dotted += n;
 		if (*dotted == '.')
 			dotted++;
@@ -44,7 +58,7 @@ const cJSON *kube_json_object(const cJSON *v)
 	return cJSON_IsObject(v) ? v : NULL;
 }
 
-static char *dup_str(const cJSON *obj, const char *dotted)
+char *kube_dup_str(const cJSON *obj, const char *dotted)
 {
 	const char *s = kube_json_str(obj, dotted);
 
@@ -84,7 +98,7 @@ int64_t kube_json_time(const cJSON *obj, const char *dotted)
 	return s && !time_parse_rfc3339(s, &t) ? (int64_t)t : 0;
 }
 
-static char *annotation(const cJSON *obj, const char *key)
+char *kube_annotation(const cJSON *obj, const char *key)
 {
 	const cJSON *a = kube_json_path(obj, "metadata.annotations");
 	const cJSON *v = cJSON_IsObject(a) ? cJSON_GetObjectItemCaseSensitive(a, key) : NULL;
@@ -92,9 +106,9 @@ static char *annotation(const cJSON *obj, const char *key)
 	return cJSON_IsString(v) ? xstrdup(v->valuestring) : NULL;
 }
 
-long kube_revision_of(const cJSON *obj)
+long kube_revision_annotation(const cJSON *obj, const char *key)
 {
-	char *s = annotation(obj, "deployment.kubernetes.io/revision"), *end = NULL;
+	char *s = kube_annotation(obj, key), *end = NULL;
 	long rev = 0;
 
 	if (s) {
@@ -106,7 +120,12 @@ long kube_revision_of(const cJSON *obj)
 	return rev;
 }
 
-static char *compact(const cJSON *v)
+long kube_revision_of(const cJSON *obj)
+{
+	return kube_revision_annotation(obj, "deployment.kubernetes.io/revision");
+}
+
+char *kube_compact(const cJSON *v)
 {
 	char *s = v ? cJSON_PrintUnformatted(v) : NULL;
 	char *out = xstrdup(s ? s : "{}");
@@ -115,18 +134,19 @@ static char *compact(const cJSON *v)
 	return out;
 }
 
-static void read_meta(struct kube_meta *m, const cJSON *obj)
+void kube_read_meta(struct kube_meta *m, const cJSON *obj)
 {
-	m->namespace = xstrdup(kube_json_str(obj, "metadata.namespace")
-			       ? kube_json_str(obj, "metadata.namespace") : "");
-	m->name = dup_str(obj, "metadata.name");
-	m->uid = dup_str(obj, "metadata.uid");
-	m->rv = dup_str(obj, "metadata.resourceVersion");
+	const char *ns = kube_json_str(obj, "metadata.namespace");
+
+	m->namespace = intern(ns ? ns : "");
+	m->name = kube_dup_str(obj, "metadata.name");
+	m->uid = kube_dup_str(obj, "metadata.uid");
+	m->rv = kube_dup_str(obj, "metadata.resourceVersion");
 	m->created = kube_json_time(obj, "metadata.creationTimestamp");
 }
 
-/* The controller's name and uid from metadata.ownerReferences. */
-static void read_owner(const cJSON *obj, const char *kind, char **name, char **uid)
+/* The ownerReference of the controller of that kind, NULL when none. */
+static const cJSON *controller_ref(const cJSON *obj, const char *kind)
 {
 	const cJSON *refs = kube_json_path(obj, "metadata.ownerReferences"), *r;
 
@@ -134,36 +154,53 @@ static void read_owner(const cJSON *obj, const char *kind, char **name, char **u
 		const cJSON *ctl = cJSON_GetObjectItemCaseSensitive(r, "controller");
 		const char *k = kube_json_str(r, "kind");
 
-		if (cJSON_IsTrue(ctl) && k && !strcmp(k, kind)) {
-			*name = dup_str(r, "name");
-			if (uid)
-				*uid = dup_str(r, "uid");
-			return;
-		}
+		if (cJSON_IsTrue(ctl) && k && !strcmp(k, kind))
+			return r;
 	}
+	return NULL;
 }
 
-static char *label(const cJSON *obj, const char *path, const char *key)
+/* The controller's name and uid from metadata.ownerReferences. */
+void kube_read_owner(const cJSON *obj, const char *kind, char **name, char **uid)
+{
+	const cJSON *r = controller_ref(obj, kind);
+
+	if (!r)
+		return;
+	*name = kube_dup_str(r, "name");
+	if (uid)
+		*uid = kube_dup_str(r, "uid");
+}
+
+/* The label's value in the tree (not a copy), NULL when absent. */
+static const char *label_str(const cJSON *obj, const char *path, const char *key)
 {
 	const cJSON *l = kube_json_path(obj, path);
 	const cJSON *v = cJSON_IsObject(l) ? cJSON_GetObjectItemCaseSensitive(l, key) : NULL;
 
-	return cJSON_IsString(v) ? xstrdup(v->valuestring) : NULL;
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+char *kube_label(const cJSON *obj, const char *path, const char *key)
+{
+	const char *v = label_str(obj, path, key);
+
+	return v ? xstrdup(v) : NULL;
 }
 
 /* "repo:tag" is pinned when the tag is neither absent nor latest, or when
  * the image is referenced by digest. */
 static bool image_pinned(const char *image)
 {
-	const char *slash = strrchr(image, '/'), *colon;
+	struct imgref r;
 
-	if (strchr(image, '@'))
+	imgref_split(image, &r);
+	if (r.digest)
 		return true;
-	colon = strrchr(slash ? slash : image, ':');
-	return colon && colon[1] && strcmp(colon + 1, "latest");
+	return r.tag_len && !(r.tag_len == 6 && !strncmp(r.tag, "latest", 6));
 }
 
-static void template_facts(const cJSON *tmpl, struct kube_template_facts *f, char **images)
+void kube_template_facts(const cJSON *tmpl, struct kube_template_facts *f, char **images)
 {
 	const cJSON *cs = kube_json_path(tmpl, "spec.containers"), *c;
 	struct strbuf sb = { 0 };
@@ -188,7 +225,7 @@ static void template_facts(const cJSON *tmpl, struct kube_template_facts *f, cha
 	*images = sb_steal(&sb);
 }
 
-static void read_conditions(const cJSON *obj, struct kube_condition **out, size_t *n)
+void kube_read_conditions(const cJSON *obj, struct kube_condition **out, size_t *n)
 {
 	const cJSON *cs = kube_json_path(obj, "status.conditions"), *c;
 	size_t cap = 0;
@@ -201,10 +238,10 @@ static void read_conditions(const cJSON *obj, struct kube_condition **out, size_
 		xgrow(out, &cap, *n + 1, sizeof **out);
 		k = &(*out)[(*n)++];
 		*k = (struct kube_condition){
-			.type = dup_str(c, "type"),
-			.status = dup_str(c, "status"),
-			.reason = dup_str(c, "reason"),
-			.message = dup_str(c, "message"),
+			.type = kube_dup_str(c, "type"),
+			.status = kube_dup_str(c, "status"),
+			.reason = kube_dup_str(c, "reason"),
+			.message = kube_dup_str(c, "message"),
 			.last_update = kube_json_time(c, "lastUpdateTime"),
 		};
 		if (!k->last_update)
@@ -232,7 +269,7 @@ static struct kube_deployment *parse_deployment(const cJSON *o)
 	const char *type = kube_json_str(o, "spec.strategy.type");
 	char *last_applied;
 
-	read_meta(&d->meta, o);
+	kube_read_meta(&d->meta, o);
 	d->generation = kube_json_int(o, "metadata.generation", 0);
 	d->observed_generation = kube_json_int(o, "status.observedGeneration", 0);
 	d->replicas = (int32_t)kube_json_int(o, "spec.replicas", 1);
@@ -258,17 +295,17 @@ static struct kube_deployment *parse_deployment(const cJSON *o)
 	}
 	/* the server fills in 25%/25%: other values, or a rollingUpdate in what
 	 * was applied, show someone chose them */
-	last_applied = annotation(o, "kubectl.kubernetes.io/last-applied-configuration");
+	last_applied = kube_annotation(o, "kubectl.kubernetes.io/last-applied-configuration");
 	d->bounds_deliberate = d->recreate
 		|| strcmp(d->max_surge, "25%") || strcmp(d->max_unavailable, "25%")
 		|| (last_applied && strstr(last_applied, "\"rollingUpdate\""));
 	free(last_applied);
 	d->selector = labels_text(o, "spec.selector.matchLabels");
-	d->change_cause = annotation(o, "kubernetes.io/change-cause");
-	d->template_json = compact(kube_json_path(o, "spec.template"));
-	d->annotations_json = compact(kube_json_path(o, "metadata.annotations"));
-	template_facts(kube_json_path(o, "spec.template"), &d->facts, &d->images);
-	read_conditions(o, &d->conditions, &d->nconditions);
+	d->change_cause = kube_annotation(o, "kubernetes.io/change-cause");
+	d->template_json = kube_compact(kube_json_path(o, "spec.template"));
+	d->annotations_json = kube_compact(kube_json_path(o, "metadata.annotations"));
+	kube_template_facts(kube_json_path(o, "spec.template"), &d->facts, &d->images);
+	kube_read_conditions(o, &d->conditions, &d->nconditions);
 	return d;
 }
 
@@ -276,19 +313,33 @@ static struct kube_replicaset *parse_replicaset(const cJSON *o)
 {
 	struct kube_replicaset *rs = xcalloc(1, sizeof *rs);
 	struct kube_template_facts facts;
+	const cJSON *c;
 
-	read_meta(&rs->meta, o);
-	read_owner(o, "Deployment", &rs->owner, &rs->owner_uid);
+	kube_read_meta(&rs->meta, o);
+	kube_read_owner(o, "Deployment", &rs->owner, &rs->owner_uid);
+	kube_read_owner(o, "Rollout", &rs->rollout, &rs->rollout_uid);
 	rs->revision = kube_revision_of(o);
+	if (!rs->revision)
+		rs->revision = kube_revision_annotation(o, "rollout.argoproj.io/revision");
+	rs->generation = kube_json_int(o, "metadata.generation", 0);
+	rs->observed_generation = kube_json_int(o, "status.observedGeneration", 0);
+	cJSON_ArrayForEach(c, kube_json_array(kube_json_path(o, "status.conditions"))) {
+		const char *type = kube_json_str(c, "type"), *st = kube_json_str(c, "status");
+
+		if (type && st && !strcmp(type, "ReplicaFailure") && !strcmp(st, "True"))
+			rs->replica_failure = true;
+	}
 	rs->replicas = (int32_t)kube_json_int(o, "spec.replicas", 1);
 	rs->status_replicas = (int32_t)kube_json_int(o, "status.replicas", 0);
 	rs->ready = (int32_t)kube_json_int(o, "status.readyReplicas", 0);
 	rs->available = (int32_t)kube_json_int(o, "status.availableReplicas", 0);
-	rs->template_hash = label(o, "metadata.labels", "pod-template-hash");
-	rs->change_cause = annotation(o, "kubernetes.io/change-cause");
-	rs->template_json = compact(kube_json_path(o, "spec.template"));
-	rs->annotations_json = compact(kube_json_path(o, "metadata.annotations"));
-	template_facts(kube_json_path(o, "spec.template"), &facts, &rs->images);
+	rs->template_hash = kube_label(o, "metadata.labels", "pod-template-hash");
+	if (!rs->template_hash)     /* Argo's own label on its replica sets */
+		rs->template_hash = kube_label(o, "metadata.labels", "rollouts-pod-template-hash");
+	rs->change_cause = kube_annotation(o, "kubernetes.io/change-cause");
+	rs->template_json = kube_compact(kube_json_path(o, "spec.template"));
+	rs->annotations_json = kube_compact(kube_json_path(o, "metadata.annotations"));
+	kube_template_facts(kube_json_path(o, "spec.template"), &facts, &rs->images);
 	return rs;
 }
 
@@ -344,8 +395,9 @@ static void parse_container(const cJSON *c, struct kube_container *k)
 {
 	const cJSON *st = kube_json_path(c, "state"), *last = kube_json_path(c, "lastState.terminated");
 
-	k->name = dup_str(c, "name");
-	k->image = dup_str(c, "image");
+	k->name = intern(kube_json_str(c, "name"));
+	k->image = intern(kube_json_str(c, "image"));
+	k->image_id = intern(kube_json_str(c, "imageID"));
 	k->ready = cJSON_IsTrue(kube_json_path(c, "ready"));
 	k->restarts = (int32_t)kube_json_int(c, "restartCount", 0);
 	if (cJSON_IsObject(kube_json_path(st, "running"))) {
@@ -353,18 +405,18 @@ static void parse_container(const cJSON *c, struct kube_container *k)
 		k->since = kube_json_time(st, "running.startedAt");
 	} else if (cJSON_IsObject(kube_json_path(st, "terminated"))) {
 		k->state = KUBE_CS_TERMINATED;
-		k->reason = dup_str(st, "terminated.reason");
-		k->message = dup_str(st, "terminated.message");
+		k->reason = intern(kube_json_str(st, "terminated.reason"));
+		k->message = kube_dup_str(st, "terminated.message");
 		k->exit_code = exit_code(kube_json_path(st, "terminated"));
 		k->since = kube_json_time(st, "terminated.finishedAt");
 	} else if (cJSON_IsObject(kube_json_path(st, "waiting"))) {
 		k->state = KUBE_CS_WAITING;
-		k->reason = dup_str(st, "waiting.reason");
-		k->message = dup_str(st, "waiting.message");
+		k->reason = intern(kube_json_str(st, "waiting.reason"));
+		k->message = kube_dup_str(st, "waiting.message");
 	}
 	if (cJSON_IsObject(last)) {
 		k->has_last = true;
-		k->last_reason = dup_str(last, "reason");
+		k->last_reason = intern(kube_json_str(last, "reason"));
 		k->last_exit_code = exit_code(last);
 		k->last_finished = kube_json_time(last, "finishedAt");
 	}
@@ -376,14 +428,20 @@ static struct kube_pod *parse_pod(const cJSON *o)
 	const cJSON *cs = kube_json_path(o, "status.containerStatuses");
 	const cJSON *spec_cs = kube_json_path(o, "spec.containers");
 	const cJSON *conds = kube_json_path(o, "status.conditions"), *c;
+	const cJSON *owner = controller_ref(o, "ReplicaSet");
+	const char *hash = label_str(o, "metadata.labels", "pod-template-hash");
 	int n = cJSON_IsArray(cs) ? cJSON_GetArraySize(cs) : 0, i = 0;
+	char *status_text = kube_pod_status_text(o);
 
-	read_meta(&p->meta, o);
-	read_owner(o, "ReplicaSet", &p->owner, NULL);
-	p->template_hash = label(o, "metadata.labels", "pod-template-hash");
-	p->node = dup_str(o, "spec.nodeName");
-	p->phase = dup_str(o, "status.phase");
-	p->status = kube_pod_status_text(o);
+	kube_read_meta(&p->meta, o);
+	p->owner = intern(kube_json_str(owner, "name"));
+	if (!hash)
+		hash = label_str(o, "metadata.labels", "rollouts-pod-template-hash");
+	p->template_hash = intern(hash);
+	p->node = intern(kube_json_str(o, "spec.nodeName"));
+	p->phase = intern(kube_json_str(o, "status.phase"));
+	p->status = intern(status_text);
+	free(status_text);
 	p->deleting = kube_json_str(o, "metadata.deletionTimestamp") != NULL;
 	p->total = (uint16_t)(cJSON_IsArray(spec_cs) ? cJSON_GetArraySize(spec_cs) : n);
 	cJSON_ArrayForEach(c, kube_json_array(conds)) {
@@ -402,7 +460,7 @@ static struct kube_pod *parse_pod(const cJSON *o)
 			if (is_true)
 				p->conditions |= KUBE_POD_READY;
 			else if (kube_json_str(c, "message") && !p->ready_message)
-				p->ready_message = dup_str(c, "message");   /* the first, if repeated */
+				p->ready_message = kube_dup_str(c, "message");   /* the first, if repeated */
 		}
 	}
 	if (n > UINT16_MAX)
@@ -429,12 +487,12 @@ static struct kube_event_obj *parse_event(const cJSON *o)
 {
 	struct kube_event_obj *e = xcalloc(1, sizeof *e);
 
-	read_meta(&e->meta, o);
-	e->kind = dup_str(o, "involvedObject.kind");
-	e->object = dup_str(o, "involvedObject.name");
-	e->type = dup_str(o, "type");
-	e->reason = dup_str(o, "reason");
-	e->message = dup_str(o, "message");
+	kube_read_meta(&e->meta, o);
+	e->kind = kube_dup_str(o, "involvedObject.kind");
+	e->object = kube_dup_str(o, "involvedObject.name");
+	e->type = kube_dup_str(o, "type");
+	e->reason = kube_dup_str(o, "reason");
+	e->message = kube_dup_str(o, "message");
 	e->count = (int32_t)kube_json_int(o, "count", 1);
 	e->last = kube_json_time(o, "lastTimestamp");
 	if (!e->last)
@@ -448,9 +506,9 @@ static struct kube_service *parse_service(const cJSON *o)
 {
 	struct kube_service *s = xcalloc(1, sizeof *s);
 
-	read_meta(&s->meta, o);
+	kube_read_meta(&s->meta, o);
 	s->selector = labels_text(o, "spec.selector");
-	s->annotations_json = compact(kube_json_path(o, "metadata.annotations"));
+	s->annotations_json = kube_compact(kube_json_path(o, "metadata.annotations"));
 	return s;
 }
 
@@ -464,6 +522,9 @@ void *kube_object_parse(enum kube_resource res, const cJSON *obj)
 	case KUBE_PODS: return parse_pod(obj);
 	case KUBE_EVENTS: return parse_event(obj);
 	case KUBE_SERVICES: return parse_service(obj);
+	case KUBE_ROLLOUTS: return kube_rollout_parse(obj);
+	case KUBE_ANALYSISRUNS: return kube_analysisrun_parse(obj);
+	case KUBE_CANARIES: return kube_flagger_canary_parse(obj);
 	case KUBE_RESOURCE_COUNT: break;
 	}
 	return NULL;

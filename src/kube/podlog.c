@@ -19,14 +19,14 @@ struct kube_pod_log {
 	struct kube_pod_log *next;
 };
 
-static void log_event(struct app *app, enum log_event_type type, const char *id, char *title,
+static void log_event(struct rt *rt, enum log_event_type type, const char *id, char *title,
 		      char *text, size_t len)
 {
 	struct store_event ev = { .domain = STORE_LOG };
 
 	ev.log = (struct log_event){ .type = type, .id = xstrdup(id), .title = title,
 				     .text = text, .text_len = len, .time_ms = time_wall_ms() };
-	app_apply(app, &ev);
+	rt_apply(rt, &ev);
 }
 
 static void unlink_log(struct kube_client *kc, struct kube_pod_log *l)
@@ -57,7 +57,7 @@ static bool on_data(void *ctx, const char *data, size_t len)
 	if (last_nl) {
 		size_t n = (size_t)(last_nl - l->partial.s);
 
-		log_event(l->kc->app, LOG_EV_APPEND, l->id, NULL, xstrndup(l->partial.s, n), n);
+		log_event(l->kc->rt, LOG_EV_APPEND, l->id, NULL, xstrndup(l->partial.s, n), n);
 		sb_consume(&l->partial, n + 1);
 	}
 	return true;
@@ -70,7 +70,7 @@ static void on_done(void *ctx, const struct http_response *resp)
 	char *msg = NULL;
 
 	if (l->partial.len)
-		log_event(kc->app, LOG_EV_APPEND, l->id, NULL, xstrndup(l->partial.s, l->partial.len),
+		log_event(kc->rt, LOG_EV_APPEND, l->id, NULL, xstrndup(l->partial.s, l->partial.len),
 			  l->partial.len);
 	if (resp->status != 200) {
 		struct err err;
@@ -78,9 +78,9 @@ static void on_done(void *ctx, const struct http_response *resp)
 		kube_response_error(kc, "GET", "/api/v1/namespaces/-/pods/-/log", resp, &err);
 		/* a non-streamed error body was collected: the server's message is in it */
 		msg = xstrdup(err.msg);
-		log_event(kc->app, LOG_EV_APPEND, l->id, NULL, xstrdup(msg), strlen(msg));
+		log_event(kc->rt, LOG_EV_APPEND, l->id, NULL, xstrdup(msg), strlen(msg));
 	}
-	log_event(kc->app, LOG_EV_CLOSE, l->id, NULL, msg ? msg : xstrdup("log ended"), 0);
+	log_event(kc->rt, LOG_EV_CLOSE, l->id, NULL, msg ? msg : xstrdup("log ended"), 0);
 	unlink_log(kc, l);
 	log_free(l);
 }
@@ -92,7 +92,7 @@ void kube_pod_logs_stop(struct kube_client *kc)
 
 		kc->logs = l->next;
 		if (l->req)
-			http_cancel(kc->app->http, l->req);
+			http_cancel(kc->rt->http, l->req);
 		log_free(l);
 	}
 }
@@ -111,7 +111,7 @@ static bool parse_id(char *buf, char **ns, char **name, char **container, bool *
 	return prefix && *ns && *name && *container && (!extra || *previous);
 }
 
-void kube_pod_log_open(void *ctx, struct app *app, const char *id)
+void kube_pod_log_open(void *ctx, struct rt *rt, const char *id)
 {
 	struct kube_client *kc = ctx;
 	char *buf = xstrdup(id), *ns, *name, *container, *c, *path;
@@ -129,7 +129,7 @@ void kube_pod_log_open(void *ctx, struct app *app, const char *id)
 		l = *pp;
 		if (l->previous == previous) {
 			*pp = l->next;
-			http_cancel(kc->app->http, l->req);
+			http_cancel(kc->rt->http, l->req);
 			log_free(l);
 		} else {
 			pp = &l->next;
@@ -142,9 +142,9 @@ void kube_pod_log_open(void *ctx, struct app *app, const char *id)
 		: xasprintf("/api/v1/namespaces/%s/pods/%s/log?container=%s&follow=true&tailLines=%d",
 			    ns, name, c, TAIL_LINES);
 	free(c);
-	log_event(app, LOG_EV_OPEN, id, xasprintf("%s pod %s/%s (%s)",
-						  previous ? "previous log of" : "log of",
-						  ns, name, container), NULL, 0);
+	log_event(rt, LOG_EV_OPEN, id, xasprintf("%s pod %s/%s (%s)",
+						 previous ? "previous log of" : "log of",
+						 ns, name, container), NULL, 0);
 	l = xcalloc(1, sizeof *l);
 	l->kc = kc;
 	l->id = xstrdup(id);
@@ -154,7 +154,7 @@ void kube_pod_log_open(void *ctx, struct app *app, const char *id)
 	}, &err);
 	free(path);
 	if (!l->req) {
-		log_event(app, LOG_EV_CLOSE, id, NULL, xstrdup(err.msg), 0);
+		log_event(rt, LOG_EV_CLOSE, id, NULL, xstrdup(err.msg), 0);
 		log_free(l);
 		goto out;
 	}

@@ -8,8 +8,8 @@
 
 #include "kube/client.h"
 
-/* A log_open_fn for app_log_provider (ctx: the kube_client). */
-void kube_pod_log_open(void *ctx, struct app *app, const char *id);
+/* A log_open_fn for rt_log_provider (ctx: the kube_client). */
+void kube_pod_log_open(void *ctx, struct rt *rt, const char *id);
 void kube_pod_logs_stop(struct kube_client *kc);
 
 #endif

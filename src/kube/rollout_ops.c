@@ -1,5 +1,6 @@
 #include "kube/rollout_ops.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 
 #include "kube/objects.h"
 #include "kube/undo.h"
+#include "util/imgref.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
 
@@ -32,6 +34,12 @@ struct kube_op {
 	bool is_rollback;
 	char *ns, *name;
 	long to_revision;
+	/* what the operator saw of it: a 409 that changed neither (the
+	 * controller wrote its status) is sent again with the new version */
+	int64_t seen_generation;
+	char *seen_annotations;
+	int status_retries;
+	char *conflict_body;        /* the 409's Status, while it is checked */
 };
 
 static void op_free(void *p)
@@ -44,24 +52,27 @@ static void op_free(void *p)
 	free(op->done_message);
 	free(op->ns);
 	free(op->name);
+	free(op->seen_annotations);
+	free(op->conflict_body);
 	free(op);
 }
 
 struct pending {
-	struct app *app;
+	struct rt *rt;
 	struct action_req *req;
 	struct kube_op *op;
 };
 
-static void reopen_after_conflict(struct app *app, const char *ns, const char *name,
+static void reopen_after_conflict(struct rt *rt, const char *ns, const char *name,
 				  long to_revision);
 
 static int op_send(struct pending *p, struct err *err);
+static bool retry_after_status_write(struct pending *p, const struct http_response *resp);
 
 static void op_done(void *ctx, const struct http_response *resp)
 {
 	struct pending *p = ctx;
-	struct app *app = p->app;
+	struct rt *rt = p->rt;
 	struct kube_op *op = p->op;
 	struct action_req *req = p->req;
 	const struct kube_change *call = &op->calls[op->next];
@@ -69,8 +80,10 @@ static void op_done(void *ctx, const struct http_response *resp)
 	struct err err;
 	char *ns = NULL, *name = NULL;
 	long to_revision = op->to_revision;
-	bool reopen = op->is_rollback && resp->status == 409 && !req->unattended && app->confirm;
+	bool reopen = op->is_rollback && resp->status == 409 && !req->unattended && rt->confirm;
 
+	if (op->is_rollback && resp->status == 409 && retry_after_status_write(p, resp))
+		return;
 	if (ok && op->next + 1 < op->ncalls) {
 		op->next++;
 		if (!op_send(p, &err))
@@ -80,7 +93,7 @@ static void op_done(void *ctx, const struct http_response *resp)
 	} else if (ok) {
 		snprintf(err.msg, sizeof err.msg, "%s", op->done_message);
 	} else {
-		kube_response_error(app->kube, call->method, call->path, resp, &err);
+		kube_response_error(rt->kube, call->method, call->path, resp, &err);
 		if (resp->status == 409 && op->is_rollback)
 			err_prefix(&err, "deployment/%s changed after you looked at it", op->name);
 		if (op->next)
@@ -93,9 +106,9 @@ static void op_done(void *ctx, const struct http_response *resp)
 		ns = xstrdup(op->ns);
 		name = xstrdup(op->name);
 	}
-	gate_finish(app, req, ok, err.msg);    /* frees req and op */
+	gate_finish(rt, req, ok, err.msg);    /* frees req and op */
 	if (reopen) {
-		reopen_after_conflict(app, ns, name, to_revision);
+		reopen_after_conflict(rt, ns, name, to_revision);
 		free(ns);
 		free(name);
 	}
@@ -105,20 +118,111 @@ static int op_send(struct pending *p, struct err *err)
 {
 	const struct kube_change *call = &p->op->calls[p->op->next];
 
-	if (!p->app->kube)
+	if (!p->rt->kube)
 		return err_set(err, "no cluster: start with --kubeconfig or `shipdeck demo`");
-	return kube_start(p->app->kube, &(struct kube_call){
+	return kube_start(p->rt->kube, &(struct kube_call){
 		.method = call->method, .path = call->path, .content_type = call->content_type,
 		.body = call->body, .on_done = op_done, .ctx = p,
 	}, err) ? 0 : -1;
 }
 
-static int op_run(struct app *app, struct action_req *req, struct err *err)
+/* The rollback's patch with its resourceVersion test moved to rv. */
+static bool set_patch_rv(struct kube_change *call, const char *rv)
+{
+	cJSON *ops = cJSON_Parse(call->body ? call->body : ""), *op;
+	bool found = false;
+	char *s;
+
+	cJSON_ArrayForEach(op, ops) {
+		const char *path = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "path"));
+
+		if (path && !strcmp(path, "/metadata/resourceVersion")) {
+			cJSON_ReplaceItemInObjectCaseSensitive(op, "value", cJSON_CreateString(rv));
+			found = true;
+		}
+	}
+	if (found) {
+		s = cJSON_PrintUnformatted(ops);
+		free(call->body);
+		call->body = xstrdup(s);
+		cJSON_free(s);
+	}
+	cJSON_Delete(ops);
+	return found;
+}
+
+static bool same_annotations(const char *a, const char *b)
+{
+	cJSON *ja = cJSON_Parse(a ? a : "{}"), *jb = cJSON_Parse(b ? b : "{}");
+	bool same = ja && jb && cJSON_Compare(ja, jb, true);
+
+	cJSON_Delete(ja);
+	cJSON_Delete(jb);
+	return same;
+}
+
+/* The deployment read again after a 409: unchanged in what the operator saw
+ * (spec generation, annotations) means only its status moved — the
+ * controller's own writes, which a real cluster makes all through a rollout
+ * — so the same patch goes again with the new resourceVersion, under the same
+ * intent. Anything else finishes as a conflict (op_done). */
+static void on_recheck(void *ctx, const struct http_response *resp)
+{
+	struct pending *p = ctx;
+	struct kube_op *op = p->op;
+	cJSON *root = resp->status == 200 ? cJSON_Parse(resp->body ? resp->body : "") : NULL;
+	struct kube_deployment *d = kube_object_parse(KUBE_DEPLOYMENTS, root);
+	struct http_response conflict = { .status = 409, .body = op->conflict_body,
+					  .body_len = op->conflict_body ? strlen(op->conflict_body) : 0 };
+	struct err err;
+
+	cJSON_Delete(root);
+	if (d && d->meta.rv && d->generation == op->seen_generation
+	    && same_annotations(d->annotations_json, op->seen_annotations)
+	    && set_patch_rv(&op->calls[op->next], d->meta.rv)) {
+		struct store_event ev = { .domain = STORE_KUBE };
+
+		ev.kube = (struct kube_event){ .type = KUBE_EV_UPSERT, .res = KUBE_DEPLOYMENTS, .obj = d };
+		rt_apply(p->rt, &ev);
+		if (!op_send(p, &err))
+			return;
+		d = NULL;
+	}
+	if (d) {
+		struct store_event ev = { .domain = STORE_KUBE };
+
+		ev.kube = (struct kube_event){ .type = KUBE_EV_UPSERT, .res = KUBE_DEPLOYMENTS, .obj = d };
+		rt_apply(p->rt, &ev);
+	}
+	op->status_retries = INT_MAX;        /* op_done finishes it as a conflict */
+	op_done(p, &conflict);
+}
+
+static bool retry_after_status_write(struct pending *p, const struct http_response *resp)
+{
+	struct kube_op *op = p->op;
+	char *path;
+	bool started;
+	struct err err;
+
+	if (op->status_retries >= 3 || !p->rt->kube)
+		return false;
+	op->status_retries++;
+	free(op->conflict_body);
+	op->conflict_body = resp->body ? xstrdup(resp->body) : NULL;
+	path = kube_path(KUBE_DEPLOYMENTS, op->ns, op->name);
+	started = kube_start(p->rt->kube, &(struct kube_call){
+		.path = path, .on_done = on_recheck, .ctx = p }, &err);
+	free(path);
+	return started;
+}
+
+static int op_run(struct rt *rt, struct action_req *req, struct err *err)
 {
 	struct kube_op *op = req->data;
 	struct pending *p = xcalloc(1, sizeof *p);
 
-	*p = (struct pending){ .app = app, .req = req, .op = op };
+	*p = (struct pending){ .rt = rt, .req = req, .op = op };
 	op->next = 0;
 	if (op_send(p, err)) {
 		free(p);
@@ -152,16 +256,16 @@ static struct action_req *new_req(enum action_id action, const char *target, con
 	return req;
 }
 
-static const struct kube_deployment *find_deploy(struct app *app, const char *ns,
+static const struct kube_deployment *find_deploy(struct rt *rt, const char *ns,
 						 const char *name, struct err *err)
 {
 	const struct kube_deployment *d;
 
-	if (!app->kube) {
+	if (!rt->kube) {
 		err_set(err, "no cluster: start with --kubeconfig or `shipdeck demo`");
 		return NULL;
 	}
-	d = store_kube_deployment(&app->store.kube, ns, name);
+	d = store_kube_deployment(&rt->store->kube, ns, name);
 	if (!d)
 		err_set(err, "deployment \"%s\" not found in namespace %s", name, ns);
 	return d;
@@ -169,11 +273,11 @@ static const struct kube_deployment *find_deploy(struct app *app, const char *ns
 
 enum { MAX_RS = 256 };
 
-struct action_req *kube_req_rollback(struct app *app, const char *ns, const char *deploy,
+struct action_req *kube_req_rollback(struct rt *rt, const char *ns, const char *deploy,
 				     long to_revision, bool *skipped,
 				     struct err *err)
 {
-	const struct kube_deployment *d = find_deploy(app, ns, deploy, err);
+	const struct kube_deployment *d = find_deploy(rt, ns, deploy, err);
 	const struct kube_replicaset *rss[MAX_RS];
 	struct kube_undo_plan plan;
 	struct action_req *req;
@@ -185,8 +289,8 @@ struct action_req *kube_req_rollback(struct app *app, const char *ns, const char
 	*skipped = false;
 	if (!d)
 		return NULL;
-	n = store_kube_replicasets_of(&app->store.kube, d, rss, MAX_RS);
-	r = kube_undo_plan(d, rss, n, to_revision, &plan, err);
+	n = store_kube_replicasets_of(&rt->store->kube, d, rss, MAX_RS);
+	r = kube_undo_plan(d, rss, n, to_revision, rt->user ? rt->user : "unknown", &plan, err);
 	if (r != KUBE_UNDO_PLANNED) {
 		*skipped = r == KUBE_UNDO_SKIPPED;
 		return NULL;
@@ -201,6 +305,8 @@ struct action_req *kube_req_rollback(struct app *app, const char *ns, const char
 	op->ns = xstrdup(ns);
 	op->name = xstrdup(deploy);
 	op->to_revision = to_revision;
+	op->seen_generation = d->generation;
+	op->seen_annotations = xstrdup(d->annotations_json ? d->annotations_json : "{}");
 	req->from = plan.from_images;
 	req->to = plan.to_images;
 	plan.from_images = plan.to_images = NULL;
@@ -217,7 +323,7 @@ struct action_req *kube_req_rollback(struct app *app, const char *ns, const char
 /* A 409 means the deployment moved on: read it and its replica sets again,
  * then ask again with what is true now. */
 struct refresh {
-	struct app *app;
+	struct rt *rt;
 	char *ns, *name, *selector;
 	long to_revision;
 };
@@ -230,7 +336,7 @@ static void refresh_free(struct refresh *r)
 	free(r);
 }
 
-static void upsert_items(struct app *app, enum kube_resource res, const cJSON *items)
+static void upsert_items(struct rt *rt, enum kube_resource res, const cJSON *items)
 {
 	const cJSON *it;
 
@@ -241,7 +347,7 @@ static void upsert_items(struct app *app, enum kube_resource res, const cJSON *i
 		if (!o)
 			continue;
 		ev.kube = (struct kube_event){ .type = KUBE_EV_UPSERT, .res = res, .obj = o };
-		app_apply(app, &ev);
+		rt_apply(rt, &ev);
 	}
 }
 
@@ -249,18 +355,18 @@ static void ask_again(struct refresh *r)
 {
 	struct err err;
 	bool skipped;
-	struct action_req *req = kube_req_rollback(r->app, r->ns, r->name, r->to_revision,
+	struct action_req *req = kube_req_rollback(r->rt, r->ns, r->name, r->to_revision,
 						   &skipped, &err);
 
 	if (!req) {
-		app_message(r->app, skipped ? STATUS_INFO : STATUS_ERROR, "rollback deploy/%s: %s",
-			    r->name, err.msg);
+		rt_message(r->rt, skipped ? STATUS_INFO : STATUS_ERROR, "rollback deploy/%s: %s",
+			   r->name, err.msg);
 		return;
 	}
 	free(req->question);
 	req->question = xasprintf("deploy/%s changed while you looked (409). Roll back from its "
 				  "new state?", r->name);
-	gate_submit(r->app, req);
+	gate_submit(r->rt, req);
 }
 
 static void on_rs_list(void *ctx, const struct http_response *resp)
@@ -268,7 +374,7 @@ static void on_rs_list(void *ctx, const struct http_response *resp)
 	struct refresh *r = ctx;
 	cJSON *root = resp->status == 200 ? cJSON_Parse(resp->body ? resp->body : "") : NULL;
 
-	upsert_items(r->app, KUBE_REPLICASETS, kube_json_path(root, "items"));
+	upsert_items(r->rt, KUBE_REPLICASETS, kube_json_path(root, "items"));
 	cJSON_Delete(root);
 	ask_again(r);
 	refresh_free(r);
@@ -285,18 +391,18 @@ static void on_deploy_get(void *ctx, const struct http_response *resp)
 
 	cJSON_Delete(root);
 	if (!o) {
-		app_message(r->app, STATUS_ERROR, "rollback deploy/%s: cannot read it again (HTTP %ld)",
-			    r->name, resp->status);
+		rt_message(r->rt, STATUS_ERROR, "rollback deploy/%s: cannot read it again (HTTP %ld)",
+			   r->name, resp->status);
 		refresh_free(r);
 		return;
 	}
 	r->selector = xstrdup(((struct kube_deployment *)o)->selector);
 	ev.kube = (struct kube_event){ .type = KUBE_EV_UPSERT, .res = KUBE_DEPLOYMENTS, .obj = o };
-	app_apply(r->app, &ev);
+	rt_apply(r->rt, &ev);
 	base = kube_path(KUBE_REPLICASETS, r->ns, NULL);
 	sel = kube_query_escape(r->selector);
 	path = xasprintf("%s?labelSelector=%s", base, sel);
-	if (!r->app->kube || !kube_start(r->app->kube, &(struct kube_call){
+	if (!r->rt->kube || !kube_start(r->rt->kube, &(struct kube_call){
 		.path = path, .on_done = on_rs_list, .ctx = r }, &err)) {
 		ask_again(r);
 		refresh_free(r);
@@ -306,16 +412,16 @@ static void on_deploy_get(void *ctx, const struct http_response *resp)
 	free(sel);
 }
 
-static void reopen_after_conflict(struct app *app, const char *ns, const char *name,
+static void reopen_after_conflict(struct rt *rt, const char *ns, const char *name,
 				  long to_revision)
 {
 	struct refresh *r = xcalloc(1, sizeof *r);
 	char *path = kube_path(KUBE_DEPLOYMENTS, ns, name);
 	struct err err;
 
-	*r = (struct refresh){ .app = app, .ns = xstrdup(ns), .name = xstrdup(name),
+	*r = (struct refresh){ .rt = rt, .ns = xstrdup(ns), .name = xstrdup(name),
 			       .to_revision = to_revision };
-	if (!app->kube || !kube_start(app->kube, &(struct kube_call){
+	if (!rt->kube || !kube_start(rt->kube, &(struct kube_call){
 		.path = path, .on_done = on_deploy_get, .ctx = r }, &err))
 		refresh_free(r);
 	free(path);
@@ -330,10 +436,10 @@ static char *patch_path(const char *ns, const char *deploy)
 	return p;
 }
 
-struct action_req *kube_req_pause(struct app *app, const char *ns, const char *deploy,
+struct action_req *kube_req_pause(struct rt *rt, const char *ns, const char *deploy,
 				  bool pause, struct err *err)
 {
-	const struct kube_deployment *d = find_deploy(app, ns, deploy, err);
+	const struct kube_deployment *d = find_deploy(rt, ns, deploy, err);
 	struct action_req *req;
 	char target[300];
 
@@ -355,9 +461,10 @@ struct action_req *kube_req_pause(struct app *app, const char *ns, const char *d
 	return req;
 }
 
-struct action_req *kube_req_restart(struct app *app, const char *ns, const char *deploy, struct err *err)
+struct action_req *kube_req_restart(struct rt *rt, const char *ns, const char *deploy,
+				    struct err *err)
 {
-	const struct kube_deployment *d = find_deploy(app, ns, deploy, err);
+	const struct kube_deployment *d = find_deploy(rt, ns, deploy, err);
 	struct action_req *req;
 	char now[40], target[300];
 
@@ -379,10 +486,10 @@ struct action_req *kube_req_restart(struct app *app, const char *ns, const char 
 	return req;
 }
 
-struct action_req *kube_req_scale(struct app *app, const char *ns, const char *deploy,
+struct action_req *kube_req_scale(struct rt *rt, const char *ns, const char *deploy,
 				  int replicas, struct err *err)
 {
-	const struct kube_deployment *d = find_deploy(app, ns, deploy, err);
+	const struct kube_deployment *d = find_deploy(rt, ns, deploy, err);
 	struct action_req *req;
 	char target[300], *base;
 
@@ -422,44 +529,20 @@ struct action_req *kube_req_calls(enum action_id action, const char *target,
 	return req;
 }
 
-char **kube_template_containers(const char *template_json, size_t *n)
-{
-	cJSON *t = cJSON_Parse(template_json ? template_json : "{}");
-	const cJSON *cs = kube_json_path(t, "spec.containers"), *c;
-	char **out = xcalloc((size_t)(cJSON_IsArray(cs) ? cJSON_GetArraySize(cs) : 0) + 1,
-			     sizeof *out);
-
-	*n = 0;
-	cJSON_ArrayForEach(c, kube_json_array(cs)) {
-		const char *name = kube_json_str(c, "name"), *image = kube_json_str(c, "image");
-
-		if (name)
-			out[(*n)++] = xasprintf("%s=%s", name, image ? image : "");
-	}
-	cJSON_Delete(t);
-	return out;
-}
-
 char *kube_image_for(const char *current, const char *arg)
 {
-	const char *slash, *colon, *at;
-	size_t repo_len;
+	struct imgref r;
 
 	if (strchr(arg, '/') || strchr(arg, ':') || strchr(arg, '@'))
 		return xstrdup(arg);
-	at = strchr(current, '@');
-	repo_len = at ? (size_t)(at - current) : strlen(current);
-	slash = strrchr(current, '/');
-	colon = strrchr(slash ? slash : current, ':');
-	if (colon && (size_t)(colon - current) < repo_len)
-		repo_len = (size_t)(colon - current);
-	return xasprintf("%.*s:%s", (int)repo_len, current, arg);
+	imgref_split(current, &r);
+	return imgref_compose(&r, arg, NULL);
 }
 
-struct action_req *kube_req_set_image(struct app *app, const char *ns, const char *deploy,
+struct action_req *kube_req_set_image(struct rt *rt, const char *ns, const char *deploy,
 				      const char *container, const char *image, struct err *err)
 {
-	const struct kube_deployment *d = find_deploy(app, ns, deploy, err);
+	const struct kube_deployment *d = find_deploy(rt, ns, deploy, err);
 	struct action_req *req = NULL;
 	char **cs, *current = NULL, *name = NULL, *full, *body, target[300], *esc_name, *esc_img;
 	char *esc_cause;
@@ -499,7 +582,7 @@ struct action_req *kube_req_set_image(struct app *app, const char *ns, const cha
 	{
 		const char *slash = strrchr(full, '/');
 		char *why = xasprintf("shipdeck deploy %s %s by %s", deploy, slash ? slash + 1 : full,
-				      app->user ? app->user : "unknown");
+				      rt->user ? rt->user : "unknown");
 
 		s = cJSON_CreateString(why);
 		esc_cause = cJSON_PrintUnformatted(s);
@@ -528,17 +611,18 @@ out:
 	return req;
 }
 
-struct action_req *kube_req_kill_pod(struct app *app, const char *ns, const char *pod, struct err *err)
+struct action_req *kube_req_kill_pod(struct rt *rt, const char *ns, const char *pod,
+				     struct err *err)
 {
 	const struct kube_pod *p;
 	struct action_req *req;
 	char target[300];
 
-	if (!app->kube) {
+	if (!rt->kube) {
 		err_set(err, "no cluster: start with --kubeconfig or `shipdeck demo`");
 		return NULL;
 	}
-	p = store_kube_find(&app->store.kube, KUBE_PODS, ns, pod);
+	p = store_kube_find(&rt->store->kube, KUBE_PODS, ns, pod);
 	if (!p) {
 		err_set(err, "pod \"%s\" not found in namespace %s", pod, ns);
 		return NULL;

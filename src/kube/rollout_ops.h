@@ -9,7 +9,8 @@
 
 #include <stdbool.h>
 
-#include "app/gate.h"
+#include "action/builder.h"
+#include "action/gate.h"
 #include "kube/change.h"
 #include "kube/client.h"
 
@@ -20,19 +21,19 @@
 
 /* Rollback to to_revision (0: the previous). *skipped is set (and err holds
  * kubectl's "skipped rollback (…)") when the template already matches. */
-struct action_req *kube_req_rollback(struct app *app, const char *ns, const char *deploy,
+struct action_req *kube_req_rollback(struct rt *rt, const char *ns, const char *deploy,
 				     long to_revision, bool *skipped,
 				     struct err *err);
-struct action_req *kube_req_pause(struct app *app, const char *ns, const char *deploy,
+struct action_req *kube_req_pause(struct rt *rt, const char *ns, const char *deploy,
 				  bool pause, struct err *err);
-struct action_req *kube_req_restart(struct app *app, const char *ns, const char *deploy,
+struct action_req *kube_req_restart(struct rt *rt, const char *ns, const char *deploy,
 				    struct err *err);
-struct action_req *kube_req_scale(struct app *app, const char *ns, const char *deploy,
+struct action_req *kube_req_scale(struct rt *rt, const char *ns, const char *deploy,
 				  int replicas, struct err *err);
 /* container NULL: the only container (an error when there are several). */
-struct action_req *kube_req_set_image(struct app *app, const char *ns, const char *deploy,
+struct action_req *kube_req_set_image(struct rt *rt, const char *ns, const char *deploy,
 				      const char *container, const char *image, struct err *err);
-struct action_req *kube_req_kill_pod(struct app *app, const char *ns, const char *pod,
+struct action_req *kube_req_kill_pod(struct rt *rt, const char *ns, const char *pod,
 				     struct err *err);
 
 /* A change made of several requests, sent one after the other, each only
@@ -43,13 +44,14 @@ struct action_req *kube_req_kill_pod(struct app *app, const char *ns, const char
 struct action_req *kube_req_calls(enum action_id action, const char *target,
 				  struct kube_change *calls, size_t n, const char *done_message);
 
+/* The rollout pane's actions (rollback, pause/resume, restart, scale,
+ * deploy, kill-pod; an Argo Rollout's promote, retry, abort, undo…) over its
+ * selection, for action_builders_add (kube/rollout_builders.c). */
+extern const struct action_builder kube_rollout_builders[];
+
 /* The image a TAG means for a container now running image: same repository,
  * new tag ("reg:5000/web:1.4" + "1.5" → "reg:5000/web:1.5"); an argument
  * with a '/', ':' or '@' is a whole image already. Caller frees. */
 char *kube_image_for(const char *current, const char *tag_or_image);
-
-/* The containers of a deployment's template, "name=image" each, for pickers.
- * Caller frees the array and strings. */
-char **kube_template_containers(const char *template_json, size_t *n);
 
 #endif

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "kube/discover.h"
 #include "kube/podlog.h"
 #include "kube/watch.h"
 #include "util/xalloc.h"
@@ -13,7 +14,7 @@ void kube_source_publish_target(struct kube_client *kc)
 	ev.kube = (struct kube_event){ .type = KUBE_EV_TARGET,
 				       .context = xstrdup(kc->cfg.context),
 				       .namespace = xstrdup(kc->namespace) };
-	app_apply(kc->app, &ev);
+	rt_apply(kc->rt, &ev);
 }
 
 /* One state for the status bar from the watches: the worst wins. A
@@ -42,16 +43,37 @@ static void update_state(void *ctx)
 	}
 	if (watching == kc->started_watches) {
 		kc->ever_synced = true;
-		app_source_state(kc->app, SOURCE_KUBE, SOURCE_READY, 0, NULL);
+		rt_source_state(kc->rt, SOURCE_KUBE, SOURCE_READY, 0, NULL);
 	} else if (refused || (error && !kc->ever_synced)) {
-		app_source_state(kc->app, SOURCE_KUBE, SOURCE_FAILED, attempt, "%s", error);
+		rt_source_state(kc->rt, SOURCE_KUBE, SOURCE_FAILED, attempt, "%s", error);
 	} else if (error) {
-		app_source_state(kc->app, SOURCE_KUBE, SOURCE_RECONNECTING, attempt, "%s", error);
+		rt_source_state(kc->rt, SOURCE_KUBE, SOURCE_RECONNECTING, attempt, "%s", error);
 	} else if (!kc->ever_synced) {
-		app_source_state(kc->app, SOURCE_KUBE, SOURCE_CONNECTING, 0,
-				 "connecting to %s (context %s)\xe2\x80\xa6", kc->cfg.server,
-				 kc->cfg.context);
+		rt_source_state(kc->rt, SOURCE_KUBE, SOURCE_CONNECTING, 0,
+				"connecting to %s (context %s)\xe2\x80\xa6", kc->cfg.server,
+				kc->cfg.context);
 	}
+}
+
+static void watch_one(struct kube_client *kc, enum kube_resource r)
+{
+	kc->watches[r] = kube_watch_start(kc, &(struct kube_watch_opts){
+		.res = r,
+		.namespace = kc->namespace,
+		.changed = update_state,
+		.ctx = kc,
+	});
+	kc->started_watches++;
+}
+
+/* A CRD's kind found served: watched like the others from now on. */
+static void on_discovered(void *ctx, enum kube_resource r)
+{
+	struct kube_client *kc = ctx;
+
+	if (!kc->watches[r])
+		watch_one(kc, r);
+	update_state(kc);
 }
 
 static void watches_start(struct kube_client *kc)
@@ -59,57 +81,53 @@ static void watches_start(struct kube_client *kc)
 	kube_source_publish_target(kc);
 	kc->ever_synced = false;
 	kc->started_watches = 0;
-	for (int r = 0; r < KUBE_RESOURCE_COUNT; r++) {
-		kc->watches[r] = kube_watch_start(kc, &(struct kube_watch_opts){
-			.res = (enum kube_resource)r,
-			.namespace = kc->namespace,
-			.changed = update_state,
-			.ctx = kc,
-		});
-		kc->started_watches++;
-	}
+	for (int r = 0; r < KUBE_RESOURCE_COUNT; r++)
+		if (!kube_resource_group((enum kube_resource)r))
+			watch_one(kc, (enum kube_resource)r);
+	kc->discovery = kube_discover_start(kc, on_discovered, kc);
 	update_state(kc);
 }
 
 static void watches_stop(struct kube_client *kc)
 {
+	kube_discover_stop(&kc->discovery);
 	for (int r = 0; r < KUBE_RESOURCE_COUNT; r++)
 		kube_watch_stop(&kc->watches[r]);
 	kc->started_watches = 0;
 	kube_pod_logs_stop(kc);
 }
 
-int kube_source_start(struct app *app, struct err *err)
+int kube_source_start(struct rt *rt, struct err *err)
 {
 	struct kube_client *kc;
-	int rc = kube_client_open(app, &kc, err);
+	int rc = kube_client_open(rt, &kc, err);
 
 	if (rc == 1) {
-		app_source_state(app, SOURCE_KUBE, SOURCE_UNCONFIGURED, 0,
-				 "no cluster: start with --kubeconfig or `shipdeck demo`");
+		rt_source_state(rt, SOURCE_KUBE, SOURCE_UNCONFIGURED, 0,
+				"no cluster: start with --kubeconfig or `shipdeck demo`");
 		return 1;
 	}
 	if (rc) {
-		app_source_state(app, SOURCE_KUBE, SOURCE_FAILED, 0, "%s", err->msg);
+		rt_source_state(rt, SOURCE_KUBE, SOURCE_FAILED, 0, "%s", err->msg);
 		return -1;
 	}
-	app->kube = kc;
-	app_log_provider(app, "pod/", kube_pod_log_open, kc);
+	rt->kube = kc;
+	rt_log_provider(rt, "pod/", kube_pod_log_open, kc);
 	watches_start(kc);
 	return 0;
 }
 
-void kube_source_stop(struct app *app)
+void kube_source_stop(struct rt *rt)
 {
-	if (!app->kube)
+	if (!rt->kube)
 		return;
-	watches_stop(app->kube);
-	kube_client_free(&app->kube);
+	watches_stop(rt->kube);
+	kube_client_free(&rt->kube);
 }
 
-int kube_source_set_namespace(struct app *app, const char *ns, struct err *err)
+int kube_source_set_namespace(struct rt *rt, const char *ns, struct err *err)
 {
-	struct kube_client *kc = app->kube;
+	struct kube_client *kc = rt->kube;
 
 	if (!kc)
 		return err_set(err, "no cluster: start with --kubeconfig or `shipdeck demo`");
@@ -119,9 +137,9 @@ int kube_source_set_namespace(struct app *app, const char *ns, struct err *err)
 	return 0;
 }
 
-int kube_source_set_context(struct app *app, const char *context, struct err *err)
+int kube_source_set_context(struct rt *rt, const char *context, struct err *err)
 {
-	struct kube_client *kc = app->kube;
+	struct kube_client *kc = rt->kube;
 
 	if (!kc)
 		return err_set(err, "no cluster: start with --kubeconfig or `shipdeck demo`");

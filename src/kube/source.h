@@ -7,15 +7,15 @@
 
 #include "kube/client.h"
 
-/* Opens the kubeconfig and starts watching. Returns 0 (app->kube set), 1
+/* Opens the kubeconfig and starts watching. Returns 0 (rt->kube set), 1
  * when there is no kubeconfig (the caller shows how to configure one), -1
  * with err for a bad one — the state says so too, for the rollout pane. */
-int kube_source_start(struct app *app, struct err *err);
-void kube_source_stop(struct app *app);
+int kube_source_start(struct rt *rt, struct err *err);
+void kube_source_stop(struct rt *rt);
 
 /* ":ns NAME" and ":ctx NAME": stop, retarget, watch again. */
-int kube_source_set_namespace(struct app *app, const char *ns, struct err *err);
-int kube_source_set_context(struct app *app, const char *context, struct err *err);
+int kube_source_set_namespace(struct rt *rt, const char *ns, struct err *err);
+int kube_source_set_context(struct rt *rt, const char *context, struct err *err);
 
 /* Publishes the client's context and namespace as the store's target. */
 void kube_source_publish_target(struct kube_client *kc);

@@ -30,23 +30,33 @@ static bool is_own(const char *key)
 	return false;
 }
 
-static void drop_hash(cJSON *tmpl)
+static void drop_label(cJSON *tmpl, const char *key)
 {
 	cJSON *labels = cJSON_GetObjectItemCaseSensitive(
 		cJSON_GetObjectItemCaseSensitive(tmpl, "metadata"), "labels");
 
 	if (cJSON_IsObject(labels))
-		cJSON_DeleteItemFromObjectCaseSensitive(labels, "pod-template-hash");
+		cJSON_DeleteItemFromObjectCaseSensitive(labels, key);
+}
+
+static void drop_hash(cJSON *tmpl)
+{
+	drop_label(tmpl, "pod-template-hash");
 }
 
 char *kube_template_without_hash(const char *tmpl_json)
+{
+	return kube_template_without_label(tmpl_json, "pod-template-hash");
+}
+
+char *kube_template_without_label(const char *tmpl_json, const char *label)
 {
 	cJSON *t = cJSON_Parse(tmpl_json);
 	char *s, *out;
 
 	if (!t)
 		return xstrdup("{}");
-	drop_hash(t);
+	drop_label(t, label);
 	s = cJSON_PrintUnformatted(t);
 	out = xstrdup(s);
 	cJSON_free(s);
@@ -122,7 +132,36 @@ static char *rev_label(long rev, const char *images)
 	return xasprintf("revision %ld (%s)", rev, images && *images ? images : "no image");
 }
 
-static char *build_patch(const struct kube_deployment *d, const struct kube_replicaset *rs)
+/* "shipdeck rollback web to revision 3 (greet:1.0) by ada": each image
+ * without its registry and path, as the deploy's cause names it. */
+static char *rollback_cause(const struct kube_deployment *d, const struct kube_replicaset *rs,
+			    const char *by)
+{
+	struct strbuf sb = { 0 };
+	const char *p = rs->images ? rs->images : "";
+	bool first = true;
+
+	sb_printf(&sb, "shipdeck rollback %s to revision %ld (", d->meta.name, rs->revision);
+	while (*p) {
+		const char *name;
+		size_t n;
+
+		p += strspn(p, " ");
+		n = strcspn(p, ",");
+		name = p;
+		for (size_t i = 0; i < n; i++)
+			if (p[i] == '/')
+				name = p + i + 1;
+		sb_printf(&sb, "%s%.*s", first ? "" : ", ", (int)(p + n - name), name);
+		first = false;
+		p += n + (p[n] == ',');
+	}
+	sb_printf(&sb, "%s) by %s", first ? "no image" : "", by);
+	return sb_steal(&sb);
+}
+
+static char *build_patch(const struct kube_deployment *d, const struct kube_replicaset *rs,
+			 const char *cause)
 {
 	cJSON *ops = cJSON_CreateArray(), *op, *tmpl = cJSON_Parse(rs->template_json);
 	cJSON *rs_ann = cJSON_Parse(rs->annotations_json ? rs->annotations_json : "{}");
@@ -137,8 +176,11 @@ static char *build_patch(const struct kube_deployment *d, const struct kube_repl
 		if (is_own(kv->string) && cJSON_IsString(kv))
 			cJSON_AddStringToObject(ann, kv->string, kv->valuestring);
 	cJSON_ArrayForEach(kv, kube_json_object(rs_ann))
-		if (!is_own(kv->string) && cJSON_IsString(kv))
+		if (!is_own(kv->string) && cJSON_IsString(kv)
+		    && !(cause && !strcmp(kv->string, "kubernetes.io/change-cause")))
 			cJSON_AddStringToObject(ann, kv->string, kv->valuestring);
+	if (cause)
+		cJSON_AddStringToObject(ann, "kubernetes.io/change-cause", cause);
 
 	op = cJSON_CreateObject();
 	cJSON_AddStringToObject(op, "op", "replace");
@@ -169,11 +211,11 @@ static char *build_patch(const struct kube_deployment *d, const struct kube_repl
 
 enum kube_undo_result kube_undo_plan(const struct kube_deployment *d,
 				     const struct kube_replicaset *const *rss, size_t n,
-				     long to_revision, struct kube_undo_plan *out, struct err *err)
+				     long to_revision, const char *by,
+				     struct kube_undo_plan *out, struct err *err)
 {
 	const struct kube_replicaset *target = NULL, *latest = NULL, *previous = NULL;
 	long latest_rev = -1, previous_rev = -1;
-	cJSON *a, *b;
 	bool same;
 
 	memset(out, 0, sizeof *out);
@@ -212,13 +254,8 @@ enum kube_undo_result kube_undo_plan(const struct kube_deployment *d,
 		}
 		target = previous;
 	}
-	a = cJSON_Parse(d->template_json);
-	b = cJSON_Parse(target->template_json);
-	drop_hash(a);
-	drop_hash(b);
-	same = semantic_equal(a, b);
-	cJSON_Delete(a);
-	cJSON_Delete(b);
+	same = kube_templates_match(d->template_json, target->template_json,
+				    "pod-template-hash");
 	if (same) {
 		err_set(err, "skipped rollback (current template already matches revision %ld)",
 			target->revision);
@@ -229,13 +266,14 @@ enum kube_undo_result kube_undo_plan(const struct kube_deployment *d,
 	out->from_images = rev_label(d->revision, d->images);
 	out->to_images = rev_label(target->revision, target->images);
 	out->to_rs = xstrdup(target->meta.name);
-	out->patch = build_patch(d, target);
+	out->change_cause = by ? rollback_cause(d, target, by) : NULL;
+	out->patch = build_patch(d, target, out->change_cause);
 	out->diff = kube_template_diff(d->template_json, target->template_json, 12, &out->ndiff);
 	{
 		cJSON *ta = NULL, *tb = NULL;
 		const char *ca = annotation_str(d->annotations_json, "kubernetes.io/change-cause", &ta);
-		const char *cb = annotation_str(target->annotations_json,
-						"kubernetes.io/change-cause", &tb);
+		const char *cb = out->change_cause ? out->change_cause
+			: annotation_str(target->annotations_json, "kubernetes.io/change-cause", &tb);
 
 		if ((ca || cb) && (!ca || !cb || strcmp(ca, cb))) {
 			out->diff = xrealloc(out->diff, (out->ndiff + 2) * sizeof *out->diff);
@@ -255,6 +293,7 @@ void kube_undo_plan_free(struct kube_undo_plan *p)
 	free(p->from_images);
 	free(p->to_images);
 	free(p->to_rs);
+	free(p->change_cause);
 	free(p->patch);
 	for (size_t i = 0; i < p->ndiff; i++)
 		free(p->diff[i]);
@@ -439,4 +478,17 @@ char **kube_template_diff(const char *from_json, const char *to_json, size_t max
 	cJSON_Delete(b);
 	*n = count;
 	return lines;
+}
+
+bool kube_templates_match(const char *a_json, const char *b_json, const char *hash_label)
+{
+	cJSON *a = cJSON_Parse(a_json ? a_json : "{}"), *b = cJSON_Parse(b_json ? b_json : "{}");
+	bool same;
+
+	drop_label(a, hash_label);
+	drop_label(b, hash_label);
+	same = semantic_equal(a, b);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+	return same;
 }

@@ -15,6 +15,7 @@ struct kube_undo_plan {
 	long from_revision, to_revision;
 	char *from_images, *to_images;
 	char *to_rs;                /* the replica set restored */
+	char *change_cause;         /* what the patch sets, NULL when it keeps the set's */
 	char *patch;                /* application/json-patch+json body */
 	char **diff;                /* "- web env[LEVEL]=debug", "+ …" lines */
 	size_t ndiff;
@@ -29,10 +30,15 @@ enum kube_undo_result {
 /* Plans a rollback of d to to_revision (0: the previous one) from the
  * replica sets it controls (rss, any order). The patch carries d's
  * resourceVersion, so a deployment changed meanwhile is refused (409)
- * instead of overwritten. */
+ * instead of overwritten. by: who rolls back; the patch then sets
+ * kubernetes.io/change-cause to "shipdeck rollback web to revision 3
+ * (web:1.0) by BY" (the controller copies it to the replica set it brings
+ * back, so `kubectl rollout history` says what happened). NULL: the
+ * restored replica set's cause, as kubectl does. */
 enum kube_undo_result kube_undo_plan(const struct kube_deployment *d,
 				     const struct kube_replicaset *const *rss, size_t n,
-				     long to_revision, struct kube_undo_plan *out, struct err *err);
+				     long to_revision, const char *by,
+				     struct kube_undo_plan *out, struct err *err);
 void kube_undo_plan_free(struct kube_undo_plan *p);
 
 /* The differences between two pod templates (JSON), one "-"/"+" line per
@@ -44,5 +50,10 @@ char **kube_template_diff(const char *from_json, const char *to_json, size_t max
 /* The restored template: tmpl_json without the pod-template-hash label.
  * Caller frees. */
 char *kube_template_without_hash(const char *tmpl_json);
+
+/* The same without another label (Argo's rollouts-pod-template-hash). */
+char *kube_template_without_label(const char *tmpl_json, const char *label);
+/* Two pod templates equal as apimachinery compares them, hash_label aside. */
+bool kube_templates_match(const char *a_json, const char *b_json, const char *hash_label);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "kube/listpage.h"
 #include "kube/objects.h"
 #include "util/jsonarena.h"
 #include "util/timefmt.h"
@@ -44,6 +45,11 @@ struct kube_watch {
 	char *cont;                 /* list continue token */
 	void **objs;                /* the list being read, across pages */
 	size_t nobjs, objs_cap;
+	/* A page kept while the next is asked for, read into objs after (or
+	 * before the next page's answer, whichever comes first). */
+	struct strbuf page;
+	bool page_pending;
+	uint64_t page_timer;
 
 	struct kube_lines lines;
 	struct json_arena json;     /* the event or page being read */
@@ -98,7 +104,7 @@ int64_t kube_backoff_ms(int attempt, uint32_t r)
 
 static void apply(struct kube_watch *w, struct store_event *ev)
 {
-	if (app_apply(w->kc->app, ev))
+	if (rt_apply(w->kc->rt, ev))
 		w->applied = true;
 }
 
@@ -112,7 +118,7 @@ static void set_phase(struct kube_watch *w, enum kube_list_phase phase, const ch
 	w->error = copy;
 	ev.kube = (struct kube_event){ .type = KUBE_EV_PHASE, .res = w->res, .phase = phase,
 				       .text = copy ? xstrdup(copy) : NULL };
-	app_apply(w->kc->app, &ev);
+	rt_apply(w->kc->rt, &ev);
 }
 
 static void notify(struct kube_watch *w)
@@ -121,8 +127,18 @@ static void notify(struct kube_watch *w)
 		w->changed(w->ctx);
 }
 
+static void drop_page(struct kube_watch *w)
+{
+	if (w->page_timer)
+		loop_timer_cancel(w->kc->rt->loop, w->page_timer);
+	w->page_timer = 0;
+	w->page_pending = false;
+	sb_reset(&w->page);
+}
+
 static void drop_list(struct kube_watch *w)
 {
+	drop_page(w);
 	for (size_t i = 0; i < w->nobjs; i++)
 		kube_object_free(w->res, w->objs[i]);
 	w->nobjs = 0;
@@ -153,7 +169,7 @@ static void fail_after(struct kube_watch *w, long status, const char *message, i
 	drop_list(w);
 	xfree(&w->cont);
 	set_phase(w, w->refused ? KUBE_LIST_FAILED : KUBE_LIST_RECONNECTING, message);
-	w->timer = loop_timer_add(w->kc->app->loop, delay > wait_ms ? delay : wait_ms, on_timer, w);
+	w->timer = loop_timer_add(w->kc->rt->loop, delay > wait_ms ? delay : wait_ms, on_timer, w);
 	notify(w);
 }
 
@@ -352,7 +368,7 @@ static void on_watch_done(void *ctx, const struct http_response *resp)
 
 static void watch_start(struct kube_watch *w)
 {
-	long cap_s = http_timeout_cap(w->kc->app->http) / 1000;
+	long cap_s = http_timeout_cap(w->kc->rt->http) / 1000;
 	int timeout_s = cap_s > 0 && cap_s < WATCH_MIN_S ? (int)cap_s
 		: WATCH_MIN_S + (int)kube_client_random(w->kc, WATCH_MIN_S);
 	int grace_s = timeout_s < STALL_GRACE_S ? timeout_s : STALL_GRACE_S;
@@ -381,11 +397,80 @@ static void watch_start(struct kube_watch *w)
 		fail(w, 401, err.msg);
 }
 
+static const char NOT_A_LIST[] = "the server's list is not JSON with items";
+
+/* A page's objects into w->objs. Returns its tree (until json_arena_reset),
+ * or NULL (the arena reset) when it is not a list. */
+static const cJSON *read_page(struct kube_watch *w, const char *text, size_t len)
+{
+	const cJSON *root = json_arena_parse(&w->json, text, len), *it;
+	const cJSON *items = kube_json_path(root, "items");
+
+	if (!cJSON_IsArray(items) && !cJSON_IsNull(items)) {
+		json_arena_reset(&w->json);
+		return NULL;
+	}
+	cJSON_ArrayForEach(it, kube_json_array(items)) {
+		void *o = kube_object_parse(w->res, it);
+
+		if (!o)
+			continue;
+		xgrow(&w->objs, &w->objs_cap, w->nobjs + 1, sizeof *w->objs);
+		w->objs[w->nobjs++] = o;
+	}
+	return root;
+}
+
+/* The kept page into w->objs now; false when it was not a list. */
+static bool flush_page(struct kube_watch *w)
+{
+	bool ok;
+
+	if (!w->page_pending)
+		return true;
+	ok = read_page(w, w->page.s, w->page.len) != NULL;
+	json_arena_reset(&w->json);
+	drop_page(w);
+	return ok;
+}
+
+static void on_page_timer(void *ctx)
+{
+	struct kube_watch *w = ctx;
+	struct http *http = w->kc->rt->http;
+	uint64_t next = w->req;
+
+	w->page_timer = 0;
+	/* the next page's request on the wire before this one is parsed */
+	http_flush(http);
+	if (http_request_ctx(http, next) != w)
+		return;     /* it ended meanwhile (its answer read the kept page) or the watch was stopped */
+	if (!flush_page(w)) {
+		http_cancel(http, next);
+		fail(w, 0, NOT_A_LIST);
+	}
+}
+
+/* Keeps the page and asks for the next (its token cont, taken) at once. */
+static void ask_next_first(struct kube_watch *w, const struct http_response *resp, char *cont)
+{
+	sb_reset(&w->page);
+	sb_append(&w->page, resp->body, resp->body_len);
+	w->page_pending = true;
+	free(w->cont);
+	w->cont = cont;
+	list_start(w);
+	if (w->req)
+		w->page_timer = loop_timer_add(w->kc->rt->loop, 0, on_page_timer, w);
+}
+
 static void on_list_done(void *ctx, const struct http_response *resp)
 {
 	struct kube_watch *w = ctx;
-	const cJSON *root, *items, *it;
+	const char *body = resp->body ? resp->body : "";
+	const cJSON *root;
 	const char *cont, *rv;
+	char *early;
 
 	w->req = 0;
 	if (resp->status == 410 && w->cont) {
@@ -399,20 +484,18 @@ static void on_list_done(void *ctx, const struct http_response *resp)
 		fail_answer(w, resp);
 		return;
 	}
-	root = json_arena_parse(&w->json, resp->body ? resp->body : "", resp->body_len);
-	items = kube_json_path(root, "items");
-	if (!cJSON_IsArray(items) && !cJSON_IsNull(items)) {
-		json_arena_reset(&w->json);
-		fail(w, 0, "the server's list is not JSON with items");
+	if (!flush_page(w)) {
+		fail(w, 0, NOT_A_LIST);
 		return;
 	}
-	cJSON_ArrayForEach(it, kube_json_array(items)) {
-		void *o = kube_object_parse(w->res, it);
-
-		if (!o)
-			continue;
-		xgrow(&w->objs, &w->objs_cap, w->nobjs + 1, sizeof *w->objs);
-		w->objs[w->nobjs++] = o;
+	if (kube_list_head_continue(body, resp->body_len, &early) && early) {
+		ask_next_first(w, resp, early);
+		return;
+	}
+	root = read_page(w, body, resp->body_len);
+	if (!root) {
+		fail(w, 0, NOT_A_LIST);
+		return;
 	}
 	cont = kube_json_str(root, "metadata.continue");
 	rv = kube_json_str(root, "metadata.resourceVersion");
@@ -427,7 +510,7 @@ static void on_list_done(void *ctx, const struct http_response *resp)
 					       .objs = w->objs, .nobjs = w->nobjs };
 		w->objs = NULL;
 		w->nobjs = w->objs_cap = 0;
-		app_apply(w->kc->app, &ev);
+		rt_apply(w->kc->rt, &ev);
 		w->attempt = 0;
 		w->refused = false;
 		set_phase(w, KUBE_LIST_WATCHING, NULL);
@@ -487,10 +570,11 @@ void kube_watch_stop(struct kube_watch **wp)
 	if (!w)
 		return;
 	if (w->req)
-		http_cancel(w->kc->app->http, w->req);
+		http_cancel(w->kc->rt->http, w->req);
 	if (w->timer)
-		loop_timer_cancel(w->kc->app->loop, w->timer);
+		loop_timer_cancel(w->kc->rt->loop, w->timer);
 	drop_list(w);
+	sb_free(&w->page);
 	free(w->objs);
 	kube_lines_free(&w->lines);
 	json_arena_free(&w->json);

@@ -10,12 +10,6 @@
 #include "util/timefmt.h"
 #include "util/xalloc.h"
 
-/* The store mirrors the judge's enums. */
-_Static_assert((int)CANARY_CLASS_HIGH == (int)METRIC_HIGH
-	       && (int)CANARY_CLASS_NODATA == (int)METRIC_NODATA, "class order");
-_Static_assert((int)CANARY_MARGINAL == (int)VERDICT_MARGINAL
-	       && (int)CANARY_NODATA == (int)VERDICT_NODATA, "verdict order");
-
 enum { QUERY_TIMEOUT_MS = 10000 };
 
 int64_t analysis_step_ms(int64_t interval_ms)
@@ -73,28 +67,6 @@ static struct canary_result *result_new(const struct app_conf *conf)
 		res->metrics[i].cls = CANARY_CLASS_NODATA;
 	}
 	return res;
-}
-
-void analysis_diff_text(double stable, double canary, char *buf, size_t size)
-{
-	double pct = fabs(stable) < 1e-12 ? NAN : 100.0 * (canary - stable) / fabs(stable);
-
-	if (isnan(pct))
-		snprintf(buf, size, "%+.3g", canary - stable);
-	else if (fabs(pct) < 10)
-		snprintf(buf, size, "%+.1f%%", pct);
-	else if (fabs(pct) < 10000)
-		snprintf(buf, size, "%+.0f%%", pct);
-	else
-		snprintf(buf, size, "×%.0f", canary / stable);
-}
-
-void analysis_p_text(double p, char *buf, size_t size)
-{
-	if (p < 0.001)
-		snprintf(buf, size, "<0.001");
-	else
-		snprintf(buf, size, "%.2g", p);
 }
 
 struct canary_result *analysis_error_result(const struct app_conf *conf, const char *error)
@@ -159,7 +131,7 @@ void analysis_judge(const struct app_conf *conf, struct canary_result *res)
 			.min_samples = analysis_min_samples(conf),
 		};
 		judge_metric(&rules[i], m->canary.v, m->canary.n, m->stable.v, m->stable.n, &mr[i]);
-		m->cls = (enum canary_class)mr[i].cls;
+		m->cls = mr[i].cls;
 		m->passed = mr[i].passed;
 		m->limit_failed = mr[i].limit_failed;
 		m->exact = mr[i].test.exact;
@@ -175,7 +147,7 @@ void analysis_judge(const struct app_conf *conf, struct canary_result *res)
 		m->reason = xstrdup(mr[i].reason);
 	}
 	judge_analysis(rules, mr, res->nmetrics, conf->pass_score, conf->marginal_score, &a);
-	res->verdict = (enum canary_verdict)a.verdict;
+	res->verdict = a.verdict;
 	res->score = a.score;
 	free(res->summary);
 	res->summary = xstrdup(a.summary);

@@ -13,9 +13,9 @@
 
 #include <stdint.h>
 
-#include "app/project.h"
 #include "metrics/release.h"
-#include "net/http.h"
+#include "project/project.h"
+#include "runtime/http.h"
 #include "store/canary.h"
 
 /* A change of the median smaller than this share of the stable's is never
@@ -47,12 +47,6 @@ void analysis_cancel(struct analysis_run **run);
 /* Judges the samples in res (one metric per conf metric, in order): each
  * metric's class and numbers, the score, the verdict and its one line. */
 void analysis_judge(const struct app_conf *conf, struct canary_result *res);
-
-/* The canary's difference from the stable: "-2.5%", "-20%", "+3930%",
- * "×150" (relative to the stable), or "+0.012" when the stable is 0. */
-void analysis_diff_text(double stable, double canary, char *buf, size_t size);
-/* "0.03", "<0.001". */
-void analysis_p_text(double p, char *buf, size_t size);
 
 /* A result that says why there is none ("prometheus …: connection refused"). */
 struct canary_result *analysis_error_result(const struct app_conf *conf, const char *error);

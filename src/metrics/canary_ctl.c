@@ -31,18 +31,18 @@ struct ctl_app {
 };
 
 struct canary_ctl {
-	struct app *app;
+	struct rt *rt;
 	struct ctl_app *apps;
 	size_t napps;
 	int failures;               /* Prometheus answers that failed in a row */
 	bool ever_ok;
 };
 
-static void apply(struct app *app, struct canary_event ev)
+static void apply(struct rt *rt, struct canary_event ev)
 {
 	struct store_event e = { .domain = STORE_CANARY, .canary = ev };
 
-	app_apply(app, &e);
+	rt_apply(rt, &e);
 }
 
 static void schedule(struct ctl_app *ca, int64_t next_ms, const char *fmt, ...)
@@ -55,26 +55,24 @@ static void schedule(struct ctl_app *ca, int64_t next_ms, const char *fmt, ...)
 		va_list ap;
 
 		va_start(ap, fmt);
-		if (vasprintf(&text, fmt, ap) < 0)
-			text = NULL;
+		text = xvasprintf(fmt, ap);
 		va_end(ap);
 	}
-	apply(ca->ctl->app, (struct canary_event){ .type = CANARY_EV_SCHEDULE, .app = ca->name,
+	apply(ca->ctl->rt, (struct canary_event){ .type = CANARY_EV_SCHEDULE, .app = ca->name,
 						   .next_ms = next_ms, .text = text });
 }
 
-static void decision(struct app *app, const char *name, bool bad, const char *fmt, ...)
+static void decision(struct rt *rt, const char *name, bool bad, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-static void decision(struct app *app, const char *name, bool bad, const char *fmt, ...)
+static void decision(struct rt *rt, const char *name, bool bad, const char *fmt, ...)
 {
 	char *text = NULL;
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(&text, fmt, ap) < 0)
-		text = NULL;
+	text = xvasprintf(fmt, ap);
 	va_end(ap);
-	apply(app, (struct canary_event){ .type = CANARY_EV_DECISION, .app = (char *)name,
+	apply(rt, (struct canary_event){ .type = CANARY_EV_DECISION, .app = (char *)name,
 					  .time_ms = time_wall_ms(), .text = text, .bad = bad });
 }
 
@@ -107,7 +105,7 @@ static void finished(void *ctx, const struct action_outcome *o)
  * says how it went (its failure is on the status bar). */
 static void finish(struct ctl_app *ca, const struct release *r)
 {
-	struct app *app = ca->ctl->app;
+	struct rt *rt = ca->ctl->rt;
 	struct action_req *req;
 	struct err err;
 
@@ -116,44 +114,44 @@ static void finish(struct ctl_app *ca, const struct release *r)
 	if (r->phase != RELEASE_PROMOTING || !r->canary
 	    || (r->canary->meta.rv && !strcmp(r->canary->meta.rv, ca->finish_rv)))
 		return;
-	req = canary_req_finish(app, ca->name, &err);
+	req = canary_req_finish(rt, ca->name, &err);
 	if (!req) {
 		if (err.msg[0])
-			app_message(app, STATUS_ERROR, "promote %s: %s", ca->name, err.msg);
+			rt_message(rt, STATUS_ERROR, "promote %s: %s", ca->name, err.msg);
 		return;
 	}
 	snprintf(ca->finish_rv, sizeof ca->finish_rv, "%s",
 		 r->canary->meta.rv ? r->canary->meta.rv : "");
 	ca->finishing = xcalloc(1, sizeof *ca->finishing);
 	ca->finishing->ca = ca;
-	decision(app, ca->name, false, "deploy/%s rolled out: the canary goes to 0",
+	decision(rt, ca->name, false, "deploy/%s rolled out: the canary goes to 0",
 		 r->stable_name);
-	gate_submit_unattended(app, req, finished, ca->finishing);
+	gate_submit_unattended(rt, req, finished, ca->finishing);
 }
 
 /* A canary that ends (promoted or aborted) ends automatic mode: the next
  * canary starts under the operator's eye. */
 static void ended(struct ctl_app *ca, const struct release *r)
 {
-	struct app *app = ca->ctl->app;
-	const struct canary_app_state *st = store_canary_app(&app->store.canary, ca->name);
+	struct rt *rt = ca->ctl->rt;
+	const struct canary_app_state *st = store_canary_app(&rt->store->canary, ca->name);
 	bool was = ca->phase == RELEASE_RUNNING || ca->phase == RELEASE_PROMOTING;
 
 	ca->phase = r->phase;
 	if (r->blue_green || !was || (r->phase != RELEASE_PROMOTED && r->phase != RELEASE_ABORTED))
 		return;
-	decision(app, ca->name, r->phase == RELEASE_ABORTED, "the canary was %s%s",
+	decision(rt, ca->name, r->phase == RELEASE_ABORTED, "the canary was %s%s",
 		 release_phase_name(r->phase), st && st->auto_mode ? ": automatic analysis off" : "");
 	if (st && st->auto_mode)
-		apply(app, (struct canary_event){ .type = CANARY_EV_AUTO, .app = ca->name,
+		apply(rt, (struct canary_event){ .type = CANARY_EV_AUTO, .app = ca->name,
 						  .on = false });
 }
 
 /* Automatic mode: what the verdict means for the release. */
 static void decide(struct ctl_app *ca, enum canary_verdict v, const char *summary)
 {
-	struct app *app = ca->ctl->app;
-	const struct canary_app_state *st = store_canary_app(&app->store.canary, ca->name);
+	struct rt *rt = ca->ctl->rt;
+	const struct canary_app_state *st = store_canary_app(&rt->store->canary, ca->name);
 	struct release r;
 	struct err err;
 	struct action_req *req = NULL;
@@ -161,7 +159,7 @@ static void decide(struct ctl_app *ca, enum canary_verdict v, const char *summar
 	enum release_decision d;
 	int failures;
 
-	if (!st || !st->auto_mode || canary_release(app, ca->name, &r, &err))
+	if (!st || !st->auto_mode || canary_release(rt, ca->name, &r, &err))
 		return;
 	if (release_stalled_verdict(&r, v, stalled, sizeof stalled) != v) {
 		v = CANARY_FAIL;
@@ -169,19 +167,19 @@ static void decide(struct ctl_app *ca, enum canary_verdict v, const char *summar
 	}
 	failures = st->failures + (v == CANARY_FAIL);
 	if (v == CANARY_FAIL)
-		apply(app, (struct canary_event){ .type = CANARY_EV_FAILURES, .app = ca->name,
+		apply(rt, (struct canary_event){ .type = CANARY_EV_FAILURES, .app = ca->name,
 						  .failures = failures });
 	numbers = xasprintf("%s: %s", canary_verdict_name(v), summary ? summary : "");
 	reason = xasprintf("automatic: %s", numbers);
 	d = release_decide(&r, v, failures);
 	switch (d) {
 	case DECIDE_PROMOTE:
-		req = canary_req_promote(app, ca->name, reason, &err);
-		decision(app, ca->name, false, "%s → promote", numbers);
+		req = canary_req_promote(rt, ca->name, reason, &err);
+		decision(rt, ca->name, false, "%s → promote", numbers);
 		break;
 	case DECIDE_ABORT:
-		req = canary_req_abort(app, ca->name, reason, &err);
-		decision(app, ca->name, true, "FAIL %d of %d → abort: %s", failures, r.conf->threshold,
+		req = canary_req_abort(rt, ca->name, reason, &err);
+		decision(rt, ca->name, true, "FAIL %d of %d → abort: %s", failures, r.conf->threshold,
 			 numbers);
 		break;
 	case DECIDE_HOLD: {
@@ -195,16 +193,16 @@ static void decide(struct ctl_app *ca, enum canary_verdict v, const char *summar
 		hold->target = xasprintf("app/%s", ca->name);
 		hold->from = why ? xstrdup(why)
 			: xasprintf("FAIL %d of %d → hold", failures, r.conf->threshold);
-		decision(app, ca->name, v == CANARY_FAIL || v == CANARY_NODATA, "%s: %s",
+		decision(rt, ca->name, v == CANARY_FAIL || v == CANARY_NODATA, "%s: %s",
 			 hold->from, numbers);
-		gate_note(app, hold, "hold", reason);
+		gate_note(rt, hold, "hold", reason);
 		break;
 	}
 	}
 	if (req)
-		gate_submit_unattended(app, req, NULL, NULL);
+		gate_submit_unattended(rt, req, NULL, NULL);
 	else if (d != DECIDE_HOLD)
-		decision(app, ca->name, true, "could not act: %s", err.msg);
+		decision(rt, ca->name, true, "could not act: %s", err.msg);
 	free(numbers);
 	free(reason);
 }
@@ -213,21 +211,21 @@ static void analysed(void *ctx, struct canary_result *res)
 {
 	struct ctl_app *ca = ctx;
 	struct canary_ctl *ctl = ca->ctl;
-	struct app *app = ctl->app;
+	struct rt *rt = ctl->rt;
 	enum canary_verdict v = res->verdict;
 	char *summary = xstrdup(res->summary ? res->summary : "");
 
 	ca->run = NULL;
 	if (res->error) {
 		ctl->failures++;
-		app_source_state(app, SOURCE_METRICS, ctl->ever_ok ? SOURCE_RECONNECTING
-				 : SOURCE_FAILED, ctl->failures, "%s", res->error);
+		rt_source_state(rt, SOURCE_METRICS, ctl->ever_ok ? SOURCE_RECONNECTING
+				: SOURCE_FAILED, ctl->failures, "%s", res->error);
 	} else {
 		ctl->failures = 0;
 		ctl->ever_ok = true;
-		app_source_state(app, SOURCE_METRICS, SOURCE_READY, 0, NULL);
+		rt_source_state(rt, SOURCE_METRICS, SOURCE_READY, 0, NULL);
 	}
-	apply(app, (struct canary_event){ .type = CANARY_EV_RESULT, .app = ca->name,
+	apply(rt, (struct canary_event){ .type = CANARY_EV_RESULT, .app = ca->name,
 					  .result = res });
 	decide(ca, v, summary);
 	free(summary);
@@ -236,25 +234,25 @@ static void analysed(void *ctx, struct canary_result *res)
 static void start_analysis(struct ctl_app *ca, const struct app_conf *conf, const char *ns,
 			   const struct release_window *w)
 {
-	struct app *app = ca->ctl->app;
+	struct rt *rt = ca->ctl->rt;
 	struct err err;
 
-	ca->run = analysis_start(app->http, app->project.prometheus, conf, ns, w, analysed, ca,
+	ca->run = analysis_start(rt->http, rt->project->prometheus, conf, ns, w, analysed, ca,
 				 &err);
 	if (!ca->run) {
-		apply(app, (struct canary_event){ .type = CANARY_EV_RESULT, .app = ca->name,
+		apply(rt, (struct canary_event){ .type = CANARY_EV_RESULT, .app = ca->name,
 						  .result = analysis_error_result(conf, err.msg) });
 		return;
 	}
-	apply(app, (struct canary_event){ .type = CANARY_EV_RESULT, .app = ca->name });
+	apply(rt, (struct canary_event){ .type = CANARY_EV_RESULT, .app = ca->name });
 }
 
 /* One look at the app's release. Returns true while it moves. */
 static bool check(struct ctl_app *ca)
 {
-	struct app *app = ca->ctl->app;
-	const struct app_conf *conf = project_app(&app->project, ca->name);
-	const char *ns, *watched = app->store.kube.namespace;
+	struct rt *rt = ca->ctl->rt;
+	const struct app_conf *conf = project_app(rt->project, ca->name);
+	const char *ns, *watched = rt->store->kube.namespace;
 	int64_t now = time_wall_ms();
 	struct release r;
 	struct release_window w;
@@ -263,27 +261,27 @@ static bool check(struct ctl_app *ca)
 
 	if (!conf)
 		return false;
-	if (!app->kube) {
+	if (!rt->kube) {
 		schedule(ca, 0, "no cluster: start with --kubeconfig or `shipdeck demo`");
 		return false;
 	}
-	ns = canary_ns(app, conf);
+	ns = canary_ns(rt, conf);
 	if (watched && *watched && strcmp(ns, watched)) {
 		schedule(ca, 0, "app %s is in namespace %s; the console watches %s (:ns %s)",
 			 ca->name, ns, watched, ns);
 		return false;
 	}
-	if (app->store.status.sources[SOURCE_KUBE].state != SOURCE_READY
-	    && app->store.status.sources[SOURCE_KUBE].state != SOURCE_RECONNECTING) {
+	if (rt->store->status.sources[SOURCE_KUBE].state != SOURCE_READY
+	    && rt->store->status.sources[SOURCE_KUBE].state != SOURCE_RECONNECTING) {
 		schedule(ca, 0, "reading the cluster…");
 		return true;
 	}
-	release_read(&app->store.kube, conf, ns, &r);
+	release_read(&rt->store->kube, conf, ns, &r);
 	ended(ca, &r);
 	finish(ca, &r);
 	if (ca->run)
 		return true;
-	if (!app->project.prometheus) {
+	if (!rt->project->prometheus) {
 		schedule(ca, 0, "no Prometheus: set prometheus: in .shipdeck.yml to analyse; "
 			 "promote and abort by hand");
 		return active(&r);
@@ -308,7 +306,7 @@ static void tick(void *ctx);
 
 static void arm(struct ctl_app *ca, int64_t ms)
 {
-	struct loop *loop = ca->ctl->app->loop;
+	struct loop *loop = ca->ctl->rt->loop;
 
 	if (ca->timer)
 		loop_timer_cancel(loop, ca->timer);
@@ -318,47 +316,47 @@ static void arm(struct ctl_app *ca, int64_t ms)
 static void tick(void *ctx)
 {
 	struct ctl_app *ca = ctx;
-	const struct app_conf *conf = project_app(&ca->ctl->app->project, ca->name);
+	const struct app_conf *conf = project_app(ca->ctl->rt->project, ca->name);
 	int64_t idle = conf && conf->interval_ms > IDLE_MIN_MS ? conf->interval_ms : IDLE_MIN_MS;
 	bool moving;
 
 	ca->timer = 0;
 	moving = check(ca);
-	arm(ca, moving || ca->ctl->app->actions_running ? ACTIVE_MS : idle);
+	arm(ca, moving || ca->ctl->rt->actions_running ? ACTIVE_MS : idle);
 }
 
-void canary_ctl_poke(struct app *app)
+void canary_ctl_poke(struct rt *rt)
 {
-	struct canary_ctl *ctl = app->canary;
+	struct canary_ctl *ctl = rt->canary;
 
 	for (size_t i = 0; ctl && i < ctl->napps; i++)
 		arm(&ctl->apps[i], ACTIVE_MS);
 }
 
-int canary_ctl_start(struct app *app, const char *only, struct err *err)
+int canary_ctl_start(struct rt *rt, const char *only, struct err *err)
 {
-	const struct project *p = &app->project;
+	const struct project *p = rt->project;
 	struct canary_ctl *ctl;
 
 	if (p->prometheus)
-		apply(app, (struct canary_event){ .type = CANARY_EV_PROMETHEUS,
+		apply(rt, (struct canary_event){ .type = CANARY_EV_PROMETHEUS,
 						  .prometheus_url = xstrdup(p->prometheus) });
 	if (!p->napps) {
-		app_source_state(app, SOURCE_METRICS, SOURCE_UNCONFIGURED, 0,
-				 "no apps: add apps: to .shipdeck.yml (a canary or blue/green "
-				 "release per app)");
+		rt_source_state(rt, SOURCE_METRICS, SOURCE_UNCONFIGURED, 0,
+				"no apps: add apps: to .shipdeck.yml (a canary or blue/green "
+				"release per app)");
 		return 0;
 	}
 	if (only && !project_app(p, only))
 		return err_set(err, "no app '%s' in %s", only, p->path ? p->path : ".shipdeck.yml");
 	if (p->prometheus)
-		app_source_state(app, SOURCE_METRICS, SOURCE_CONNECTING, 0,
-				 "Prometheus %s: no analysis yet", p->prometheus);
+		rt_source_state(rt, SOURCE_METRICS, SOURCE_CONNECTING, 0,
+				"Prometheus %s: no analysis yet", p->prometheus);
 	else
-		app_source_state(app, SOURCE_METRICS, SOURCE_UNCONFIGURED, 0,
-				 "no Prometheus: set prometheus: in .shipdeck.yml");
+		rt_source_state(rt, SOURCE_METRICS, SOURCE_UNCONFIGURED, 0,
+				"no Prometheus: set prometheus: in .shipdeck.yml");
 	ctl = xcalloc(1, sizeof *ctl);
-	ctl->app = app;
+	ctl->rt = rt;
 	ctl->apps = xcalloc(p->napps, sizeof *ctl->apps);
 	for (size_t i = 0; i < p->napps; i++) {
 		if (only && strcmp(only, p->apps[i].name))
@@ -367,13 +365,13 @@ int canary_ctl_start(struct app *app, const char *only, struct err *err)
 							  .name = xstrdup(p->apps[i].name) };
 		arm(&ctl->apps[ctl->napps++], 0);
 	}
-	app->canary = ctl;
+	rt->canary = ctl;
 	return 0;
 }
 
-void canary_ctl_stop(struct app *app)
+void canary_ctl_stop(struct rt *rt)
 {
-	struct canary_ctl *ctl = app->canary;
+	struct canary_ctl *ctl = rt->canary;
 
 	if (!ctl)
 		return;
@@ -381,7 +379,7 @@ void canary_ctl_stop(struct app *app)
 		struct ctl_app *ca = &ctl->apps[i];
 
 		if (ca->timer)
-			loop_timer_cancel(app->loop, ca->timer);
+			loop_timer_cancel(rt->loop, ca->timer);
 		if (ca->finishing)
 			ca->finishing->ca = NULL;
 		analysis_cancel(&ca->run);
@@ -389,5 +387,5 @@ void canary_ctl_stop(struct app *app)
 	}
 	free(ctl->apps);
 	free(ctl);
-	app->canary = NULL;
+	rt->canary = NULL;
 }

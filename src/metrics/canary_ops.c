@@ -8,35 +8,36 @@
 #include "util/timefmt.h"
 #include "util/xalloc.h"
 
-const char *canary_ns(const struct app *app, const struct app_conf *conf)
+const char *canary_ns(const struct rt *rt, const struct app_conf *conf)
 {
 	if (conf->namespace)
 		return conf->namespace;
-	if (app->store.kube.namespace && *app->store.kube.namespace)
-		return app->store.kube.namespace;
+	if (rt->store->kube.namespace && *rt->store->kube.namespace)
+		return rt->store->kube.namespace;
 	return "default";
 }
 
-int canary_release(const struct app *app, const char *name, struct release *r,
+int canary_release(const struct rt *rt, const char *name, struct release *r,
 		   struct err *err)
 {
-	const struct app_conf *conf = project_app(&app->project, name);
+	const struct app_conf *conf = project_app(rt->project, name);
 
 	if (!conf) {
-		if (!app->project.napps)
+		if (!rt->project->napps)
 			return err_set(err, "no apps: add apps: to %s",
-				       app->project.path ? app->project.path : ".shipdeck.yml");
+				       rt->project->path ? rt->project->path : ".shipdeck.yml");
 		return err_set(err, "no app '%s' in %s (apps: %s%s)", name,
-			       app->project.path ? app->project.path : ".shipdeck.yml",
-			       app->project.apps[0].name, app->project.napps > 1 ? ", …" : "");
+			       rt->project->path ? rt->project->path : ".shipdeck.yml",
+			       rt->project->apps[0].name, rt->project->napps > 1 ? ", …" : "");
 	}
-	release_read(&app->store.kube, conf, canary_ns(app, conf), r);
+	release_read(&rt->store->kube, conf, canary_ns(rt, conf), r);
+	r->by = rt->user;
 	return 0;
 }
 
-char *canary_last_analysis(const struct app *app, const char *name)
+char *canary_last_analysis(const struct rt *rt, const char *name)
 {
-	const struct canary_app_state *s = store_canary_app(&app->store.canary, name);
+	const struct canary_app_state *s = store_canary_app(&rt->store->canary, name);
 	const struct canary_result *res = s ? s->last : NULL;
 
 	if (!res)
@@ -49,7 +50,7 @@ char *canary_last_analysis(const struct app *app, const char *name)
 
 /* The plan as a request: its requests, the dialog's lines, and the done
  * message the audit log keeps (with the reason). Frees the plan. */
-static struct action_req *to_req(struct app *app, struct release_plan *p, const char *reason)
+static struct action_req *to_req(struct rt *rt, struct release_plan *p, const char *reason)
 {
 	struct action_req *req;
 	char *done;
@@ -66,39 +67,40 @@ static struct action_req *to_req(struct app *app, struct release_plan *p, const 
 	if (reason)
 		action_req_add_detail(req, "%s", reason);
 	release_plan_free(p);
-	canary_ctl_poke(app);
+	canary_ctl_poke(rt);
 	return req;
 }
 
-static bool read_release(struct app *app, const char *name, struct release *r, struct err *err)
+static bool read_release(struct rt *rt, const char *name, struct release *r, struct err *err)
 {
-	if (!app->kube) {
+	if (!rt->kube) {
 		err_set(err, "no cluster: start with --kubeconfig or `shipdeck demo`");
 		return false;
 	}
-	return canary_release(app, name, r, err) == 0;
+	return canary_release(rt, name, r, err) == 0;
 }
 
-struct action_req *canary_req_start(struct app *app, const char *name, const char *tag, struct err *err)
+struct action_req *canary_req_start(struct rt *rt, const char *name, const char *tag,
+				    struct err *err)
 {
 	struct release r;
 	struct release_plan p;
 
-	if (!read_release(app, name, &r, err)
-	    || release_plan_start(&r, tag, app->project.image_name, time_wall_ms() / 1000, &p,
+	if (!read_release(rt, name, &r, err)
+	    || release_plan_start(&r, tag, rt->project->image_name, time_wall_ms() / 1000, &p,
 				  err))
 		return NULL;
-	return to_req(app, &p, NULL);
+	return to_req(rt, &p, NULL);
 }
 
 /* An operator's promote or abort names the analysis it saw. */
-static char *reason_or_last(const struct app *app, const char *name, const char *reason)
+static char *reason_or_last(const struct rt *rt, const char *name, const char *reason)
 {
-	return reason ? xstrdup(reason) : canary_last_analysis(app, name);
+	return reason ? xstrdup(reason) : canary_last_analysis(rt, name);
 }
 
 /* The request of one plan (promote or abort) of the release called name. */
-static struct action_req *plan_req(struct app *app, const char *name, const char *reason,
+static struct action_req *plan_req(struct rt *rt, const char *name, const char *reason,
 				   int (*plan)(const struct release *, int64_t,
 					       struct release_plan *, struct err *), struct err *err)
 {
@@ -107,34 +109,36 @@ static struct action_req *plan_req(struct app *app, const char *name, const char
 	struct action_req *req;
 	char *why;
 
-	if (!read_release(app, name, &r, err) || plan(&r, time_wall_ms() / 1000, &p, err))
+	if (!read_release(rt, name, &r, err) || plan(&r, time_wall_ms() / 1000, &p, err))
 		return NULL;
-	why = reason_or_last(app, name, reason);
-	req = to_req(app, &p, why);
+	why = reason_or_last(rt, name, reason);
+	req = to_req(rt, &p, why);
 	free(why);
 	return req;
 }
 
-struct action_req *canary_req_promote(struct app *app, const char *name, const char *reason, struct err *err)
+struct action_req *canary_req_promote(struct rt *rt, const char *name, const char *reason,
+				      struct err *err)
 {
-	return plan_req(app, name, reason, release_plan_promote, err);
+	return plan_req(rt, name, reason, release_plan_promote, err);
 }
 
-struct action_req *canary_req_abort(struct app *app, const char *name, const char *reason, struct err *err)
+struct action_req *canary_req_abort(struct rt *rt, const char *name, const char *reason,
+				    struct err *err)
 {
-	return plan_req(app, name, reason, release_plan_abort, err);
+	return plan_req(rt, name, reason, release_plan_abort, err);
 }
 
-struct action_req *canary_req_finish(struct app *app, const char *name, struct err *err)
+struct action_req *canary_req_finish(struct rt *rt, const char *name, struct err *err)
 {
 	struct release r;
 	struct release_plan p;
 
 	err_clear(err);
-	if (!read_release(app, name, &r, err)
+	if (!read_release(rt, name, &r, err)
 	    || release_plan_finish(&r, time_wall_ms() / 1000, &p, err))
 		return NULL;
-	return to_req(app, &p, NULL);
+	return to_req(rt, &p, NULL);
 }
 
 struct auto_data {
@@ -150,30 +154,30 @@ static void auto_data_free(void *p)
 	free(d);
 }
 
-static int auto_run(struct app *app, struct action_req *req, struct err *err)
+static int auto_run(struct rt *rt, struct action_req *req, struct err *err)
 {
 	struct auto_data *d = req->data;
-	const struct app_conf *conf = project_app(&app->project, d->name);
+	const struct app_conf *conf = project_app(rt->project, d->name);
 	struct store_event ev = { .domain = STORE_CANARY };
 	char *msg;
 
 	(void)err;
 	ev.canary = (struct canary_event){ .type = CANARY_EV_AUTO, .app = d->name, .on = d->on };
-	app_apply(app, &ev);
+	rt_apply(rt, &ev);
 	msg = d->on ? xasprintf("automatic analysis on for %s: PASS promotes a step, %d FAIL%s "
 				"abort%s, no data never promotes", d->name, conf->threshold,
 				conf->threshold == 1 ? "" : "s", conf->threshold == 1 ? "s" : "")
 		: xasprintf("automatic analysis off for %s: promote and abort by hand", d->name);
-	canary_ctl_poke(app);
-	gate_finish(app, req, true, msg);
+	canary_ctl_poke(rt);
+	gate_finish(rt, req, true, msg);
 	free(msg);
 	return 0;
 }
 
-struct action_req *canary_req_auto(struct app *app, const char *name, bool on,
+struct action_req *canary_req_auto(struct rt *rt, const char *name, bool on,
 				   struct err *err)
 {
-	const struct app_conf *conf = project_app(&app->project, name);
+	const struct app_conf *conf = project_app(rt->project, name);
 	struct action_req *req;
 	struct auto_data *d;
 	char target[200];
@@ -181,12 +185,12 @@ struct action_req *canary_req_auto(struct app *app, const char *name, bool on,
 	if (!conf) {
 		struct release r;
 
-		canary_release(app, name, &r, err);
+		canary_release(rt, name, &r, err);
 		return NULL;
 	}
-	if (on && !app->project.prometheus) {
+	if (on && !rt->project->prometheus) {
 		err_set(err, "no Prometheus: set prometheus: in %s; automatic mode judges metrics",
-			app->project.path ? app->project.path : ".shipdeck.yml");
+			rt->project->path ? rt->project->path : ".shipdeck.yml");
 		return NULL;
 	}
 	snprintf(target, sizeof target, "app/%s", name);

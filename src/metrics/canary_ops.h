@@ -8,34 +8,42 @@
 
 #include <stdbool.h>
 
-#include "app/gate.h"
+#include "action/builder.h"
+#include "action/gate.h"
 #include "kube/rollout_ops.h"
 #include "metrics/release.h"
 
 /* The namespace of app conf: its own, else the one in use. */
-const char *canary_ns(const struct app *app, const struct app_conf *conf);
+const char *canary_ns(const struct rt *rt, const struct app_conf *conf);
 
 /* Reads app name's release. -1 with err when .shipdeck.yml has no such app. */
-int canary_release(const struct app *app, const char *name, struct release *r,
+int canary_release(const struct rt *rt, const char *name, struct release *r,
 		   struct err *err);
 
 /* Each returns a request for the gate, or NULL with err. reason (may be NULL)
  * says what the decision was made on ("automatic: PASS, score 100 …"): it
  * goes into the dialog and, with the result, into the audit log. Call
  * gate_check() first. */
-struct action_req *canary_req_start(struct app *app, const char *name, const char *tag, struct err *err);
-struct action_req *canary_req_promote(struct app *app, const char *name, const char *reason, struct err *err);
-struct action_req *canary_req_abort(struct app *app, const char *name, const char *reason, struct err *err);
+struct action_req *canary_req_start(struct rt *rt, const char *name, const char *tag,
+				    struct err *err);
+struct action_req *canary_req_promote(struct rt *rt, const char *name, const char *reason,
+				      struct err *err);
+struct action_req *canary_req_abort(struct rt *rt, const char *name, const char *reason,
+				    struct err *err);
 /* The canary to 0 once the stable has rolled out a promotion; NULL with
  * err->msg "" while there is nothing to do yet. */
-struct action_req *canary_req_finish(struct app *app, const char *name, struct err *err);
+struct action_req *canary_req_finish(struct rt *rt, const char *name, struct err *err);
 /* Automatic analysis on or off for app name (A, --auto). */
-struct action_req *canary_req_auto(struct app *app, const char *name, bool on,
+struct action_req *canary_req_auto(struct rt *rt, const char *name, bool on,
 				   struct err *err);
+
+/* The actions on a release (canary-start, promote, abort, auto-analysis)
+ * over the app selected, for action_builders_add (canary_builders.c). */
+extern const struct action_builder canary_builders[];
 
 /* The last analysis in words, for a dialog and the audit log: "last
  * analysis: PASS, score 100: all 2 metrics pass". Caller frees; NULL when
  * there was none. */
-char *canary_last_analysis(const struct app *app, const char *name);
+char *canary_last_analysis(const struct rt *rt, const char *name);
 
 #endif

@@ -220,20 +220,6 @@ struct shift hodges_lehmann(const double *x, size_t n1, const double *y, size_t 
 	return s;
 }
 
-const char *metric_class_name(enum metric_class c)
-{
-	static const char *const names[] = { "pass", "high", "low", "no-data" };
-
-	return names[c];
-}
-
-const char *verdict_name(enum verdict v)
-{
-	static const char *const names[] = { "PASS", "MARGINAL", "FAIL", "NODATA" };
-
-	return names[v];
-}
-
 void judge_metric(const struct metric_rule *rule, const double *canary, size_t nc,
 		  const double *stable, size_t ns, struct metric_result *out)
 {
@@ -244,7 +230,7 @@ void judge_metric(const struct metric_rule *rule, const double *canary, size_t n
 	out->n_canary = nc;
 	out->n_stable = ns;
 	if (!nc || !ns) {
-		out->cls = METRIC_NODATA;
+		out->cls = CANARY_CLASS_NODATA;
 		snprintf(out->reason, sizeof out->reason, "%s: no data (canary %zu, stable %zu "
 			 "samples)", rule->name, nc, ns);
 		return;
@@ -255,15 +241,15 @@ void judge_metric(const struct metric_rule *rule, const double *canary, size_t n
 	out->stable_mean = mean(stable, ns);
 	out->test = mann_whitney(canary, nc, stable, ns);
 	out->shift = hodges_lehmann(canary, nc, stable, ns, 0.95);
-	out->cls = out->shift.low > 0 ? METRIC_HIGH : out->shift.high < 0 ? METRIC_LOW
-		: METRIC_PASS;
+	out->cls = out->shift.low > 0 ? CANARY_CLASS_HIGH : out->shift.high < 0 ? CANARY_CLASS_LOW
+		: CANARY_CLASS_PASS;
 	/* a significant but small change is not a regression */
 	scale = fabs(out->stable) > 1e-12 ? fabs(out->stable) : 1e-12;
-	if (out->cls != METRIC_PASS && fabs(out->shift.estimate) <= rule->tolerance * scale)
-		out->cls = METRIC_PASS;
-	out->passed = out->cls == METRIC_PASS
-		|| (out->cls == METRIC_HIGH && rule->higher_is_better)
-		|| (out->cls == METRIC_LOW && !rule->higher_is_better);
+	if (out->cls != CANARY_CLASS_PASS && fabs(out->shift.estimate) <= rule->tolerance * scale)
+		out->cls = CANARY_CLASS_PASS;
+	out->passed = out->cls == CANARY_CLASS_PASS
+		|| (out->cls == CANARY_CLASS_HIGH && rule->higher_is_better)
+		|| (out->cls == CANARY_CLASS_LOW && !rule->higher_is_better);
 	below = rule->has_min && out->canary_mean < rule->min;
 	if (below || (rule->has_max && out->canary_mean > rule->max))
 		out->limit_failed = true;
@@ -276,7 +262,7 @@ void judge_metric(const struct metric_rule *rule, const double *canary, size_t n
 			 out->stable_mean);
 	else if (nc < rule->min_samples || ns < rule->min_samples) {
 		/* two samples can look alike by chance: no PASS on them */
-		out->cls = METRIC_NODATA;
+		out->cls = CANARY_CLASS_NODATA;
 		out->passed = false;
 		snprintf(out->reason, sizeof out->reason, "%s: too few samples to judge (canary "
 			 "%zu, stable %zu; at least %zu each)", rule->name, nc, ns,
@@ -284,7 +270,7 @@ void judge_metric(const struct metric_rule *rule, const double *canary, size_t n
 	} else
 		snprintf(out->reason, sizeof out->reason, "%s %s: canary %.4g vs stable %.4g "
 			 "(shift %+.4g, 95%% CI [%.4g, %.4g], p=%.3g)", rule->name,
-			 metric_class_name(out->cls), out->canary, out->stable, out->shift.estimate,
+			 canary_class_name(out->cls), out->canary, out->stable, out->shift.estimate,
 			 out->shift.low, out->shift.high, out->test.p);
 }
 
@@ -298,30 +284,35 @@ void judge_analysis(const struct metric_rule *rules, const struct metric_result 
 	for (size_t i = 0; i < n; i++) {
 		const struct metric_result *r = &results[i];
 
-		if (r->cls == METRIC_NODATA)
+		if (r->cls == CANARY_CLASS_NODATA)
 			nodata++;
 		else if (r->passed)
 			passed++;
-		if (!r->passed && r->cls != METRIC_NODATA
+		if (!r->passed && r->cls != CANARY_CLASS_NODATA
 		    && (!worst || (r->limit_failed && !worst->limit_failed))) {
 			worst = r;
 			out->failed_metric = rules[i].name;
 		}
 	}
 	if (!n || nodata == n) {
-		out->verdict = VERDICT_NODATA;
-		snprintf(out->summary, sizeof out->summary, "no data for any metric");
+		out->verdict = CANARY_NODATA;
+		/* the first metric's reason says whether nothing came or too little */
+		if (n)
+			snprintf(out->summary, sizeof out->summary, "no data for any metric: %s%s",
+				 results[0].reason, n > 1 ? ", …" : "");
+		else
+			snprintf(out->summary, sizeof out->summary, "no data for any metric");
 		return;
 	}
 	out->score = 100.0 * (double)passed / (double)n;
 	if (worst && worst->limit_failed)
-		out->verdict = VERDICT_FAIL;
+		out->verdict = CANARY_FAIL;
 	else if (out->score >= pass_score)
-		out->verdict = VERDICT_PASS;
+		out->verdict = CANARY_PASS;
 	else if (out->score >= marginal_score)
-		out->verdict = VERDICT_MARGINAL;
+		out->verdict = CANARY_MARGINAL;
 	else
-		out->verdict = VERDICT_FAIL;
+		out->verdict = CANARY_FAIL;
 	if (worst)
 		snprintf(out->summary, sizeof out->summary, "%s (score %.0f)", worst->reason,
 			 out->score);

@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "store/canary.h"
+
 /* U statistic of x against y: the number of pairs (x_i, y_j) with x_i > y_j,
  * ties counting one half. */
 struct mann_whitney {
@@ -39,8 +41,6 @@ struct shift {
 struct shift hodges_lehmann(const double *x, size_t n1, const double *y, size_t n2,
 			    double level);
 
-enum metric_class { METRIC_PASS, METRIC_HIGH, METRIC_LOW, METRIC_NODATA };
-
 struct metric_rule {
 	const char *name;
 	bool higher_is_better;
@@ -53,7 +53,7 @@ struct metric_rule {
 };
 
 struct metric_result {
-	enum metric_class cls;
+	enum canary_class cls;      /* the store's names: what the pane and JSON show */
 	bool passed;                /* the class is fine for the metric's direction */
 	bool limit_failed;          /* a hard limit was crossed */
 	double canary, stable;      /* medians (what the test compares) */
@@ -64,11 +64,9 @@ struct metric_result {
 	char reason[200];           /* "latency-p99 high: canary 0.250 vs stable 0.010 (+2400%), p=0.0002" */
 };
 
-enum verdict { VERDICT_PASS, VERDICT_MARGINAL, VERDICT_FAIL, VERDICT_NODATA };
-
 struct analysis {
 	double score;               /* 0–100: share of metrics that passed */
-	enum verdict verdict;
+	enum canary_verdict verdict;
 	const char *failed_metric;  /* the worst failing metric, or NULL */
 	char summary[256];          /* one line saying why */
 };
@@ -77,11 +75,9 @@ struct analysis {
 void judge_metric(const struct metric_rule *rule, const double *canary, size_t nc,
 		  const double *stable, size_t ns, struct metric_result *out);
 /* Scores the metrics and gives the verdict. All metrics without data give
- * VERDICT_NODATA; a crossed hard limit fails the analysis outright. */
+ * CANARY_NODATA; a crossed hard limit fails the analysis outright. */
 void judge_analysis(const struct metric_rule *rules, const struct metric_result *results,
 		    size_t n, double pass_score, double marginal_score, struct analysis *out);
 
-const char *metric_class_name(enum metric_class c);
-const char *verdict_name(enum verdict v);
 
 #endif

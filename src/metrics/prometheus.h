@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "net/http.h"
+#include "runtime/http.h"
 #include "util/err.h"
 
 struct prom_series {

@@ -22,9 +22,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "app/action.h"
-#include "app/project.h"
+#include "action/action.h"
 #include "kube/change.h"
+#include "project/project.h"
 #include "store/canary.h"
 #include "store/kube.h"
 #include "util/err.h"
@@ -52,6 +52,10 @@ enum release_phase {
 struct release {
 	const struct app_conf *conf;
 	char ns[128];
+	/* who the planned changes are made by, for the kubernetes.io/change-cause
+	 * they set (`kubectl rollout history` says what shipdeck did); set by the
+	 * caller after release_read, NULL: "unknown" */
+	const char *by;
 	bool blue_green;
 	char problem[512];          /* why nothing can be done ("" when fine) */
 

@@ -15,6 +15,7 @@
 #include "kube/objects.h"
 #include "kube/rollout_ops.h"
 #include "util/timefmt.h"
+#include "util/imgref.h"
 #include "util/xalloc.h"
 
 void release_plan_free(struct release_plan *p)
@@ -54,16 +55,14 @@ static void plan_detail(struct release_plan *p, const char *fmt, ...)
 static void plan_detail(struct release_plan *p, const char *fmt, ...)
 {
 	va_list ap;
-	char *line = NULL;
+	char *line;
 
 	if (p->ndetails == RELEASE_MAX_DETAILS)
 		return;
 	va_start(ap, fmt);
-	if (vasprintf(&line, fmt, ap) < 0)
-		line = NULL;
+	line = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (line)
-		p->details[p->ndetails++] = line;
+	p->details[p->ndetails++] = line;
 }
 
 static char *json_take(cJSON *o)
@@ -103,17 +102,26 @@ static char *annotations_patch(int replicas, const char *const *kv)
 	return json_take(o);
 }
 
+#define CHANGE_CAUSE "kubernetes.io/change-cause"
+
+/* What a change says it is in `kubectl rollout history` (the controller
+ * copies a Deployment's cause to the replica set it rolls out):
+ * "shipdeck promote shop greet:1.1 (canary 100%) by ada". Caller frees. */
+static char *change_cause(const struct release *r, const char *what, const char *image,
+			  const char *how)
+{
+	return xasprintf("shipdeck %s %s %s%s%s by %s", what, r->conf->name,
+			 release_short_image(image), how ? " " : "", how ? how : "",
+			 r->by ? r->by : "unknown");
+}
+
 /* The repository of an image: without the tag and digest. */
 static void image_repo(const char *image, char *buf, size_t size)
 {
-	const char *at = strchr(image, '@'), *slash, *colon;
-	size_t n = at ? (size_t)(at - image) : strlen(image);
+	struct imgref r;
 
-	snprintf(buf, size, "%.*s", (int)n, image);
-	slash = strrchr(buf, '/');
-	colon = strrchr(slash ? slash : buf, ':');
-	if (colon)
-		buf[colon - buf] = '\0';
+	imgref_split(image, &r);
+	snprintf(buf, size, "%.*s", (int)r.name_len, image);
 }
 
 /* The container of the template whose image the new one replaces: the
@@ -329,10 +337,13 @@ static int start_canary(const struct release *r, const char *arg, const char *im
 	snprintf(total, sizeof total, "%d", r->total);
 	rfc3339(now, when, sizeof when);
 	{
+		char *cause = change_cause(r, "canary start", image, NULL);
 		const char *anns[] = { RELEASE_ANN_PHASE, "running", RELEASE_ANN_WEIGHT, weight,
-				       RELEASE_ANN_TOTAL, total, RELEASE_ANN_STEP_AT, when, NULL };
+				       RELEASE_ANN_TOTAL, total, RELEASE_ANN_STEP_AT, when,
+				       CHANGE_CAUSE, cause, NULL };
 
 		body = canary_body(r, tmpl, selector, c, anns, !r->canary);
+		free(cause);
 	}
 	plan_init(p, ACTION_CANARY_START, "deploy", r->canary_name);
 	if (r->canary)
@@ -390,6 +401,15 @@ static int start_blue_green(const struct release *r, const char *arg, const char
 		: r->live_d->replicas;
 	/* strategic merge, as kubectl set image sends it */
 	body = cJSON_CreateObject();
+	{
+		char *how = xasprintf("(idle %s)", r->idle);
+		char *cause = change_cause(r, "canary start", image, how);
+
+		cJSON_AddStringToObject(cJSON_AddObjectToObject(cJSON_AddObjectToObject(body,
+			"metadata"), "annotations"), CHANGE_CAUSE, cause);
+		free(cause);
+		free(how);
+	}
 	spec = cJSON_AddObjectToObject(body, "spec");
 	cJSON_AddNumberToObject(spec, "replicas", replicas);
 	spec = cJSON_AddObjectToObject(cJSON_AddObjectToObject(spec, "template"), "spec");
@@ -498,6 +518,27 @@ static char *stable_template_patch(const struct release *r, struct err *err)
 	cJSON_AddStringToObject(op, "path", "/spec/replicas");
 	cJSON_AddNumberToObject(op, "value", r->total);
 	cJSON_AddItemToArray(patch, op);
+	{
+		char *cause = change_cause(r, "promote", r->canary_image, "(canary 100%)");
+		cJSON *anns = cJSON_Parse(r->stable->annotations_json ? r->stable->annotations_json
+					  : "{}");
+
+		/* a JSON patch cannot add a member to a map that is not there
+		 * ("{}" stands for no annotations at all) */
+		op = cJSON_CreateObject();
+		cJSON_AddStringToObject(op, "op", "add");
+		if (cJSON_GetArraySize(anns) > 0) {
+			cJSON_AddStringToObject(op, "path",
+						"/metadata/annotations/kubernetes.io~1change-cause");
+			cJSON_AddStringToObject(op, "value", cause);
+		} else {
+			cJSON_AddStringToObject(op, "path", "/metadata/annotations");
+			cJSON_AddStringToObject(cJSON_AddObjectToObject(op, "value"), CHANGE_CAUSE, cause);
+		}
+		cJSON_AddItemToArray(patch, op);
+		cJSON_Delete(anns);
+		free(cause);
+	}
 	return json_take(patch);
 }
 

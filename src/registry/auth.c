@@ -133,7 +133,7 @@ void registry_auth_apply(struct registry_auth *a, const char *url, const char *s
 	if (url_is_https(url))
 		req->bearer_token = token;
 	else if (a->plain_http || url_is_loopback(url))
-		/* net/http sends tokens over https only; the operator chose plain
+		/* runtime/http sends tokens over https only; the operator chose plain
 		 * HTTP for this registry, as docker's insecure-registries does */
 		snprintf(header_buf, header_size, "Authorization: Bearer %s", token);
 }

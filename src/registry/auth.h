@@ -10,9 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "net/http.h"
 #include "registry/creds.h"
 #include "registry/www_auth.h"
+#include "runtime/http.h"
 
 struct registry_token {
 	char *scope;

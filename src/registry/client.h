@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "net/http.h"
 #include "registry/creds.h"
+#include "runtime/http.h"
 
 struct registry_client;
 

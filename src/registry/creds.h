@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "app/project.h"
+#include "project/project.h"
 #include "util/err.h"
 
 /* Owned strings, freed by registry_creds_free. */

@@ -7,7 +7,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "registry/tag_scheme.h"
+#include "util/tag_scheme.h"
 #include "util/xalloc.h"
 
 /* Length of "scheme://host[:port]" at the start of url, 0 when there is none. */

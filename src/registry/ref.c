@@ -4,14 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/imgref.h"
 #include "util/xalloc.h"
-
-/* The first component is a host when docker would take it for one. */
-static bool looks_like_host(const char *s, size_t n)
-{
-	return memchr(s, '.', n) || memchr(s, ':', n) || (n == 9 && !strncmp(s, "localhost", 9))
-		|| (n && s[0] == '[');
-}
 
 static bool valid_name(const char *name)
 {
@@ -36,19 +30,19 @@ static bool valid_name(const char *name)
 
 int image_ref_parse(const char *image, struct image_ref *r, struct err *err)
 {
-	const char *slash = strchr(image, '/');
-	const char *last = strrchr(image, '/');
+	struct imgref ir;
 
 	memset(r, 0, sizeof *r);
-	if (strchr(image, '@') || strchr(last ? last : image, ':'))
+	imgref_split(image, &ir);
+	if (ir.tag || ir.digest)
 		return err_set(err, "image.name '%s': name the repository without a tag or digest "
 			       "(the tags are what shipdeck lists)", image);
-	if (slash && looks_like_host(image, (size_t)(slash - image))) {
-		r->host = xstrndup(image, (size_t)(slash - image));
-		r->name = xstrdup(slash + 1);
+	if (ir.host_len) {
+		r->host = xstrndup(image, ir.host_len);
+		r->name = xstrdup(image + ir.host_len + 1);
 	} else {
 		r->host = xstrdup("docker.io");
-		r->name = slash ? xstrdup(image) : xasprintf("library/%s", image);
+		r->name = strchr(image, '/') ? xstrdup(image) : xasprintf("library/%s", image);
 	}
 	r->api_host = xstrdup(!strcmp(r->host, "docker.io") ? "registry-1.docker.io" : r->host);
 	if (!valid_name(r->name)) {

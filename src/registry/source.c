@@ -10,7 +10,7 @@
 #include "registry/link.h"
 #include "registry/manifest.h"
 #include "registry/ref.h"
-#include "registry/tag_scheme.h"
+#include "util/tag_scheme.h"
 #include "util/xalloc.h"
 
 enum {
@@ -57,7 +57,7 @@ struct blob_config {
 };
 
 struct registry_source {
-	struct app *app;
+	struct rt *rt;
 	struct registry_client *client;
 	struct image_ref ref;
 	char *tmpl;
@@ -136,7 +136,7 @@ static void emit(struct registry_source *src, struct images_event ev)
 {
 	struct store_event sev = { .domain = STORE_IMAGES, .images = ev };
 
-	app_apply(src->app, &sev);
+	rt_apply(src->rt, &sev);
 }
 
 static char *dup_or_null(const char *s)
@@ -173,8 +173,8 @@ static void on_timer(void *ctx)
 static void arm(struct registry_source *src, int64_t ms)
 {
 	if (src->timer)
-		loop_timer_cancel(src->app->loop, src->timer);
-	src->timer = loop_timer_add(src->app->loop, ms, on_timer, src);
+		loop_timer_cancel(src->rt->loop, src->timer);
+	src->timer = loop_timer_add(src->rt->loop, ms, on_timer, src);
 }
 
 static void pass_end(struct registry_source *src)
@@ -225,11 +225,11 @@ static void pass_fail(struct registry_source *src, const char *msg)
 		delay = RETRY_MAX_MS;
 	/* rows already shown stay (marked stale by the status bar); else the pane
 	 * shows the message */
-	if (src->app->store.images.listed)
-		app_source_state(src->app, SOURCE_REGISTRY, SOURCE_RECONNECTING, src->failures,
-				 "%s", msg);
+	if (src->rt->store->images.listed)
+		rt_source_state(src->rt, SOURCE_REGISTRY, SOURCE_RECONNECTING, src->failures,
+				"%s", msg);
 	else
-		app_source_state(src->app, SOURCE_REGISTRY, SOURCE_FAILED, src->failures, "%s", msg);
+		rt_source_state(src->rt, SOURCE_REGISTRY, SOURCE_FAILED, src->failures, "%s", msg);
 	src->in_pass = false;
 	if (src->all_configs)
 		src->finished = true;
@@ -270,13 +270,13 @@ static void config_done(struct registry_source *src, struct job *j,
 	if (r->error) {
 		c->state = FAILED;
 		c->failed_in = src->pass;
-		app_message(src->app, STATUS_WARN, "%s", r->error);
+		rt_message(src->rt, STATUS_WARN, "%s", r->error);
 		return;
 	}
 	if (manifest_config_created(r->resp->body, r->resp->body_len, &created, r->url, &err)) {
 		c->state = FAILED;
 		c->failed_in = src->pass;
-		app_message(src->app, STATUS_WARN, "%s", err.msg);
+		rt_message(src->rt, STATUS_WARN, "%s", err.msg);
 		return;
 	}
 	c->state = KNOWN;
@@ -285,11 +285,11 @@ static void config_done(struct registry_source *src, struct job *j,
 }
 
 /* The pane asks for "image-config/<digest>" of the rows it shows. */
-static void on_want_detail(void *ctx, struct app *app, const char *id)
+static void on_want_detail(void *ctx, struct rt *rt, const char *id)
 {
 	(void)ctx;
-	if (app->registry && !strncmp(id, CONFIG_PREFIX, strlen(CONFIG_PREFIX)))
-		want_config(app->registry, id + strlen(CONFIG_PREFIX));
+	if (rt->registry && !strncmp(id, CONFIG_PREFIX, strlen(CONFIG_PREFIX)))
+		want_config(rt->registry, id + strlen(CONFIG_PREFIX));
 }
 
 /* ---- manifests: digest and size */
@@ -437,7 +437,7 @@ static void tags_complete(struct registry_source *src)
 					 .nrows = src->ntags });
 	src->failures = 0;
 	xfree(&src->error);
-	app_source_state(src->app, SOURCE_REGISTRY, SOURCE_READY, 0, NULL);
+	rt_source_state(src->rt, SOURCE_REGISTRY, SOURCE_READY, 0, NULL);
 	for (size_t i = 0; i < src->ntags; i++) {
 		struct job *j = job_new(src, JOB_HEAD);
 		char *path = xasprintf("/v2/%s/manifests/%s", src->ref.name, src->tags[i]);
@@ -562,9 +562,9 @@ static void pass_start(struct registry_source *src)
 
 /* ---- start and stop */
 
-int registry_source_start(struct app *app, bool all_configs, struct err *err)
+int registry_source_start(struct rt *rt, bool all_configs, struct err *err)
 {
-	const struct project *p = &app->project;
+	const struct project *p = rt->project;
 	const struct registry_conf *conf;
 	struct registry_source *src;
 	struct registry_creds creds = { 0 };
@@ -574,12 +574,12 @@ int registry_source_start(struct app *app, bool all_configs, struct err *err)
 	char *base;
 
 	if (!p->image_name) {
-		app_source_state(app, SOURCE_REGISTRY, SOURCE_UNCONFIGURED, 0,
-				 "no registry: set image.name in .shipdeck.yml");
+		rt_source_state(rt, SOURCE_REGISTRY, SOURCE_UNCONFIGURED, 0,
+				"no registry: set image.name in .shipdeck.yml");
 		return 0;
 	}
 	src = xcalloc(1, sizeof *src);
-	src->app = app;
+	src->rt = rt;
 	src->all_configs = all_configs;
 	if (image_ref_parse(p->image_name, &src->ref, err))
 		goto fail;
@@ -597,37 +597,37 @@ int registry_source_start(struct app *app, bool all_configs, struct err *err)
 		.plain_http = plain,
 		.insecure_skip_verify = conf && conf->insecure_skip_verify,
 	};
-	src->client = registry_client_new(app->loop, app->http, &cc, &creds);
+	src->client = registry_client_new(rt->loop, rt->http, &cc, &creds);
 	free(base);
 	src->tmpl = xstrdup(p->image_tag);
-	if (app->repo_root && git_log_open(&src->git, app->repo_root, &gerr))
-		app_message(app, STATUS_WARN, "%s", gerr.msg);
-	app->registry = src;
-	app_detail_provider(app, CONFIG_PREFIX, on_want_detail, NULL);
+	if (rt->repo_root && git_log_open(&src->git, rt->repo_root, &gerr))
+		rt_message(rt, STATUS_WARN, "%s", gerr.msg);
+	rt->registry = src;
+	rt_detail_provider(rt, CONFIG_PREFIX, on_want_detail, NULL);
 	emit(src, (struct images_event){ .type = IMAGES_EV_REPOSITORY,
 					 .repository = xstrdup(p->image_name),
 					 .tag_template = xstrdup(p->image_tag) });
-	app_source_state(app, SOURCE_REGISTRY, SOURCE_CONNECTING, 0, "reading the tags of %s…",
-			 p->image_name);
+	rt_source_state(rt, SOURCE_REGISTRY, SOURCE_CONNECTING, 0, "reading the tags of %s…",
+			p->image_name);
 	pass_start(src);
 	return 0;
 fail:
 	registry_creds_free(&creds);
 	image_ref_free(&src->ref);
 	free(src);
-	app_source_state(app, SOURCE_REGISTRY, SOURCE_FAILED, 0, "%s", err->msg);
+	rt_source_state(rt, SOURCE_REGISTRY, SOURCE_FAILED, 0, "%s", err->msg);
 	return -1;
 }
 
-void registry_source_stop(struct app *app)
+void registry_source_stop(struct rt *rt)
 {
-	struct registry_source *src = app->registry;
+	struct registry_source *src = rt->registry;
 
 	if (!src)
 		return;
-	app->registry = NULL;
+	rt->registry = NULL;
 	if (src->timer)
-		loop_timer_cancel(app->loop, src->timer);
+		loop_timer_cancel(rt->loop, src->timer);
 	registry_client_free(&src->client);
 	while (src->jobs) {
 		struct job *j = src->jobs;
@@ -659,19 +659,64 @@ void registry_source_stop(struct app *app)
 	free(src);
 }
 
-bool registry_source_finished(const struct app *app, const char **error)
+bool registry_source_finished(const struct rt *rt, const char **error)
 {
-	const struct registry_source *src = app->registry;
+	const struct registry_source *src = rt->registry;
 
 	if (error)
 		*error = src ? src->error : NULL;
 	return !src || src->finished;
 }
 
-void registry_source_refresh(struct app *app)
+void registry_source_refresh(struct rt *rt)
 {
-	struct registry_source *src = app->registry;
+	struct registry_source *src = rt->registry;
 
 	if (src && !src->in_pass && !src->all_configs)
 		arm(src, 0);
+}
+
+struct resolve {
+	struct registry_source *src;
+	char *tag;
+	registry_resolve_fn done;
+	void *ctx;
+};
+
+static void resolve_done(void *ctx, const struct registry_reply *r)
+{
+	struct resolve *rv = ctx;
+	const char *digest = r->resp && !r->error ? r->resp->docker_content_digest : NULL;
+	char line[1024];
+
+	if (!r->error && !digest)
+		snprintf(line, sizeof line, "%s: the registry sent no Docker-Content-Digest", r->url);
+	if (digest)
+		emit(rv->src, (struct images_event){ .type = IMAGES_EV_DIGEST, .tag = xstrdup(rv->tag),
+						     .digest = xstrdup(digest) });
+	rv->done(rv->ctx, digest, digest ? NULL : r->error ? r->error : line);
+	free(rv->tag);
+	free(rv);
+}
+
+int registry_source_resolve(struct rt *rt, const char *tag, registry_resolve_fn done,
+			    void *ctx, struct err *err)
+{
+	struct registry_source *src = rt->registry;
+	struct resolve *rv;
+	char *path;
+
+	if (!src)
+		return err_set(err, "no registry: set image.name in .shipdeck.yml");
+	rv = xcalloc(1, sizeof *rv);
+	*rv = (struct resolve){ .src = src, .tag = xstrdup(tag), .done = done, .ctx = ctx };
+	path = xasprintf("/v2/%s/manifests/%s", src->ref.name, tag);
+	registry_call(src->client, "HEAD", path, MANIFEST_ACCEPT, resolve_done, rv);
+	free(path);
+	return 0;
+}
+
+const char *registry_source_repository(const struct rt *rt)
+{
+	return rt->registry ? rt->registry->ref.name : NULL;
 }

@@ -17,6 +17,7 @@
 #include "sandbox/kubelet.h"
 #include "sandbox/patch.h"
 #include "sandbox/pbwire.h"
+#include "sandbox/review.h"
 #include "sandbox/stored.h"
 #include "sandbox/traffic.h"
 #include "util/strbuf.h"
@@ -395,7 +396,7 @@ static void now_ts(char ts[32])
 
 static bool namespace_exists(struct sandbox *sb, const char *ns)
 {
-	return store_get(&sb->store, &kinds[K_NAMESPACE], NULL, ns) != NULL;
+	return objstore_get(&sb->store, &kinds[K_NAMESPACE], NULL, ns) != NULL;
 }
 
 static void success_status(struct response *resp, const struct kind *k, const char *name,
@@ -548,7 +549,7 @@ static void commit_update(struct sandbox *sb, const struct request *req, struct 
 		resp_json(resp, 200, cJSON_Duplicate(o->cur->json, 1));
 		return;
 	}
-	o = store_commit(&sb->store, k, obj);
+	o = objstore_commit(&sb->store, k, obj);
 	resp_json(resp, 200, cJSON_Duplicate(o->cur->json, 1));
 }
 
@@ -597,9 +598,9 @@ static int create(struct sandbox *sb, const struct kind *k, const char *path_ns,
 		char suffix[6], *name;
 
 		do {
-			sb_rand_suffix(sb, suffix, 5);
+			sandbox_rand_suffix(sb, suffix, 5);
 			name = xasprintf("%s%s", jstr(J(meta, "generateName")), suffix);
-			if (!store_get(&sb->store, k, ns, name))
+			if (!objstore_get(&sb->store, k, ns, name))
 				break;
 			free(name);
 		} while (1);
@@ -611,7 +612,7 @@ static int create(struct sandbox *sb, const struct kind *k, const char *path_ns,
 	defaults_apply(k, obj);
 	if (defaults_validate(k, obj, NULL, resp))
 		return -1;
-	if (store_get(&sb->store, k, ns, jstr(J(meta, "name")))) {
+	if (objstore_get(&sb->store, k, ns, jstr(J(meta, "name")))) {
 		char res[64];
 
 		resp_error_obj(resp, 409, "AlreadyExists", k, jstr(J(meta, "name")),
@@ -619,7 +620,7 @@ static int create(struct sandbox *sb, const struct kind *k, const char *path_ns,
 			       jstr(J(meta, "name")));
 		return -1;
 	}
-	store_new_uid(uid);
+	objstore_new_uid(uid);
 	now_ts(ts);
 	jset_str(meta, "uid", uid);
 	stored_on_create(k, obj, uid);
@@ -664,7 +665,7 @@ static int create(struct sandbox *sb, const struct kind *k, const char *path_ns,
 		resp_json(resp, 201, obj);
 		return 0;
 	}
-	o = store_commit(&sb->store, k, obj);
+	o = objstore_commit(&sb->store, k, obj);
 	resp_json(resp, 201, cJSON_Duplicate(o->cur->json, 1));
 	return 0;
 }
@@ -684,7 +685,7 @@ int api_create_object(struct sandbox *sb, cJSON *obj, struct err *err)
 			       av ? av : "(none)");
 	}
 	if (k->id == K_NAMESPACE && jstr(J(obj, "metadata", "name"))
-	    && store_get(&sb->store, k, NULL, jstr(J(obj, "metadata", "name")))) {
+	    && objstore_get(&sb->store, k, NULL, jstr(J(obj, "metadata", "name")))) {
 		cJSON_Delete(obj);
 		return 0;
 	}
@@ -753,7 +754,7 @@ static void scale_write(struct sandbox *sb, const struct request *req, struct ob
 	cJSON_Delete(scale);
 	commit_update(sb, req, o, obj, NULL, resp);
 	if (resp->status == 200) {
-		o = store_get(&sb->store, o->kind, o->ns, o->name);
+		o = objstore_get(&sb->store, o->kind, o->ns, o->name);
 		resp_json(resp, 200, scale_of(o));
 	}
 }
@@ -868,7 +869,7 @@ static void list(struct sandbox *sb, const struct request *req, const struct tar
 			   "start resourceVersion (version meta.k8s.io/v1)");
 		goto out;
 	}
-	n = store_list(&sb->store, k, t->ns, &v);
+	n = objstore_list(&sb->store, k, t->ns, &v);
 	if (after)
 		start = first_after(v, n, after);
 	page = xcalloc(n - start + 1, sizeof *page);
@@ -951,7 +952,7 @@ static void watch(struct sandbox *sb, const struct request *req, const struct ta
 		o.have_rv = true;
 	}
 	o.timeout_s = timeout ? atoll(timeout) : 0;
-	watch_start(sb, &o, resp);
+	watchstream_start(sb, &o, resp);
 }
 
 /* ---- get ---- */
@@ -1109,7 +1110,7 @@ static void orphan_dependents(struct sandbox *sb, struct obj *owner)
 			}
 			if (!cJSON_GetArraySize(refs))
 				jdel(J(json, "metadata"), "ownerReferences");
-			store_commit(&sb->store, d->kind, json);
+			objstore_commit(&sb->store, d->kind, json);
 		}
 	}
 }
@@ -1123,7 +1124,7 @@ static void delete_namespace_contents(struct sandbox *sb, const char *ns)
 			continue;
 		for (size_t i = ks->n; i-- > 0;)
 			if (i < ks->n && !strcmp(ks->v[i]->ns, ns))
-				store_remove(&sb->store, ks->v[i]);
+				objstore_remove(&sb->store, ks->v[i]);
 	}
 }
 
@@ -1184,7 +1185,7 @@ static void delete(struct sandbox *sb, const struct request *req, struct obj *o,
 		char *ns = xstrdup(o->ns), *name = xstrdup(o->name);
 
 		kubelet_delete_pod(sb, o, grace);
-		o = store_get(&sb->store, k, ns, name);
+		o = objstore_get(&sb->store, k, ns, name);
 		if (o)
 			resp_json(resp, 200, cJSON_Duplicate(o->cur->json, 1));
 		else
@@ -1212,7 +1213,7 @@ static void delete(struct sandbox *sb, const struct request *req, struct obj *o,
 		}
 		if (k->id == K_NAMESPACE)
 			delete_namespace_contents(sb, o->name);
-		store_remove(&sb->store, o);
+		objstore_remove(&sb->store, o);
 		if (marked)
 			resp_json(resp, 200, marked);
 		else
@@ -1239,7 +1240,7 @@ static void delete_collection(struct sandbox *sb, const struct request *req,
 	}
 	if (parse_selectors(req, t->kind, &ls, &fs, resp))
 		return;
-	n = store_list(&sb->store, t->kind, t->ns, &v);
+	n = objstore_list(&sb->store, t->kind, t->ns, &v);
 	doc = cJSON_CreateObject();
 	snprintf(listkind, sizeof listkind, "%sList", t->kind->kind);
 	jset_str(doc, "kind", listkind);
@@ -1256,7 +1257,7 @@ static void delete_collection(struct sandbox *sb, const struct request *req,
 		if (t->kind->id == K_POD)
 			kubelet_delete_pod(sb, v[i], -1);
 		else
-			store_remove(&sb->store, v[i]);
+			objstore_remove(&sb->store, v[i]);
 	}
 	free(v);
 	sel_free(&ls);
@@ -1278,6 +1279,18 @@ static void resource(struct sandbox *sb, const struct request *req, struct respo
 	}
 	if (t.name && t.kind->namespaced && !t.ns) {
 		resp_error(resp, 404, "NotFound", "the server could not find the requested resource");
+		goto out;
+	}
+	if (t.kind->review) {
+		if (!t.name && !strcmp(m, "POST")) {
+			cJSON *obj = request_object(req, t.kind, resp);
+
+			if (obj)
+				review_answer(t.kind, obj, resp);
+		} else {
+			resp_error(resp, 405, "MethodNotAllowed", "the server does not allow this "
+				   "method on the requested resource");
+		}
 		goto out;
 	}
 	if (!t.name) {
@@ -1307,7 +1320,7 @@ static void resource(struct sandbox *sb, const struct request *req, struct respo
 		}
 		goto out;
 	}
-	o = store_get(&sb->store, t.kind, t.ns, t.name);
+	o = objstore_get(&sb->store, t.kind, t.ns, t.name);
 	if (!strcmp(m, "GET") && param_true(req, "watch") && !t.sub) {
 		watch(sb, req, &t, resp);
 		goto out;

@@ -63,7 +63,7 @@ struct watch_opts {
 	int client_fd;
 };
 
-void watch_start(struct sandbox *sb, struct watch_opts *opts, struct response *resp);
+void watchstream_start(struct sandbox *sb, struct watch_opts *opts, struct response *resp);
 
 /* podlogs.c: GET .../pods/NAME/log (lock held). */
 void podlogs_handle(struct sandbox *sb, struct obj *pod, const struct request *req,

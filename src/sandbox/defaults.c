@@ -472,6 +472,37 @@ static int validate_containers(const struct kind *k, const cJSON *obj, const cJS
 	return rc;
 }
 
+/* One of a Service's ports, as the real apiserver checks it: with more than
+ * one port each needs a name (a DNS label, unique among them). */
+static int validate_service_port(const struct kind *k, const cJSON *obj, const cJSON *p, int i,
+				 struct response *r)
+{
+	const char *name = jstr(J(p, "name"));
+	long long port = jint(J(p, "port"), 0);
+	const cJSON *q;
+	char field[64];
+
+	snprintf(field, sizeof field, "spec.ports[%d].name", i);
+	if ((!name || !*name) && cJSON_GetArraySize(J(obj, "spec", "ports")) > 1)
+		return invalid(r, k, obj, field, "Required value");
+	if (name && *name && !dns_label(name))
+		return invalid(r, k, obj, field, "Invalid value: \"%s\": a lowercase RFC 1123 "
+			       "label must consist of lower case alphanumeric characters or '-', "
+			       "and must start and end with an alphanumeric character", name);
+	cJSON_ArrayForEach(q, J(obj, "spec", "ports")) {
+		if (q == p)
+			break;
+		if (name && *name && jstr(J(q, "name")) && !strcmp(jstr(J(q, "name")), name))
+			return invalid(r, k, obj, field, "Duplicate value: \"%s\"", name);
+	}
+	if (port < 1 || port > 65535) {
+		snprintf(field, sizeof field, "spec.ports[%d].port", i);
+		return invalid(r, k, obj, field, "Invalid value: %lld: must be between 1 and 65535, "
+			       "inclusive", port);
+	}
+	return 0;
+}
+
 static int validate_intstr(const struct kind *k, const cJSON *obj, const cJSON *v,
 			   const char *field, struct response *r)
 {
@@ -634,17 +665,9 @@ int defaults_validate(const struct kind *k, const cJSON *obj, const cJSON *old,
 		    && !(type && !strcmp(type, "ExternalName"))
 		    && jstr(J(obj, "spec", "clusterIP")) == NULL)
 			return invalid(r, k, obj, "spec.ports", "Required value");
-		cJSON_ArrayForEach(p, J(obj, "spec", "ports")) {
-			long long port = jint(J(p, "port"), 0);
-			char field[64];
-
-			if (port < 1 || port > 65535) {
-				snprintf(field, sizeof field, "spec.ports[%d].port", i);
-				return invalid(r, k, obj, field, "Invalid value: %lld: must be "
-					       "between 1 and 65535, inclusive", port);
-			}
-			i++;
-		}
+		cJSON_ArrayForEach(p, J(obj, "spec", "ports"))
+			if (validate_service_port(k, obj, p, i++, r))
+				return -1;
 		if (old && jstr(J(old, "spec", "clusterIP")) && jstr(J(obj, "spec", "clusterIP"))
 		    && strcmp(jstr(J(old, "spec", "clusterIP")), jstr(J(obj, "spec", "clusterIP"))))
 			return invalid(r, k, obj, "spec.clusterIPs[0]", "Invalid value: []string{\"%s\"}:"

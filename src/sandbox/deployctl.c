@@ -377,9 +377,9 @@ static bool scale_rs(struct dctx *x, struct obj *rs, long long n, const char *op
 		return false;
 	}
 	jset_int(jchild(rsj, "spec"), "replicas", n);
-	store_commit(&x->sb->store, &kinds[K_REPLICASET], rsj);
+	objstore_commit(&x->sb->store, &kinds[K_REPLICASET], rsj);
 	if (size_changed)
-		sb_event(x->sb, x->d, "Normal", "ScalingReplicaSet", "deployment-controller", NULL,
+		sandbox_event(x->sb, x->d, "Normal", "ScalingReplicaSet", "deployment-controller", NULL,
 			 NULL, "Scaled %s replica set %s from %lld to %lld", op, rs->name, old, n);
 	return size_changed;
 }
@@ -417,7 +417,7 @@ static struct obj *create_new_rs(struct dctx *x, long long new_rev)
 
 	template_hash(tmpl, collisions, hash);
 	snprintf(name, sizeof name, "%s-%s", x->d->name, hash);
-	existing = store_get(&x->sb->store, &kinds[K_REPLICASET], x->d->ns, name);
+	existing = objstore_get(&x->sb->store, &kinds[K_REPLICASET], x->d->ns, name);
 	if (existing) {
 		/* A ReplicaSet of that name with another template: a hash
 		 * collision. Count it; the next pass tries another name. */
@@ -425,7 +425,7 @@ static struct obj *create_new_rs(struct dctx *x, long long new_rev)
 			jset_int(jchild(x->dj, "status"), "collisionCount", collisions + 1);
 		return NULL;
 	}
-	store_new_uid(uid);
+	objstore_new_uid(uid);
 	sb_now_rfc3339(ts);
 	rsj = cJSON_CreateObject();
 	jset_str(rsj, "kind", "ReplicaSet");
@@ -450,9 +450,9 @@ static struct obj *create_new_rs(struct dctx *x, long long new_rev)
 	jset(spec, "template", t);
 	jset_int(jchild(rsj, "status"), "replicas", 0);
 	set_new_rs_annotations(x->dj, rsj, new_rev, false);
-	rs = store_commit(&x->sb->store, &kinds[K_REPLICASET], rsj);
+	rs = objstore_commit(&x->sb->store, &kinds[K_REPLICASET], rsj);
 	if (n > 0)
-		sb_event(x->sb, x->d, "Normal", "ScalingReplicaSet", "deployment-controller", NULL,
+		sandbox_event(x->sb, x->d, "Normal", "ScalingReplicaSet", "deployment-controller", NULL,
 			 NULL, "Scaled up replica set %s from 0 to %lld", name, n);
 	return rs;
 }
@@ -483,7 +483,7 @@ static void sync_revision(struct dctx *x, bool create)
 			changed = true;
 		}
 		if (changed)
-			store_commit(&x->sb->store, &kinds[K_REPLICASET], rsj);
+			objstore_commit(&x->sb->store, &kinds[K_REPLICASET], rsj);
 		else
 			cJSON_Delete(rsj);
 		set_deployment_revision(x->dj, jmeta_get(x->new_rs->cur->json, "annotations",
@@ -592,7 +592,7 @@ static bool deployment_timed_out(struct dctx *x, const cJSON *st)
 	if (!strcmp(reason, "ProgressDeadlineExceeded"))
 		return true;
 	deadline = dsim(x->d)->progress_ms
-		   + sb_scaled_ms(x->sb, jint(J(x->dj, "spec", "progressDeadlineSeconds"), 600) * 1000.0);
+		   + sandbox_scaled_ms(x->sb, jint(J(x->dj, "spec", "progressDeadlineSeconds"), 600) * 1000.0);
 	if (x->now > deadline)
 		return true;
 	if (deadline + 1 < *x->next)
@@ -682,7 +682,7 @@ static void cleanup(struct dctx *x)
 		       > jint(J(j, "status", "observedGeneration"), 0))
 			continue;
 		remove_rs(x, rs);
-		store_remove(&x->sb->store, rs);
+		objstore_remove(&x->sb->store, rs);
 	}
 	free(olds);
 }
@@ -920,7 +920,7 @@ static bool old_pods_running(struct dctx *x)
 			continue;
 		if (rs_status(x->rs[i], "replicas") > 0)
 			return true;
-		w = store_children(&x->sb->store, x->rs[i]->uid);
+		w = objstore_children(&x->sb->store, x->rs[i]->uid);
 		for (size_t p = 0; w && p < w->n; p++) {
 			if (w->v[p]->kind->id == K_POD && !w->v[p]->terminal)
 				return true;
@@ -1003,7 +1003,7 @@ static void adopt_orphans(struct sandbox *sb, struct obj *d)
 			continue;
 		j = cJSON_Duplicate(rs->cur->json, 1);
 		jset(jchild(j, "metadata"), "ownerReferences", controller_refs(d));
-		store_commit(&sb->store, rs->kind, j);
+		objstore_commit(&sb->store, rs->kind, j);
 	}
 	if (parsed)
 		sel_free(&sel);
@@ -1016,7 +1016,7 @@ static void sync_one(struct sandbox *sb, struct obj *d, int64_t now, int64_t *ne
 	const cJSON *sel;
 
 	adopt_orphans(sb, d);
-	w = store_children(&sb->store, d->uid);
+	w = objstore_children(&sb->store, d->uid);
 	x.dj = cJSON_Duplicate(d->cur->json, 1);
 	x.rs = xcalloc(w ? w->n + 1 : 1, sizeof *x.rs);
 	for (size_t i = 0; w && i < w->n; i++)
@@ -1051,7 +1051,7 @@ static void sync_one(struct sandbox *sb, struct obj *d, int64_t now, int64_t *ne
 	}
 	/* The Deployment may have changed under the pass (our own RS writes do
 	 * not touch it); write metadata and status on top of its current spec. */
-	sb_commit_if_changed(sb, d, x.dj);
+	sandbox_commit_if_changed(sb, d, x.dj);
 	free(x.rs);
 }
 

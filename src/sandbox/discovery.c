@@ -53,6 +53,7 @@ static cJSON *resource_list(const struct kind *gv)
 	static const char *const ro[] = { "get", "list", "watch", NULL };
 	static const char *const sub[] = { "get", "patch", "update", NULL };
 	static const char *const get[] = { "get", NULL };
+	static const char *const create[] = { "create", NULL };
 	cJSON *doc = cJSON_CreateObject(), *list = cJSON_CreateArray();
 
 	jset_str(doc, "kind", "APIResourceList");
@@ -65,7 +66,7 @@ static cJSON *resource_list(const struct kind *gv)
 		if (strcmp(k->api_version, gv->api_version))
 			continue;
 		add_resource(list, k->plural, k->singular, k->namespaced, NULL, NULL, k->kind,
-			     k->read_only ? ro : rw, k);
+			     k->review ? create : k->read_only ? ro : rw, k);
 		if (k->has_status) {
 			snprintf(name, sizeof name, "%s/status", k->plural);
 			add_resource(list, name, "", k->namespaced, NULL, NULL, k->kind, sub, NULL);
@@ -125,7 +126,9 @@ static cJSON *openapi_doc(const struct kind *gv)
 		cJSON *item, *patch, *gvk, *params, *p, *schema, *body, *content, *mp;
 		char path[192];
 
-		if (strcmp(k->api_version, gv->api_version))
+		/* a review has no object to patch; so `kubectl create -f` of one
+		 * needs --validate=false here (README.md) */
+		if (strcmp(k->api_version, gv->api_version) || k->review)
 			continue;
 		if (k->namespaced)
 			snprintf(path, sizeof path, "/%s/namespaces/{namespace}/%s/{name}", key,

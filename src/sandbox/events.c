@@ -45,17 +45,17 @@ static void evict_oldest(struct sandbox *sb)
 	sb->event_fifo_n--;
 	free(key);
 	if (a) {
-		struct obj *o = store_get(&sb->store, &kinds[K_EVENT], a->ns, a->name);
+		struct obj *o = objstore_get(&sb->store, &kinds[K_EVENT], a->ns, a->name);
 
 		if (o)
-			store_remove(&sb->store, o);
+			objstore_remove(&sb->store, o);
 		agg_free(a);
 	}
 }
 
 static void write_count(struct sandbox *sb, struct agg_event *a, int64_t now)
 {
-	struct obj *o = store_get(&sb->store, &kinds[K_EVENT], a->ns, a->name);
+	struct obj *o = objstore_get(&sb->store, &kinds[K_EVENT], a->ns, a->name);
 	cJSON *json;
 	char ts[32];
 
@@ -67,10 +67,10 @@ static void write_count(struct sandbox *sb, struct agg_event *a, int64_t now)
 	jset_str(json, "lastTimestamp", ts);
 	a->pending = 0;
 	a->last_write_ms = now;
-	store_commit(&sb->store, &kinds[K_EVENT], json);
+	objstore_commit(&sb->store, &kinds[K_EVENT], json);
 }
 
-void sb_event(struct sandbox *sb, const struct obj *involved, const char *type,
+void sandbox_event(struct sandbox *sb, const struct obj *involved, const char *type,
 	      const char *reason, const char *component, const char *host,
 	      const char *field_path, const char *fmt, ...)
 {
@@ -89,7 +89,7 @@ void sb_event(struct sandbox *sb, const struct obj *involved, const char *type,
 	sb_printf(&key, "%s\x1f%s\x1f%s\x1f%s", involved->uid, reason, msg,
 		  field_path ? field_path : "");
 	a = hmap_get(&sb->event_keys, sb_str(&key));
-	if (a && store_get(&sb->store, &kinds[K_EVENT], a->ns, a->name)) {
+	if (a && objstore_get(&sb->store, &kinds[K_EVENT], a->ns, a->name)) {
 		a->pending++;
 		if (now - a->last_write_ms >= EVENT_MIN_WRITE_MS)
 			write_count(sb, a, now);
@@ -109,7 +109,7 @@ void sb_event(struct sandbox *sb, const struct obj *involved, const char *type,
 	snprintf(name, sizeof name, "%s.%llx", involved->name,
 		 (unsigned long long)tsp.tv_sec * 1000000000ull + (unsigned long long)tsp.tv_nsec);
 	sb_now_rfc3339(ts);
-	store_new_uid(uid);
+	objstore_new_uid(uid);
 	ev = cJSON_CreateObject();
 	jset_str(ev, "kind", "Event");
 	jset_str(ev, "apiVersion", "v1");
@@ -146,7 +146,7 @@ void sb_event(struct sandbox *sb, const struct obj *involved, const char *type,
 	jset(ev, "eventTime", cJSON_CreateNull());
 	jset_str(ev, "reportingComponent", component);
 	jset_str(ev, "reportingInstance", host ? host : "");
-	store_commit(&sb->store, &kinds[K_EVENT], ev);
+	objstore_commit(&sb->store, &kinds[K_EVENT], ev);
 
 	a = xcalloc(1, sizeof *a);
 	a->key = xstrdup(sb_str(&key));
@@ -160,7 +160,7 @@ void sb_event(struct sandbox *sb, const struct obj *involved, const char *type,
 	sb_free(&key);
 }
 
-void sb_events_flush(struct sandbox *sb, int64_t now)
+void sandbox_events_flush(struct sandbox *sb, int64_t now)
 {
 	for (size_t i = 0; i < sb->event_fifo_n; i++) {
 		const char *key = sb->event_fifo[(sb->event_fifo_head + i) % sb->event_fifo_cap];
@@ -171,7 +171,7 @@ void sb_events_flush(struct sandbox *sb, int64_t now)
 	}
 }
 
-void sb_events_free(struct sandbox *sb)
+void sandbox_events_free(struct sandbox *sb)
 {
 	for (size_t i = 0; i < sb->event_fifo_n; i++) {
 		char *key = sb->event_fifo[(sb->event_fifo_head + i) % sb->event_fifo_cap];

@@ -80,6 +80,14 @@ const struct kind kinds[KIND_COUNT] = {
 		.plural = "horizontalpodautoscalers", .singular = "horizontalpodautoscaler",
 		GV("autoscaling", "v2"), .namespaced = true, .short_names = { "hpa" },
 		.category_all = true, .has_status = true },
+	/* `kubectl auth can-i` and k9s ask this before they list anything */
+	[K_SSAR] = { .id = K_SSAR, .kind = "SelfSubjectAccessReview",
+		.plural = "selfsubjectaccessreviews", .singular = "selfsubjectaccessreview",
+		GV("authorization.k8s.io", "v1"), .review = true },
+	/* `kubectl auth can-i --list` */
+	[K_SSRR] = { .id = K_SSRR, .kind = "SelfSubjectRulesReview",
+		.plural = "selfsubjectrulesreviews", .singular = "selfsubjectrulesreview",
+		GV("authorization.k8s.io", "v1"), .review = true },
 };
 
 const struct kind *kind_by_plural(const char *group, const char *version, const char *plural)

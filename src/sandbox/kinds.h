@@ -30,6 +30,8 @@ enum kind_id {
 	K_NETWORKPOLICY,
 	K_PDB,
 	K_HPA,
+	K_SSAR,
+	K_SSRR,
 	KIND_COUNT
 };
 
@@ -43,6 +45,7 @@ struct kind {
 	const char *api_version;   /* "apps/v1" */
 	bool namespaced;
 	bool read_only;            /* nodes: made by the sandbox, not by clients */
+	bool review;               /* create-only, answered and never stored (access reviews) */
 	const char *short_names[3];
 	bool category_all;         /* listed by `kubectl get all` */
 	bool has_status, has_scale, has_log;

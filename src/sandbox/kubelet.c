@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "sandbox/jsonx.h"
+#include "util/imgref.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
 
@@ -114,7 +115,7 @@ static void new_container_id(struct sandbox *sb, char out[24])
 	static const char hex[] = "0123456789abcdef";
 
 	for (int i = 0; i < 16; i++)
-		out[i] = hex[(int)(sb_rand(sb) * 16) & 15];
+		out[i] = hex[(int)(sandbox_rand(sb) * 16) & 15];
 	out[16] = 0;
 }
 
@@ -219,7 +220,7 @@ static cJSON *container_status(const struct obj *pod, const struct podsim *ps,
 			       const struct csim *c)
 {
 	cJSON *s = cJSON_CreateObject(), *state = cJSON_CreateObject(), *st;
-	char ts[32], id[64];
+	char ts[32], id[600];
 
 	jset_str(s, "name", c->name);
 	jset(s, "state", state);
@@ -248,8 +249,19 @@ static cJSON *container_status(const struct obj *pod, const struct podsim *ps,
 		jset_str(st, "reason", "ContainerCreating");
 		return s;
 	}
-	snprintf(id, sizeof id, "sandbox.shipdeck.dev/%s@sha256:%08x", c->image,
-		 fnv32a(c->image, strlen(c->image), FNV32A_INIT));
+	{
+		/* A kubelet reports the digest it pulled: for an image named by
+		 * digest, that one; a tag the sandbox cannot resolve gets a name
+		 * that is plainly not a registry's digest. */
+		struct imgref r;
+
+		imgref_split(c->image, &r);
+		if (r.digest && imgref_is_sha256(r.digest))
+			snprintf(id, sizeof id, "%.*s@%s", (int)r.name_len, c->image, r.digest);
+		else
+			snprintf(id, sizeof id, "sandbox.shipdeck.dev/%s@sha256:%08x", c->image,
+				 fnv32a(c->image, strlen(c->image), FNV32A_INIT));
+	}
 	jset_str(s, "imageID", id);
 	snprintf(id, sizeof id, "containerd://%s", c->cid);
 	if (ps->state == PS_BACKOFF) {
@@ -348,7 +360,7 @@ static void publish(struct sandbox *sb, struct obj *pod, struct podsim *ps)
 	if (!jstr(J(json, "spec", "nodeName")))
 		jset_str(jchild(json, "spec"), "nodeName", node_names[ps->node]);
 	jset(json, "status", render_status(pod, ps));
-	sb_commit_if_changed(sb, pod, json);
+	sandbox_commit_if_changed(sb, pod, json);
 	ps->changed = false;
 	ps->published_rv = pod->rv;
 }
@@ -372,11 +384,11 @@ static void start_containers(struct sandbox *sb, struct obj *pod, struct podsim 
 			c->cur = ctrlog_new(LOG_LINES);
 		c->started_wall = ps->start_wall;
 		new_container_id(sb, c->cid);
-		sb_event(sb, pod, "Normal", "Pulled", "kubelet", node_names[ps->node], fp,
+		sandbox_event(sb, pod, "Normal", "Pulled", "kubelet", node_names[ps->node], fp,
 			 "Container image \"%s\" already present on machine", c->image);
-		sb_event(sb, pod, "Normal", "Created", "kubelet", node_names[ps->node], fp,
+		sandbox_event(sb, pod, "Normal", "Created", "kubelet", node_names[ps->node], fp,
 			 "Created container: %s", c->name);
-		sb_event(sb, pod, "Normal", "Started", "kubelet", node_names[ps->node], fp,
+		sandbox_event(sb, pod, "Normal", "Started", "kubelet", node_names[ps->node], fp,
 			 "Started container %s", c->name);
 		free(fp);
 		ctr_log(c, "info", "msg=\"starting %s\" image=%s pod=%s", c->name, c->image, pod->name);
@@ -386,9 +398,9 @@ static void start_containers(struct sandbox *sb, struct obj *pod, struct podsim 
 	}
 	ps->ready = false;
 	ps->ready_at = has_readiness_probe(spec)
-		? now + sb_scaled_ms(sb, (double)readiness_delay_s(spec) * 1000.0) : now;
+		? now + sandbox_scaled_ms(sb, (double)readiness_delay_s(spec) * 1000.0) : now;
 	ps->probe_at = ps->ready_at;
-	ps->crash_at = ps->faults.crash_loop ? now + sb_scaled_ms(sb, CRASH_AFTER_MS) : 0;
+	ps->crash_at = ps->faults.crash_loop ? now + sandbox_scaled_ms(sb, CRASH_AFTER_MS) : 0;
 }
 
 static void crash(struct sandbox *sb, struct obj *pod, struct podsim *ps, int64_t now)
@@ -420,7 +432,7 @@ static void crash(struct sandbox *sb, struct obj *pod, struct podsim *ps, int64_
 		ps->backoff_s = ps->restarts >= 5 ? BACKOFF_MAX_S : 10 << ps->restarts;
 		if (ps->backoff_s > BACKOFF_MAX_S)
 			ps->backoff_s = BACKOFF_MAX_S;
-		sb_event(sb, pod, "Warning", "BackOff", "kubelet", node_names[ps->node], fp,
+		sandbox_event(sb, pod, "Warning", "BackOff", "kubelet", node_names[ps->node], fp,
 			 "Back-off restarting failed container %s in pod %s_%s(%s)", c->name,
 			 pod->name, pod->ns, pod->uid);
 		free(fp);
@@ -430,7 +442,7 @@ static void crash(struct sandbox *sb, struct obj *pod, struct podsim *ps, int64_
 	ps->ready = false;
 	ps->state = PS_BACKOFF;
 	ps->crash_at = 0;
-	ps->restart_at = now + sb_scaled_ms(sb, ps->backoff_s * 1000.0);
+	ps->restart_at = now + sandbox_scaled_ms(sb, ps->backoff_s * 1000.0);
 }
 
 static void become_ready(struct podsim *ps, int64_t now)
@@ -449,7 +461,7 @@ static void probe_fails(struct sandbox *sb, struct obj *pod, struct podsim *ps)
 
 		ctr_log(&ps->c[i], "warn", "msg=\"dependency not reachable, not ready\" "
 		     "dependency=db:5432 err=\"connection refused\"");
-		sb_event(sb, pod, "Warning", "Unhealthy", "kubelet", node_names[ps->node], fp,
+		sandbox_event(sb, pod, "Warning", "Unhealthy", "kubelet", node_names[ps->node], fp,
 			 "Readiness probe failed: HTTP probe failed with statuscode: 503");
 		free(fp);
 	}
@@ -465,7 +477,7 @@ static void begin_stop(struct sandbox *sb, struct obj *pod, struct podsim *ps, i
 		for (size_t i = 0; i < ps->nc; i++) {
 			char *fp = field_path(&ps->c[i]);
 
-			sb_event(sb, pod, "Normal", "Killing", "kubelet", node_names[ps->node], fp,
+			sandbox_event(sb, pod, "Normal", "Killing", "kubelet", node_names[ps->node], fp,
 				 "Stopping container %s", ps->c[i].name);
 			ctr_log(&ps->c[i], "info", "msg=\"received SIGTERM, draining connections\"");
 			free(fp);
@@ -475,7 +487,7 @@ static void begin_stop(struct sandbox *sb, struct obj *pod, struct podsim *ps, i
 		ps->ready_wall = time(NULL);
 	ps->ready = false;
 	ps->state = PS_STOPPING;
-	ps->remove_at = now + sb_scaled_ms(sb, was_running ? stop_ms : 0);
+	ps->remove_at = now + sandbox_scaled_ms(sb, was_running ? stop_ms : 0);
 }
 
 static void finish_stop(struct podsim *ps)
@@ -499,11 +511,11 @@ static bool sync_pod(struct sandbox *sb, struct obj *pod, int64_t now, int64_t *
 	if (!ps) {
 		ps = podsim_new(sb, pod);
 		ps->sched_wall = time(NULL);
-		sb_event(sb, pod, "Normal", "Scheduled", "default-scheduler", NULL, NULL,
+		sandbox_event(sb, pod, "Normal", "Scheduled", "default-scheduler", NULL, NULL,
 			 "Successfully assigned %s/%s to %s", pod->ns, pod->name,
 			 node_names[ps->node]);
 		ps->state = PS_CREATING;
-		ps->start_at = now + sb_scaled_ms(sb, ps->faults.start_ms);
+		ps->start_at = now + sandbox_scaled_ms(sb, ps->faults.start_ms);
 	}
 	if (deleting && ps->state != PS_STOPPING)
 		begin_stop(sb, pod, ps, now);
@@ -526,7 +538,7 @@ static bool sync_pod(struct sandbox *sb, struct obj *pod, int64_t now, int64_t *
 	case PS_STOPPING:
 		if (now >= ps->remove_at) {
 			finish_stop(ps);
-			store_remove(&sb->store, pod);
+			objstore_remove(&sb->store, pod);
 			return false;
 		}
 		due(next, ps->remove_at);
@@ -544,7 +556,7 @@ static bool sync_pod(struct sandbox *sb, struct obj *pod, int64_t now, int64_t *
 					become_ready(ps, now);
 				} else if (now >= ps->probe_at) {
 					probe_fails(sb, pod, ps);
-					ps->probe_at = now + sb_scaled_ms(sb, ps->period_s * 1000.0);
+					ps->probe_at = now + sandbox_scaled_ms(sb, ps->period_s * 1000.0);
 				}
 			}
 			if (!ps->ready)
@@ -574,7 +586,7 @@ void kubelet_add_nodes(struct sandbox *sb)
 		cJSON *n = cJSON_CreateObject(), *m, *st, *conds, *c, *addrs, *a, *info, *cap;
 		char uid[37], ts[32], ip[16];
 
-		store_new_uid(uid);
+		objstore_new_uid(uid);
 		sb_now_rfc3339(ts);
 		snprintf(ip, sizeof ip, "172.18.0.%d", i + 2);
 		jset_str(n, "kind", "Node");
@@ -622,7 +634,7 @@ void kubelet_add_nodes(struct sandbox *sb)
 		jset_str(info, "containerRuntimeVersion", "containerd://1.7.24");
 		jset_str(info, "operatingSystem", "linux");
 		jset_str(info, "architecture", "amd64");
-		store_commit(&sb->store, &kinds[K_NODE], n);
+		objstore_commit(&sb->store, &kinds[K_NODE], n);
 	}
 }
 
@@ -643,7 +655,7 @@ bool kubelet_pod_available(struct sandbox *sb, const struct obj *pod, long long 
 		return false;
 	if (min_ready_s <= 0)
 		return true;
-	at = ps->ready_since + sb_scaled_ms(sb, min_ready_s * 1000.0);
+	at = ps->ready_since + sandbox_scaled_ms(sb, min_ready_s * 1000.0);
 	if (now >= at)
 		return true;
 	due(due_at, at);
@@ -659,7 +671,7 @@ void kubelet_delete_pod(struct sandbox *sb, struct obj *pod, long long grace)
 	if (grace < 0)
 		grace = jint(J(pod->cur->json, "spec", "terminationGracePeriodSeconds"), 30);
 	if (grace == 0 || !sim(pod) || !jstr(J(pod->cur->json, "spec", "nodeName"))) {
-		store_remove(&sb->store, pod);
+		objstore_remove(&sb->store, pod);
 		return;
 	}
 	if (J(meta, "deletionTimestamp")
@@ -669,7 +681,7 @@ void kubelet_delete_pod(struct sandbox *sb, struct obj *pod, long long grace)
 	time_format_rfc3339(time(NULL) + grace, ts, sizeof ts);
 	jset_str(jchild(json, "metadata"), "deletionTimestamp", ts);
 	jset_int(jchild(json, "metadata"), "deletionGracePeriodSeconds", grace);
-	store_commit(&sb->store, &kinds[K_POD], json);
+	objstore_commit(&sb->store, &kinds[K_POD], json);
 	sb->dirty = true;
 }
 

@@ -93,9 +93,9 @@ static void put(struct sandbox *sb, const struct kind *k, cJSON *json)
 	jset_str(json, "apiVersion", k->api_version);
 	jset_str(json, "kind", k->kind);
 	jdel(jchild(json, "metadata"), "managedFields");
-	o = store_get(&sb->store, k, ns, name);
+	o = objstore_get(&sb->store, k, ns, name);
 	if (o && strcmp(o->uid, meta_str(json, "uid"))) {
-		store_remove(&sb->store, o);
+		objstore_remove(&sb->store, o);
 		o = NULL;
 	}
 	if (o) {
@@ -107,7 +107,7 @@ static void put(struct sandbox *sb, const struct kind *k, cJSON *json)
 			return;
 		}
 	}
-	o = store_commit(&sb->store, k, json);
+	o = objstore_commit(&sb->store, k, json);
 	if (k->id == K_POD)
 		pod_update(sb, o);
 }
@@ -115,11 +115,11 @@ static void put(struct sandbox *sb, const struct kind *k, cJSON *json)
 static void drop(struct sandbox *sb, const struct kind *k, const cJSON *json)
 {
 	const char *uid = meta_str(json, "uid");
-	struct obj *o = store_get(&sb->store, k, k->namespaced ? meta_str(json, "namespace") : "",
+	struct obj *o = objstore_get(&sb->store, k, k->namespaced ? meta_str(json, "namespace") : "",
 				  meta_str(json, "name"));
 
 	if (o && (!*uid || !strcmp(o->uid, uid)))
-		store_remove(&sb->store, o);
+		objstore_remove(&sb->store, o);
 }
 
 static void set_rv(char **rv, const cJSON *obj)
@@ -165,7 +165,7 @@ int mirror_apply_list(struct sandbox *sb, const struct kind *k, cJSON *list, cha
 		free(key);
 	}
 	for (size_t i = 0; i < ngone; i++)
-		store_remove(&sb->store, gone[i]);
+		objstore_remove(&sb->store, gone[i]);
 	while (cJSON_IsArray(items) && items->child)
 		put(sb, k, cJSON_DetachItemViaPointer(items, items->child));
 	pthread_mutex_unlock(&sb->mu);

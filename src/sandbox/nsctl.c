@@ -32,12 +32,12 @@ void ns_sync(struct sandbox *sb)
 
 		if (n->deleting)
 			continue;
-		if (!store_get(&sb->store, &kinds[K_SERVICEACCOUNT], n->name, "default")
+		if (!objstore_get(&sb->store, &kinds[K_SERVICEACCOUNT], n->name, "default")
 		    && api_create_object(sb, object(&kinds[K_SERVICEACCOUNT], n->name, "default"),
 					 &err))
 			fprintf(stderr, "shipdeck-sandbox: %s\n", err.msg);
 		if (!sb->ca_pem
-		    || store_get(&sb->store, &kinds[K_CONFIGMAP], n->name, "kube-root-ca.crt"))
+		    || objstore_get(&sb->store, &kinds[K_CONFIGMAP], n->name, "kube-root-ca.crt"))
 			continue;
 		o = object(&kinds[K_CONFIGMAP], n->name, "kube-root-ca.crt");
 		jset(o, "data", cJSON_CreateObject());

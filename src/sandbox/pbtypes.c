@@ -224,6 +224,20 @@ MSG(pdb_spec, "io.k8s.api.policy.v1.PodDisruptionBudgetSpec",
 MSG(pdb, "io.k8s.api.policy.v1.PodDisruptionBudget",
     M(1, "metadata", object_meta), M(2, "spec", pdb_spec), IGN(3));
 
+/* authorization.k8s.io/v1 (the selectors of 1.31 are not read: ignored) */
+MSG(resource_attrs, "io.k8s.api.authorization.v1.ResourceAttributes",
+    S(1, "namespace"), S(2, "verb"), S(3, "group"), S(4, "version"), S(5, "resource"),
+    S(6, "subresource"), S(7, "name"), IGN(8), IGN(9));
+MSG(nonresource_attrs, "io.k8s.api.authorization.v1.NonResourceAttributes",
+    S(1, "path"), S(2, "verb"));
+MSG(ssar_spec, "io.k8s.api.authorization.v1.SelfSubjectAccessReviewSpec",
+    M(1, "resourceAttributes", resource_attrs), M(2, "nonResourceAttributes", nonresource_attrs));
+MSG(ssar, "io.k8s.api.authorization.v1.SelfSubjectAccessReview",
+    M(1, "metadata", object_meta), M(2, "spec", ssar_spec), IGN(3));
+MSG(ssrr_spec, "io.k8s.api.authorization.v1.SelfSubjectRulesReviewSpec", S(1, "namespace"));
+MSG(ssrr, "io.k8s.api.authorization.v1.SelfSubjectRulesReview",
+    M(1, "metadata", object_meta), M(2, "spec", ssrr_spec), IGN(3));
+
 static const struct {
 	const char *api_version, *kind;
 	const struct pb_msg *msg;
@@ -242,6 +256,8 @@ static const struct {
 	{ "rbac.authorization.k8s.io/v1", "ClusterRoleBinding", &role_binding },
 	{ "networking.k8s.io/v1", "Ingress", &ingress },
 	{ "policy/v1", "PodDisruptionBudget", &pdb },
+	{ "authorization.k8s.io/v1", "SelfSubjectAccessReview", &ssar },
+	{ "authorization.k8s.io/v1", "SelfSubjectRulesReview", &ssrr },
 };
 
 const struct pb_msg *pb_kind_msg(const char *api_version, const char *kind)

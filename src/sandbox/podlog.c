@@ -58,8 +58,7 @@ void ctrlog_append(struct ctrlog *l, int64_t wall_ms, const char *fmt, ...)
 	if (l->ended)
 		return;
 	va_start(ap, fmt);
-	if (vasprintf(&text, fmt, ap) < 0)
-		abort();
+	text = xvasprintf(fmt, ap);
 	va_end(ap);
 	if (l->n == l->cap && l->cap < l->max)
 		grow(l);

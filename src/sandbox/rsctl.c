@@ -65,10 +65,10 @@ static void create_pod(struct sandbox *sb, struct obj *rs)
 	char name[300], suffix[6], uid[37], ts[32];
 
 	do {
-		sb_rand_suffix(sb, suffix, 5);
+		sandbox_rand_suffix(sb, suffix, 5);
 		snprintf(name, sizeof name, "%s-%s", rs->name, suffix);
-	} while (store_get(&sb->store, &kinds[K_POD], rs->ns, name));
-	store_new_uid(uid);
+	} while (objstore_get(&sb->store, &kinds[K_POD], rs->ns, name));
+	objstore_new_uid(uid);
 	sb_now_rfc3339(ts);
 	jset_str(pod, "kind", "Pod");
 	jset_str(pod, "apiVersion", "v1");
@@ -96,8 +96,8 @@ static void create_pod(struct sandbox *sb, struct obj *rs)
 	jset(pod, "spec", cJSON_Duplicate(J(tmpl, "spec"), 1));
 	jset_str(jchild(pod, "status"), "phase", "Pending");
 	jset_str(jchild(pod, "status"), "qosClass", "BestEffort");
-	store_commit(&sb->store, &kinds[K_POD], pod);
-	sb_event(sb, rs, "Normal", "SuccessfulCreate", "replicaset-controller", NULL, NULL,
+	objstore_commit(&sb->store, &kinds[K_POD], pod);
+	sandbox_event(sb, rs, "Normal", "SuccessfulCreate", "replicaset-controller", NULL, NULL,
 		 "Created pod: %s", jstr(J(pod, "metadata", "name")));
 }
 
@@ -108,7 +108,7 @@ static long long rs_replicas(const struct obj *rs)
 
 static size_t active_pods(struct sandbox *sb, const struct obj *rs, struct obj ***out)
 {
-	const struct children *w = store_children(&sb->store, rs->uid);
+	const struct children *w = objstore_children(&sb->store, rs->uid);
 	struct obj **v = xcalloc(w ? w->n + 1 : 1, sizeof *v);
 	size_t n = 0;
 
@@ -151,7 +151,7 @@ void rs_sync(struct sandbox *sb, int64_t now, int64_t *next_due)
 				char *name = xstrdup(pods[d]->name);
 
 				kubelet_delete_pod(sb, pods[d], -1);
-				sb_event(sb, rs, "Normal", "SuccessfulDelete", "replicaset-controller",
+				sandbox_event(sb, rs, "Normal", "SuccessfulDelete", "replicaset-controller",
 					 NULL, NULL, "Deleted pod: %s", name);
 				free(name);
 			}
@@ -164,7 +164,7 @@ void rs_sync(struct sandbox *sb, int64_t now, int64_t *next_due)
 	for (size_t i = 0; i < nrs && i < ks->n; i++)
 		for (long long c = 0; c < want[i]; c++) {
 			if (sb->store.k[K_POD].n >= MAX_PODS) {
-				sb_event(sb, ks->v[i], "Warning", "FailedCreate", "replicaset-controller",
+				sandbox_event(sb, ks->v[i], "Warning", "FailedCreate", "replicaset-controller",
 					 NULL, NULL, "Error creating: pods \"%s-\" is forbidden: "
 					 "exceeded quota: shipdeck-sandbox, requested: pods=1, used: "
 					 "pods=%d, limited: pods=%d", ks->v[i]->name, MAX_PODS, MAX_PODS);
@@ -195,7 +195,7 @@ void rs_sync(struct sandbox *sb, int64_t now, int64_t *next_due)
 		set_or_omit(st, "readyReplicas", ready);
 		set_or_omit(st, "availableReplicas", avail);
 		set_or_omit(st, "observedGeneration", jint(J(json, "metadata", "generation"), 1));
-		sb_commit_if_changed(sb, rs, json);
+		sandbox_commit_if_changed(sb, rs, json);
 	}
 }
 
@@ -213,8 +213,8 @@ void gc_sync(struct sandbox *sb)
 	for (size_t i = ks->n; i-- > 0;) {
 		struct obj *rs = ks->v[i];
 
-		if (rs->owner_uid && !store_by_uid(&sb->store, rs->owner_uid))
-			store_remove(&sb->store, rs);
+		if (rs->owner_uid && !objstore_by_uid(&sb->store, rs->owner_uid))
+			objstore_remove(&sb->store, rs);
 	}
 	ks = &sb->store.k[K_POD];
 	for (size_t i = ks->n; i-- > 0;) {
@@ -223,7 +223,7 @@ void gc_sync(struct sandbox *sb)
 		if (i >= ks->n)
 			continue;
 		pod = ks->v[i];
-		if (pod->owner_uid && !pod->deleting && !store_by_uid(&sb->store, pod->owner_uid))
+		if (pod->owner_uid && !pod->deleting && !objstore_by_uid(&sb->store, pod->owner_uid))
 			kubelet_delete_pod(sb, pod, -1);
 	}
 }

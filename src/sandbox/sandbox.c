@@ -21,14 +21,14 @@
  * real controllers interleave with clients. */
 #define PASS_GAP_MS 2
 
-int64_t sb_scaled_ms(const struct sandbox *sb, double sim_ms)
+int64_t sandbox_scaled_ms(const struct sandbox *sb, double sim_ms)
 {
 	double ms = sim_ms / sb->opt.time_scale;
 
 	return ms <= 0 ? 0 : (int64_t)ceil(ms);
 }
 
-double sb_rand(struct sandbox *sb)
+double sandbox_rand(struct sandbox *sb)
 {
 	uint64_t x = sb->rng ? sb->rng : 0x9e3779b97f4a7c15ull;
 
@@ -39,12 +39,12 @@ double sb_rand(struct sandbox *sb)
 	return (double)(x >> 11) / 9007199254740992.0;
 }
 
-void sb_rand_suffix(struct sandbox *sb, char *out, int n)
+void sandbox_rand_suffix(struct sandbox *sb, char *out, int n)
 {
 	size_t len = strlen(safe_alphabet);
 
 	for (int i = 0; i < n; i++)
-		out[i] = safe_alphabet[(size_t)(sb_rand(sb) * (double)len) % len];
+		out[i] = safe_alphabet[(size_t)(sandbox_rand(sb) * (double)len) % len];
 	out[n] = 0;
 }
 
@@ -53,13 +53,13 @@ void sb_now_rfc3339(char buf[32])
 	time_format_rfc3339(time(NULL), buf, 32);
 }
 
-bool sb_commit_if_changed(struct sandbox *sb, struct obj *o, cJSON *json)
+bool sandbox_commit_if_changed(struct sandbox *sb, struct obj *o, cJSON *json)
 {
 	if (jequal(o->cur->json, json)) {
 		cJSON_Delete(json);
 		return false;
 	}
-	store_commit(&sb->store, o->kind, json);
+	objstore_commit(&sb->store, o->kind, json);
 	return true;
 }
 
@@ -109,7 +109,7 @@ void sandbox_init(struct sandbox *sb, const struct sandbox_opts *opt)
 	pthread_cond_init(&sb->kick, &attr);
 	pthread_condattr_destroy(&attr);
 	sb->rng = (uint64_t)time_wall_ms() * 2654435761u ^ (uint64_t)getpid();
-	store_init(&sb->store, sb->opt.watch_history);
+	objstore_init(&sb->store, sb->opt.watch_history);
 	sb->store.on_event = on_event;
 	sb->store.ctx = sb;
 	sb->traffic = traffic_new();
@@ -126,8 +126,8 @@ void sandbox_init(struct sandbox *sb, const struct sandbox_opts *opt)
 
 void sandbox_free(struct sandbox *sb)
 {
-	store_free(&sb->store);
-	sb_events_free(sb);
+	objstore_free(&sb->store);
+	sandbox_events_free(sb);
 	traffic_free(sb->traffic);
 	faults_free(&sb->faults);
 	if (sb->reqlog_fd >= 0)
@@ -151,7 +151,7 @@ void sandbox_pass(struct sandbox *sb, int64_t now, int64_t *next_due)
 	kubelet_sync(sb, now, next_due);
 	rs_sync(sb, now, next_due);
 	deploy_sync(sb, now, next_due);
-	sb_events_flush(sb, now);
+	sandbox_events_flush(sb, now);
 	traffic_step(sb, now, next_due);
 }
 
@@ -179,7 +179,7 @@ void *controller_main(void *arg)
 			kubelet_sync(sb, now, &ctl_due);
 			rs_sync(sb, now, &ctl_due);
 			deploy_sync(sb, now, &ctl_due);
-			sb_events_flush(sb, now);
+			sandbox_events_flush(sb, now);
 			took = time_mono_ms() - now;
 			if (sb->debug && took >= 20)
 				fprintf(stderr, "shipdeck-sandbox: controller pass took %lld ms "

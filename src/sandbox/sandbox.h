@@ -17,7 +17,7 @@
 
 #include "sandbox/faults.h"
 #include "sandbox/hmap.h"
-#include "sandbox/store.h"
+#include "sandbox/objstore.h"
 
 struct sandbox_opts {
 	int port;
@@ -49,7 +49,7 @@ struct sandbox {
 	bool stopping;
 	bool dirty;                  /* the store changed since the last controller pass */
 
-	struct store store;
+	struct objstore store;
 	struct faults faults;
 	struct traffic *traffic;
 	struct hmap event_keys;      /* aggregation key → struct agg_event */
@@ -73,27 +73,27 @@ void sandbox_free(struct sandbox *sb);
 void sandbox_pass(struct sandbox *sb, int64_t now, int64_t *next_due);
 
 /* A delay of the simulated world (sim_ms at --time-scale 1) in real ms. */
-int64_t sb_scaled_ms(const struct sandbox *sb, double sim_ms);
+int64_t sandbox_scaled_ms(const struct sandbox *sb, double sim_ms);
 
 /* A uniform random number in [0, 1) (xorshift; guarded by mu). */
-double sb_rand(struct sandbox *sb);
+double sandbox_rand(struct sandbox *sb);
 /* n characters of the controller's safe alphabet, for generated names. */
-void sb_rand_suffix(struct sandbox *sb, char *out, int n);
+void sandbox_rand_suffix(struct sandbox *sb, char *out, int n);
 
 /* Records a v1 Event about obj (aggregated like the real recorder: the same
  * object, reason and message bump count and lastTimestamp). */
-void sb_event(struct sandbox *sb, const struct obj *involved, const char *type,
+void sandbox_event(struct sandbox *sb, const struct obj *involved, const char *type,
 	      const char *reason, const char *component, const char *host,
 	      const char *field_path, const char *fmt, ...)
 	__attribute__((format(printf, 8, 9)));
 /* Flushes aggregated counts held back by rate limiting. */
-void sb_events_flush(struct sandbox *sb, int64_t now);
-void sb_events_free(struct sandbox *sb);
+void sandbox_events_flush(struct sandbox *sb, int64_t now);
+void sandbox_events_free(struct sandbox *sb);
 
 /* "2026-11-26T15:54:45Z" for now. */
 void sb_now_rfc3339(char buf[32]);
 
 /* Commits obj (taken) unless it equals the stored state; true if committed. */
-bool sb_commit_if_changed(struct sandbox *sb, struct obj *o, cJSON *json);
+bool sandbox_commit_if_changed(struct sandbox *sb, struct obj *o, cJSON *json);
 
 #endif

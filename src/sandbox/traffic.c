@@ -70,8 +70,8 @@ void traffic_free(struct traffic *t)
 
 static const char *owning_deployment(struct sandbox *sb, const struct obj *pod)
 {
-	const struct obj *rs = store_by_uid(&sb->store, pod->owner_uid);
-	const struct obj *d = rs ? store_by_uid(&sb->store, rs->owner_uid) : NULL;
+	const struct obj *rs = objstore_by_uid(&sb->store, pod->owner_uid);
+	const struct obj *d = rs ? objstore_by_uid(&sb->store, rs->owner_uid) : NULL;
 
 	return d && d->kind->id == K_DEPLOYMENT ? d->name : "";
 }
@@ -155,12 +155,12 @@ static void one_request(struct sandbox *sb, const struct obj *svc, const struct 
 	const struct faultset *f = pod_faults(pod);
 	struct series *s = series_get(sb, svc, pod);
 	struct ctrlog *out = kubelet_main_log(pod);
-	bool failed = f && f->error_rate > 0 && sb_rand(sb) < f->error_rate;
-	double latency = 0.003 + -log(1.0 - sb_rand(sb) * 0.999) * 0.012;
-	const char *path = paths[(int)(sb_rand(sb) * 8) & 7];
+	bool failed = f && f->error_rate > 0 && sandbox_rand(sb) < f->error_rate;
+	double latency = 0.003 + -log(1.0 - sandbox_rand(sb) * 0.999) * 0.012;
+	const char *path = paths[(int)(sandbox_rand(sb) * 8) & 7];
 
 	if (f && f->latency_ms > 0)
-		latency += f->latency_ms / 1000.0 * (0.9 + 0.2 * sb_rand(sb));
+		latency += f->latency_ms / 1000.0 * (0.9 + 0.2 * sandbox_rand(sb));
 	if (f && f->error_rate > 0)
 		s->show_errors = true;
 	if (failed)
@@ -181,8 +181,8 @@ static void one_request(struct sandbox *sb, const struct obj *svc, const struct 
 		strftime(ts, sizeof ts, "%d/%b/%Y:%H:%M:%S +0000", &tm);
 		ctrlog_append(out, (int64_t)now * 1000, "10.244.%d.%d - - [%s] \"GET %s HTTP/1.1\" "
 			      "%d %d \"-\" \"shipdeck-loadgen/1.0\" %.3f",
-			      (int)(sb_rand(sb) * 3), 1 + (int)(sb_rand(sb) * 250), ts, path,
-			      failed ? 500 : 200, failed ? 21 : 180 + (int)(sb_rand(sb) * 900),
+			      (int)(sandbox_rand(sb) * 3), 1 + (int)(sandbox_rand(sb) * 250), ts, path,
+			      failed ? 500 : 200, failed ? 21 : 180 + (int)(sandbox_rand(sb) * 900),
 			      latency);
 	}
 }

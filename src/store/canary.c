@@ -1,5 +1,7 @@
 #include "store/canary.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -166,4 +168,26 @@ const char *canary_class_text(enum canary_class c)
 	static const char *const names[] = { "no shift", "high", "low", "no data" };
 
 	return (unsigned)c < 4 ? names[c] : "?";
+}
+
+void canary_diff_text(double stable, double canary, char *buf, size_t size)
+{
+	double pct = fabs(stable) < 1e-12 ? NAN : 100.0 * (canary - stable) / fabs(stable);
+
+	if (isnan(pct))
+		snprintf(buf, size, "%+.3g", canary - stable);
+	else if (fabs(pct) < 10)
+		snprintf(buf, size, "%+.1f%%", pct);
+	else if (fabs(pct) < 10000)
+		snprintf(buf, size, "%+.0f%%", pct);
+	else
+		snprintf(buf, size, "×%.0f", canary / stable);
+}
+
+void canary_p_text(double p, char *buf, size_t size)
+{
+	if (p < 0.001)
+		snprintf(buf, size, "<0.001");
+	else
+		snprintf(buf, size, "%.2g", p);
 }

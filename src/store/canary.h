@@ -116,5 +116,10 @@ const char *canary_verdict_name(enum canary_verdict v);
 const char *canary_class_name(enum canary_class c);
 /* For people: "no shift", "high", "low", "no data". */
 const char *canary_class_text(enum canary_class c);
+/* The canary's difference from the stable: "-2.5%", "-20%", "+3930%",
+ * "×150" (relative to the stable), or "+0.012" when the stable is 0. */
+void canary_diff_text(double stable, double canary, char *buf, size_t size);
+/* "0.03", "<0.001". */
+void canary_p_text(double p, char *buf, size_t size);
 
 #endif

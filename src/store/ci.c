@@ -69,6 +69,7 @@ struct ci_build *ci_build_dup(const struct ci_build *b)
 	d->work_dir = dup_or_null(b->work_dir);
 	d->message = dup_or_null(b->message);
 	d->owner_boot = dup_or_null(b->owner_boot);
+	d->html_url = dup_or_null(b->html_url);
 	d->steps = b->nsteps ? xcalloc(b->nsteps, sizeof *d->steps) : NULL;
 	for (size_t i = 0; i < b->nsteps; i++) {
 		const struct ci_step *s = &b->steps[i];
@@ -116,6 +117,7 @@ void ci_build_free(struct ci_build *b)
 	free(b->work_dir);
 	free(b->message);
 	free(b->owner_boot);
+	free(b->html_url);
 	free(b);
 }
 
@@ -132,6 +134,17 @@ void store_ci_init(struct store_ci *ci)
 	memset(ci, 0, sizeof *ci);
 }
 
+static void remote_clear(struct store_ci_remote *r)
+{
+	free(r->backend);
+	free(r->error);
+	free(r->notice);
+	for (size_t i = 0; i < r->nruns; i++)
+		ci_build_free(r->runs[i]);
+	free(r->runs);
+	memset(r, 0, sizeof *r);
+}
+
 void store_ci_free(struct store_ci *ci)
 {
 	free(ci->repo_path);
@@ -143,7 +156,52 @@ void store_ci_free(struct store_ci *ci)
 	for (size_t i = 0; i < ci->nbuilds; i++)
 		ci_build_free(ci->builds[i]);
 	free(ci->builds);
+	remote_clear(&ci->remote);
 	memset(ci, 0, sizeof *ci);
+}
+
+const struct ci_build *store_ci_remote_run(const struct store_ci *ci, int64_t remote_id)
+{
+	for (size_t i = 0; i < ci->remote.nruns; i++)
+		if (ci->remote.runs[i]->remote_id == remote_id)
+			return ci->remote.runs[i];
+	return NULL;
+}
+
+/* A new list keeps the steps a run's detail brought, until its next detail:
+ * the list itself has none (Actions lists runs without their jobs). */
+static void remote_set_runs(struct store_ci_remote *r, struct ci_build **runs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; !runs[i]->nsteps && k < r->nruns; k++) {
+			struct ci_build *old = r->runs[k];
+
+			if (old && old->remote_id == runs[i]->remote_id && old->nsteps) {
+				runs[i]->steps = old->steps;
+				runs[i]->nsteps = old->nsteps;
+				old->steps = NULL;
+				old->nsteps = 0;
+			}
+		}
+	}
+	for (size_t i = 0; i < r->nruns; i++)
+		ci_build_free(r->runs[i]);
+	free(r->runs);
+	r->runs = runs;
+	r->nruns = n;
+}
+
+static bool remote_put_run(struct store_ci_remote *r, struct ci_build *b)
+{
+	for (size_t i = 0; i < r->nruns; i++) {
+		if (r->runs[i]->remote_id == b->remote_id) {
+			ci_build_free(r->runs[i]);
+			r->runs[i] = b;
+			return true;
+		}
+	}
+	ci_build_free(b);
+	return false;
 }
 
 const struct ci_build *store_ci_build(const struct store_ci *ci, int number)
@@ -207,7 +265,40 @@ bool store_ci_apply(struct store_ci *ci, struct ci_event *ev)
 			changed = true;
 		}
 		break;
+	case CI_EV_REMOTE:
+		free(ci->remote.backend);
+		free(ci->remote.error);
+		free(ci->remote.notice);
+		ci->remote.backend = ev->backend;
+		ci->remote.error = ev->remote_error;
+		ci->remote.notice = ev->remote_notice;
+		ci->remote.promotes = ev->promotes;
+		if (ev->as_of_ms)
+			ci->remote.as_of_ms = ev->as_of_ms;
+		ev->backend = ev->remote_error = ev->remote_notice = NULL;
+		if (ev->has_runs) {
+			remote_set_runs(&ci->remote, ev->runs, ev->nruns);
+			ev->runs = NULL;
+			ev->nruns = 0;
+		}
+		changed = true;
+		break;
+	case CI_EV_REMOTE_RUN:
+		if (ev->build) {
+			changed = remote_put_run(&ci->remote, ev->build);
+			ev->build = NULL;
+		}
+		break;
 	}
+	free(ev->backend);
+	free(ev->remote_error);
+	free(ev->remote_notice);
+	for (size_t i = 0; i < ev->nruns; i++)
+		ci_build_free(ev->runs[i]);
+	free(ev->runs);
+	ev->backend = ev->remote_error = ev->remote_notice = NULL;
+	ev->runs = NULL;
+	ev->nruns = 0;
 	free(ev->repo_path);
 	free(ev->branch);
 	free(ev->head_sha);
@@ -219,4 +310,26 @@ bool store_ci_apply(struct store_ci *ci, struct ci_event *ev)
 	ev->pipeline_notices = NULL;
 	ev->build = NULL;
 	return changed;
+}
+
+struct store_ci_list store_ci_list(const struct store_ci *ci)
+{
+	if (ci->remote.backend)
+		return (struct store_ci_list){ ci->remote.runs, ci->remote.nruns, true,
+					       ci->remote.promotes };
+	return (struct store_ci_list){ ci->builds, ci->nbuilds, false, false };
+}
+
+int64_t ci_build_key(const struct ci_build *b)
+{
+	return b->remote_id ? b->remote_id : b->number;
+}
+
+void ci_build_log_id(const struct ci_build *b, const struct ci_step *s, char *buf,
+		     size_t size)
+{
+	if (b->remote_id)
+		snprintf(buf, size, "remote/%lld/%s", (long long)b->remote_id, s->key);
+	else
+		snprintf(buf, size, "build/%d/%s", b->number, s->key);
 }

@@ -48,6 +48,10 @@ struct ci_step {
 	int pgid;                   /* process group while running (cancel, crash repair) */
 	uint64_t pg_start;          /* the group leader's start time (/proc stat), for pid reuse */
 	uint64_t lines;             /* log lines so far */
+	/* remote CI: the job (Actions) or stage (Drone) number the step's log
+	 * is asked by, and the step's number in it (Drone) */
+	int64_t remote_job;
+	int remote_step;
 };
 
 struct ci_build {
@@ -75,6 +79,10 @@ struct ci_build {
 	int owner_pid;
 	uint64_t owner_start;       /* /proc/PID/stat starttime */
 	char *owner_boot;           /* /proc/sys/kernel/random/boot_id */
+	/* remote CI: the run's id in the API (Actions; Drone: the number) and
+	 * its page for people */
+	int64_t remote_id;
+	char *html_url;
 };
 
 struct ci_build *ci_build_dup(const struct ci_build *b);
@@ -93,12 +101,25 @@ struct store_ci {
 	char *pipeline_notices;     /* what the local runner ignores, one per line, or NULL */
 	struct ci_build **builds;   /* newest (highest number) first */
 	size_t nbuilds, builds_cap;
+
+	/* The remote CI backend the pane reads (.shipdeck.yml ci:), when one is. */
+	struct store_ci_remote {
+		char *backend;          /* "gitea http://127.0.0.1:3000 me/app"; NULL: none */
+		char *error;            /* the last request's failure, naming its URL, or NULL */
+		char *notice;           /* rate limit left, or NULL */
+		int64_t as_of_ms;       /* wall clock of the last good answer; 0: none yet */
+		struct ci_build **runs; /* newest first, as the server lists them */
+		size_t nruns;
+		bool promotes;          /* Drone: a build can be promoted to an environment */
+	} remote;
 };
 
 enum ci_event_type {
 	CI_EV_REPO,                 /* repository, branch, HEAD, dirty state */
 	CI_EV_PIPELINE,             /* pipeline_file, pipeline_error and pipeline_notices */
 	CI_EV_BUILD,                /* build: add or replace the build with its number */
+	CI_EV_REMOTE,               /* remote backend, error, notice, as_of; runs when set */
+	CI_EV_REMOTE_RUN,           /* build: replace the remote run with its remote_id */
 };
 
 struct ci_event {
@@ -111,6 +132,15 @@ struct ci_event {
 	char *pipeline_error;
 	char *pipeline_notices;
 	struct ci_build *build;     /* taken by the store */
+	/* CI_EV_REMOTE: every member is taken by the store */
+	char *backend;
+	char *remote_error;
+	char *remote_notice;
+	int64_t as_of_ms;
+	bool has_runs;              /* runs replaces the list (a remote run's steps are kept) */
+	bool promotes;
+	struct ci_build **runs;
+	size_t nruns;
 };
 
 void store_ci_init(struct store_ci *ci);
@@ -118,5 +148,21 @@ void store_ci_free(struct store_ci *ci);
 bool store_ci_apply(struct store_ci *ci, struct ci_event *ev);
 
 const struct ci_build *store_ci_build(const struct store_ci *ci, int number);
+const struct ci_build *store_ci_remote_run(const struct store_ci *ci, int64_t remote_id);
+
+/* The builds the pipeline pane lists: the remote backend's runs when one
+ * reads (remote.backend set), else the local runner's. */
+struct store_ci_list {
+	struct ci_build *const *items;  /* newest first; the store's */
+	size_t n;
+	bool remote;
+	bool can_promote;               /* Drone: P asks for an environment */
+};
+struct store_ci_list store_ci_list(const struct store_ci *ci);
+/* A build's key in the list: the run id (remote) or the build number. */
+int64_t ci_build_key(const struct ci_build *b);
+/* The log buffer of a step: "build/N/KEY" or "remote/RUN_ID/KEY" into buf. */
+void ci_build_log_id(const struct ci_build *b, const struct ci_step *s, char *buf,
+		     size_t size);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/imgref.h"
 #include "util/xalloc.h"
 
 void store_images_init(struct store_images *im)
@@ -367,38 +368,26 @@ static char *normal_repository(const char *repo, size_t len)
 	return xasprintf("docker.io/%s%.*s", slash ? "" : "library/", (int)len, repo);
 }
 
-/* The length of image without its "@digest". */
-static size_t name_len_all(const char *image, const char *at)
-{
-	return at ? (size_t)(at - image) : strlen(image);
-}
-
 bool images_ref_of(const char *repository, const char *image, char *tag, size_t tag_size,
 		   char *digest, size_t digest_size)
 {
-	const char *at = strchr(image, '@'), *last_slash, *colon;
-	size_t name_len = name_len_all(image, at);
+	struct imgref r;
 	char *a, *b;
 	bool same;
 
 	tag[0] = digest[0] = '\0';
-	last_slash = memrchr(image, '/', name_len);
-	colon = memchr(last_slash ? last_slash : image, ':',
-		       name_len - (size_t)((last_slash ? last_slash : image) - image));
-	if (colon)
-		name_len = (size_t)(colon - image);
+	imgref_split(image, &r);
 	a = normal_repository(repository, strlen(repository));
-	b = normal_repository(image, name_len);
+	b = normal_repository(image, r.name_len);
 	same = !strcmp(a, b);
 	free(a);
 	free(b);
 	if (!same)
 		return false;
-	if (colon)
-		snprintf(tag, tag_size, "%.*s", (int)(name_len_all(image, at) - (size_t)(colon + 1 - image)),
-			 colon + 1);
-	if (at)
-		snprintf(digest, digest_size, "%s", at + 1);
+	if (r.tag)
+		snprintf(tag, tag_size, "%.*s", (int)r.tag_len, r.tag);
+	if (r.digest)
+		snprintf(digest, digest_size, "%s", r.digest);
 	return true;
 }
 

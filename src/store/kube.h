@@ -18,12 +18,18 @@ enum kube_resource {
 	KUBE_PODS,
 	KUBE_EVENTS,
 	KUBE_SERVICES,              /* a blue/green release switches a Service's selector */
+	/* served only where their CRDs are installed (kube_resource_group) */
+	KUBE_ROLLOUTS,              /* Argo Rollouts (store/argo.h) */
+	KUBE_ANALYSISRUNS,
+	KUBE_CANARIES,              /* Flagger */
 	KUBE_RESOURCE_COUNT,
 };
 
-/* What every object starts with, so the store can sort and find any kind. */
+/* What every object starts with, so the store can sort and find any kind.
+ * Strings marked "shared" come from intern() (util/intern.h): set them with
+ * intern(), never free() them; the _free functions below drop them. */
 struct kube_meta {
-	char *namespace;
+	const char *namespace;      /* shared */
 	char *name;
 	char *uid;
 	char *rv;                   /* resourceVersion */
@@ -76,9 +82,13 @@ struct kube_replicaset {
 	struct kube_meta meta;
 	char *owner;                /* the controlling Deployment's name, NULL when none */
 	char *owner_uid;
-	long revision;
+	char *rollout;              /* the controlling Argo Rollout's name, NULL when none */
+	char *rollout_uid;
+	long revision;              /* deployment.kubernetes.io/ or rollout.argoproj.io/revision */
+	int64_t generation, observed_generation;
 	int32_t replicas, status_replicas, ready, available;
-	char *template_hash;        /* pod-template-hash label */
+	bool replica_failure;       /* condition ReplicaFailure True */
+	char *template_hash;        /* pod-template-hash (or rollouts-pod-template-hash) label */
 	char *images;
 	char *change_cause;
 	char *template_json;
@@ -93,11 +103,12 @@ enum kube_container_state {
 };
 
 struct kube_container {
-	char *name;
-	char *image;
-	char *reason;               /* waiting or terminated reason */
+	const char *name;           /* shared */
+	const char *image;          /* shared */
+	const char *image_id;       /* shared; status imageID: what the kubelet pulled ("repo@sha256:…") */
+	const char *reason;         /* shared; waiting or terminated reason */
 	char *message;
-	char *last_reason;          /* lastState.terminated */
+	const char *last_reason;    /* shared; lastState.terminated */
 	int64_t since;              /* startedAt / finishedAt of the current state */
 	int64_t last_finished;
 	int32_t restarts;
@@ -117,11 +128,11 @@ enum {
 
 struct kube_pod {
 	struct kube_meta meta;
-	char *owner;                /* the controlling ReplicaSet's name */
-	char *template_hash;
-	char *node;
-	char *phase;
-	char *status;               /* as kubectl's STATUS column */
+	const char *owner;          /* shared; the controlling ReplicaSet's name */
+	const char *template_hash;  /* shared */
+	const char *node;           /* shared */
+	const char *phase;          /* shared */
+	const char *status;         /* shared; as kubectl's STATUS column */
 	char *ready_message;        /* the Ready condition's message when not ready */
 	int32_t restarts;
 	uint16_t ready, total;
@@ -197,7 +208,10 @@ void store_kube_init(struct store_kube *k);
 void store_kube_free(struct store_kube *k);
 bool store_kube_apply(struct store_kube *k, struct kube_event *ev);
 
-/* Destructors of the objects (NULL is fine). */
+/* Destructors of the objects (NULL is fine); the first two free the parts
+ * every kind shares. */
+void kube_meta_free(struct kube_meta *m);
+void kube_conditions_free(struct kube_condition *c, size_t n);
 void kube_object_free(enum kube_resource res, void *obj);
 void kube_deployment_free(struct kube_deployment *d);
 void kube_replicaset_free(struct kube_replicaset *rs);
@@ -226,5 +240,9 @@ size_t store_kube_events_about(const struct store_kube *k, const char *ns, const
 /* A condition of d by type, or NULL. */
 const struct kube_condition *kube_deployment_condition(const struct kube_deployment *d,
 						       const char *type);
+/* The containers of a template (template_json of a deployment or Rollout),
+ * "name=image" each, for pickers and set image. Caller frees the array and
+ * strings. */
+char **kube_template_containers(const char *template_json, size_t *n);
 
 #endif

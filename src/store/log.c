@@ -45,8 +45,16 @@ void store_logs_init(struct store_logs *logs)
 	logs->max_bytes = DEFAULT_MAX_BYTES;
 }
 
+static void lines_free(struct log_line *lines, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(lines[i].text);
+	free(lines);
+}
+
 static void buffer_free(struct log_buffer *b)
 {
+	lines_free(b->win, b->win_n);
 	for (size_t i = 0; i < b->count; i++)
 		line_release(&b->lines[(b->start + i) % b->cap]);
 	free(b->lines);
@@ -97,6 +105,13 @@ const struct log_line *log_buffer_at(const struct log_buffer *b, uint64_t n)
 	if (n < b->dropped || n - b->dropped >= b->count)
 		return NULL;
 	return log_buffer_line(b, (size_t)(n - b->dropped));
+}
+
+const struct log_line *log_buffer_window_at(const struct log_buffer *b, uint64_t n)
+{
+	if (n < b->win_first || n - b->win_first >= b->win_n)
+		return NULL;
+	return &b->win[n - b->win_first];
 }
 
 static void drop_oldest(struct log_buffer *b)
@@ -214,7 +229,28 @@ bool store_logs_apply(struct store_logs *logs, struct log_event *ev)
 			changed = true;
 		}
 		break;
+	case LOG_EV_WINDOW:
+		/* an answer for an earlier opening of the buffer is stale */
+		if (b && b->generation == ev->generation) {
+			lines_free(b->win, b->win_n);
+			b->win = ev->lines;
+			b->win_n = ev->nlines;
+			b->win_first = ev->first;
+			b->win_valid = true;
+			ev->lines = NULL;
+			ev->nlines = 0;
+			changed = true;
+		}
+		break;
+	case LOG_EV_SEARCH:
+		if (b && b->generation == ev->generation) {
+			b->search = ev->search;
+			changed = true;
+		}
+		break;
 	}
+	lines_free(ev->lines, ev->nlines);
+	ev->lines = NULL;
 	free(ev->id);
 	free(ev->title);
 	free(ev->disk_path);

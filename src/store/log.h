@@ -1,7 +1,8 @@
 /* Log buffers: build steps, pods, the audit log. Each keeps its newest lines
  * in memory within a bound of lines and bytes (and cuts a very long line);
- * the full text may stay on disk (disk_path) and older lines are paged from
- * it by whoever shows them (lines are numbered from the first line on disk).
+ * the full text may stay on disk (disk_path) and older lines are read back
+ * from it on request into a window (lines are numbered from the first line
+ * on disk).
  * Lines are stored as received (sanitized when drawn). */
 #ifndef SHIPDECK_STORE_LOG_H
 #define SHIPDECK_STORE_LOG_H
@@ -22,6 +23,22 @@ struct log_line {
 	struct log_chunk *chunk;    /* the batch text points into, or NULL (text is its own) */
 };
 
+/* A search runs on the loop in chunks; what it has found so far. */
+enum log_search_state {
+	LOG_SEARCH_NONE,
+	LOG_SEARCH_RUNNING,
+	LOG_SEARCH_FOUND,
+	LOG_SEARCH_MISSING,         /* no line matches */
+};
+
+struct log_search {
+	uint64_t seq;               /* the request this answers (rt_log_search's number) */
+	enum log_search_state state;
+	uint64_t scanned;           /* lines looked at so far */
+	uint64_t hit;               /* FOUND: the line */
+	bool wrapped;               /* FOUND: past the end (or the start) and round */
+};
+
 struct log_buffer {
 	char *id;                   /* "build/12/test", "pod/ns/name/container", "audit" */
 	char *title;
@@ -35,6 +52,14 @@ struct log_buffer {
 				     * of the ring start here */
 	bool closed;                /* the stream ended */
 	char *end_message;          /* why it ended, or NULL */
+
+	/* Older lines the log pane asked for (rt_log_window), read from disk by
+	 * the log pager: win_n lines from win_first (texts owned here). */
+	bool win_valid;             /* a window was answered (it may hold no line) */
+	uint64_t win_first;
+	size_t win_n;
+	struct log_line *win;
+	struct log_search search;   /* the search asked last (rt_log_search) */
 };
 
 struct store_logs {
@@ -50,6 +75,8 @@ enum log_event_type {
 	LOG_EV_APPEND,              /* text: one or more lines split on '\n' */
 	LOG_EV_CLOSE,
 	LOG_EV_DROP,                /* forget buffer id */
+	LOG_EV_WINDOW,              /* lines, nlines from first: older lines read back */
+	LOG_EV_SEARCH,              /* search: how a search stands */
 };
 
 struct log_event {
@@ -63,6 +90,11 @@ struct log_event {
 	size_t text_len;
 	size_t last_cut;            /* APPEND: bytes of the text's last line the source cut */
 	int64_t time_ms;
+	uint64_t generation;        /* WINDOW, SEARCH: of the buffer asked (else ignored) */
+	uint64_t first;             /* WINDOW */
+	struct log_line *lines;     /* WINDOW: the store keeps them (chunk NULL) */
+	size_t nlines;
+	struct log_search search;   /* SEARCH */
 };
 
 void store_logs_init(struct store_logs *logs);
@@ -76,5 +108,7 @@ const struct log_line *log_buffer_line(const struct log_buffer *b, size_t i);
 uint64_t log_buffer_total(const struct log_buffer *b);
 /* Line number n (from the first line on disk) when it is in memory, else NULL. */
 const struct log_line *log_buffer_at(const struct log_buffer *b, uint64_t n);
+/* Line n when the window read back from disk holds it, else NULL. */
+const struct log_line *log_buffer_window_at(const struct log_buffer *b, uint64_t n);
 
 #endif

@@ -12,6 +12,7 @@ void store_init(struct store *store)
 	store_images_init(&store->images);
 	store_canary_init(&store->canary);
 	store_chaos_init(&store->chaos);
+	store_envs_init(&store->envs);
 }
 
 void store_free(struct store *store)
@@ -23,6 +24,7 @@ void store_free(struct store *store)
 	store_images_free(&store->images);
 	store_canary_free(&store->canary);
 	store_chaos_free(&store->chaos);
+	store_envs_free(&store->envs);
 }
 
 bool store_apply(struct store *store, struct store_event *ev)
@@ -50,6 +52,9 @@ bool store_apply(struct store *store, struct store_event *ev)
 		break;
 	case STORE_CHAOS:
 		changed = store_chaos_apply(&store->chaos, &ev->chaos);
+		break;
+	case STORE_ENVS:
+		changed = store_envs_apply(&store->envs, &ev->envs);
 		break;
 	}
 	if (changed)

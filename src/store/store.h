@@ -14,6 +14,7 @@
 #include "store/canary.h"
 #include "store/chaos.h"
 #include "store/ci.h"
+#include "store/envs.h"
 #include "store/images.h"
 #include "store/kube.h"
 #include "store/log.h"
@@ -28,6 +29,7 @@ struct store {
 	struct store_images images;
 	struct store_canary canary;
 	struct store_chaos chaos;
+	struct store_envs envs;
 };
 
 enum store_domain {
@@ -38,6 +40,7 @@ enum store_domain {
 	STORE_IMAGES,
 	STORE_CANARY,
 	STORE_CHAOS,
+	STORE_ENVS,
 };
 
 /* An event owns its heap payload until store_apply() takes it: after the call
@@ -52,6 +55,7 @@ struct store_event {
 		struct images_event images;
 		struct canary_event canary;
 		struct chaos_event chaos;
+		struct envs_event envs;
 	};
 };
 

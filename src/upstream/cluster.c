@@ -11,10 +11,11 @@
 
 #include <cjson/cJSON.h>
 
-#include "app/loop.h"
-#include "net/http.h"
+#include "runtime/http.h"
+#include "runtime/loop.h"
 #include "sandbox/faults.h"
 #include "sandbox/tls.h"
+#include "upstream/podlogs.h"
 #include "upstream/stages.h"
 #include "util/file.h"
 #include "util/spawn.h"
@@ -427,6 +428,71 @@ static const struct { const char *user, *groups; int comp; } identities[NIDS] = 
 	[ID_LAUNCHER] = { "shipdeck-upstream", "system:masters", -1 },
 };
 
+/* A cluster started again on the same --dir keeps its certificates and
+ * tokens, as a real control plane keeps its CA: clients' kubeconfigs stay
+ * good across the restart. 1 when D/pki held a whole set (loaded into tls,
+ * sa_pem and tokens), 0 when there is none yet, -1 with err when it is
+ * broken. */
+static int load_pki(const char *pki, struct tls_material *tls, char **sa_pem,
+		    char tokens[NIDS][65], struct err *err)
+{
+	static const char *const names[] = { "ca.crt", "apiserver.crt", "apiserver.key", "sa.key",
+					     "tokens.csv" };
+	char *data[5] = { 0 };
+	int rc = -1, found = 0;
+
+	for (int i = 0; i < 5; i++) {
+		char *p = xasprintf("%s/%s", pki, names[i]);
+		size_t len;
+
+		data[i] = file_read_all(p, &len, NULL);
+		found += data[i] != NULL;
+		free(p);
+	}
+	if (!found) {
+		rc = 0;
+		goto out;
+	}
+	for (int i = 0; i < 5; i++)
+		if (!data[i]) {
+			err_set(err, "%s/%s: missing beside the rest of an earlier start's "
+				"certificates (remove %s to start afresh)", pki, names[i], pki);
+			goto out;
+		}
+	for (int i = 0; i < NIDS; i++) {
+		const char *line = data[4];
+
+		tokens[i][0] = '\0';
+		while (line && *line) {
+			const char *comma = strchr(line, ','), *eol = strchr(line, '\n');
+			size_t ulen = strlen(identities[i].user);
+
+			if (comma && comma - line == 64 && !strncmp(comma + 1, identities[i].user, ulen)
+			    && comma[1 + ulen] == ',') {
+				memcpy(tokens[i], line, 64);
+				tokens[i][64] = '\0';
+				break;
+			}
+			line = eol ? eol + 1 : NULL;
+		}
+		if (!tokens[i][0]) {
+			err_set(err, "%s/tokens.csv: no token for %s (remove %s to start afresh)", pki,
+				identities[i].user, pki);
+			goto out;
+		}
+	}
+	tls->ca_pem = data[0];
+	tls->cert_pem = data[1];
+	tls->key_pem = data[2];
+	*sa_pem = data[3];
+	data[0] = data[1] = data[2] = data[3] = NULL;
+	rc = 1;
+out:
+	for (int i = 0; i < 5; i++)
+		free(data[i]);
+	return rc;
+}
+
 static int make_files(struct upstream_cluster *c, struct files *f, struct err *err)
 {
 	const struct upstream_opts *o = &c->opt;
@@ -434,11 +500,13 @@ static int make_files(struct upstream_cluster *c, struct files *f, struct err *e
 	struct strbuf tokens = { 0 };
 	char *pki = xasprintf("%s/pki", o->dir), *logs = xasprintf("%s/logs", o->dir);
 	char *sa_pem = NULL, *stages = NULL;
-	int rc = -1;
+	char kept[NIDS][65];
+	int rc = -1, reuse;
 
 	if (file_mkdirs(pki, err) || file_mkdirs(logs, err))
 		goto out;
-	if (tls_make(&tls, err) || !(sa_pem = tls_make_key_pem(err)))
+	reuse = load_pki(pki, &tls, &sa_pem, kept, err);
+	if (reuse < 0 || (!reuse && (tls_make(&tls, err) || !(sa_pem = tls_make_key_pem(err)))))
 		goto out;
 	c->ca_pem = xstrdup(tls.ca_pem);
 	if (write_file(pki, "ca.crt", tls.ca_pem, &f->ca, err)
@@ -449,7 +517,10 @@ static int make_files(struct upstream_cluster *c, struct files *f, struct err *e
 	for (int i = 0; i < NIDS; i++) {
 		char token[65];
 
-		tls_make_token(token);
+		if (reuse)
+			memcpy(token, kept[i], sizeof token);
+		else
+			tls_make_token(token);
 		sb_printf(&tokens, "%s,%s,%s%s%s%s\n", token, identities[i].user, identities[i].user,
 			  *identities[i].groups ? ",\"" : "", identities[i].groups,
 			  *identities[i].groups ? "\"" : "");
@@ -486,9 +557,8 @@ out:
 static int start_etcd(struct waiter *w, char **client_url, struct err *err)
 {
 	const char *dir = w->c->opt.dir;
-	int client = port_pick_free(), peer = port_pick_free(), rc;
+	int client = port_pick_free(), peer = port_pick_free();
 	struct args a = { 0 };
-	char *url;
 
 	*client_url = xasprintf("http://127.0.0.1:%d", client);
 	argf(&a, "--name=default");
@@ -504,8 +574,14 @@ static int start_etcd(struct waiter *w, char **client_url, struct err *err)
 	if (start_args(w->c, UP_ETCD, &a, err))
 		return -1;
 	fprintf(stderr, "shipdeck-upstream: etcd starting (%s)…\n", *client_url);
-	url = xasprintf("%s/health", *client_url);
-	rc = wait_ready(w, UP_ETCD, url, NULL, "did not become healthy", err);
+	return 0;
+}
+
+static int wait_etcd(struct waiter *w, const char *client_url, struct err *err)
+{
+	char *url = xasprintf("%s/health", client_url);
+	int rc = wait_ready(w, UP_ETCD, url, NULL, "did not become healthy", err);
+
 	free(url);
 	return rc;
 }
@@ -539,15 +615,54 @@ static int start_apiserver(struct waiter *w, const struct files *f, const char *
 	argf(&a, "--audit-log-format=json");
 	argf(&a, "--cert-dir=%s/apiserver", o->dir);
 	argf(&a, "--endpoint-reconciler-type=none");
-	/* a node's kubelet is kwok on 127.0.0.1: never look its name up */
+	/* a node's kubelet is kwok on 127.0.0.1: never look its name up; its
+	 * serving certificate is the apiserver's, so the CA checks it */
 	argf(&a, "--kubelet-preferred-address-types=InternalIP");
+	argf(&a, "--kubelet-certificate-authority=%s", f->ca);
 	if (start_args(w->c, UP_APISERVER, &a, err))
 		return -1;
 	fprintf(stderr, "shipdeck-upstream: kube-apiserver starting (%s)…\n", w->c->url);
+	/* started beside etcd (it retries until etcd answers): etcd's second
+	 * overlaps the apiserver's own start; a broken etcd is still named */
+	if (wait_etcd(w, etcd, err))
+		return -1;
 	url = xasprintf("%s/readyz", w->c->url);
 	rc = wait_ready(w, UP_APISERVER, url, NULL, "did not become ready", err);
 	free(url);
 	return rc;
+}
+
+/* kwok's Logs kind (podlogs.h), made before kwok starts so that its
+ * informer finds it at once. */
+static int create_logs_crd(struct waiter *w, struct err *err)
+{
+	char *url = xasprintf("%s/apis/apiextensions.k8s.io/v1/customresourcedefinitions", w->c->url);
+	struct http_response resp;
+	int rc = request(w, "POST", url, podlogs_crd, &resp, err);
+
+	if (!rc && resp.status != 201 && resp.status != 409)
+		rc = err_set(err, "POST %s: HTTP %ld: %.300s", url, resp.status,
+			     resp.body ? resp.body : resp.error);
+	http_response_free(&resp);
+	free(url);
+	return rc;
+}
+
+static bool crd_established(struct waiter *w, const struct http_response *resp)
+{
+	cJSON *crd = cJSON_Parse(resp->body), *cond;
+	bool ok = false;
+
+	(void)w;
+	cJSON_ArrayForEach(cond, cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(crd, "status"), "conditions")) {
+		const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cond, "type"));
+		const char *st = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cond, "status"));
+
+		ok |= type && st && !strcmp(type, "Established") && !strcmp(st, "True");
+	}
+	cJSON_Delete(crd);
+	return ok;
 }
 
 static int start_controllers(struct waiter *w, const struct files *f, struct err *err)
@@ -565,12 +680,23 @@ static int start_controllers(struct waiter *w, const struct files *f, struct err
 	argf(&cm, "--cert-dir=%s/controller-manager", dir);
 	/* each controller with its own service account, as kubeadm runs it */
 	argf(&cm, "--use-service-account-credentials=true");
+	/* making those accounts and their tokens, one controller after the
+	 * other, is ~120 requests: at the default 20 per second they took 5 of
+	 * the 10 s a start took (the namespace's default account comes last) */
+	argf(&cm, "--kube-api-qps=200");
+	argf(&cm, "--kube-api-burst=400");
 
 	argf(&sched, "--kubeconfig=%s", f->kubeconfig[UP_SCHEDULER]);
 	argf(&sched, "--leader-elect=false");
 	argf(&sched, "--bind-address=127.0.0.1");
 	argf(&sched, "--secure-port=%d", port_pick_free());
 	argf(&sched, "--cert-dir=%s/scheduler", dir);
+	if (w->c->opt.api_qps) {
+		argf(&cm, "--kube-api-qps=%d", w->c->opt.api_qps);
+		argf(&cm, "--kube-api-burst=%d", 2 * w->c->opt.api_qps);
+		argf(&sched, "--kube-api-qps=%d", w->c->opt.api_qps);
+		argf(&sched, "--kube-api-burst=%d", 2 * w->c->opt.api_qps);
+	}
 
 	argf(&kwok, "--kubeconfig=%s", f->kubeconfig[UP_KWOK]);
 	argf(&kwok, "--config=%s", f->stages);
@@ -585,6 +711,8 @@ static int start_controllers(struct waiter *w, const struct files *f, struct err
 	argf(&kwok, "--tls-cert-file=%s", f->crt);
 	argf(&kwok, "--tls-private-key-file=%s", f->key);
 	argf(&kwok, "--cidr=10.244.0.0/16");
+	/* pod logs: the Logs objects podlogs.c makes, served by that server */
+	argf(&kwok, "--enable-crds=Logs");
 
 	rc = start_args(w->c, UP_CONTROLLER_MANAGER, &cm, err);
 	if (!rc)
@@ -620,8 +748,8 @@ int upstream_start(struct upstream_cluster *c, const struct upstream_opts *o, st
 	w.http = http_new(loop);
 
 	if (make_files(c, &f, err) || start_etcd(&w, &etcd, err)
-	    || start_apiserver(&w, &f, etcd, err) || start_controllers(&w, &f, err)
-	    || create_nodes(&w, err))
+	    || start_apiserver(&w, &f, etcd, err) || create_logs_crd(&w, err)
+	    || start_controllers(&w, &f, err) || create_nodes(&w, err))
 		goto out;
 	url = xasprintf("%s/api/v1/nodes", c->url);
 	if (wait_ready(&w, UP_KWOK, url, nodes_ready, "did not make the nodes Ready", err))
@@ -636,12 +764,24 @@ int upstream_start(struct upstream_cluster *c, const struct upstream_opts *o, st
 	for (int i = UP_CONTROLLER_MANAGER; i < UP_NCOMPONENTS; i++)
 		if (check_alive(c, i, err))
 			goto out;
+	free(url);
+	url = xasprintf("%s/apis/apiextensions.k8s.io/v1/customresourcedefinitions/"
+			PODLOGS_CRD_NAME, c->url);
+	if (wait_ready(&w, UP_APISERVER, url, crd_established,
+		       "did not establish kwok's Logs kind", err))
+		goto out;
+	/* before the manifests' pods, so that each gets its log from the start */
+	c->podlogs = podlogs_start(loop, &(struct podlogs_opts){
+		.url = c->url, .ca_pem = c->ca_pem, .token = c->own_token, .dir = c->opt.dir,
+		.faults = c->opt.faults }, err);
+	if (!c->podlogs)
+		goto out;
 	if (o->manifests && create_manifests(&w, o->manifests, err))
 		goto out;
 	rc = 0;
 out:
 	if (rc)
-		upstream_stop(c);
+		upstream_stop(c, 2000);
 	http_free(&w.http);
 	files_free(&f);
 	free(etcd);
@@ -659,11 +799,12 @@ int upstream_component_of(const struct upstream_cluster *c, pid_t pid)
 
 /* One at a time, dependents first: an apiserver whose etcd went away first
  * takes its whole grace period to give up. */
-void upstream_stop(struct upstream_cluster *c)
+void upstream_stop(struct upstream_cluster *c, int grace_ms)
 {
+	podlogs_stop(&c->podlogs);
 	for (int i = UP_NCOMPONENTS - 1; i >= 0; i--) {
 		struct upstream_proc *p = &c->procs[i];
-		int64_t deadline = time_mono_ms() + 10000;
+		int64_t deadline = time_mono_ms() + grace_ms;
 
 		if (!p->pid)
 			continue;

@@ -27,6 +27,7 @@ struct upstream_opts {
 	double time_scale;           /* divides kwok's delays */
 	int port;                    /* the apiserver's; 0: a free one */
 	int nodes;                   /* fake nodes (default 3) */
+	int api_qps;                 /* controllers' client rate; 0: their default */
 	const bool *stop;            /* set (by a signal) to give up starting */
 };
 
@@ -36,6 +37,8 @@ struct upstream_proc {
 	char *log;
 };
 
+struct podlogs;
+
 struct upstream_cluster {
 	struct upstream_opts opt;
 	struct upstream_proc procs[UP_NCOMPONENTS];
@@ -43,6 +46,7 @@ struct upstream_cluster {
 	char *url;                   /* https://127.0.0.1:PORT */
 	char *ca_pem;
 	char own_token[65];          /* the launcher's own user, shipdeck-upstream */
+	struct podlogs *podlogs;     /* the containers' logs, while it runs */
 };
 
 /* The folder the pinned build puts the binaries in, as upstream/build does:
@@ -64,8 +68,11 @@ int upstream_start(struct upstream_cluster *c, const struct upstream_opts *o, st
 /* The component that exited (its pid reaped by the caller), or -1. */
 int upstream_component_of(const struct upstream_cluster *c, pid_t pid);
 
-/* Stops what runs, last started first, each with TERM and after 10 s KILL. */
-void upstream_stop(struct upstream_cluster *c);
+/* Stops what runs, last started first, each with TERM and after grace_ms
+ * KILL (UPSTREAM_GRACE_MS for a cluster that served; a start given up has
+ * nothing to finish, and a ^C then should not wait 10 s per component). */
+#define UPSTREAM_GRACE_MS 10000
+void upstream_stop(struct upstream_cluster *c, int grace_ms);
 void upstream_free(struct upstream_cluster *c);
 
 #endif

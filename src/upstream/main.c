@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "app/loop.h"
+#include "runtime/loop.h"
 #include "upstream/cluster.h"
 #include "util/args.h"
 #include "util/file.h"
@@ -20,21 +20,26 @@ static const char usage[] =
 	"usage: shipdeck-upstream --kubeconfig-out FILE [--port N] [--dir D] [--bin-dir D]\n"
 	"                         [--faults FILE.yaml] [--manifests FILE.yaml]\n"
 	"                         [--audit-log FILE | --request-log FILE] [--time-scale X]\n"
-	"                         [--nodes N]\n"
+	"                         [--nodes N] [--api-qps N]\n"
 	"\n"
 	"Starts etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok\n"
 	"(built by upstream/build) on free 127.0.0.1 ports and prints\n"
 	"  shipdeck-upstream listening on https://127.0.0.1:PORT\n"
-	"once the nodes are Ready. SIGTERM or SIGINT stops them all.\n"
+	"once the nodes are Ready. SIGTERM or SIGINT stops them all. Pod logs are\n"
+	"written to D/podlogs and served by kwok's kubelet server.\n"
 	"  --dir D        data, certificates and logs (default: a temporary folder,\n"
-	"                 removed at exit)\n"
+	"                 removed at exit); started again on the same D, the cluster\n"
+	"                 keeps D/pki's CA, certificates and tokens\n"
 	"  --bin-dir D    the binaries (default $SHIPDECK_UPSTREAM_BIN, else\n"
 	"                 $XDG_CACHE_HOME/shipdeck/upstream/" SHIPDECK_UPSTREAM_KEY "/bin)\n"
 	"  --faults F     the sandbox's faults by image, as kwok stages\n"
 	"  --audit-log F  the apiserver's audit log (default D/audit.log)\n"
 	"  --time-scale X divides kwok's pod delays, and the progress deadline and\n"
 	"                 minReadySeconds of the --manifests Deployments (the real\n"
-	"                 controller counts real seconds)\n";
+	"                 controller counts real seconds)\n"
+	"  --api-qps N    the controller-manager's and scheduler's requests a second\n"
+	"                 to the apiserver (burst 2N; default theirs, 20 and 50: a\n"
+	"                 ReplicaSet of 10,000 pods takes 8 minutes at 20)\n";
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -145,6 +150,12 @@ int main(int argc, char **argv)
 			if (!*v || *end || n < 1 || n > 1000)
 				return usage_error("--nodes: expected 1..1000, got '%s'", v);
 			o.nodes = (int)n;
+		} else if ((v = args_flag_value(argc, argv, &i, "--api-qps"))) {
+			long n = strtol(v, &end, 10);
+
+			if (!*v || *end || n < 1 || n > 100000)
+				return usage_error("--api-qps: expected 1..100000, got '%s'", v);
+			o.api_qps = (int)n;
 		} else if ((v = args_flag_value(argc, argv, &i, "--time-scale"))) {
 			o.time_scale = strtod(v, &end);
 			if (!*v || *end || o.time_scale <= 0)
@@ -192,7 +203,7 @@ int main(int argc, char **argv)
 		printf("shipdeck-upstream listening on %s\n", cluster.url);
 		fflush(stdout);
 		loop_run(run.loop, &run.done);
-		upstream_stop(&cluster);
+		upstream_stop(&cluster, UPSTREAM_GRACE_MS);
 	}
 	upstream_free(&cluster);
 	loop_free(&run.loop);

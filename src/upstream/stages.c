@@ -294,7 +294,7 @@ char *upstream_stages_yaml(const struct faults *faults, double time_scale)
 	pod_next(&sb, "Running", false,
 		 "      - name: {{ .name | Quote }}\n        image: {{ .image | Quote }}\n"
 		 "        ready: false\n        restartCount: 1\n        started: false\n"
-		 "        lastState: {terminated: {exitCode: 1, reason: Error, "
+		 "        lastState: {terminated: {exitCode: 2, reason: Error, "
 		 "startedAt: {{ $now | Quote }}, finishedAt: {{ $now | Quote }}}}\n"
 		 "        state: {waiting: {reason: CrashLoopBackOff, "
 		 "message: back-off restarting failed container}}\n");

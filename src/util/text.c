@@ -1,5 +1,6 @@
 #include "util/text.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -232,4 +233,17 @@ int text_fit(struct strbuf *out, const char *s, int width, int pad)
 		w++;
 	}
 	return w;
+}
+
+bool text_smartcase(const char *needle)
+{
+	for (const char *p = needle; *p; p++)
+		if (isupper((unsigned char)*p))
+			return false;
+	return true;
+}
+
+const char *text_find(const char *hay, const char *needle, bool icase)
+{
+	return icase ? strcasestr(hay, needle) : strstr(hay, needle);
 }

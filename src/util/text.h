@@ -3,6 +3,7 @@
 #ifndef SHIPDECK_UTIL_TEXT_H
 #define SHIPDECK_UTIL_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util/strbuf.h"
@@ -29,6 +30,11 @@ int text_width(const char *s);
 /* Appends s cut to at most width columns, with "…" when cut; pads with spaces
  * to exactly width when pad is set. Returns the columns written. */
 int text_fit(struct strbuf *out, const char *s, int width, int pad);
+
+/* Search the way less and vim's smartcase do: case-insensitive unless the
+ * needle has a capital. text_find: needle's first place in hay, or NULL. */
+bool text_smartcase(const char *needle);
+const char *text_find(const char *hay, const char *needle, bool icase);
 
 /* Decodes one UTF-8 sequence at s (n bytes available). Returns its length, or
  * 0 when invalid; *cp gets the code point. */

@@ -19,6 +19,10 @@ int time_parse_rfc3339(const char *s, time_t *out);
 /* Kubernetes' HumanDuration, as kubectl prints ages:
  * <2m "Ns", <10m "NmSs", <3h "Nm", <8h "NhMm", <48h "Nh", <8d "NdHh", else "Nd". */
 char *time_human_duration(int64_t seconds, char *buf, size_t size);
+/* Seconds until time_human_duration's text for an age of seconds changes
+ * (1 while it shows seconds): a screen showing only "12m" needs no frame
+ * before the next minute. */
+int64_t time_human_duration_next(int64_t seconds);
 
 /* Parses "10s", "5m", "1h30m", "250ms", plain seconds. Milliseconds, -1 if bad. */
 int64_t time_parse_duration_ms(const char *s);

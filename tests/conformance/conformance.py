@@ -261,6 +261,16 @@ def sc_create(r):
                        ("ingress", "i1"), ("pdb", "p1")):
         r.obj("get-%s-%s" % (kind, name), kind, name)
     r.k("create-existing", "create", "configmap", "c1")
+    # a Service with more than one port must name each, uniquely (the real
+    # apiserver's ValidateService); both are refused with the field named
+    for step, ports in (("service-unnamed-port", [{"name": "http", "port": 80}, {"port": 81}]),
+                        ("service-duplicate-port-name",
+                         [{"name": "http", "port": 80}, {"name": "http", "port": 81}])):
+        svc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": step},
+               "spec": {"selector": {"app": "d1"}, "ports": ports}}
+        rc, _, err = r.k(step, "create", "-f", "-", stdin=json.dumps(svc))
+        r.check(rc != 0 and "spec.ports[1].name" in err,
+                "%s: created, or refused without naming spec.ports[1].name: %s" % (step, err))
     r.k("create-namespace", "create", "namespace", r.ns + "-extra", ns=False)
     r.k("get-namespace", "get", "namespace", r.ns + "-extra", "-o", "yaml", ns=False)
     r.k("clusterrole", "create", "clusterrole", r.ns + "-cr", "--verb=get", "--resource=nodes",
@@ -610,10 +620,39 @@ def sc_kinds(r):
     r.k("delete", "delete", "-f", d, "--wait=false", lines=True, ns=False)
 
 
+def sc_auth(r):
+    """What k9s and `kubectl auth can-i` ask before they list: access reviews
+    (the kubeconfig's user may do everything on both clusters)."""
+    r.k("can-i-list-pods", "auth", "can-i", "list", "pods")
+    r.k("can-i-patch-deploy", "auth", "can-i", "patch", "deployments.apps")
+    r.k("can-i-healthz", "auth", "can-i", "get", "/healthz", ns=False)
+    auth, client = r.client.AuthorizationV1Api(r.api), r.client
+    review = auth.create_self_subject_access_review(client.V1SelfSubjectAccessReview(
+        spec=client.V1SelfSubjectAccessReviewSpec(resource_attributes=client.V1ResourceAttributes(
+            namespace=r.ns, verb="watch", resource="pods"))))
+    r.record("python-review", {"kind": review.kind, "allowed": review.status.allowed,
+                               "verb": review.spec.resource_attributes.verb})
+    r.check(review.status.allowed, "an access review is allowed")
+    for step, spec in (("review-empty", {}),
+                       ("review-both", {"resourceAttributes": {"verb": "get"},
+                                        "nonResourceAttributes": {"verb": "get", "path": "/"}})):
+        try:
+            auth.create_self_subject_access_review({
+                "apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview",
+                "spec": spec})
+            r.record(step, "accepted")
+        except r.ApiException as e:
+            body = json.loads(e.body)
+            r.record(step, {"status": e.status, "reason": body.get("reason"),
+                            "message": r.norm.text(body.get("message"))})
+    r.k("get-reviews", "get", "selfsubjectaccessreviews", ns=False)
+
+
 SCENARIOS = [("apply", sc_apply), ("create", sc_create), ("tables", sc_tables),
              ("selectors", sc_selectors), ("watch", sc_watch), ("expired", sc_expired),
              ("conflict", sc_conflict), ("rollout", sc_rollout), ("patch", sc_patch),
-             ("delete", sc_delete), ("events", sc_events), ("kinds", sc_kinds)]
+             ("delete", sc_delete), ("events", sc_events), ("kinds", sc_kinds),
+             ("auth", sc_auth)]
 
 
 def cmd_run(args):

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "app/config.h"
-#include "app/project.h"
 #include "app/theme.h"
+#include "project/project.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

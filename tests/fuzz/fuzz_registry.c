@@ -14,7 +14,7 @@
 #include "registry/link.h"
 #include "registry/manifest.h"
 #include "registry/ref.h"
-#include "registry/tag_scheme.h"
+#include "util/tag_scheme.h"
 #include "registry/www_auth.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -9,10 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/project.h"
 #include "kube/status.h"
 #include "kube/watch.h"
 #include "metrics/release.h"
+#include "project/project.h"
+#include "store/argo.h"
 #include "store/kube.h"
 #include "util/strbuf.h"
 
@@ -88,6 +89,25 @@ static void browse(const struct store_kube *k)
 				(void)store_kube_events_about(k, pods[p]->meta.namespace, "Pod",
 							      pods[p]->meta.name, evs, 8);
 		}
+	}
+}
+
+/* What the rollout pane and rollout status ask of an Argo Rollout. */
+static void browse_argo(const struct store_kube *k)
+{
+	const struct kube_table *ros = &k->tables[KUBE_ROLLOUTS];
+	const struct kube_analysisrun *runs[8];
+
+	for (size_t i = 0; i < ros->n; i++) {
+		const struct kube_rollout *ro = ros->items[i];
+		struct kube_rollout_info in;
+
+		store_argo_rollout_info(k, ro, &in);
+		if (!in.phase || !in.message || in.nrs > KUBE_ROLLOUT_MAX_RS
+		    || (in.has_step && in.nsteps != (int32_t)ro->nsteps))
+			abort();
+		(void)store_argo_analysisruns_of(k, ro, runs, 8);
+		(void)store_argo_revision(k, ro, 1);
 	}
 }
 
@@ -184,6 +204,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	check_sorted(&k);
 	browse(&k);
+	browse_argo(&k);
 	releases(&k);
 	for (int r = 0; r < KUBE_RESOURCE_COUNT; r++) {
 		struct kube_event ev = { .type = KUBE_EV_SYNC, .res = (enum kube_resource)r,

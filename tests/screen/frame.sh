@@ -23,6 +23,22 @@ dump narrow-again
 type :nonsense
 key Enter
 dump unknown-command
+key ?
+key PgDn PgDn PgDn PgDn PgDn PgDn
+dump help-end
+key Esc
+type :un
+key Tab
+dump complete-one
+key C-u
+type c
+key Tab
+dump complete-two
+key C-u
+type qu
+key Tab
+dump complete-alias
+key Esc
 STEPS
 sd_script 200x50 steps
 sd_golden wide "$G/wide-200x50"
@@ -33,6 +49,13 @@ sd_check "too small says so" grep -q "terminal too small" "$SD_OUT/tiny"
 sd_check "too small says the minimum" grep -q "(need 40×12)" "$SD_OUT/tiny"
 sd_check "resize back restores the frame" cmp -s "$SD_OUT/narrow" "$SD_OUT/narrow-again"
 sd_check "unknown command is named" grep -q "unknown command ':nonsense'" "$SD_OUT/unknown-command"
+sd_check "unknown command lists the table's commands" \
+	grep -q "known: :ctx \[NAME\], :" "$SD_OUT/unknown-command"
+sd_check "help lists the commands" grep -qE ":theme \[NAME\] +switch the colour theme" "$SD_OUT/help-end"
+sd_check "help lists an alias" grep -qE ":q +leave shipdeck  \(also :quit\)" "$SD_OUT/help-end"
+sd_check "Tab completes a command's name" grep -q "^:undo *$" "$SD_OUT/complete-one"
+sd_check "Tab lists the names a prefix leaves" grep -q ":ctx :chaos" "$SD_OUT/complete-two"
+sd_check "Tab completes an alias" grep -q "^:quit *$" "$SD_OUT/complete-alias"
 
 # Read-only: the mode shows, every mutating key answers, help marks them.
 cat >steps <<'STEPS'

@@ -6,12 +6,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "app/action.h"
-#include "app/audit.h"
+#include "action/action.h"
+#include "action/audit.h"
 #include "app/config.h"
-#include "app/loop.h"
-#include "app/project.h"
 #include "app/theme.h"
+#include "project/project.h"
+#include "runtime/loop.h"
 #include "store/store.h"
 #include "tap.h"
 #include "util/file.h"
@@ -33,6 +33,11 @@ static void test_actions(void)
 	tap_is_int(keymap_lookup(&km, KEYC_DOWN), ACTION_DOWN, "arrow down");
 	tap_is_int(keymap_lookup(&km, KEYC_BTAB), ACTION_PREV_PANE, "S-Tab");
 	tap_is_int(keymap_lookup(&km, ' '), ACTION_PAUSE_RESUME, "Space");
+	/* one key, one action per pane */
+	tap_is_int(keymap_lookup_in(&km, 'P', "pipeline"), ACTION_CI_PROMOTE, "P in the pipeline pane");
+	tap_is_int(keymap_lookup_in(&km, 'P', "rollout"), ACTION_PROMOTE_FULL, "P in the rollout pane");
+	tap_is_int(keymap_lookup_in(&km, 'P', "log"), ACTION_CI_PROMOTE, "P elsewhere: the first bound");
+	tap_is_int(keymap_lookup_in(&km, 'r', "pipeline"), ACTION_ROLLBACK, "a key of one pane only");
 	tap_ok(keymap_bind(&km, ACTION_ROLLBACK, "u", &err) == 0, "rebind rollback");
 	tap_is_int(keymap_lookup(&km, 'u'), ACTION_ROLLBACK, "u rolls back now");
 	tap_is_int(keymap_lookup(&km, 'r'), ACTION_NONE, "r is free");
@@ -351,11 +356,70 @@ static void test_store_status(void)
 	store_free(&s);
 }
 
+static void test_environments(void)
+{
+	static const char good[] =
+		"environments:\n"
+		"  - name: stage\n    context: a\n    namespace: stage\n"
+		"    apps: {web: [web, web-worker], api: api}\n"
+		"  - name: prod\n    namespace: prod\n    apps: [web]\n"
+		"    requires: {passed: stage, for: 10m}\n    confirm: twice\n"
+		"    expected_differences: [replicas, env.LOG_LEVEL]\n";
+	static const struct { const char *src, *msg; } bad[] = {
+		{ "environments:\n  - namespace: x\n    apps: [web]\n",
+		  ".shipdeck.yml:2:5: environments[0]: an environment needs a name" },
+		{ "environments:\n  - name: a\n    apps: [w]\n  - name: a\n    apps: [w]\n",
+		  ".shipdeck.yml:4:11: environments[1].name: environment 'a' is listed twice" },
+		{ "environments:\n  - name: a\n",
+		  ".shipdeck.yml:2:5: environments[0] (a).apps: say which Deployments make up each "
+		  "app there (apps: [web])" },
+		{ "environments:\n  - name: a\n    apps: [w]\n    requires: {passed: b}\n",
+		  ".shipdeck.yml:4:24: environments[0] (a).requires.passed: 'b' is not an "
+		  "environment listed before 'a'" },
+		{ "environments:\n  - name: a\n    apps: [w]\n  - name: b\n    apps: [w]\n"
+		  "    requires: {passed: a, for: soon}\n",
+		  ".shipdeck.yml:6:32: environments[1] (b).requires.for: expected a duration like "
+		  "10m or 1h" },
+		{ "environments:\n  - name: a\n    apps: [w]\n    confirm: thrice\n",
+		  ".shipdeck.yml:4:14: environments[0] (a).confirm: expected once or twice" },
+		{ "environments:\n  - name: a\n    apps: [w]\n    cluster: x\n",
+		  ".shipdeck.yml:4:5: unknown key 'cluster' in environments[0]" },
+		{ "environments:\n  - name: a\n    apps: {web: []}\n",
+		  ".shipdeck.yml:3:17: environments[0] (a).apps.web: name at least one" },
+	};
+	struct project p;
+	struct err err = { 0 };
+	const struct env_conf *e;
+
+	tap_ok(parse(&p, good, &err) == 0, "environments parse");
+	tap_is_int(p.nenvs, 2, "two environments, in order");
+	e = project_env(&p, "stage");
+	tap_is_str(e ? e->context : "", "a", "context");
+	tap_is_int(e && env_conf_app(e, "web") ? (long)env_conf_app(e, "web")->ndeployments : 0, 2,
+		   "an app of two Deployments");
+	tap_is_str(e && env_conf_app(e, "api") ? env_conf_app(e, "api")->deployments[0] : "",
+		   "api", "one Deployment as a scalar");
+	tap_ok(project_env_next(&p, e) == project_env(&p, "prod"), "prod follows stage");
+	e = project_env(&p, "prod");
+	tap_ok(e && !e->context, "no context: the current one");
+	tap_is_str(e ? e->requires_passed : "", "stage", "requires passed");
+	tap_is_int(e ? e->requires_for_ms : 0, 600000, "for 10m");
+	tap_ok(e && e->confirm_twice, "confirm twice");
+	tap_is_int(e ? (long)e->nexpected : 0, 2, "expected differences");
+	tap_ok(!project_env_next(&p, e), "prod is last");
+	project_free(&p);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		tap_ok(parse(&p, bad[i].src, &err) == -1, "bad environments refused");
+		tap_is_str(err.msg, bad[i].msg, "file:line:col and field");
+	}
+}
+
 int main(void)
 {
 	test_actions();
 	test_config();
 	test_project();
+	test_environments();
 	test_theme();
 	test_audit();
 	test_audit_readable();

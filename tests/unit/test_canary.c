@@ -10,10 +10,10 @@
 #include <cjson/cJSON.h>
 
 #include "../tap.h"
-#include "app/project.h"
 #include "kube/objects.h"
 #include "metrics/analysis.h"
 #include "metrics/release.h"
+#include "project/project.h"
 #include "store/canary.h"
 #include "store/kube.h"
 #include "util/xalloc.h"
@@ -115,6 +115,10 @@ static void test_start(const struct app_conf *shop)
 	tap_is_str(cJSON_GetObjectItem(kube_json_path(b, "metadata.annotations"),
 				       RELEASE_ANN_STEP_AT)->valuestring, "2026-11-18T11:06:40Z",
 		   "when the step began");
+	tap_is_str(cJSON_GetObjectItem(kube_json_path(b, "metadata.annotations"),
+				       "kubernetes.io/change-cause")->valuestring,
+		   "shipdeck canary start shop shop:2.0 by unknown",
+		   "the canary's change-cause says what made it (no user known)");
 	cJSON_Delete(b);
 	tap_is_str(p.calls[1].path, "/apis/apps/v1/namespaces/default/deployments/shop/scale",
 		   "the stable's scale subresource");
@@ -191,6 +195,7 @@ static void test_running(const struct app_conf *shop)
 	deployment(&k, "shop-canary", "\"app\":\"shop\",\"track\":\"canary\"", "reg:5000/shop:2.0",
 		   2, 2, RUNNING_AT("50", "2026-11-18T11:06:20Z"), "4");
 	release_read(&k, shop, "default", &r);
+	r.by = "ada";
 	tap_ok(release_plan_promote(&r, NOW, &p, &err) == 0, "promote to 100 planned");
 	tap_is_str(p.calls[0].path, "/apis/apps/v1/namespaces/default/deployments/shop",
 		   "the stable is patched");
@@ -207,7 +212,27 @@ static void test_running(const struct app_conf *shop)
 					 "image"), "reg:5000/shop:2.0", "with the canary's image");
 		tap_is_int(kube_json_int(cJSON_GetArrayItem(b, 1), "value", -1), 4,
 			   "at its full size");
+		/* the stable has no annotations: the whole map is added */
+		tap_is_str(kube_json_str(cJSON_GetArrayItem(b, 2), "path"), "/metadata/annotations",
+			   "the annotations are added");
+		tap_is_str(cJSON_GetObjectItem(kube_json_path(cJSON_GetArrayItem(b, 2), "value"),
+					       "kubernetes.io/change-cause")->valuestring,
+			   "shipdeck promote shop shop:2.0 (canary 100%) by ada",
+			   "with a change-cause that says who promoted what");
 	}
+	cJSON_Delete(b);
+	release_plan_free(&p);
+	/* a stable with annotations (the controller's revision): one is added to them */
+	deployment(&k, "shop", "\"app\":\"shop\",\"track\":\"stable\"", "reg:5000/shop:1.0", 2, 2,
+		   "\"deployment.kubernetes.io/revision\":\"1\"", "8");
+	release_read(&k, shop, "default", &r);
+	r.by = "ada";
+	tap_ok(release_plan_promote(&r, NOW, &p, &err) == 0, "promote to 100 planned again");
+	b = body_json(&p, 0);
+	tap_is_str(kube_json_str(cJSON_GetArrayItem(b, 2), "path"),
+		   "/metadata/annotations/kubernetes.io~1change-cause", "the cause is added alone");
+	tap_is_str(kube_json_str(cJSON_GetArrayItem(b, 2), "value"),
+		   "shipdeck promote shop shop:2.0 (canary 100%) by ada", "the same words");
 	cJSON_Delete(b);
 	b = body_json(&p, 1);
 	tap_is_str(cJSON_GetObjectItem(kube_json_path(b, "metadata.annotations"),
@@ -326,6 +351,15 @@ static void test_blue_green(const struct app_conf *pay)
 	tap_ok(!r.problem[0] && !strcmp(r.live, "blue") && !strcmp(r.idle, "green"),
 	       "blue is live, green idle");
 	tap_ok(!r.idle_ready, "green: 1 of 2 ready");
+	r.by = "ada";
+	tap_ok(release_plan_start(&r, "3.0", NULL, NOW, &p, &err) == 0, "a start on green planned");
+	b = body_json(&p, 0);
+	tap_is_str(cJSON_GetObjectItem(kube_json_path(b, "metadata.annotations"),
+				       "kubernetes.io/change-cause")->valuestring,
+		   "shipdeck canary start pay pay:3.0 (idle green) by ada",
+		   "the idle colour's change-cause says what was deployed to it");
+	cJSON_Delete(b);
+	release_plan_free(&p);
 	tap_ok(release_plan_promote(&r, NOW, &p, &err) == -1
 	       && strstr(err.msg, "green is not ready (1 of 2 pods ready"),
 	       "no switch to a colour that is not ready");
@@ -425,15 +459,15 @@ static void test_judged(const struct app_conf *shop)
 		canary_result_free(res);
 	}
 
-	analysis_diff_text(1, 0.8, buf, sizeof buf);
+	canary_diff_text(1, 0.8, buf, sizeof buf);
 	tap_is_str(buf, "-20%", "relative difference");
-	analysis_diff_text(1, 0.975, buf, sizeof buf);
+	canary_diff_text(1, 0.975, buf, sizeof buf);
 	tap_is_str(buf, "-2.5%", "small ones with a decimal");
-	analysis_diff_text(0.0121, 0.4873, buf, sizeof buf);
+	canary_diff_text(0.0121, 0.4873, buf, sizeof buf);
 	tap_is_str(buf, "+3927%", "large ones without");
-	analysis_diff_text(0.001, 0.5, buf, sizeof buf);
+	canary_diff_text(0.001, 0.5, buf, sizeof buf);
 	tap_is_str(buf, "×500", "huge ones as a ratio");
-	analysis_diff_text(0, 0.5, buf, sizeof buf);
+	canary_diff_text(0, 0.5, buf, sizeof buf);
 	tap_is_str(buf, "+0.5", "absolute when the stable is 0");
 	tap_is_int(analysis_step_ms(10000), 1000, "a sample a second at 10 s");
 	tap_is_int(analysis_step_ms(300000), 30000, "a tenth of the interval");

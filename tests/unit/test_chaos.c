@@ -9,12 +9,12 @@
 #include <cjson/cJSON.h>
 
 #include "../tap.h"
-#include "app/project.h"
 #include "chaos/blast.h"
 #include "chaos/experiment.h"
 #include "chaos/journal.h"
 #include "demo/template.h"
 #include "kube/objects.h"
+#include "project/project.h"
 #include "store/chaos.h"
 #include "store/kube.h"
 

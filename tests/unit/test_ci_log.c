@@ -9,35 +9,9 @@
 #include "ci/logfile.h"
 #include "ci/record.h"
 #include "ci/secrets.h"
-#include "ci/tag.h"
 #include "store/store.h"
 #include "tap.h"
 #include "util/xalloc.h"
-
-static void test_tag(void)
-{
-	struct ci_tag_vars v = { .sha = "0123456789abcdef0123456789abcdef01234567", .build = 42,
-				 .branch = "feature/login" };
-	struct ci_tag_parts p;
-	char *t;
-
-	t = ci_tag_expand("{sha7}-{build}", &v);
-	tap_is_str(t, "0123456-42", "the default scheme");
-	free(t);
-	t = ci_tag_expand("{branch}-{build}-{sha7}", &v);
-	tap_is_str(t, "feature-login-42-0123456", "a branch becomes a valid tag");
-	tap_ok(ci_tag_parse("{branch}-{build}-{sha7}", t, &p), "parses back");
-	tap_is_str(p.branch, "feature-login", "branch with a dash");
-	tap_is_int(p.build, 42, "build");
-	tap_is_str(p.sha, "0123456", "sha prefix");
-	free(t);
-	tap_ok(ci_tag_parse("{sha7}-{build}", "a1b2c3d-7", &p) && p.build == 7, "default parse");
-	tap_ok(!ci_tag_parse("{sha7}-{build}", "latest", &p), "latest is not a build");
-	tap_ok(!ci_tag_parse("{sha7}-{build}", "a1b2c3d-x", &p), "digits for {build}");
-	t = ci_tag_expand("{system}.{build}", &v);
-	tap_is_str(t, "shipdeck.42", "{system}");
-	free(t);
-}
 
 static void test_mask(void)
 {
@@ -154,6 +128,41 @@ static void test_paging(const char *dir)
 	free(times);
 }
 
+/* Writes past LOG_WRITEBACK_BYTES start the disk writes early; what is
+ * read back is every byte, in order, however the writes were cut. */
+static void test_writeback(const char *dir)
+{
+	char *log = xasprintf("%s/big.log", dir), *times = xasprintf("%s/big.times", dir);
+	struct log_writer w;
+	struct log_reader rd;
+	struct log_read_line lines[2];
+	struct strbuf sb = { 0 };
+	struct err err;
+	size_t got, n = 0;
+
+	log_writer_open(&w, log, times, &err);
+	for (int chunk = 0; chunk < 12; chunk++) {
+		sb_reset(&sb);
+		while (sb.len < (size_t)LOG_WRITEBACK_BYTES / 5)
+			sb_printf(&sb, "line %zu of a chunk written in pieces\n", n++);
+		log_writer_write(&w, sb.s, sb.len, 7000 + chunk, &err);
+	}
+	tap_ok(w.unsubmitted < (uint64_t)LOG_WRITEBACK_BYTES, "writeback started past the threshold");
+	log_writer_close(&w);
+	log_reader_open(&rd, log, times);
+	tap_is_int((long long)log_reader_count(&rd, true), (long long)n, "every line on disk");
+	got = log_reader_lines(&rd, n - 1, 2, true, lines);
+	tap_ok(got == 1 && !strncmp(lines[0].text, "line ", 5)
+	       && strtoull(lines[0].text + 5, NULL, 10) == n - 1, "the last line last");
+	log_read_lines_free(lines, got);
+	log_reader_close(&rd);
+	sb_free(&sb);
+	unlink(log);
+	unlink(times);
+	free(log);
+	free(times);
+}
+
 static void test_store_log(void)
 {
 	struct store st;
@@ -241,10 +250,10 @@ int main(void)
 
 	if (!mkdtemp(dir))
 		return 1;
-	test_tag();
 	test_mask();
 	test_capture(dir);
 	test_paging(dir);
+	test_writeback(dir);
 	test_store_log();
 	test_store_ci();
 	rmdir(dir);

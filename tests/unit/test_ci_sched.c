@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ci/dag.h"
 #include "ci/plan.h"
 #include "ci/sched.h"
 #include "tap.h"
+#include "util/dag.h"
 
 struct fixture {
 	struct ci_file file;
@@ -239,15 +239,15 @@ static void test_graph(void)
 	size_t d1[] = { 2 }, d2[] = { 0 }, *deps[] = { NULL, d1, d2 };
 	size_t nd[] = { 0, 1, 1 }, order[3], cycle[3];
 	int depth[3];
-	struct ci_graph g = { .n = 3, .deps = deps, .ndeps = nd };
+	struct dag g = { .n = 3, .deps = deps, .ndeps = nd };
 
-	tap_is_int(ci_graph_cycle(&g, cycle), 0, "acyclic");
-	tap_ok(ci_graph_order(&g, order) == 0 && order[0] == 0 && order[1] == 2 && order[2] == 1,
+	tap_is_int(dag_cycle(&g, cycle), 0, "acyclic");
+	tap_ok(dag_order(&g, order) == 0 && order[0] == 0 && order[1] == 2 && order[2] == 1,
 	       "dependencies first");
-	tap_ok(ci_graph_depths(&g, depth) == 0 && depth[1] == 2, "depth counts the chain");
+	tap_ok(dag_depths(&g, depth) == 0 && depth[1] == 2, "depth counts the chain");
 	d2[0] = 1;
 	nd[0] = 0;
-	tap_is_int(ci_graph_cycle(&g, cycle), 2, "a two-node cycle");
+	tap_is_int(dag_cycle(&g, cycle), 2, "a two-node cycle");
 }
 
 int main(void)

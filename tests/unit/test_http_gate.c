@@ -13,8 +13,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "app/loop.h"
-#include "net/http.h"
+#include "runtime/http.h"
+#include "runtime/loop.h"
 #include "tap.h"
 #include "util/timefmt.h"
 
@@ -129,6 +129,35 @@ int main(void)
 	arrived(loop, lfd, 3000, line, sizeof line);
 	tap_is_str(line, "PATCH /x HTTP/1.1", "and arrives as PATCH");
 	http_cancel(http, id);
+
+	/* a token over plain HTTP: never, unless asked for and the host is a
+	 * loopback literal (a local CI server); refused before anything is sent */
+	{
+		static const char *const not_loopback[] = {
+			"http://127.evil.example/x", "http://127.0.0.1.evil.example/x",
+			"http://localhost.evil.example/x", "http://127.0.0.1000/x",
+			"http://10.0.0.1/x", "http://[::1].evil/x",
+		};
+		char ok_url[64];
+
+		tap_is_int(http_start(http, &(struct http_request){ .url = url, .bearer_token = "t",
+								     .on_done = on_done }, &err),
+			   0, "a token to http://127.0.0.1 without the flag: refused");
+		tap_ok(strstr(err.msg, "refusing to send a token over plain HTTP") != NULL, err.msg);
+		for (size_t i = 0; i < sizeof not_loopback / sizeof *not_loopback; i++)
+			tap_is_int(http_start(http, &(struct http_request){
+				.url = not_loopback[i], .bearer_token = "t",
+				.allow_token_to_loopback = true, .on_done = on_done }, &err),
+				   0, not_loopback[i]);
+		snprintf(ok_url, sizeof ok_url, "http://127.0.0.1:%d/t", port);
+		id = http_start(http, &(struct http_request){ .url = ok_url, .bearer_token = "t",
+							       .allow_token_to_loopback = true,
+							       .on_done = on_done }, &err);
+		tap_ok(id > 0, "with the flag, to 127.0.0.1: sent");
+		arrived(loop, lfd, 3000, line, sizeof line);
+		tap_is_str(line, "GET /t HTTP/1.1", "and arrives");
+		http_cancel(http, id);
+	}
 
 	/* the timeout cap: a server that accepts and never answers is given up */
 	http_set_timeout_cap(http, 500);

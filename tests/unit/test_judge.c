@@ -147,11 +147,11 @@ static void test_equal_and_empty(void)
 
 	tap_is_near(r.p, 1, 0, "all equal: p = 1");
 	judge_metric(&rule, x, 3, y, 2, &m);
-	tap_ok(m.cls == METRIC_PASS && m.passed, "all equal: pass");
+	tap_ok(m.cls == CANARY_CLASS_PASS && m.passed, "all equal: pass");
 	judge_metric(&rule, x, 0, y, 2, &m);
-	tap_ok(m.cls == METRIC_NODATA && !m.passed, "empty canary: no-data");
+	tap_ok(m.cls == CANARY_CLASS_NODATA && !m.passed, "empty canary: no-data");
 	judge_metric(&rule, x, 3, y, 0, &m);
-	tap_ok(m.cls == METRIC_NODATA, "empty stable: no-data");
+	tap_ok(m.cls == CANARY_CLASS_NODATA, "empty stable: no-data");
 }
 
 static int cmpd(const void *a, const void *b)
@@ -202,7 +202,7 @@ static void test_shift(void)
 		tap_ok(isinf(s.low) && s.low < 0 && isinf(s.high) && s.high > 0,
 		       "too few samples: the interval is unbounded");
 		judge_metric(&rule, a, 3, b, 2, &m);
-		tap_ok(m.cls == METRIC_PASS, "so no shift is called significant");
+		tap_ok(m.cls == CANARY_CLASS_PASS, "so no shift is called significant");
 	}
 }
 
@@ -224,12 +224,12 @@ static void test_verdicts(void)
 	judge_metric(&rules[0], stable_sr, 10, stable_sr, 10, &res[0]);
 	judge_metric(&rules[1], stable_lat, 8, stable_lat, 8, &res[1]);
 	judge_analysis(rules, res, 2, 95, 75, &a);
-	tap_ok(a.verdict == VERDICT_PASS && a.score == 100, "healthy canary passes");
+	tap_ok(a.verdict == CANARY_PASS && a.score == 100, "healthy canary passes");
 
 	judge_metric(&rules[0], bad_sr, 10, stable_sr, 10, &res[0]);
-	tap_ok(res[0].cls == METRIC_LOW && res[0].limit_failed, "20% errors: low and below min");
+	tap_ok(res[0].cls == CANARY_CLASS_LOW && res[0].limit_failed, "20% errors: low and below min");
 	judge_analysis(rules, res, 2, 95, 75, &a);
-	tap_ok(a.verdict == VERDICT_FAIL, "20% errors fail");
+	tap_ok(a.verdict == CANARY_FAIL, "20% errors fail");
 	tap_is_str(a.failed_metric, "success-rate", "the failing metric is named");
 	tap_ok(strstr(a.summary, "canary mean 0.804 is below the limit 0.99 (stable 0.9997)")
 	       != NULL, "the summary gives the numbers");
@@ -247,7 +247,7 @@ static void test_verdicts(void)
 
 	judge_metric(&rules[0], stable_sr, 10, stable_sr, 10, &res[0]);
 	judge_metric(&rules[1], slow_lat, 8, stable_lat, 8, &res[1]);
-	tap_ok(res[1].cls == METRIC_HIGH && !res[1].passed && !res[1].limit_failed,
+	tap_ok(res[1].cls == CANARY_CLASS_HIGH && !res[1].passed && !res[1].limit_failed,
 	       "slower but under the limit: high, failing");
 	{
 		static const double spike[] = { 0.01, 0.011, 0.01, 0.012, 0.01, 0.011, 0.01, 3.9 };
@@ -257,14 +257,14 @@ static void test_verdicts(void)
 		judge_metric(&rules[1], slow_lat, 8, stable_lat, 8, &res[1]);
 	}
 	judge_analysis(rules, res, 2, 95, 40, &a);
-	tap_ok(a.verdict == VERDICT_MARGINAL && a.score == 50, "one of two: marginal at 40");
+	tap_ok(a.verdict == CANARY_MARGINAL && a.score == 50, "one of two: marginal at 40");
 	judge_analysis(rules, res, 2, 95, 75, &a);
-	tap_ok(a.verdict == VERDICT_FAIL, "one of two: fail at 75");
+	tap_ok(a.verdict == CANARY_FAIL, "one of two: fail at 75");
 
 	judge_metric(&rules[0], stable_sr, 0, stable_sr, 10, &res[0]);
 	judge_metric(&rules[1], slow_lat, 0, stable_lat, 0, &res[1]);
 	judge_analysis(rules, res, 2, 95, 75, &a);
-	tap_ok(a.verdict == VERDICT_NODATA, "no data at all: NODATA");
+	tap_ok(a.verdict == CANARY_NODATA, "no data at all: NODATA");
 }
 
 int main(void)

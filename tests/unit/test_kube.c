@@ -9,12 +9,15 @@
 
 #include "../tap.h"
 #include "kube/client.h"
+#include "kube/listpage.h"
 #include "kube/objects.h"
 #include "kube/rollout_ops.h"
 #include "kube/status.h"
 #include "kube/undo.h"
 #include "kube/watch.h"
 #include "store/kube.h"
+#include "store/kube_budget.h"
+#include "util/intern.h"
 
 /* ---- framing */
 
@@ -165,6 +168,89 @@ static void test_objects(void)
 	tap_ok(parse(KUBE_PODS, "[1,2]") == NULL, "non-object refused");
 }
 
+/* The next page is asked for from the head of a page, so the head must
+ * read as the whole would, and anything else must say "parse it all". */
+static void test_list_head(void)
+{
+	static const char page[] = "{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"metadata\":"
+		"{\"resourceVersion\":\"7\",\"continue\":\"ZGVm\"},\"items\":[{\"metadata\":{}}]}";
+	static const char last[] = "{\"kind\":\"PodList\",\"metadata\":{\"resourceVersion\":\"7\"},"
+		"\"items\":[]}";
+	static const char items_first[] = "{\"items\":[{\"spec\":{\"volumes\":[{\"configMap\":"
+		"{\"name\":\"c\",\"items\":[]}}]}}],\"metadata\":{\"continue\":\"x\"}}";
+	static const char in_string[] = "{\"metadata\":{\"continue\":\"a,\\\"items\\\":b\"},"
+		"\"items\":[]}";
+	char *c = NULL;
+
+	tap_ok(kube_list_head_continue(page, strlen(page), &c) && c && !strcmp(c, "ZGVm"),
+	       "the token from the head of a page");
+	free(c);
+	tap_ok(kube_list_head_continue(last, strlen(last), &c) && !c, "the last page has none");
+	tap_ok(!kube_list_head_continue(items_first, strlen(items_first), &c) && !c,
+	       "items before metadata (a nested items first): parse the whole");
+	tap_ok(kube_list_head_continue(in_string, strlen(in_string), &c) && c
+	       && !strcmp(c, "a,\"items\":b"), "an items inside a string is not the key");
+	free(c);
+	tap_ok(!kube_list_head_continue("{\"metadata\":", 13, &c) && !c, "a cut page: parse the whole");
+}
+
+#define POD_JSON(suffix) "{\"metadata\":{\"name\":\"web-h2-" suffix "\",\"namespace\":\"shop\"," \
+	"\"labels\":{\"pod-template-hash\":\"h2\"},\"ownerReferences\":[{\"kind\":" \
+	"\"ReplicaSet\",\"name\":\"web-h2\",\"controller\":true}]},\"spec\":{\"nodeName\":" \
+	"\"n1\",\"containers\":[{\"name\":\"web\"}]},\"status\":{\"phase\":\"Running\"," \
+	"\"containerStatuses\":[{\"name\":\"web\",\"image\":\"reg/web:1.1\",\"imageID\":" \
+	"\"reg/web@sha256:0a\",\"ready\":true,\"state\":{\"running\":{}}}]}}"
+
+/* Pods of one ReplicaSet share one copy of their repeated strings, and the
+ * copies go with the last pod that names them. */
+static void test_pod_shared_strings(void)
+{
+	size_t before = intern_count();
+	struct kube_pod *a = parse(KUBE_PODS, POD_JSON("aaaaa")), *b = parse(KUBE_PODS, POD_JSON("bbbbb"));
+
+	tap_ok(a && b, "two pods parsed");
+	tap_ok(a->meta.namespace == b->meta.namespace && a->owner == b->owner
+	       && a->template_hash == b->template_hash && a->node == b->node
+	       && a->phase == b->phase && a->status == b->status, "their pod strings are one copy");
+	tap_ok(a->containers[0].name == b->containers[0].name
+	       && a->containers[0].image == b->containers[0].image
+	       && a->containers[0].image_id == b->containers[0].image_id,
+	       "their container strings are one copy");
+	tap_ok(a->meta.name != b->meta.name, "names are their own");
+	tap_is_str(a->containers[0].image_id, "reg/web@sha256:0a", "the shared copy reads right");
+	kube_pod_free(a);
+	tap_is_str(b->owner, "web-h2", "the other pod's copy outlives the first pod");
+	kube_pod_free(b);
+	tap_is_int((int)intern_count(), (int)before, "the last pod takes the copies with it");
+}
+
+/* A replica set's pods are found by its (shared) name and namespace. */
+static void test_pods_of(void)
+{
+	struct store_kube k;
+	struct kube_event ev;
+	void **objs = calloc(2, sizeof *objs);
+	char *rj = rs_json("web-h2", 2, "reg/web:1.1", "info", NULL);
+	struct kube_replicaset *rs = parse(KUBE_REPLICASETS, rj), other;
+	const struct kube_pod *pods[4];
+
+	store_kube_init(&k);
+	objs[0] = parse(KUBE_PODS, POD_JSON("aaaaa"));
+	objs[1] = parse(KUBE_PODS, POD_JSON("bbbbb"));
+	ev = (struct kube_event){ .type = KUBE_EV_SYNC, .res = KUBE_PODS, .objs = objs, .nobjs = 2 };
+	store_kube_apply(&k, &ev);
+	tap_is_int((int)store_kube_pods_of(&k, rs, pods, 4), 2, "both pods of the replica set");
+	other = *rs;
+	other.meta.namespace = "elsewhere";
+	tap_is_int((int)store_kube_pods_of(&k, &other, pods, 4), 0, "none of its namesake elsewhere");
+	other = *rs;
+	other.meta.name = "web-h3";
+	tap_is_int((int)store_kube_pods_of(&k, &other, pods, 4), 0, "none of another name");
+	kube_replicaset_free(rs);
+	free(rj);
+	store_kube_free(&k);
+}
+
 static void test_store(void)
 {
 	struct store_kube k;
@@ -198,6 +284,63 @@ static void test_store(void)
 	free(a);
 	free(b);
 	free(dj);
+}
+
+static struct kube_event_obj *event_at(int i, int64_t last)
+{
+	struct kube_event_obj *e = calloc(1, sizeof *e);
+	char name[32];
+
+	snprintf(name, sizeof name, "ev-%05d", i);
+	e->meta.namespace = intern("shop");
+	e->meta.name = strdup(name);
+	e->last = last;
+	return e;
+}
+
+/* Events are bounded: a list of far more than the bound keeps the newest,
+ * and one more event pushes out the oldest. */
+static void test_event_bound(void)
+{
+	enum { N = KUBE_EVENTS_MAX + 700 };
+	struct store_kube k;
+	struct kube_event ev;
+	void **objs = calloc(N, sizeof *objs);
+	const struct kube_table *t = &k.tables[KUBE_EVENTS];
+	int64_t oldest_kept = -1;
+	bool kept_ok = true, oldest_still = false;
+	char name[32];
+
+	store_kube_init(&k);
+	/* name order is not time order: last = (i * 7919) % N, all different */
+	for (int i = 0; i < N; i++)
+		objs[i] = event_at(i, (int64_t)i * 7919 % N);
+	ev = (struct kube_event){ .type = KUBE_EV_SYNC, .res = KUBE_EVENTS, .objs = objs, .nobjs = N };
+	store_kube_apply(&k, &ev);
+	tap_is_int((int)t->n, KUBE_EVENTS_MAX, "a long event list is cut to the bound");
+	for (size_t i = 0; i < t->n; i++) {
+		const struct kube_event_obj *e = t->items[i];
+
+		kept_ok &= e->last >= N - KUBE_EVENTS_MAX;
+		if (oldest_kept < 0 || e->last < oldest_kept)
+			oldest_kept = e->last;
+	}
+	tap_ok(kept_ok && oldest_kept == N - KUBE_EVENTS_MAX, "the newest events are kept");
+	for (size_t i = 1; i < t->n; i++)
+		kept_ok &= strcmp(((struct kube_meta *)t->items[i - 1])->name,
+				  ((struct kube_meta *)t->items[i])->name) < 0;
+	tap_ok(kept_ok, "still in name order");
+	ev = (struct kube_event){ .type = KUBE_EV_UPSERT, .res = KUBE_EVENTS,
+				  .obj = event_at(N, N + 10) };
+	store_kube_apply(&k, &ev);
+	tap_is_int((int)t->n, KUBE_EVENTS_MAX, "one more event: still the bound");
+	for (size_t i = 0; i < t->n; i++)
+		if (((const struct kube_event_obj *)t->items[i])->last == oldest_kept)
+			oldest_still = true;
+	snprintf(name, sizeof name, "ev-%05d", N);
+	tap_ok(!oldest_still && store_kube_find(&k, KUBE_EVENTS, "shop", name),
+	       "the oldest went, the new one is in");
+	store_kube_free(&k);
 }
 
 /* ---- rollout status */
@@ -254,7 +397,7 @@ static void test_undo(void)
 	cJSON *patch, *ann;
 	bool has_level = false;
 
-	tap_is_int(kube_undo_plan(d, rss, 3, 0, &plan, &err), KUBE_UNDO_PLANNED, "undo planned");
+	tap_is_int(kube_undo_plan(d, rss, 3, 0, NULL, &plan, &err), KUBE_UNDO_PLANNED, "undo planned");
 	tap_is_int(plan.to_revision, 2, "previous revision chosen");
 	tap_is_str(plan.from_images, "revision 3 (reg/web:bad1)", "from");
 	tap_is_str(plan.to_images, "revision 2 (reg/web:1.1)", "to");
@@ -289,7 +432,7 @@ static void test_undo(void)
 	cJSON_Delete(patch);
 	kube_undo_plan_free(&plan);
 
-	tap_is_int(kube_undo_plan(d, rss, 3, 1, &plan, &err), KUBE_UNDO_PLANNED, "to revision 1");
+	tap_is_int(kube_undo_plan(d, rss, 3, 1, NULL, &plan, &err), KUBE_UNDO_PLANNED, "to revision 1");
 	tap_is_int(plan.to_revision, 1, "revision 1 chosen");
 	patch = cJSON_Parse(plan.patch);
 	tap_is_str(cJSON_GetObjectItemCaseSensitive(kube_json_path(cJSON_GetArrayItem(patch, 1),
@@ -298,14 +441,35 @@ static void test_undo(void)
 	cJSON_Delete(patch);
 	kube_undo_plan_free(&plan);
 
-	tap_is_int(kube_undo_plan(d, rss, 3, 9, &plan, &err), KUBE_UNDO_ERROR, "missing revision");
+	/* shipdeck's own rollback says what it did, for `kubectl rollout history` */
+	tap_is_int(kube_undo_plan(d, rss, 3, 1, "ada", &plan, &err), KUBE_UNDO_PLANNED,
+		   "to revision 1, by ada");
+	tap_is_str(plan.change_cause, "shipdeck rollback web to revision 1 (web:1.0) by ada",
+		   "the cause names the revision and its image without the registry");
+	patch = cJSON_Parse(plan.patch);
+	tap_is_str(cJSON_GetObjectItemCaseSensitive(kube_json_path(cJSON_GetArrayItem(patch, 1),
+								   "value"), "kubernetes.io/change-cause")
+		   ->valuestring, "shipdeck rollback web to revision 1 (web:1.0) by ada",
+		   "the patch sets that cause instead of the replica set's");
+	{
+		bool said = false;
+
+		for (size_t i = 0; i < plan.ndiff; i++)
+			said |= !strcmp(plan.diff[i], "+ change-cause: shipdeck rollback web to "
+					"revision 1 (web:1.0) by ada");
+		tap_ok(said, "the dialog shows the cause that will be set");
+	}
+	cJSON_Delete(patch);
+	kube_undo_plan_free(&plan);
+
+	tap_is_int(kube_undo_plan(d, rss, 3, 9, NULL, &plan, &err), KUBE_UNDO_ERROR, "missing revision");
 	tap_is_str(err.msg, "unable to find specified revision 9 in history", "kubectl's words");
-	tap_is_int(kube_undo_plan(d, rss, 3, 3, &plan, &err), KUBE_UNDO_SKIPPED, "same template");
+	tap_is_int(kube_undo_plan(d, rss, 3, 3, NULL, &plan, &err), KUBE_UNDO_SKIPPED, "same template");
 	tap_is_str(err.msg, "skipped rollback (current template already matches revision 3)",
 		   "skipped message");
-	tap_is_int(kube_undo_plan(d, rss + 1, 1, 0, &plan, &err), KUBE_UNDO_ERROR, "no history");
+	tap_is_int(kube_undo_plan(d, rss + 1, 1, 0, NULL, &plan, &err), KUBE_UNDO_ERROR, "no history");
 	tap_is_str(err.msg, "no rollout history found for deployment \"web\"", "no history message");
-	tap_is_int(kube_undo_plan(paused, rss, 3, 0, &plan, &err), KUBE_UNDO_ERROR, "paused");
+	tap_is_int(kube_undo_plan(paused, rss, 3, 0, NULL, &plan, &err), KUBE_UNDO_ERROR, "paused");
 	tap_ok(strstr(err.msg, "you cannot rollback a paused deployment; resume it first") != NULL,
 	       "paused message");
 
@@ -383,16 +547,52 @@ static void test_errors(void)
 	tap_ok(kube_response_unreachable(&r), "unreachable");
 }
 
+/* The rollout pane's budget: percentages round as the Deployment controller
+ * rounds them (surge up, unavailable down), Recreate, and 0/0. */
+static void test_budget(void)
+{
+	struct kube_deployment d = { .replicas = 10, .updated = 4, .status_replicas = 13,
+				     .available = 8, .max_surge = "25%", .max_unavailable = "25%" };
+	struct kube_replicaset rs = { .available = 6 };
+	struct kube_budget b;
+
+	tap_is_int(kube_budget_bound("25%", 10, true), 3, "25% of 10 surge rounds up");
+	tap_is_int(kube_budget_bound("25%", 10, false), 2, "25% of 10 unavailable rounds down");
+	tap_is_int(kube_budget_bound("30%", 10, true), 3, "a whole percentage stays");
+	tap_is_int(kube_budget_bound("2", 10, true), 2, "an absolute bound");
+	tap_is_int(kube_budget_bound(NULL, 10, true), 0, "no bound");
+	kube_budget_of(&d, &rs, &b);
+	tap_is_int(b.surge, 3, "surge allowed");
+	tap_is_int(b.unavailable, 2, "unavailable allowed");
+	tap_is_int(b.surge_used, 3, "13 pods for 10: surge used 3");
+	tap_is_int(b.unavailable_used, 2, "8 available of 10: 2 unavailable");
+	tap_is_int(b.new_available, 4, "the new revision's available, at most its updated");
+	kube_budget_of(&d, NULL, &b);
+	tap_is_int(b.new_available, 0, "no new replica set yet: none available");
+	d.max_surge = "0";
+	d.max_unavailable = "0%";
+	kube_budget_of(&d, &rs, &b);
+	tap_is_int(b.unavailable, 1, "0 and 0%: one may go down");
+	d.recreate = true;
+	kube_budget_of(&d, &rs, &b);
+	tap_ok(b.surge == 0 && b.unavailable == 10, "Recreate: no surge, all down");
+}
+
 int main(void)
 {
 	test_errors();
 	test_framing();
 	test_backoff();
 	test_objects();
+	test_pod_shared_strings();
+	test_list_head();
+	test_pods_of();
 	test_store();
+	test_event_bound();
 	test_status();
 	test_undo();
 	test_diff_limit();
 	test_image_for();
+	test_budget();
 	return tap_done();
 }

@@ -1,5 +1,5 @@
-/* The registry client's parsers, without a network: the tag template read
- * backwards, Link pagination (and loops), WWW-Authenticate challenges,
+/* The registry client's parsers, without a network: the tag template both
+ * ways (the runner's tags read back by the images pane), Link pagination (and loops), WWW-Authenticate challenges,
  * manifest media types, docker's config.json auths, image names, the token
  * endpoint's answer and the token cache. */
 #include <stdlib.h>
@@ -10,9 +10,47 @@
 #include "registry/link.h"
 #include "registry/manifest.h"
 #include "registry/ref.h"
-#include "registry/tag_scheme.h"
+#include "util/tag_scheme.h"
 #include "registry/www_auth.h"
 #include "tap.h"
+
+/* The runner expands the template and the images pane reads the tag back
+ * with the same module: they cannot disagree. They did when each had its
+ * own parser — the runner's took uppercase hex for a commit, the pane's did
+ * not, and only the runner's read a literal '/' back from its '-'. */
+static void test_tag_both_ways(void)
+{
+	struct tag_vars v = { .sha = "0123456789abcdef0123456789abcdef01234567", .build = 42,
+			      .branch = "feature/login" };
+	struct tag_match m;
+	char *t;
+
+	t = tag_scheme_expand("{sha7}-{build}", &v);
+	tap_is_str(t, "0123456-42", "the default scheme");
+	tap_ok(tag_scheme_match("{sha7}-{build}", t, &m) && !strcmp(m.sha, "0123456")
+	       && m.build == 42, "read back: commit and build");
+	free(t);
+	t = tag_scheme_expand("{branch}-{build}-{sha7}", &v);
+	tap_is_str(t, "feature-login-42-0123456", "a branch becomes a valid tag");
+	tap_ok(tag_scheme_match("{branch}-{build}-{sha7}", t, &m), "parses back");
+	tap_is_str(m.branch, "feature-login", "branch with a dash");
+	tap_is_int((int)m.build, 42, "build");
+	tap_is_str(m.sha, "0123456", "sha prefix");
+	free(t);
+	t = tag_scheme_expand("{system}.{build}", &v);
+	tap_is_str(t, "shipdeck.42", "{system}");
+	free(t);
+	/* the disagreement: git writes lowercase hex, so an uppercase "commit"
+	 * names none, for the runner's side as for the pane's */
+	tap_ok(!tag_scheme_match("{sha7}-{build}", "A1B2C3D-7", &m), "uppercase hex is no commit");
+	tap_ok(tag_scheme_match("{sha7}-{build}", "a1b2c3d-7", &m), "lowercase is");
+	/* a literal outside the tag alphabet is written as '-', and read back so */
+	t = tag_scheme_expand("v/{build}", &v);
+	tap_is_str(t, "v-42", "'/' in the template becomes '-'");
+	tap_ok(tag_scheme_match("v/{build}", t, &m) && m.build == 42, "and reads back");
+	free(t);
+	tap_ok(!tag_scheme_match("v/{build}", "vx42", &m), "but not any character for it");
+}
 
 static void test_tag_scheme(void)
 {
@@ -316,6 +354,7 @@ static void test_tokens(void)
 
 int main(void)
 {
+	test_tag_both_ways();
 	test_tag_scheme();
 	test_link();
 	test_www_auth();

@@ -6,6 +6,7 @@
 
 #include "store/store.h"
 #include "tap.h"
+#include "util/intern.h"
 #include "util/xalloc.h"
 
 static struct image_row row(const char *tag, long build, enum image_provenance p)
@@ -58,7 +59,7 @@ static void add_deployment(struct store *s, const char *name, const char *images
 {
 	struct kube_deployment *d = xcalloc(1, sizeof *d);
 
-	d->meta = (struct kube_meta){ .namespace = xstrdup("default"), .name = xstrdup(name) };
+	d->meta = (struct kube_meta){ .namespace = intern("default"), .name = xstrdup(name) };
 	d->images = xstrdup(images);
 	kube_upsert(s, KUBE_DEPLOYMENTS, d);
 }
@@ -67,7 +68,7 @@ static void add_rs(struct store *s, const char *name, const char *owner)
 {
 	struct kube_replicaset *rs = xcalloc(1, sizeof *rs);
 
-	rs->meta = (struct kube_meta){ .namespace = xstrdup("default"), .name = xstrdup(name) };
+	rs->meta = (struct kube_meta){ .namespace = intern("default"), .name = xstrdup(name) };
 	rs->owner = xstrdup(owner);
 	kube_upsert(s, KUBE_REPLICASETS, rs);
 }
@@ -76,12 +77,12 @@ static void add_pod(struct store *s, const char *name, const char *rs, const cha
 {
 	struct kube_pod *p = xcalloc(1, sizeof *p);
 
-	p->meta = (struct kube_meta){ .namespace = xstrdup("default"), .name = xstrdup(name) };
-	p->owner = xstrdup(rs);
+	p->meta = (struct kube_meta){ .namespace = intern("default"), .name = xstrdup(name) };
+	p->owner = intern(rs);
 	p->ncontainers = 1;
 	p->containers = xcalloc(1, sizeof *p->containers);
-	p->containers[0].name = xstrdup("c");
-	p->containers[0].image = xstrdup(image);
+	p->containers[0].name = intern("c");
+	p->containers[0].image = intern(image);
 	kube_upsert(s, KUBE_PODS, p);
 }
 

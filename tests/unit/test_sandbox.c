@@ -16,7 +16,7 @@
 #include "sandbox/podlog.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/select.h"
-#include "sandbox/store.h"
+#include "sandbox/objstore.h"
 #include "sandbox/traffic.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -207,41 +207,41 @@ static cJSON *named(const char *ns, const char *name)
 
 static void test_store(void)
 {
-	struct store s;
+	struct objstore s;
 	struct watcher w;
 	struct obj **v;
 	size_t n;
 
-	store_init(&s, 3);
-	store_commit(&s, &kinds[K_CONFIGMAP], named("a", "x"));
-	store_commit(&s, &kinds[K_CONFIGMAP], named("a", "y"));
-	store_commit(&s, &kinds[K_CONFIGMAP], named("b", "x"));
-	store_commit(&s, &kinds[K_CONFIGMAP], named("a", "x"));
+	objstore_init(&s, 3);
+	objstore_commit(&s, &kinds[K_CONFIGMAP], named("a", "x"));
+	objstore_commit(&s, &kinds[K_CONFIGMAP], named("a", "y"));
+	objstore_commit(&s, &kinds[K_CONFIGMAP], named("b", "x"));
+	objstore_commit(&s, &kinds[K_CONFIGMAP], named("a", "x"));
 	tap_is_int(s.rv, 4, "one resourceVersion per commit");
-	tap_is_str(jstr(J(store_get(&s, &kinds[K_CONFIGMAP], "a", "x")->cur->json, "metadata",
+	tap_is_str(jstr(J(objstore_get(&s, &kinds[K_CONFIGMAP], "a", "x")->cur->json, "metadata",
 			  "resourceVersion")), "4", "stored resourceVersion");
-	tap_ok(store_event(&s, 4) && store_event(&s, 4)->type == EV_MODIFIED, "MODIFIED event");
-	tap_ok(store_rv_too_old(&s, 0) && !store_rv_too_old(&s, 1), "history window of 3");
-	n = store_list(&s, &kinds[K_CONFIGMAP], "a", &v);
+	tap_ok(objstore_event(&s, 4) && objstore_event(&s, 4)->type == EV_MODIFIED, "MODIFIED event");
+	tap_ok(objstore_rv_too_old(&s, 0) && !objstore_rv_too_old(&s, 1), "history window of 3");
+	n = objstore_list(&s, &kinds[K_CONFIGMAP], "a", &v);
 	tap_is_int(n, 2, "list by namespace");
 	tap_is_str(v[0]->name, "x", "sorted by key");
 	free(v);
-	store_watch_add(&s, &w, 1);
+	objstore_watch_add(&s, &w, 1);
 	for (int i = 0; i < 10; i++)
-		store_commit(&s, &kinds[K_CONFIGMAP], named("c", "z"));
-	tap_ok(store_event(&s, 2) != NULL, "a slow watcher keeps its events");
-	tap_ok(store_rv_too_old(&s, 2), "but new watches from there are too old");
-	tap_ok(!store_watcher_lost(&s, &w), "a slow watcher is not lost");
+		objstore_commit(&s, &kinds[K_CONFIGMAP], named("c", "z"));
+	tap_ok(objstore_event(&s, 2) != NULL, "a slow watcher keeps its events");
+	tap_ok(objstore_rv_too_old(&s, 2), "but new watches from there are too old");
+	tap_ok(!objstore_watcher_lost(&s, &w), "a slow watcher is not lost");
 	for (int i = 0; i < 200010; i++)
-		store_commit(&s, &kinds[K_CONFIGMAP], named("c", "z"));
-	tap_ok(store_watcher_lost(&s, &w), "a watcher 200,000 events behind is let go");
-	store_watch_del(&s, &w);
-	tap_ok(store_event(&s, 2) == NULL, "history trimmed when the watcher goes");
-	store_remove(&s, store_get(&s, &kinds[K_CONFIGMAP], "a", "y"));
-	tap_ok(store_event(&s, s.rv)->type == EV_DELETED, "DELETED event");
-	tap_is_str(jstr(J(store_event(&s, s.rv)->obj->json, "metadata", "resourceVersion")),
+		objstore_commit(&s, &kinds[K_CONFIGMAP], named("c", "z"));
+	tap_ok(objstore_watcher_lost(&s, &w), "a watcher 200,000 events behind is let go");
+	objstore_watch_del(&s, &w);
+	tap_ok(objstore_event(&s, 2) == NULL, "history trimmed when the watcher goes");
+	objstore_remove(&s, objstore_get(&s, &kinds[K_CONFIGMAP], "a", "y"));
+	tap_ok(objstore_event(&s, s.rv)->type == EV_DELETED, "DELETED event");
+	tap_is_str(jstr(J(objstore_event(&s, s.rv)->obj->json, "metadata", "resourceVersion")),
 		   "200025", "DELETED carries the deletion's resourceVersion");
-	store_free(&s);
+	objstore_free(&s);
 }
 
 static void test_podlog(void)
@@ -311,7 +311,7 @@ static void run(struct sandbox *sb, int64_t *now, int passes, long long *max_pod
 
 static const char *deploy_annotation(struct sandbox *sb, const char *name, const char *key)
 {
-	struct obj *d = store_get(&sb->store, &kinds[K_DEPLOYMENT], "default", name);
+	struct obj *d = objstore_get(&sb->store, &kinds[K_DEPLOYMENT], "default", name);
 
 	return d ? jmeta_get(d->cur->json, "annotations", key) : NULL;
 }
@@ -405,7 +405,7 @@ static enum mirror_line mline(struct sandbox *sb, enum kind_id k, const char *ty
 
 static struct obj *mget(struct sandbox *sb, enum kind_id k, const char *name)
 {
-	return store_get(&sb->store, &kinds[k], "shop", name);
+	return objstore_get(&sb->store, &kinds[k], "shop", name);
 }
 
 /* The mirror of --traffic-only: lists and watch lines into the store, the
@@ -513,7 +513,7 @@ static void test_mirror(void)
 	tap_is_int(sb.store.k[K_POD].n, 2, "two pods after the relist");
 	tap_ok(!mget(&sb, K_POD, "web-a"), "the pod not listed went");
 	tap_is_str(mget(&sb, K_POD, "web-b")->uid, "uid-b2", "a new uid is a new object");
-	tap_ok(store_by_uid(&sb.store, "uid-b") == NULL, "the old uid is forgotten");
+	tap_ok(objstore_by_uid(&sb.store, "uid-b") == NULL, "the old uid is forgotten");
 	f = mirror_pod_faults(mget(&sb, K_POD, "web-b"));
 	tap_ok(f && f->error_rate == 0, "faults read again for the new image");
 	tap_ok(mirror_pod_ready(mget(&sb, K_POD, "web-c")), "web-c ready");

@@ -24,6 +24,13 @@ grep -q '→ promote' "$WORK/auto.txt" || fail "no promotion decision"
 kc rollout status deploy/shop --timeout 30s >/dev/null || fail "the stable has not rolled out"
 [ "$(kc get deploy shop-canary -o jsonpath='{.metadata.annotations.shipdeck\.dev/canary-phase}')" = promoted ] \
 	|| fail "the canary is not marked promoted"
+# the changes say what shipdeck did, for `kubectl rollout history` (issue 22)
+by=${USER:-$(id -un)}
+kc rollout history deploy/shop >"$WORK/history.txt"
+tail -2 "$WORK/history.txt" | grep -q "^[0-9]* *shipdeck promote shop shop:2.0 (canary 100%) by $by *\$" \
+	|| { cat "$WORK/history.txt"; fail "the stable's history does not name the promotion"; }
+[ "$(kc get deploy shop-canary -o jsonpath='{.metadata.annotations.kubernetes\.io/change-cause}')" \
+	= "shipdeck canary start shop shop:2.0 by $by" ] || fail "the canary's change-cause"
 
 audit >"$WORK/audit.jsonl"
 for w in 50 100; do

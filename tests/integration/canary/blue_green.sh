@@ -19,6 +19,10 @@ grep -q 'green is not ready' "$WORK/err.txt" || { cat "$WORK/err.txt"; fail "the
 
 sdc canary start pay 2.0 >/dev/null || fail "start again"
 kc rollout status deploy/pay-green --timeout 30s >/dev/null || fail "green did not roll out"
+# the idle colour's history says what shipdeck deployed to it (issue 22)
+kc rollout history deploy/pay-green | tail -2 \
+	| grep -q "^[0-9]* *shipdeck canary start pay pay:2.0 (idle green) by ${USER:-$(id -un)} *\$" \
+	|| { kc rollout history deploy/pay-green; fail "green's history does not name the start"; }
 rc=0
 sdc --read-only canary promote pay 2>/dev/null || rc=$?
 [ "$rc" = 4 ] || fail "read-only promote exits 4, not $rc"

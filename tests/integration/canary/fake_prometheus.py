@@ -7,6 +7,8 @@ on request: the same numbers every run (a screen golden), or an error.
                  ~0.49 s p99, everything else 100% at ~12 ms
   --mode error   every query is refused as Prometheus refuses bad PromQL
                  (HTTP 400, errorType bad_data)
+  --mode few     a healthy canary with only two samples (100%, ~12 ms) against
+                 a stable's eleven: too few to judge
 
 Prints "listening on PORT" once it accepts connections.
 """
@@ -56,6 +58,11 @@ class Handler(BaseHTTPRequestHandler):
             self.answer(404, {"status": "error", "errorType": "not_found", "error": url.path})
             return
         values = series(q.get("query", ""))
+        if self.mode == "few":
+            query = q.get("query", "")
+            values = STABLE_P99 if "histogram_quantile" in query else [1] * len(CANARY_SUCCESS)
+            if re.search(r'deployment="[^"]*-canary"', query):
+                values = values[-2:]
         end, step = float(q.get("end", "0")), float(q.get("step", "1"))
         n = len(values)
         start = end - step * (n - 1)
@@ -67,7 +74,7 @@ class Handler(BaseHTTPRequestHandler):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, default=0)
-    ap.add_argument("--mode", choices=["fixed", "error"], default="fixed")
+    ap.add_argument("--mode", choices=["fixed", "error", "few"], default="fixed")
     args = ap.parse_args()
     Handler.mode = args.mode
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)

@@ -87,7 +87,10 @@ replicas_of() { kc get deploy "$1" -o jsonpath='{.spec.replicas}'; }
 # start_fake_prometheus MODE: fake_prometheus.py (fixed numbers, or errors);
 # sets PROM.
 start_fake_prometheus() {
-	python3 "$CANARY_DIR/fake_prometheus.py" --mode "$1" >"$WORK/fake-prom.out" 2>&1 &
+	# emptied here, not by the child's redirect: on a second start the wait
+	# below could still read the first server's line before the child runs
+	: >"$WORK/fake-prom.out"
+	python3 "$CANARY_DIR/fake_prometheus.py" --mode "$1" >>"$WORK/fake-prom.out" 2>&1 &
 	PIDS="$PIDS $!"
 	wait_until 10 grep -q 'listening on' "$WORK/fake-prom.out" || fail "the fake prometheus did not start"
 	PROM=http://127.0.0.1:$(sed -n 's/listening on //p' "$WORK/fake-prom.out")

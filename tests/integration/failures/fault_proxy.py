@@ -29,13 +29,19 @@ until told to break, on a control port, in one of these ways:
 Every request is logged as one JSON line (start, time, method, path, query,
 status, fault; a stream's time is when it ended) to --log.
 
+In front of a TLS server (the upstream control plane's kube-apiserver) it
+speaks TLS on both sides: --upstream-ca CA verifies the server, --tls-cert
+and --tls-key are what it shows its own clients. Requests, the client's
+bearer token included, pass through unchanged.
+
   fault_proxy.py --upstream PORT --port-file F --control-port-file F --log F
-                 [--snapshot SRC:DST]
+                 [--snapshot SRC:DST] [--upstream-ca CA --tls-cert C --tls-key K]
 """
 import argparse
 import json
 import os
 import socket
+import ssl
 import threading
 import time
 import http.client
@@ -57,6 +63,15 @@ def log(start, method, target, status, fault):
                             "query": parts.query, "status": status, "fault": fault}) + "\n")
 
 
+def upstream_connection():
+    """A connection to the server behind, verified against --upstream-ca when
+    it speaks TLS."""
+    if args.upstream_ca:
+        ctx = ssl.create_default_context(cafile=args.upstream_ca)
+        return http.client.HTTPSConnection("127.0.0.1", args.upstream, timeout=600, context=ctx)
+    return http.client.HTTPConnection("127.0.0.1", args.upstream, timeout=600)
+
+
 def take_fault(kinds):
     with lock:
         if state["fault"] in kinds:
@@ -73,6 +88,10 @@ class Proxy(BaseHTTPRequestHandler):
 
     def setup(self):
         super().setup()
+        if isinstance(self.connection, ssl.SSLSocket):
+            self.connection.settimeout(10)
+            self.connection.do_handshake()
+            self.connection.settimeout(None)
         with lock:
             connections.add(self.connection)
 
@@ -126,7 +145,7 @@ class Proxy(BaseHTTPRequestHandler):
                 f.write(data)
             os.rename(dst + ".tmp", dst)
         log(time.time(), self.command, self.path, 0, "hold-write")
-        up = http.client.HTTPConnection("127.0.0.1", args.upstream, timeout=600)
+        up = upstream_connection()
         headers = {k: v for k, v in self.headers.items()
                    if k.lower() not in ("host", "connection", "content-length")}
         up.request(self.command, self.path, body=body, headers=headers)
@@ -159,7 +178,7 @@ class Proxy(BaseHTTPRequestHandler):
             log(start, self.command, self.path, 0, "drop-writes")
             self.drop()
             return
-        up = http.client.HTTPConnection("127.0.0.1", args.upstream, timeout=600)
+        up = upstream_connection()
         headers = {k: v for k, v in self.headers.items()
                    if k.lower() not in ("host", "connection", "content-length")}
         up.request(self.command, self.path, body=body, headers=headers)
@@ -276,6 +295,12 @@ class Server:
         ThreadingHTTPServer.allow_reuse_address = True
         ThreadingHTTPServer.daemon_threads = True
         self.httpd = ThreadingHTTPServer(("127.0.0.1", self.port), Proxy)
+        if args.tls_cert:
+            # the handshake in the handler's thread, not in accept()
+            ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            ctx.load_cert_chain(args.tls_cert, args.tls_key)
+            self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True,
+                                                do_handshake_on_connect=False)
         self.port = self.httpd.server_address[1]
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
@@ -301,7 +326,12 @@ def main():
     p.add_argument("--control-port-file", required=True)
     p.add_argument("--log", required=True)
     p.add_argument("--snapshot", help="SRC:DST, copied when a held write arrives")
+    p.add_argument("--upstream-ca", help="the server behind speaks TLS: its CA")
+    p.add_argument("--tls-cert", help="speak TLS to clients with this certificate")
+    p.add_argument("--tls-key")
     args = p.parse_args()
+    if bool(args.tls_cert) != bool(args.tls_key):
+        p.error("--tls-cert and --tls-key go together")
     server = Server(0)
     control = ThreadingHTTPServer(("127.0.0.1", 0), Control)
     with open(args.port_file + ".tmp", "w") as f:

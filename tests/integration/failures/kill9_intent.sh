@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 kubectl_ok || skip "kubectl >= 1.27 not found"
 command -v jq >/dev/null || skip "jq not found"
-start_sandbox main --port 0 --plain-http --time-scale 50 --manifests "$FIXTURES/web.yaml"
+start_sandbox main --port 0 $CLUSTER_PLAIN --time-scale 50 --manifests "$FIXTURES/web.yaml"
 AUDIT=$XDG_STATE_HOME/shipdeck/audit.jsonl
 start_proxy --snapshot "$AUDIT:$WORK/audit.at-request"
 cd "$WORK"

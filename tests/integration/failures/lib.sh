@@ -5,20 +5,45 @@
 . "$(dirname "$0")/../rollout/lib.sh"
 FAILURES=$(cd "$(dirname "$0")" && pwd)
 
-# start_proxy [ARGS]: a fault proxy in front of the sandbox (started with
-# --plain-http); sets PROXY_PORT, CTL_PORT and PKC, a kubeconfig through it.
+# CLUSTER_PLAIN: the flag that makes the sandbox speak plain HTTP (the
+# proxy's simplest set-up); none for the real apiserver, which speaks TLS
+# only: the proxy then speaks TLS on both sides (start_proxy).
+CLUSTER_PLAIN=--plain-http
+cluster_is_upstream && CLUSTER_PLAIN=
+
+# start_proxy [ARGS]: a fault proxy in front of the cluster; sets
+# PROXY_PORT, CTL_PORT and PKC, a kubeconfig through it. In front of the
+# real apiserver it verifies the server with the kubeconfig's CA and shows
+# shipdeck a certificate of its own (made here for 127.0.0.1), which PKC
+# trusts instead; the bearer token goes through as it is.
 start_proxy() {
+	local tls=() scheme=http
 	rm -f "$WORK/proxy.port" "$WORK/proxy.ctl"
+	if cluster_is_upstream; then
+		scheme=https
+		kc config view --raw -o jsonpath='{.clusters[0].cluster.certificate-authority-data}' \
+			| base64 -d >"$WORK/cluster-ca.crt"
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
+			-subj /CN=fault-proxy -addext subjectAltName=IP:127.0.0.1 \
+			-keyout "$WORK/proxy.key" -out "$WORK/proxy.crt" 2>"$WORK/openssl.err" \
+			|| { cat "$WORK/openssl.err"; fail "openssl could not make the proxy's certificate"; }
+		tls=(--upstream-ca "$WORK/cluster-ca.crt" --tls-cert "$WORK/proxy.crt" --tls-key "$WORK/proxy.key")
+	fi
 	python3 "$FAILURES/fault_proxy.py" --upstream "$PORT" --port-file "$WORK/proxy.port" \
-		--control-port-file "$WORK/proxy.ctl" --log "$WORK/proxy.jsonl" "$@" \
+		--control-port-file "$WORK/proxy.ctl" --log "$WORK/proxy.jsonl" "${tls[@]}" "$@" \
 		2>"$WORK/proxy.err" &
 	PIDS="$PIDS $!"
 	wait_until 10 test -s "$WORK/proxy.port" || { cat "$WORK/proxy.err"; fail "the proxy did not start"; }
 	PROXY_PORT=$(cat "$WORK/proxy.port")
 	CTL_PORT=$(cat "$WORK/proxy.ctl")
 	PKC=$WORK/proxy.kubeconfig
-	sed "s#http://127.0.0.1:$PORT#http://127.0.0.1:$PROXY_PORT#" "$KC" >"$PKC"
+	sed "s#$scheme://127.0.0.1:$PORT#$scheme://127.0.0.1:$PROXY_PORT#" "$KC" >"$PKC"
 	grep -q "$PROXY_PORT" "$PKC" || fail "no server line to point at the proxy in $KC"
+	if cluster_is_upstream; then
+		KUBECONFIG=$PKC kubectl config set-cluster "$(kc config view -o jsonpath='{.clusters[0].name}')" \
+			--certificate-authority "$WORK/proxy.crt" --embed-certs >/dev/null \
+			|| fail "could not make $PKC trust the proxy"
+	fi
 }
 
 # fault WHAT: tells the proxy how to misbehave next (see fault_proxy.py).

@@ -10,7 +10,7 @@
 kubectl_ok || skip "kubectl >= 1.27 not found"
 command -v tmux >/dev/null || skip "tmux not found"
 command -v jq >/dev/null || skip "jq not found"
-start_sandbox main --port 0 --plain-http --time-scale 50 --manifests "$FIXTURES/web.yaml"
+start_sandbox main --port 0 $CLUSTER_PLAIN --time-scale 50 --manifests "$FIXTURES/web.yaml"
 start_proxy
 
 cd "$WORK"
@@ -52,7 +52,7 @@ note "garbage: $res listed again"
 # after the 5–10 minutes of a real watch.
 fault stall
 kill_a_pod
-wait_screen 15 'lost the connection to http://127.0.0.1'
+wait_screen 15 'lost the connection to https*://127.0.0.1'
 note "stall: $(screen | grep -o 'cluster reconnecting.*' | sed 's/ *? help$//')"
 wait_until 20 logged "stall" \
 	|| fail "stall: the stalled stream was never given up"

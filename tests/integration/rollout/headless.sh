@@ -46,6 +46,15 @@ sd rollout undo web --dry-run | grep -q 'from: revision 2 (example/web:1.1)' || 
 sd --json rollout undo web >"$WORK/undo.json" || fail "undo"
 jq -e '.ok == true and .to == "revision 1 (example/web:1.0)"' "$WORK/undo.json" >/dev/null || fail "undo json"
 sd rollout status web --timeout 60s >/dev/null || fail "status after undo"
+# the rollback says what it did, where kubectl's would restore revision 1's
+# words: the controller copies the cause to the replica set it brings back
+# as revision 3 (issue 22)
+cause="shipdeck rollback web to revision 1 (web:1.0) by ${USER:-$(id -un)}"
+[ "$(kc get deploy web -o jsonpath='{.metadata.annotations.kubernetes\.io/change-cause}')" = "$cause" ] \
+	|| fail "rollback change-cause: $(kc get deploy web -o jsonpath='{.metadata.annotations}')"
+kc rollout history deploy/web >"$WORK/khistory.txt"
+grep -q "^3 *$cause *\$" "$WORK/khistory.txt" || { cat "$WORK/khistory.txt"; fail "history shows the rollback's cause"; }
+[ "$(grep -c '^[0-9]' "$WORK/khistory.txt")" = 2 ] || { cat "$WORK/khistory.txt"; fail "history: revisions 2 and 3"; }
 sd rollout undo web --to-revision 9 2>"$WORK/err.txt" && fail "missing revision should fail"
 grep -q 'unable to find specified revision 9 in history' "$WORK/err.txt" || fail "missing revision message"
 sd rollout undo web --to-revision 3 | grep -q 'skipped rollback (current template already matches revision 3)' \
@@ -74,6 +83,28 @@ jq -e -s "any(.[]; .kind == \"pod\" and .change == \"added\" and .revision == $r
 	>/dev/null || { cat "$WORK/follow.jsonl"; fail "--follow saw the next rollout's pods (rev $rev)"; }
 jq -e -s 'all(.[]; type == "object")' "$WORK/follow.jsonl" >/dev/null || fail "--follow: one JSON document a line"
 sd rollout status web --timeout 60s >/dev/null || fail "status after the followed restart"
+# piped, it ends as with --json; in a terminal it follows by default (issue 22)
+timeout 10 "$SHIPDECK" --kubeconfig "$KC" rollout watch web | cat >"$WORK/piped.txt" \
+	|| fail "a piped watch of a done rollout did not end at once"
+grep -q 'successfully rolled out' "$WORK/piped.txt" || fail "the piped watch's end line"
+if command -v tmux >/dev/null; then
+	tmux_start "$SHIPDECK" --kubeconfig "$KC" rollout watch web --no-follow
+	wait_until 10 sh -c "! kill -0 $TUI_PID 2>/dev/null" || fail "--no-follow in a terminal did not end"
+	tmux_start "$SHIPDECK" --kubeconfig "$KC" rollout watch web
+	sleep 1
+	kill -0 "$TUI_PID" 2>/dev/null || fail "watch in a terminal ended with the rollout it found done"
+	wait_screen 10 'successfully rolled out'
+	sd rollout restart web >/dev/null || fail "restart for the terminal's watch"
+	rev=$(kc get deploy web -o jsonpath='{.metadata.annotations.deployment\.kubernetes\.io/revision}')
+	wait_screen 30 " added rev $rev "
+	sd rollout status web --timeout 60s >/dev/null || fail "status after the terminal's restart"
+	wait_screen 10 "deploy/web rev $rev ready 3/3 up-to-date 3 available 3  deployment \"web\" successfully rolled out"
+	kill -0 "$TUI_PID" 2>/dev/null || { screen; fail "watch in a terminal ended after the next rollout"; }
+	keys C-c
+	wait_until 10 sh -c "! kill -0 $TUI_PID 2>/dev/null" || fail "C-c did not end the terminal's watch"
+else
+	note "tmux is not installed: the terminal's default --follow is not checked"
+fi
 
 # a stuck rollout: status fails with kubectl's words when the deadline passes
 sd deploy web bad1 >/dev/null || fail "deploy bad1"
@@ -87,11 +118,13 @@ set -e
 
 # every change above is in the audit log: its intent before the request,
 # then its result, paired by id
-[ "$(wc -l <"$AUDIT")" = 14 ] || { cat "$AUDIT"; fail "audit records"; }
-jq -s -e '[.[] | select(.phase == "intent") | .id] as $i
+n=14
+command -v tmux >/dev/null && n=16   # the terminal's watch followed one more restart
+[ "$(wc -l <"$AUDIT")" = $n ] || { cat "$AUDIT"; fail "audit records"; }
+jq -s -e --argjson n $n '[.[] | select(.phase == "intent") | .id] as $i
 	| [.[] | select(.phase == "result") | .id] as $r
-	| ($i | length) == 7 and $i == $r and ($i | unique | length) == 7' "$AUDIT" >/dev/null \
-	|| { cat "$AUDIT"; fail "audit: seven intents, each followed by its result"; }
+	| ($i | length) == $n / 2 and $i == $r and ($i | unique | length) == $n / 2' "$AUDIT" >/dev/null \
+	|| { cat "$AUDIT"; fail "audit: an intent for each action, each followed by its result"; }
 jq -s -e 'map(select(.action == "rollback" and .phase == "result"))[0]
 	| .from == "revision 2 (example/web:1.1)"
 	and .to == "revision 1 (example/web:1.0)" and .result == "ok"' "$AUDIT" >/dev/null \

@@ -73,6 +73,7 @@ wait_until() {
 tmux_start() {
 	TMUX_SESSION=sd-$$-$RANDOM
 	TMUX_SESSIONS="$TMUX_SESSIONS $TMUX_SESSION"
+	rm -f "$WORK/tui.pid"   # a second session must not read the first one's pid
 	command tmux -L "$TMUX_SESSION" -f /dev/null new-session -d -s "$TMUX_SESSION" -x 200 -y 50 \
 		"echo \$\$ >$WORK/tui.pid; exec env ASAN_OPTIONS=log_path=$WORK/asan UBSAN_OPTIONS=log_path=$WORK/asan TERM=screen-256color HOME=$HOME XDG_CONFIG_HOME=$XDG_CONFIG_HOME XDG_STATE_HOME=$XDG_STATE_HOME XDG_CACHE_HOME=$XDG_CACHE_HOME TZ=UTC $*"
 	wait_until 5 test -s "$WORK/tui.pid" || fail "the console did not start"

@@ -181,3 +181,53 @@ free_port() {
 	done
 	fail "no free port found"
 }
+
+# rs_watch APP FILE: watches the ReplicaSets of app=APP into FILE as
+# "EVENT NAME DESIRED" lines, until the test ends.
+rs_watch() {
+	k get rs -l app="$1" -w --output-watch-events --no-headers \
+		-o custom-columns=EVENT:.type,NAME:.object.metadata.name,DESIRED:.object.spec.replicas \
+		>"$2" 2>&1 &
+	track $!
+}
+
+# rs_surge_check FILE BOUND: the controller keeps the sum of its
+# ReplicaSets' desired replicas at or under replicas+maxSurge, and uses the
+# full surge once. Names the line that broke it, or the most it saw.
+rs_surge_check() {
+	awk -v bound="$2" '
+		{ desired[$2] = $1 == "DELETED" ? 0 : $3; sum = 0; for (n in desired) sum += desired[n] }
+		sum > max { max = sum }
+		sum > bound { print "line " NR ": the ReplicaSets want " sum " > " bound; bad = 1 }
+		END { if (max != bound) { print "most desired " max ", want the full surge of " bound; bad = 1 }; exit bad }' \
+		"$1" || { cat "$1"; return 1; }
+}
+
+# pods_replay FILE FROM POD_BOUND MIN_READY: replays a `kubectl get pods -w
+# --output-watch-events` stream (EVENT NAME READY STATUS ...) and, from line
+# FROM on, checks pods not Terminating <= POD_BOUND (0: unchecked) and ready
+# pods >= MIN_READY. Prints the lines that broke it and, last, how many pods
+# it saw Terminating.
+#
+# POD_BOUND holds on the sandbox only: on the real control plane each
+# ReplicaSet's controller acts on its own, so a new pod may be created
+# (its ReplicaSet already scaled up) before an old one is marked for
+# deletion (its ReplicaSet already scaled down). The surge is the
+# Deployment controller's bound on desired replicas: rs_surge_check.
+pods_replay() {
+	awk -v from="$2" -v bound="$3" -v min="$4" '
+		{ ev = $1; name = $2 }
+		ev == "DELETED" { delete st[name]; delete rd[name] }
+		ev != "DELETED" { st[name] = $4; rd[name] = $3 }
+		ev != "DELETED" && $4 == "Terminating" && !(name in seen) { seen[name] = 1; term++ }
+		NR >= from {
+			active = 0; up = 0
+			for (n in st) { if (st[n] != "Terminating") active++; if (st[n] == "Running" && rd[n] == "1/1") up++ }
+			if (bound && active > bound) { print "line " NR ": " active " pods > " bound; bad = 1 }
+			if (up < min) { print "line " NR ": " up " ready < " min; bad = 1 }
+		}
+		END { print "terminating " term + 0; exit bad }' "$1"
+}
+
+# pod_bound N: N on the sandbox, 0 (unchecked) on the real control plane.
+pod_bound() { if cluster_is_upstream; then echo 0; else echo "$1"; fi; }

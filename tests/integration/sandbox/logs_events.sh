@@ -2,6 +2,11 @@
 # Pod logs (follow, previous, container) and Events as a cluster records
 # them: the deployment controller's, the ReplicaSet controller's, the
 # scheduler's and the kubelet's, listable and selectable by involved object.
+# On both clusters: the containers' lines are the simulated app's (the
+# sandbox's kubelet writes them; on upstream shipdeck-upstream's podlogs.c,
+# served by kwok's kubelet server through the apiserver). Only the sandbox's
+# pods get the simulated traffic's request lines, and only its followed
+# streams end with the container; kwok sends no Pulled or Created events.
 . "$(dirname "$0")/lib.sh" "$@"
 
 sandbox_start --time-scale 20
@@ -50,25 +55,39 @@ echo "$out" | grep -q 'Defaulted container "web" out of: web, sidecar' || fail "
 code=$(sbcurl -o "$T/log.json" -w '%{http_code}' "$SANDBOX_URL/api/v1/namespaces/default/pods/$pod/log")
 expect_eq "$code" 400 "the API wants a container name for a two-container pod"
 grep -q 'a container name must be specified for pod' "$T/log.json" || fail "log 400 body"
-k logs "$pod" -c web | head -3 | grep -q 'msg="starting web"' || fail "startup line"
-wait_for 20 sh -c "kubectl logs $pod -c web | grep -q '\"GET /'"
+k logs "$pod" -c web | head -3 | grep -q "msg=\"starting web\" image=example/web:1.0 pod=$pod\$" \
+	|| fail "startup line names the image and pod: $(k logs "$pod" -c web | head -3)"
+wait_for 20 sh -c "kubectl logs $pod -c web | grep -q 'msg=\"ready to serve requests\"'"
+# the simulated traffic's request lines: the sandbox's own pods only (on
+# upstream, --traffic-only counts requests but writes no kwok pod's log)
+cluster_is_upstream || wait_for 20 sh -c "kubectl logs $pod -c web | grep -q '\"GET /'"
 k logs "$pod" -c web --tail=2 | wc -l | grep -qx 2 || fail "--tail=2"
 k logs "$pod" -c web --timestamps --tail=1 | grep -Eq '^20[0-9-]+T[0-9:.]+Z ' || fail "--timestamps"
 k logs "$pod" -c sidecar | grep -q 'msg="starting sidecar"' || fail "-c sidecar"
 note "ok: logs with -c, --tail, --timestamps"
 
-# Follow: lines keep arriving while the pod runs; the stream ends when the
-# pod goes away.
-k logs -f "$pod" -c web --tail=0 >"$T/follow.txt" 2>&1 &
+# Follow: lines keep arriving while the pod runs — the shutdown's, written
+# after the stream began; on the sandbox the stream ends when the pod goes
+# away. kwok's server cannot end it: its log reader (k8s.io/cri-client's
+# ReadLogs) asks a container runtime whether the container still runs, and
+# kwok has none ("Unavailable" reads as running), so it follows forever.
+k logs -f "$pod" -c web --tail=1 >"$T/follow.txt" 2>&1 &
 follow=$!
 track $follow
-wait_for 20 lines_ge "$T/follow.txt" 5 'GET /'
+wait_for 20 lines_ge "$T/follow.txt" 1
+cluster_is_upstream || wait_for 20 lines_ge "$T/follow.txt" 5 'GET /'
 kill -0 $follow || fail "logs -f ended early"
 k delete pod "$pod" --wait=false >/dev/null
-ended() { ! kill -0 $follow 2>/dev/null; }
-wait_for 30 ended
-grep -q 'shutdown complete' "$T/follow.txt" || fail "the followed log ends with the shutdown"
-note "ok: logs -f streams until the container stops"
+wait_for 30 grep -q 'msg="received SIGTERM, draining connections"' "$T/follow.txt"
+wait_for 30 grep -q 'msg="shutdown complete"' "$T/follow.txt"
+if cluster_is_upstream; then
+	note "ok: logs -f streams the lines written while it follows"
+else
+	ended() { ! kill -0 $follow 2>/dev/null; }
+	wait_for 30 ended
+	tail -1 "$T/follow.txt" | grep -q 'shutdown complete' || fail "the followed log ends with the shutdown"
+	note "ok: logs -f streams until the container stops"
+fi
 
 # Crash loop: restarts, CrashLoopBackOff, --previous ends with the crash.
 crash=$(k get pods -l app=crasher -o jsonpath='{.items[0].metadata.name}')
@@ -87,7 +106,10 @@ note "ok: crash loop with --previous"
 # Events.
 k get events >"$T/events.txt" || fail "get events"
 grep -Eq '^LAST SEEN +TYPE +REASON +OBJECT +MESSAGE$' "$T/events.txt" || fail "events header"
-for reason in ScalingReplicaSet SuccessfulCreate Scheduled Pulled Created Started Killing BackOff; do
+reasons="ScalingReplicaSet SuccessfulCreate Scheduled Started Killing BackOff"
+# a kubelet's two others; kwok's stages send one event per transition
+cluster_is_upstream || reasons="$reasons Pulled Created"
+for reason in $reasons; do
 	grep -q " $reason " "$T/events.txt" || fail "no $reason event"
 done
 grep -Eq 'Normal +ScalingReplicaSet +deployment/web +Scaled up replica set web-[a-z0-9]+ from 0 to 2' \

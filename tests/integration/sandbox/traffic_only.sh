@@ -60,13 +60,11 @@ traffic_start() {
 	"$TRAFFIC_BIN" --traffic-only "$@" >"$T/traffic.out" 2>"$T/traffic.err" &
 	TRAFFIC_PID=$!
 	track "$TRAFFIC_PID"
-	for _ in $(seq 1 100); do
-		grep -q '^shipdeck-sandbox listening on ' "$T/traffic.out" 2>/dev/null && break
-		kill -0 "$TRAFFIC_PID" 2>/dev/null || fail "traffic-only exited: $(cat "$T/traffic.err")"
-		sleep 0.1
-	done
-	TRAFFIC_URL=$(sed -n 's/^shipdeck-sandbox listening on //p' "$T/traffic.out")
-	[ -n "$TRAFFIC_URL" ] || fail "traffic-only did not print its listening line"
+	# it lists the cluster before it listens: on a loaded machine that took
+	# more than 10 s, so the launchers' own wait (cluster.sh)
+	TRAFFIC_URL=$(cluster_wait_listening "$T/traffic.out" "$TRAFFIC_PID") \
+		|| { kill -0 "$TRAFFIC_PID" 2>/dev/null || fail "traffic-only exited: $(cat "$T/traffic.err")"; \
+		     fail "traffic-only did not print its listening line"; }
 	[ "$(wc -l <"$T/traffic.out")" -eq 1 ] || fail "traffic-only printed more than one line"
 }
 

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Two walls that hold only if nothing goes around them, checked in the
-# source: every request leaves through net/http (where read-only refuses
+# source: every request leaves through runtime/http (where read-only refuses
 # all but GET and HEAD) — no other socket, curl handle or libgit2 remote in
 # shipdeck (the sandbox is another program; util/spawn only probes ports
 # on 127.0.0.1 for the servers the demo and shipdeck-upstream start) — and every string reaches the terminal through the draw
@@ -11,13 +11,13 @@ ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 cd "$ROOT"
 rc=0
 net=$(grep -rnE '\b(socket|connect|getaddrinfo|curl_easy_init|curl_easy_perform|curl_multi_init|git_remote_[a-z_]+|git_clone)\(' \
-	src views --include='*.c' | grep -vE '^src/(sandbox/|net/http\.c:|util/spawn\.c:)')
+	src views --include='*.c' | grep -vE '^src/(sandbox/|runtime/http\.c:|util/spawn\.c:)')
 if [ -n "$net" ]; then
-	echo "not ok - network access outside net/http:"
+	echo "not ok - network access outside runtime/http:"
 	echo "$net"
 	rc=1
 else
-	echo "ok - every request goes through net/http"
+	echo "ok - every request goes through runtime/http"
 fi
 # util/spawn.c: only port probes on 127.0.0.1
 if grep -nE '\b(socket|connect)\(' src/util/spawn.c | grep -qv 'AF_INET\|connect(fd'; then
@@ -36,7 +36,7 @@ fi
 # the audit log has one writer: the gate (intent before the request, result
 # after); nothing else appends records or opens the file
 aud=$(grep -rnE '\baudit_append\(|audit\.jsonl|audit_path' src views --include='*.c' \
-	| grep -vE '^src/app/(gate|audit|app)\.c:|^src/main\.c:.*audit\.jsonl')
+	| grep -vE '^src/action/(gate|audit)\.c:|^src/app/app\.c:|^src/main\.c:.*audit\.jsonl')
 if [ -n "$aud" ]; then
 	echo "not ok - the audit log written or opened outside the gate:"
 	echo "$aud"

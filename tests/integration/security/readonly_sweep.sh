@@ -114,7 +114,7 @@ sd_tmux_wait "${TAG[4]}" 20 || sd_fail "the images pane never listed the tags"
 sd_tmux_wait 'pay-blue' 20 || sd_fail "the rollout pane never showed the deployments"
 
 # each action that changes things, in its own pane, says it is disabled
-for pk in "1 b run-pipeline" "1 t run-tests" "1 x cancel" "3 d deploy" "3 C canary-start" \
+for pk in "1 b run-pipeline" "1 t run-tests" "1 x cancel" "3 d deploy" "3 C canary-start" "3 E promote-image" \
 	"4 r rollback" "4 Space pause-resume" "4 s scale" "4 R restart" "4 K kill-pod" \
 	"5 p promote" "5 a abort" "5 A auto-analysis"; do
 	set -- $pk

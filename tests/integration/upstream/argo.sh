@@ -10,54 +10,7 @@
 # promote --full take it to Healthy. Flagger (-mesh-provider=kubernetes):
 # a blue/green Canary reconciled to Initialized (primary created, the target
 # scaled to zero). Each controller is stopped by its pid, and must stop.
-. "$(dirname "$0")/../rollout/lib.sh"
-: "${SHIPDECK_UPSTREAM_BIN:?}" "${UPSTREAM_BUILD:?}"
-kubectl_ok || skip "kubectl >= 1.27 not found"
-cluster_is_upstream || fail "SHIPDECK_CLUSTER must be upstream"
-BIN=$SHIPDECK_UPSTREAM_BIN
-# a controller not built: what go said when upstream/build tried (its log)
-for b in rollouts-controller:argo-rollouts kubectl-argo-rollouts:argo-rollouts flagger:flagger; do
-	log=$(dirname "$BIN")/logs/${b#*:}.log
-	[ -x "$BIN/${b%%:*}" ] || fail "${b%%:*} not found in $BIN: build it with upstream/build$(
-		[ -s "$log" ] && printf '; its last build (%s) said: %s' "$log" "$(grep -v '^[a-z0-9./_-]*$' "$log" | tail -3)")"
-done
-
-# the plugin as kubectl finds plugins: kubectl-argo-rollouts on PATH
-mkdir -p "$WORK/plugins"
-ln -s "$BIN/kubectl-argo-rollouts" "$WORK/plugins/kubectl-argo-rollouts"
-export PATH=$WORK/plugins:$PATH
-
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-# start_controller NAME LOG HEALTH_URL CMD...: starts CMD by pid (sets CTL_PID),
-# waits for HEALTH_URL; a controller that exits on the way is named with the
-# last lines of its log
-start_controller() {
-	local name=$1 log=$2 url=$3 i
-	shift 3
-	"$@" >"$log" 2>&1 &
-	CTL_PID=$!
-	PIDS="$PIDS $CTL_PID"
-	for ((i = 0; i < 600; i++)); do
-		curl -sf -o /dev/null "$url" && return 0
-		if ! kill -0 "$CTL_PID" 2>/dev/null; then
-			tail -5 "$log"
-			fail "$name exited while starting (log above)"
-		fi
-		sleep 0.1
-	done
-	tail -5 "$log"
-	fail "$name did not answer $url in 60 s"
-}
-
-stop_controller() {
-	local name=$1 pid=$2
-	kill "$pid" 2>/dev/null || fail "$name (pid $pid) was not running any more"
-	wait_until 30 sh -c "! kill -0 $pid 2>/dev/null" || fail "$name (pid $pid) did not stop on SIGTERM"
-	wait "$pid" 2>/dev/null || true
-}
+. "$(dirname "$0")/argo_lib.sh"
 
 start_sandbox argo
 export KUBECONFIG=$KC
@@ -87,20 +40,7 @@ ARGO_PID=$CTL_PID
 note "rollouts-controller pid $ARGO_PID (metrics $metrics, healthz $healthz)"
 
 rollout() {
-	cat <<YAML
-apiVersion: argoproj.io/v1alpha1
-kind: Rollout
-metadata: {name: web, namespace: default}
-spec:
-  replicas: 4
-  revisionHistoryLimit: 3
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: web, image: "$1"}]
-  strategy:
-    canary:
+	argo_rollout web 4 "$1" <<'YAML'
       steps:
       - setWeight: 25
       - pause: {}

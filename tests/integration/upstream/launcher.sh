@@ -13,6 +13,12 @@ running_from() {
 	pgrep -f -- "$1" | grep -v "^$$\$" || true
 }
 
+# step N WHAT: names the step in the log, with the seconds so far (a
+# failure under load then says where the time went)
+step() { note "step $1 at ${SECONDS} s: ${*:2}"; }
+
+none_running_from() { [ -z "$(running_from "$1")" ]; }
+
 # launch NAME [flags]: runs the launcher to its end; its stderr in NAME.err
 launch() {
 	local name=$1
@@ -24,12 +30,14 @@ launch() {
 	set -e
 }
 
+step 1 'a missing build'
 # 1. a missing build names the binary, the folder and how to build it
 launch missing --bin-dir "$WORK/nothing-here"
 [ "$LAUNCH_RC" = 2 ] || fail "missing build: exit $LAUNCH_RC"
 grep -q "etcd not found in $WORK/nothing-here: build the upstream components with upstream/build" \
 	"$WORK/missing.err" || { cat "$WORK/missing.err"; fail "missing build message"; }
 
+step 2 'a broken kube-apiserver'
 # 2. a broken kube-apiserver: its own words and its log in the message;
 #    the etcd already started is stopped again
 mkdir -p "$WORK/broken-bin"
@@ -45,6 +53,7 @@ grep -q "kube-apiserver exited while starting (log: $WORK/broken/logs/kube-apise
 	"$WORK/broken.err" || { cat "$WORK/broken.err"; fail "broken build message"; }
 [ -z "$(running_from "$WORK/broken/")" ] || fail "broken build left processes: $(running_from "$WORK/broken/")"
 
+step 3 'the port asked for is in use'
 # 3. the port asked for is in use
 python3 -c 'import socket,sys,time
 s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(); print(s.getsockname()[1], flush=True); time.sleep(60)' \
@@ -57,6 +66,7 @@ launch busy --port "$busy"
 grep -q "kube-apiserver: port 127.0.0.1:$busy is in use" "$WORK/busy.err" \
 	|| { cat "$WORK/busy.err"; fail "port in use message"; }
 
+step 4 'etcd that cannot start'
 # 4. etcd that cannot start (its data folder is a file)
 mkdir -p "$WORK/noetcd"
 echo "not a folder" >"$WORK/noetcd/etcd"
@@ -66,6 +76,7 @@ grep -q "^shipdeck-upstream: etcd exited while starting (log: $WORK/noetcd/logs/
 	|| { cat "$WORK/noetcd.err"; fail "etcd message"; }
 [ -z "$(running_from "$WORK/noetcd/")" ] || fail "etcd failure left processes"
 
+step 5 'a good start'
 # 5. a good start: one line, nodes Ready, faults as stages; SIGTERM stops all
 cat >"$WORK/faults.yaml" <<'YAML'
 - image: "example/web:bad*"
@@ -94,6 +105,12 @@ wait_until 30 sh -c "kubectl get pods -l app=bad --no-headers | grep -q '0/1 *Ru
 	|| fail "never-ready fault"
 sleep 2
 [ "$(pod_status bad)" = "0/1 Running" ] || fail "never-ready pod became ready: $(pod_status bad)"
+# pod logs, through kwok's kubelet server from the files podlogs.c writes
+gp=$(kubectl get pods -l app=good -o jsonpath='{.items[0].metadata.name}')
+wait_until 10 sh -c "kubectl logs $gp | grep -q 'msg=\"starting web\" image=example/web:1.0 pod=$gp\$'" \
+	|| fail "the pod's log: $(kubectl logs "$gp" 2>&1 | head -5)"
+kubectl logs deploy/crash --previous 2>&1 | grep -q '^panic: runtime error' \
+	|| fail "the crash-looping pod's previous log: $(kubectl logs deploy/crash --previous 2>&1 | head -5)"
 # the audit log is the request log: kubectl's create is in it
 grep -q '"verb":"create".*"userAgent":"kubectl' "$WORK/good/audit.log" || fail "audit log"
 pids=$(running_from "$WORK/good/")
@@ -106,6 +123,7 @@ set -e
 [ "$rc" = 0 ] || fail "SIGTERM: exit $rc"
 for p in $pids; do ! kill -0 "$p" 2>/dev/null || fail "component $p still runs after SIGTERM"; done
 
+step 6 'killed outright'
 # 6. killed outright, it takes its components with it
 "$UPSTREAM" --kubeconfig-out "$WORK/k9.kc" --dir "$WORK/k9" >"$WORK/k9.out" 2>"$WORK/k9.err" &
 k9=$!
@@ -113,7 +131,9 @@ cluster_wait_listening "$WORK/k9.out" "$k9" >/dev/null || fail "second start"
 pids=$(running_from "$WORK/k9/")
 kill -KILL "$k9"
 wait "$k9" 2>/dev/null || true
-wait_until 20 test -z "$(running_from "$WORK/k9/")" || fail "kill -9 left: $(running_from "$WORK/k9/")"
+# (asked again on each try: SIGKILL'd components take a moment to go)
+wait_until 20 none_running_from "$WORK/k9/" || fail "kill -9 left: $(running_from "$WORK/k9/")"
+step 7 'stopped while it starts'
 # 7. stopped while it starts: it gives up at once and leaves nothing
 "$UPSTREAM" --kubeconfig-out "$WORK/early.kc" --dir "$WORK/early" >"$WORK/early.out" 2>"$WORK/early.err" &
 early=$!
@@ -125,4 +145,5 @@ wait "$early" 2>/dev/null || true
 [ ! -s "$WORK/early.out" ] || fail "early stop printed the listening line"
 grep -q 'stopped while' "$WORK/early.err" || { cat "$WORK/early.err"; fail "early stop message"; }
 [ -z "$(running_from "$WORK/early/")" ] || fail "early stop left: $(running_from "$WORK/early/")"
+step end
 echo "ok - shipdeck-upstream starts, serves, fails clearly and stops what it started"

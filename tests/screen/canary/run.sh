@@ -4,7 +4,9 @@
 # Prometheus (the same every run), zoomed at 200x50 and 80x24 — the metric
 # that failed, by how much, and the verdict — and stacked at 80x24, where the
 # pane has three lines. The countdown, clock times and the rollout pane's
-# ages are normalised. UPDATE_GOLDEN=1 rewrites them.
+# ages are normalised. UPDATE_GOLDEN=1 rewrites them. Then a healthy canary
+# with two samples against eleven (min_samples 5): no data, not a PASS, and
+# automatic mode does not promote.
 . "$(dirname "$0")/../../integration/canary/lib.sh"
 : "${GOLDENS:=$(cd "$(dirname "$0")" && pwd)}"
 start_world
@@ -37,11 +39,47 @@ status=0
 for f in fail-200x50 fail-80x24 stacked-80x24; do
 	[ -f "$WORK/out/$f" ] || fail "no dump $f"
 	normalise "$WORK/out/$f" >"$WORK/out/$f.norm"
+	golden=$(cluster_golden "$GOLDENS/$f.golden")
 	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
-		cp "$WORK/out/$f.norm" "$GOLDENS/$f.golden"
-	elif ! diff -u "$GOLDENS/$f.golden" "$WORK/out/$f.norm"; then
+		cp "$WORK/out/$f.norm" "$golden"
+	elif ! diff -u "$golden" "$WORK/out/$f.norm"; then
 		status=1
 	fi
 done
 [ $status = 0 ] || fail "screens differ from the goldens"
+
+# two samples of a healthy canary are too few to judge (issue 22: n=11/2
+# passed and would have promoted): no data, and automatic mode holds
+start_fake_prometheus few
+make_repo "$PROM" 2s 2
+sed -i 's/^    threshold: 2$/&\n    min_samples: 5/' "$REPO/.shipdeck.yml"
+grep -q 'min_samples: 5' "$REPO/.shipdeck.yml" || fail "min_samples not set"
+cat >"$WORK/steps" <<'STEPS'
+key 5
+key Enter
+wait-for samples 11/2
+wait-for NODATA score
+dump few
+key A
+key y
+sleep 5000
+dump few-auto
+STEPS
+console "$WORK/steps"
+grep -qF "no data for any metric: success-rate: too few samples to judge (canary 2, stable 11; at least 5 each)" \
+	"$WORK/out/few" || { cat "$WORK/out/few"; fail "the verdict does not say too few samples"; }
+grep -qE "success-rate +- .* no data" "$WORK/out/few" || { cat "$WORK/out/few"; fail "success-rate judged on two samples"; }
+grep -qE "latency-p99 +- .* no data" "$WORK/out/few" || { cat "$WORK/out/few"; fail "latency judged on two samples"; }
+! grep -qE "(PASS|MARGINAL) score" "$WORK/out/few" "$WORK/out/few-auto" || { cat "$WORK/out/few-auto"; fail "two samples passed"; }
+grep -q "NODATA score" "$WORK/out/few-auto" || { cat "$WORK/out/few-auto"; fail "automatic mode: not no-data"; }
+grep -q "no data → hold" "$WORK/out/few-auto" || { cat "$WORK/out/few-auto"; fail "automatic mode did not hold on no data"; }
+[ "$(replicas_of shop-canary)" = 1 ] || fail "automatic mode acted on too few samples"
+set +e
+sdc --json canary analyze shop >"$WORK/few.json"
+rc=$?
+set -e
+[ $rc = 3 ] || fail "canary analyze on two samples exits $rc, not 3 (no data)"
+jq -e '.verdict == "NODATA" and all(.metrics[]; .reason | test("too few samples to judge \\(canary 2, stable 11; at least 5 each\\)"))' \
+	"$WORK/few.json" >/dev/null || { cat "$WORK/few.json"; fail "analyze: the reason is not 'too few samples'"; }
+echo "ok - too few samples: no data, no promotion"
 echo "ok - canary pane screens"

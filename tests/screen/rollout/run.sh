@@ -1,6 +1,7 @@
 #!/bin/bash
 # Screen goldens of the rollout pane (script mode, no terminal): a stalled
-# rollout at 200x50 — the list and the rollback dialog — at 80x24, stacked
+# rollout at 200x50 — the list and the rollback dialog (its text and its
+# colour roles) — at 80x24, stacked
 # and zoomed, and a pod's detail (zoomed: the log pane beside it grows). Volatile bits (ages, hash suffixes, times,
 # nodes) are normalised before the diff. UPDATE_GOLDEN=1 rewrites them.
 . "$(dirname "$0")/../../integration/rollout/lib.sh"
@@ -18,6 +19,7 @@ dump list-200x50
 key r
 wait-for Roll back deploy/web
 dump confirm-200x50
+dump-roles confirm-200x50.roles
 key n
 resize 80x24
 dump list-80x24
@@ -36,19 +38,39 @@ normalise() {
 	sed -E -e 's/web-[a-z0-9]{6,10}-[a-z0-9]{5}/web-HASH-XXXXX/g' \
 		-e 's/web-[a-z0-9]{6,10}\b/web-HASH/g' \
 		-e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z/TIME/g' \
-		-e 's/sandbox-node-[0-9]+/sandbox-node-N/g' \
+		-e 's/(sandbox|kwok)-node-[0-9]+/\1-node-N/g' \
 		-e 's/\b[0-9]+(s|m[0-9]+s|m|h[0-9]+m|h|d[0-9]+h|d)\b/AGE/g' \
 		-e 's/[0-9]+\.[0-9]+ms/Nms/g' \
-		-e 's/(shipdeck deploy [^ ]+ [^ ]+ by )[A-Za-z0-9._-]+/\1USER/g' -e 's/ +$//' "$1"
+		-e 's/(shipdeck deploy [^ ]+ [^ ]+ by )[A-Za-z0-9._-]+/\1USER/g' \
+		-e 's/(shipdeck rollback [^ ]+ to revision [0-9]+ \([^)]*\) by )[A-Za-z0-9._-]+/\1USER/g' \
+		-e 's/ +$//' "$1"
 }
+
+# the dialog's colour roles (its rows only: the list's ages change widths):
+# the title's role on its rule, ok/fail/warn on from, to and the cause
+dialog_rows() {
+	awk '/┌─ rollback/ { on = 1 } on { print NR } /└/ && on { exit }' "$WORK/out/confirm-200x50"
+}
+rows=$(dialog_rows | paste -sd, -)
+[ -n "$rows" ] || fail "no dialog in confirm-200x50"
+awk -v rows="$rows" 'NR == 1, /^--$/ { print; next }
+	BEGIN { n = split(rows, r, ","); for (i = 1; i <= n; i++) want[r[i] + 0] = 1 }
+	{ line++ } want[line] { print }' "$WORK/out/confirm-200x50.roles" >"$WORK/out/confirm-roles.norm"
+roles_golden=$(cluster_golden "$GOLDENS/confirm-roles.golden")
+if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+	cp "$WORK/out/confirm-roles.norm" "$roles_golden"
+elif ! diff -u "$roles_golden" "$WORK/out/confirm-roles.norm"; then
+	fail "the dialog's colour roles differ from the golden"
+fi
 
 status=0
 for f in list-200x50 detail-200x50 confirm-200x50 list-80x24 zoom-80x24; do
 	[ -f "$WORK/out/$f" ] || fail "no dump $f"
 	normalise "$WORK/out/$f" >"$WORK/out/$f.norm"
+	golden=$(cluster_golden "$GOLDENS/$f.golden")
 	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
-		cp "$WORK/out/$f.norm" "$GOLDENS/$f.golden"
-	elif ! diff -u "$GOLDENS/$f.golden" "$WORK/out/$f.norm"; then
+		cp "$WORK/out/$f.norm" "$golden"
+	elif ! diff -u "$golden" "$WORK/out/$f.norm"; then
 		status=1
 	fi
 done

@@ -14,7 +14,7 @@ command -v kubectl >/dev/null || sd_skip "kubectl is not installed"
 DEMO=$SD_TMP/demo
 trap '"$SHIPDECK" demo --dir "$DEMO" --down >/dev/null 2>&1; sd_cleanup' EXIT
 export SHIPDECK_DEMO_TIME_SCALE=20
-"$SHIPDECK" demo --dir "$DEMO" --up >"$SD_TMP/up.txt" 2>&1 || { cat "$SD_TMP/up.txt"; sd_fail "demo --up"; sd_done; }
+"$SHIPDECK" demo $(cluster_demo_flag) --dir "$DEMO" --up >"$SD_TMP/up.txt" 2>&1 || { cat "$SD_TMP/up.txt"; sd_fail "demo --up"; sd_done; }
 K=$DEMO/kubeconfig
 AUDIT=$XDG_STATE_HOME/shipdeck/audit.jsonl
 kc() { kubectl --kubeconfig "$K" --cache-dir "$SD_TMP/kubecache" "$@"; }
@@ -105,6 +105,68 @@ sd_check "canary's title names its target" grep -qF "p promote → shop · a abo
 sd_check "kubectl: no deployment changed" test "$(images)" = "$before"
 sd_check "audit: the cancelled deploy names deploy/web" \
 	grep -q '"action":"deploy".*"target":"deploy/web".*"result":"cancelled"' "$AUDIT"
+# the rollout pane's filter (issue 22): the list narrows with each key typed,
+# Esc clears it (at the prompt and after), and :ns clears it
+cat >"$SD_TMP/steps3" <<'STEPS'
+wait-for pay-green
+key 4
+key /
+type pay
+dump filter-pay
+type -g
+dump filter-pay-g
+key Backspace
+key Backspace
+key Backspace
+key Backspace
+key Backspace
+dump filter-backspace
+type shop
+key Esc
+dump filter-esc-prompt
+key /
+type shop-c
+dump filter-none
+key Backspace
+key Backspace
+key Enter
+dump filter-set
+key Esc
+dump filter-esc
+key /
+type pay
+key Enter
+type :ns nothing-here
+key Enter
+type :ns default
+key Enter
+wait-for pay-green
+dump filter-ns
+key 3
+key g
+key d
+key Enter
+dump noop
+STEPS
+sd_script 200x50 "$SD_TMP/steps3" --kubeconfig "$K"
+# the deployment rows of the rollout pane: its table, NAME to the blank line
+rows() { grep -oE '[│›] ?(web|shop-canary|shop|pay-blue|pay-green) +[0-9]+/[0-9]+ +[0-9]+ +[0-9]+ ' "$SD_OUT/$1" \
+	| grep -oE '(web|shop-canary|shop|pay-blue|pay-green)' | sort -u | tr '\n' ' '; }
+sd_check "filter: 'pay' typed lists pay-blue and pay-green only" test "$(rows filter-pay)" = "pay-blue pay-green "
+sd_check "filter: '-g' more narrows to pay-green" test "$(rows filter-pay-g)" = "pay-green "
+sd_check "filter: the title says the filter as typed" grep -qF "filter: pay-g" "$SD_OUT/filter-pay-g"
+sd_check "filter: backspace to empty lists all again" test "$(rows filter-backspace)" = "pay-blue pay-green shop web "
+sd_check "filter: Esc at the prompt clears it" test "$(rows filter-esc-prompt)" = "pay-blue pay-green shop web "
+sd_check "filter: no match says so" grep -qF "no deployment matches 'shop-c' (/ to change, Esc to clear)" "$SD_OUT/filter-none"
+sd_check "filter: Enter keeps it" test "$(rows filter-set)" = "shop "
+sd_check "filter: the title offers Esc to clear it" grep -qF "filter: shop (Esc clears)" "$SD_OUT/filter-set"
+sd_check "filter: Esc in the pane clears it" test "$(rows filter-esc)" = "pay-blue pay-green shop web "
+sd_check "filter: :ns clears it" test "$(rows filter-ns)" = "pay-blue pay-green shop web "
+sd_check "filter: no filter in the title after :ns" sh -c "! grep -qF 'filter: ' '$SD_OUT/filter-ns'"
+# a deploy of the tag web runs already changes nothing and says so (issue 22)
+sd_check "no-op deploy: 'already on' the tag" grep -qE "deploy: deploy/web already on [0-9a-f]{7}-1" "$SD_OUT/noop"
+sd_check "no-op deploy: no dialog" sh -c "! grep -qF '[y]' '$SD_OUT/noop'"
+sd_check "kubectl: still no deployment changed" test "$(images)" = "$before"
 # a second `shipdeck demo` on the same folder joins the running world and says so
 printf 'wait-for pay-green\ndump joined\n' >"$SD_TMP/steps2"
 sd_script 200x50 "$SD_TMP/steps2" demo --dir "$DEMO"

@@ -376,12 +376,25 @@ static void test_intern(void)
 	tap_is_int((int)intern_count(), (int)before, "all dropped, none left");
 }
 
+/* the search's case rule, as less and vim's smartcase have it */
+static void test_smartcase(void)
+{
+	tap_ok(text_smartcase("error 42"), "all lower case: any case matches");
+	tap_ok(!text_smartcase("Error"), "a capital: case matters");
+	tap_ok(text_find("E: ERROR at 3", "error", text_smartcase("error")) != NULL,
+	       "lower case finds upper case");
+	tap_ok(!text_find("E: ERROR at 3", "Error", text_smartcase("Error")), "a capital does not");
+	tap_is_str(text_find("a Error b", "Error", text_smartcase("Error")), "Error b",
+		   "and finds its own spelling");
+}
+
 int main(void)
 {
 	test_intern();
 	test_ydoc();
 	test_sanitize();
 	test_time();
+	test_smartcase();
 	test_duration_next();
 	test_imgref();
 	test_json_arena();

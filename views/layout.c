@@ -4,7 +4,9 @@
 #include <string.h>
 
 static const char *const pane_names[PANE_COUNT] = {
-	"pipeline", "log", "images", "rollout", "canary"
+#define PANE_NAME(A, id, name, key, help) [PANE_##id] = #name,
+	SHIPDECK_PANES(PANE_NAME, )
+#undef PANE_NAME
 };
 
 static struct rect rect(int y, int x, int h, int w)
@@ -91,8 +93,10 @@ static void stacked(struct layout *l, int cols, int rows, const int *want)
 void layout_compute_by_content(struct layout *l, int cols, int lines, int zoomed,
 			       const int *want)
 {
-	static const int fill[PANE_COUNT] = { -1, -1, -1, -1, -1 };
-	int rows = lines - 1;
+	int fill[PANE_COUNT], rows = lines - 1;
+
+	for (int p = 0; p < PANE_COUNT; p++)
+		fill[p] = -1;
 
 	memset(l, 0, sizeof *l);
 	l->separator_x = -1;

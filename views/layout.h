@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum { PANE_PIPELINE, PANE_LOG, PANE_IMAGES, PANE_ROLLOUT, PANE_CANARY, PANE_COUNT };
+#include "action/panes.h"      /* PANE_* */
 
 enum { LAYOUT_MIN_COLS = 40, LAYOUT_MIN_LINES = 12, LAYOUT_WIDE_COLS = 120 };
 

@@ -18,14 +18,23 @@
 #include "views/colors.h"
 #include "views/ui_internal.h"
 
-/* In PANE_* order. */
+/* From the pane list: NAME's view is NAME_view. */
 static const struct view *const all_views[PANE_COUNT] = {
-	[PANE_PIPELINE] = &pipeline_view,
-	[PANE_LOG] = &log_view,
-	[PANE_IMAGES] = &images_view,
-	[PANE_ROLLOUT] = &rollout_view,
-	[PANE_CANARY] = &canary_view,
+#define PANE_VIEW(A, id, name, key, help) [PANE_##id] = &name##_view,
+	SHIPDECK_PANES(PANE_VIEW, )
+#undef PANE_VIEW
 };
+
+/* The pane a focus-NAME action focuses, or -1 for any other action. */
+static int pane_focused_by(enum action_id a)
+{
+	switch (a) {
+#define FOCUS_CASE(A, id, name, key, help) case ACTION_FOCUS_##id: return PANE_##id;
+	SHIPDECK_PANES(FOCUS_CASE, )
+#undef FOCUS_CASE
+	default: return -1;
+	}
+}
 
 enum { CLOCK_MS = 1000 };
 
@@ -529,17 +538,18 @@ static void say_where(struct ui *ui, enum action_id a)
 static void dispatch(struct ui *ui, enum action_id a)
 {
 	const struct action_info *info = action_info(a);
+	int focus = pane_focused_by(a);
 
 	if (gate_check(&ui->app->rt, a))
 		return;
 	ui->dirty = true;
-	switch (a) {
-	case ACTION_FOCUS_PIPELINE: case ACTION_FOCUS_LOG: case ACTION_FOCUS_IMAGES:
-	case ACTION_FOCUS_ROLLOUT: case ACTION_FOCUS_CANARY:
-		ui->focus = PANE_PIPELINE + (a - ACTION_FOCUS_PIPELINE);
+	if (focus >= 0) {
+		ui->focus = focus;
 		if (ui->zoomed >= 0)
 			ui->zoomed = ui->focus;
 		return;
+	}
+	switch (a) {
 	case ACTION_NEXT_PANE:
 		move_focus(ui, 1);
 		return;

@@ -1,6 +1,6 @@
 /* A pane of the console. Each pane is one file in views/ exporting one
- * `const struct view`, built with designated initializers; views/ui.c keeps
- * the list. A view draws from the store and its own private state; it never
+ * `const struct view`, built with designated initializers; the pane list
+ * (action/panes.h) registers it. A view draws from the store and its own private state; it never
  * calls a source — it asks for actions (action/gate.h) or for logs
  * (app_open_log). */
 #ifndef SHIPDECK_VIEWS_VIEW_H
@@ -87,11 +87,10 @@ struct view {
 	const char *const *help;
 };
 
-extern const struct view pipeline_view;
-extern const struct view log_view;
-extern const struct view images_view;
-extern const struct view rollout_view;
-extern const struct view canary_view;
+/* One per pane of action/panes.h, in views/NAME.c. */
+#define PANE_VIEW_DECL(A, id, name, key, help) extern const struct view name##_view;
+SHIPDECK_PANES(PANE_VIEW_DECL, )
+#undef PANE_VIEW_DECL
 
 /* ---- drawing helpers (views/draw.c). All text is sanitized and clipped to
  * the pane; x and y outside the pane draw nothing. Return the columns used. */

@@ -1,13 +1,15 @@
 /* Every action a person can take, in one list: its name (for `keys:` in the
  * config and for messages), default keys, flags, the pane that owns it, and
  * the help line. The enum, the keymap, the help overlay, the man page and the
- * config names are all generated from this list. */
+ * config names are all generated from this list; its first actions, focusing
+ * each pane, from the pane list (action/panes.h). */
 #ifndef SHIPDECK_ACTION_ACTION_H
 #define SHIPDECK_ACTION_ACTION_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "action/panes.h"
 #include "util/err.h"
 
 enum {
@@ -15,13 +17,12 @@ enum {
 	ACT_CONFIRM = 1 << 1,       /* opens the confirm dialog before it runs */
 };
 
+/* A pane's focus action: FOCUS_<ID>, "focus-<name>" (action/panes.h). */
+#define ACTION_OF_PANE(X, id, name, key, help) X(FOCUS_##id, "focus-" #name, key, 0, NULL, help)
+
 /* X(ID, name, default keys (space-separated), flags, owning pane or NULL, help) */
 #define SHIPDECK_ACTIONS(X) \
-	X(FOCUS_PIPELINE, "focus-pipeline", "1", 0, NULL, "Focus the pipeline pane") \
-	X(FOCUS_LOG, "focus-log", "2", 0, NULL, "Focus the log pane") \
-	X(FOCUS_IMAGES, "focus-images", "3", 0, NULL, "Focus the image tags pane") \
-	X(FOCUS_ROLLOUT, "focus-rollout", "4", 0, NULL, "Focus the rollout pane") \
-	X(FOCUS_CANARY, "focus-canary", "5", 0, NULL, "Focus the canary pane") \
+	SHIPDECK_PANES(ACTION_OF_PANE, X) \
 	X(NEXT_PANE, "next-pane", "Tab", 0, NULL, "Focus the next pane") \
 	X(PREV_PANE, "prev-pane", "S-Tab", 0, NULL, "Focus the previous pane") \
 	X(ZOOM, "zoom", "Enter", 0, NULL, "Zoom the pane, or open the selected item") \

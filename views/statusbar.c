@@ -14,8 +14,9 @@ enum { REASON_COLUMNS = 90 };
 static const char *source_label(enum source_id s)
 {
 	static const char *const names[SOURCE_COUNT] = {
-		[SOURCE_KUBE] = "cluster", [SOURCE_CI] = "pipeline", [SOURCE_GIT] = "git",
-		[SOURCE_REGISTRY] = "registry", [SOURCE_METRICS] = "prometheus",
+#define SOURCE_LABEL(id, label) [SOURCE_##id] = label,
+		SHIPDECK_SOURCES(SOURCE_LABEL)
+#undef SOURCE_LABEL
 	};
 	return names[s];
 }

@@ -47,69 +47,119 @@ int sources_open_repo(struct app *app, struct err *err)
 	return project_load(&app->project, app->repo_root, err);
 }
 
+/* ---- each source's start, where the console's policy differs from the
+ * source's own: what a pane can show instead is not fatal */
+
+static int start_log_pager(struct rt *rt, struct err *err)
+{
+	(void)err;
+	ci_log_pager_start(rt);
+	return 0;
+}
+
+/* a bad kubeconfig is shown in the rollout pane, not fatal: the pipeline
+ * side of the console works without a cluster */
+static int start_kube(struct rt *rt, struct err *err)
+{
+	kube_source_start(rt, err);
+	return 0;
+}
+
+static int start_ci(struct rt *rt, struct err *err)
+{
+	const struct project *pj = rt->project;
+
+	if (pj->nci && pj->ci[0].backend != CI_BACKEND_LOCAL) {
+		/* the first ci: entry is the one the pane reads */
+		if (ci_remote_start(rt, &pj->ci[0], err))
+			rt_source_state(rt, SOURCE_CI, SOURCE_FAILED, 0, "%s", err->msg);
+		else
+			rt_source_state(rt, SOURCE_CI, SOURCE_READY, 0, NULL);
+	} else if (!rt->repo_root) {
+		rt_source_state(rt, SOURCE_CI, SOURCE_UNCONFIGURED, 0,
+				"no pipeline: run shipdeck inside a git repository or pass "
+				"--repo DIR");
+	} else {
+		char *file = xasprintf("%s/%s", rt->repo_root, pj->pipeline_file);
+
+		if (!file_exists(file))
+			rt_source_state(rt, SOURCE_CI, SOURCE_UNCONFIGURED, 0,
+					"no pipeline: add %s to %s", pj->pipeline_file,
+					rt->repo_root);
+		else if (ci_source_start(rt, err))
+			rt_source_state(rt, SOURCE_CI, SOURCE_FAILED, 0, "%s", err->msg);
+		free(file);
+	}
+	return 0;
+}
+
+static void stop_ci(struct rt *rt)
+{
+	ci_remote_stop(rt);
+	ci_source_stop(rt);
+}
+
+/* without image.name this says how to set it */
+static int start_registry(struct rt *rt, struct err *err)
+{
+	return registry_source_start(rt, false, err);
+}
+
+/* an environment whose context is missing shows in the images pane */
+static int start_env(struct rt *rt, struct err *err)
+{
+	if (env_source_start(rt, ENV_REFRESH_MS, err) < 0)
+		rt_message(rt, STATUS_ERROR, "%s", err->msg);
+	return 0;
+}
+
+static int start_metrics(struct rt *rt, struct err *err)
+{
+	if (rt->project->prometheus || rt->project->napps)
+		return canary_ctl_start(rt, NULL, err);
+	rt_source_state(rt, SOURCE_METRICS, SOURCE_UNCONFIGURED, 0,
+			"no Prometheus: set prometheus: in .shipdeck.yml");
+	return 0;
+}
+
+/* The sources the console runs, in the order they start; they stop the
+ * other way round. start fails only for what stops the console (the
+ * rest is the source's state); no start: it begins on demand. The git
+ * repository is read before all of them (sources_open_repo). */
+static const struct console_source {
+	int (*start)(struct rt *rt, struct err *err);
+	void (*stop)(struct rt *rt);
+} console_sources[] = {
+	{ .start = start_log_pager, .stop = ci_log_pager_stop },
+	{ .start = start_kube, .stop = kube_source_stop },
+	{ .start = start_ci, .stop = stop_ci },
+	{ .start = start_registry, .stop = registry_source_stop },
+	{ .start = start_env, .stop = env_source_stop },
+	{ .start = start_metrics, .stop = canary_ctl_stop },
+	{ .stop = chaos_run_stop },
+};
+
+enum { NSOURCES = sizeof console_sources / sizeof *console_sources };
+
 int sources_start(struct app *app, struct err *err)
 {
 	if (sources_open_repo(app, err))
 		return -1;
-	ci_log_pager_start(&app->rt);
-	{
-		/* a bad kubeconfig is shown in the rollout pane, not fatal: the
-		 * pipeline side of the console works without a cluster */
-		struct err kerr;
+	for (int i = 0; i < NSOURCES; i++) {
+		struct err serr;
 
-		kube_source_start(&app->rt, &kerr);
+		if (console_sources[i].start && console_sources[i].start(&app->rt, &serr)) {
+			*err = serr;
+			return -1;
+		}
 	}
-	if (app->project.nci && app->project.ci[0].backend != CI_BACKEND_LOCAL) {
-		/* the first ci: entry is the one the pane reads */
-		struct err rerr;
-
-		if (ci_remote_start(&app->rt, &app->project.ci[0], &rerr))
-			app_source_state(app, SOURCE_CI, SOURCE_FAILED, 0, "%s", rerr.msg);
-		else
-			app_source_state(app, SOURCE_CI, SOURCE_READY, 0, NULL);
-	} else if (!app->repo_root) {
-		app_source_state(app, SOURCE_CI, SOURCE_UNCONFIGURED, 0,
-				 "no pipeline: run shipdeck inside a git repository or pass "
-				 "--repo DIR");
-	} else {
-		char *file = xasprintf("%s/%s", app->repo_root, app->project.pipeline_file);
-		struct err cerr;
-
-		if (!file_exists(file))
-			app_source_state(app, SOURCE_CI, SOURCE_UNCONFIGURED, 0,
-					 "no pipeline: add %s to %s", app->project.pipeline_file,
-					 app->repo_root);
-		else if (ci_source_start(&app->rt, &cerr))
-			app_source_state(app, SOURCE_CI, SOURCE_FAILED, 0, "%s", cerr.msg);
-		free(file);
-	}
-	/* without image.name this says how to set it */
-	if (registry_source_start(&app->rt, false, err))
-		return -1;
-	{
-		/* an environment whose context is missing shows in the images pane */
-		struct err eerr;
-
-		if (env_source_start(&app->rt, ENV_REFRESH_MS, &eerr) < 0)
-			app_message(app, STATUS_ERROR, "%s", eerr.msg);
-	}
-	if (app->project.prometheus || app->project.napps)
-		return canary_ctl_start(&app->rt, NULL, err);
-	app_source_state(app, SOURCE_METRICS, SOURCE_UNCONFIGURED, 0,
-			 "no Prometheus: set prometheus: in .shipdeck.yml");
 	return 0;
 }
 
 void sources_stop(struct app *app)
 {
-	chaos_run_stop(&app->rt);
-	env_source_stop(&app->rt);
-	canary_ctl_stop(&app->rt);
-	ci_remote_stop(&app->rt);
-	ci_source_stop(&app->rt);
-	ci_log_pager_stop(&app->rt);
-	registry_source_stop(&app->rt);
-	kube_source_stop(&app->rt);
+	for (int i = NSOURCES - 1; i >= 0; i--)
+		console_sources[i].stop(&app->rt);
 }
 
 int sources_set_namespace(struct app *app, const char *ns, struct err *err)

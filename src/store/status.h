@@ -8,8 +8,21 @@
 
 enum status_level { STATUS_INFO, STATUS_WARN, STATUS_ERROR };
 
-enum source_id { SOURCE_KUBE, SOURCE_CI, SOURCE_GIT, SOURCE_REGISTRY, SOURCE_METRICS,
-		 SOURCE_COUNT };
+/* The sources whose connection state is kept, X(ID, label): the label is
+ * what the status bar calls it ("cluster reconnecting (2)…"). */
+#define SHIPDECK_SOURCES(X) \
+	X(KUBE, "cluster") \
+	X(CI, "pipeline") \
+	X(GIT, "git") \
+	X(REGISTRY, "registry") \
+	X(METRICS, "prometheus")
+
+enum source_id {
+#define SOURCE_ENUM(id, label) SOURCE_##id,
+	SHIPDECK_SOURCES(SOURCE_ENUM)
+#undef SOURCE_ENUM
+	SOURCE_COUNT
+};
 
 enum source_state {
 	SOURCE_UNCONFIGURED,        /* message says how to configure it */

@@ -7,14 +7,15 @@
 #include "app/app.h"
 #include "app/sources.h"
 #include "cmd/cmd.h"
+#include "views/commands.h"
 #include "views/ui.h"
 
-static const struct cmd *const commands[] = {
+static const struct cmd *const headless[] = {
 	&cmd_demo, &cmd_rollout, &cmd_deploy, &cmd_get, &cmd_pipeline, &cmd_images, &cmd_canary,
 	&cmd_chaos, &cmd_promote, &cmd_drift,
 };
 
-enum { NCOMMANDS = sizeof commands / sizeof *commands };
+enum { NCOMMANDS = sizeof headless / sizeof *headless };
 
 static const struct {
 	const char *flag, *alias, *arg, *help;
@@ -36,7 +37,7 @@ static void print_help(FILE *out)
 	fprintf(out, "shipdeck %s — a terminal console for shipping software to Kubernetes\n\n"
 		"Usage:\n  shipdeck [FLAGS]                 the console\n", SHIPDECK_VERSION);
 	for (int i = 0; i < NCOMMANDS; i++) {
-		char *u = strdup(commands[i]->usage), *save = NULL;
+		char *u = strdup(headless[i]->usage), *save = NULL;
 
 		for (char *l = strtok_r(u, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
 			fprintf(out, "  shipdeck %s\n", l);
@@ -58,6 +59,12 @@ static void print_help(FILE *out)
 		fprintf(out, "  %-10s %-16s %s%s\n", info->default_keys, info->name, info->help,
 			(info->flags & ACT_MUTATING) ? " [changes things]" : "");
 	}
+	fputs("\nCommands in the console (after :; Tab completes them):\n", out);
+	for (size_t i = 0; i < command_count; i++) {
+		char line[256];
+
+		fprintf(out, "  %s\n", command_describe(&commands[i], line, sizeof line));
+	}
 	fputs("\nExit codes: 0 done, 1 failed, 2 usage or configuration error,\n"
 	      "3 analysis marginal or without data, 4 refused by --read-only.\n", out);
 }
@@ -69,7 +76,7 @@ static void print_man(FILE *out)
 		".SH NAME\nshipdeck \\- a terminal console for shipping software to Kubernetes\n"
 		".SH SYNOPSIS\n.B shipdeck\n[\\fIFLAGS\\fR]\n", SHIPDECK_VERSION);
 	for (int i = 0; i < NCOMMANDS; i++) {
-		char *u = strdup(commands[i]->usage), *save = NULL;
+		char *u = strdup(headless[i]->usage), *save = NULL;
 
 		for (char *l = strtok_r(u, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
 			fprintf(out, ".br\n.B shipdeck\n%s\n", l);
@@ -80,7 +87,7 @@ static void print_man(FILE *out)
 	      "and the canary's metrics. Headless commands print text or JSON for scripts.\n"
 	      ".SH COMMANDS\n", out);
 	for (int i = 0; i < NCOMMANDS; i++)
-		fprintf(out, ".TP\n.B %s\n%s\n", commands[i]->name, commands[i]->summary);
+		fprintf(out, ".TP\n.B %s\n%s\n", headless[i]->name, headless[i]->summary);
 	fputs(".SH OPTIONS\n", out);
 	for (int i = 0; i < NGLOBALS; i++)
 		fprintf(out, ".TP\n.B %s%s%s\n%s\n", global_flags[i].flag,
@@ -92,6 +99,15 @@ static void print_man(FILE *out)
 
 		fprintf(out, ".TP\n.B %s\n(%s) %s%s\n", info->default_keys, info->name, info->help,
 			(info->flags & ACT_MUTATING) ? "; disabled with \\-\\-read\\-only" : "");
+	}
+	fputs(".SH CONSOLE COMMANDS\nTyped after \\fB:\\fR in the console; Tab completes them.\n", out);
+	for (size_t i = 0; i < command_count; i++) {
+		const struct command_info *c = &commands[i];
+
+		fprintf(out, ".TP\n.B :%s%s%s\n%s", c->name, *c->args ? " " : "", c->args, c->help);
+		if (c->alias)
+			fprintf(out, " (also \\fB:%s\\fR)", c->alias);
+		fputs("\n", out);
 	}
 	fputs(".SH FILES\n.TP\n$XDG_CONFIG_HOME/shipdeck/config.yaml\nkeys and theme\n"
 	      ".TP\n$XDG_CONFIG_HOME/shipdeck/themes/NAME.yaml\nuser themes\n"
@@ -107,7 +123,7 @@ static void print_completion(FILE *out)
 	      "_shipdeck() {\n  local cur=${COMP_WORDS[COMP_CWORD]}\n"
 	      "  local words=\"", out);
 	for (int i = 0; i < NCOMMANDS; i++)
-		fprintf(out, "%s ", commands[i]->name);
+		fprintf(out, "%s ", headless[i]->name);
 	for (int i = 0; i < NGLOBALS; i++)
 		fprintf(out, "%s ", global_flags[i].flag);
 	fputs("--help --version\"\n"
@@ -195,8 +211,8 @@ int main(int argc, char **argv)
 	}
 	if (argc > 1) {
 		for (int i = 0; i < NCOMMANDS; i++)
-			if (!strcmp(argv[1], commands[i]->name))
-				cmd = commands[i];
+			if (!strcmp(argv[1], headless[i]->name))
+				cmd = headless[i];
 		if (!cmd) {
 			return cmd_fail(EXIT_USAGE, "unknown %s '%s' (see shipdeck --help)",
 					argv[1][0] == '-' ? "flag" : "command", argv[1]);

@@ -1,5 +1,6 @@
 #include "views/commands.h"
 
+#include <stdio.h>
 #include <string.h>
 
 const struct command_info commands[] = {
@@ -24,6 +25,16 @@ const struct command_info *command_find(const char *name)
 		    || (commands[i].alias && !strcmp(commands[i].alias, name)))
 			return &commands[i];
 	return NULL;
+}
+
+const char *command_describe(const struct command_info *cmd, char *buf, size_t size)
+{
+	char usage[48];
+
+	snprintf(usage, sizeof usage, ":%s%s%s", cmd->name, *cmd->args ? " " : "", cmd->args);
+	snprintf(buf, size, "%-25s %s%s%s%s", usage, cmd->help, cmd->alias ? "  (also :" : "",
+		 cmd->alias ? cmd->alias : "", cmd->alias ? ")" : "");
+	return buf;
 }
 
 void commands_usage(struct strbuf *out)

@@ -1,5 +1,6 @@
 /* The ':' commands: one table that the command line dispatches by, the help
- * screen lists, the "unknown command" message names and Tab completes. */
+ * screen, --help and the man page list, the "unknown command" message names
+ * and Tab completes. */
 #ifndef SHIPDECK_VIEWS_COMMANDS_H
 #define SHIPDECK_VIEWS_COMMANDS_H
 
@@ -21,6 +22,11 @@ extern const size_t command_count;
 
 /* By name or alias; NULL when there is no such command. */
 const struct command_info *command_find(const char *name);
+
+/* ":ctx [NAME]               switch to another kube context…": the command,
+ * its arguments and its help on one line, as the help overlay and --help
+ * list it. Returns buf. */
+const char *command_describe(const struct command_info *cmd, char *buf, size_t size);
 
 /* ":ctx NAME, :ns NAME, …" — every command with its arguments. */
 void commands_usage(struct strbuf *out);

@@ -40,14 +40,8 @@ static int collect(struct ui *ui, struct help_line *lines, int max)
 						 .role = ROLE_TITLE };
 	}
 	for (size_t i = 0; i < command_count && n < max; i++) {
-		const struct command_info *cmd = &commands[i];
-		char usage[48];
-
-		snprintf(usage, sizeof usage, ":%s%s%s", cmd->name, *cmd->args ? " " : "", cmd->args);
 		lines[n] = (struct help_line){ .role = ROLE_NORMAL };
-		snprintf(lines[n++].text, sizeof lines[0].text, "%-25s %s%s%s%s", usage, cmd->help,
-			 cmd->alias ? "  (also :" : "", cmd->alias ? cmd->alias : "",
-			 cmd->alias ? ")" : "");
+		command_describe(&commands[i], lines[n++].text, sizeof lines[0].text);
 	}
 	if (extra && *extra && n + 2 < max) {
 		lines[n++] = (struct help_line){ .role = ROLE_NORMAL };

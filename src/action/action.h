@@ -75,7 +75,7 @@ enum {
 	  "Promote the image an environment runs to the next environment, by digest") \
 	X(CHAOS_RUN, "chaos-run", "", ACT_MUTATING | ACT_CONFIRM, NULL, \
 	  "Run a chaos experiment (:chaos lists them, :chaos FILE runs one; x interrupts)") \
-	X(COMMAND, "command", ":", 0, NULL, "Command line (:ctx :ns :theme :undo :audit :q)") \
+	X(COMMAND, "command", ":", 0, NULL, "Command line (the commands listed below)") \
 	X(HELP, "help", "?", 0, NULL, "Show this help") \
 	X(QUIT, "quit", "q", 0, NULL, "Quit")
 

@@ -135,7 +135,7 @@ sd_tmux_wait() {
 	return 1
 }
 
-# A free TCP port on 127.0.0.1.
+# A free TCP port on 127.0.0.1 (free_port.py says which and why).
 sd_free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+	python3 "$SD_TESTS/free_port.py"
 }

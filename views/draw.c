@@ -140,7 +140,7 @@ int draw_age_cell(struct view_ctx *c, int y, int x, int width, enum role role, i
 	int w;
 
 	age_text(c, t, buf, sizeof buf);
-	w = draw_cell(c, y, x, width, role, buf);
+	w = draw_cell(c, y, x, width, role, time_human_duration_fit(buf, width));
 	if (w && t && c->ages) {
 		struct age_cells *a = c->ages;
 

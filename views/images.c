@@ -330,7 +330,8 @@ static void draw_row(struct view_ctx *c, const struct cols *k, int y, const stru
 	if (k->age >= 0) {
 		cell_age(r->created > 0 ? r->created : 0, buf, sizeof buf);
 		c->uses_clock |= r->created > 0;
-		draw_cell(c, y, k->age, AGE_W - 1, ROLE(ROLE_MUTED), buf);
+		draw_cell(c, y, k->age, AGE_W - 1, ROLE(ROLE_MUTED),
+			  time_human_duration_fit(buf, AGE_W - 1));
 	}
 	images_format_size(r->size, buf, sizeof buf);
 	if (grew)

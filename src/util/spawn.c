@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "util/xalloc.h"
@@ -143,7 +144,21 @@ bool port_is_free(int port)
 	return ok;
 }
 
-int port_pick_free(void)
+/* The lowest port of the range the kernel gives outgoing connections. */
+static int ephemeral_low(void)
+{
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "re");
+	int lo = 32768, hi;
+
+	if (f) {
+		if (fscanf(f, "%d %d", &lo, &hi) != 2)
+			lo = 32768;
+		fclose(f);
+	}
+	return lo;
+}
+
+static int kernel_pick(void)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	socklen_t alen = sizeof a;
@@ -155,4 +170,22 @@ int port_pick_free(void)
 	if (fd >= 0)
 		close(fd);
 	return port;
+}
+
+int port_pick_free(void)
+{
+	enum { LOWEST = 10000 };
+	int top = ephemeral_low();
+
+	for (int i = 0; i < 200 && top > LOWEST + 100; i++) {
+		uint32_t r;
+		int port;
+
+		if (getrandom(&r, sizeof r, 0) != (ssize_t)sizeof r)
+			r = (uint32_t)rand();
+		port = LOWEST + (int)(r % (uint32_t)(top - LOWEST));
+		if (port_is_free(port))
+			return port;
+	}
+	return kernel_pick();   /* no room below the range: the kernel's choice */
 }

@@ -31,8 +31,10 @@ char *spawn_find_program(const char *name, bool beside_us);
 /* A TCP port on 127.0.0.1 nothing listens on — as the servers see it: one
  * in TIME_WAIT from a last run is free to listen on again. */
 bool port_is_free(int port);
-/* A port the kernel calls free now (0 when none); a server binds it a
- * moment later. */
+/* A free port (0 when none) for a server that binds it a moment later:
+ * a random one below the kernel's range for outgoing connections' local
+ * ports (ip_local_port_range), where no client's connection can take it
+ * meanwhile, as one the kernel hands out for port 0 can be. */
 int port_pick_free(void);
 
 #endif

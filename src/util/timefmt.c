@@ -152,6 +152,17 @@ char *time_human_duration(int64_t s, char *buf, size_t size)
 	return buf;
 }
 
+char *time_human_duration_fit(char *age, int width)
+{
+	char *unit = age;
+
+	while (*unit >= '0' && *unit <= '9')
+		unit++;
+	if ((int)strlen(age) > width && unit != age && *unit)
+		unit[1] = '\0';
+	return age;
+}
+
 int64_t time_human_duration_next(int64_t s)
 {
 	/* each form's unit; every boundary between forms is a multiple of the

@@ -21,6 +21,10 @@ int time_parse_rfc3339(const char *s, time_t *out);
  * <8y "NyDd", else "Ny"; a zero second part is left out ("3m", not "3m0s"),
  * and an age below -1 s (a clock ahead of the server's) is "<invalid>". */
 char *time_human_duration(int64_t seconds, char *buf, size_t size);
+/* The age in at most width characters: a two-unit form that does not fit
+ * keeps its first unit ("2y210d" -> "2y", "7d23h" -> "7d"), which still
+ * reads true where a cut "2y21…" would not. Returns age. */
+char *time_human_duration_fit(char *age, int width);
 /* Seconds until time_human_duration's text for an age of seconds changes
  * (1 while it shows seconds): a screen showing only "12m" needs no frame
  * before the next minute. */

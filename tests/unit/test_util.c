@@ -121,6 +121,14 @@ static void test_time(void)
 	tap_is_str(time_human_duration(9 * 365 * 86400, buf, sizeof buf), "9y", "years from 8y");
 	tap_is_str(time_human_duration(-1, buf, sizeof buf), "0s", "a second of clock skew is now");
 	tap_is_str(time_human_duration(-2, buf, sizeof buf), "<invalid>", "more skew is invalid");
+	/* in a narrow cell a two-unit age keeps its first unit */
+	snprintf(buf, sizeof buf, "2y210d");
+	tap_is_str(time_human_duration_fit(buf, 5), "2y", "an age too wide keeps its years");
+	snprintf(buf, sizeof buf, "7d23h");
+	tap_is_str(time_human_duration_fit(buf, 5), "7d23h", "one that fits is kept");
+	tap_is_str(time_human_duration_fit(buf, 3), "7d", "its days, narrower");
+	snprintf(buf, sizeof buf, "<invalid>");
+	tap_is_str(time_human_duration_fit(buf, 5), "<invalid>", "not an age: left to the cell");
 	{
 		/* the API's fixed form read without strptime must agree with it,
 		 * across leap years, month ends and past-the-end days */

@@ -11,7 +11,7 @@ command -v jq >/dev/null 2>&1 || skip "jq not installed"
 kubectl_ok || skip "kubectl >= 1.27 not found"
 
 free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+	python3 "$CANARY_DIR/../../free_port.py"
 }
 
 # start_world [sandbox flags...]: the sandbox with shop and pay (time scale 50).

@@ -7,10 +7,10 @@
 # build unless failure: ignore.
 . "$(dirname "$0")/lib.sh"
 
+PORT=$(python3 "$(dirname "$0")/../../free_port.py")
 R=$WORK/app
 new_repo "$R"
 cd "$R"
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 mkdir -p site
 printf 'hello from the service\n' >site/index.html
 cat >.drone.yml <<YAML

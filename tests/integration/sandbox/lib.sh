@@ -17,7 +17,8 @@ if [ -z "$SANDBOX_BIN" ] || [ ! -x "$SANDBOX_BIN" ]; then
 fi
 SANDBOX_BIN=$(cd "$(dirname "$SANDBOX_BIN")" && pwd)/$(basename "$SANDBOX_BIN")
 
-. "$(dirname "${BASH_SOURCE[0]}")/../../cluster.sh"
+SANDBOX_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$SANDBOX_LIB_DIR/../../cluster.sh"
 
 skip() { echo "SKIP: $*"; exit 77; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -169,17 +170,9 @@ lines_ge() {
 }
 
 # free_port: a TCP port nothing listens on at 127.0.0.1 (for programs that,
-# unlike the sandbox, cannot pick one themselves).
+# unlike the sandbox, cannot pick one themselves): tests/free_port.py
 free_port() {
-	local p
-	for _ in $(seq 1 50); do
-		p=$((20000 + RANDOM % 40000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return 0
-		fi
-	done
-	fail "no free port found"
+	python3 "$SANDBOX_LIB_DIR/../../free_port.py"
 }
 
 # rs_watch APP FILE: watches the ReplicaSets of app=APP into FILE as

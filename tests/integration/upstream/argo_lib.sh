@@ -2,7 +2,8 @@
 # plane: the built controllers and plugin found (or what go said when
 # upstream/build tried), free ports, controllers started and stopped by pid.
 # Sourced with SHIPDECK_UPSTREAM_BIN and UPSTREAM_BUILD set (meson).
-. "$(dirname "${BASH_SOURCE[0]}")/../rollout/lib.sh"
+ARGO_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$ARGO_LIB_DIR/../rollout/lib.sh"
 : "${SHIPDECK_UPSTREAM_BIN:?}" "${UPSTREAM_BUILD:?}"
 kubectl_ok || skip "kubectl >= 1.27 not found"
 cluster_is_upstream || fail "SHIPDECK_CLUSTER must be upstream"
@@ -21,7 +22,7 @@ ln -s "$BIN/kubectl-argo-rollouts" "$WORK/plugins/kubectl-argo-rollouts"
 export PATH=$WORK/plugins:$PATH
 
 free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+	python3 "$ARGO_LIB_DIR/../../free_port.py"
 }
 
 # start_controller NAME LOG HEALTH_URL CMD...: starts CMD by pid (sets CTL_PID),

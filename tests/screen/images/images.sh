@@ -12,7 +12,7 @@ cd "$SD_TMP"
 
 # Ages move with the clock (and may grow a digit); ports and the temporary
 # folder change with the run, keeping their width.
-NORM='s/\b[0-9]+(d|h|m|s)([0-9]+[hms])?\b */AGE /g; s/127\.0\.0\.1:[0-9]{5}/127.0.0.1:PORTS/g;
+NORM='s/\b[0-9]+(y|d|h|m|s)([0-9]+[dhms])?\b */AGE /g; s/127\.0\.0\.1:[0-9]{5}/127.0.0.1:PORTS/g;
       s#/tmp/shipdeck-test\.[A-Za-z0-9]{6}#/tmp/shipdeck-test.XXXXXX#g'
 
 reg_start open || exit 1

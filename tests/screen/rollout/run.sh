@@ -39,7 +39,7 @@ normalise() {
 		-e 's/web-[a-z0-9]{6,10}\b/web-HASH/g' \
 		-e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z/TIME/g' \
 		-e 's/(sandbox|kwok)-node-[0-9]+/\1-node-N/g' \
-		-e 's/\b[0-9]+(s|m[0-9]+s|m|h[0-9]+m|h|d[0-9]+h|d)\b/AGE/g' \
+		-e 's/\b[0-9]+(s|m[0-9]+s|m|h[0-9]+m|h|d[0-9]+h|d|y[0-9]+d|y)\b/AGE/g' \
 		-e 's/[0-9]+\.[0-9]+ms/Nms/g' \
 		-e 's/(shipdeck deploy [^ ]+ [^ ]+ by )[A-Za-z0-9._-]+/\1USER/g' \
 		-e 's/(shipdeck rollback [^ ]+ to revision [0-9]+ \([^)]*\) by )[A-Za-z0-9._-]+/\1USER/g' \

@@ -15,6 +15,7 @@
 #include "util/text.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
+#include "views/columns.h"
 #include "views/envcols.h"
 #include "views/view.h"
 
@@ -44,67 +45,60 @@ struct cols {
 enum { FLAGS_W = 4, BUILD_W = 6, COMMIT_W = 8, AGE_W = 6, SIZE_W = 10, DIGEST_W = 14,
        SUBJECT_MIN = 8, RUNS_W = 18, RUNS_MAX_W = 60 };
 
+enum { C_TAG, C_BUILD, C_COMMIT, C_SUBJECT, C_AGE, C_SIZE, C_RUNS, C_DIGEST, C_NOTES, NCOLS };
+
 /* Everything fits on a wide pane; a narrow one drops, in this order, the
  * digest, the subject, the build number (the tag says it) and the age, then
  * narrows the tag. Room left over goes to the subject, or runs-on. */
 static void layout_cols(struct cols *k, int width, const struct store_images *im, int runs_w)
 {
-	bool digest = width >= WIDE, subject = true, build = true, age = true, cluster = runs_w > 0;
-	int tag_w = 10, x = FLAGS_W, used;
+	/* where a tag runs is a list of names: as wide as the longest, not cut */
+	struct column col[NCOLS] = {
+		[C_BUILD] = { NULL, BUILD_W, 2 }, [C_COMMIT] = { NULL, COMMIT_W, 0 },
+		[C_SUBJECT] = { NULL, SUBJECT_MIN, 3 }, [C_AGE] = { NULL, AGE_W, 1 },
+		[C_SIZE] = { NULL, SIZE_W, 0 }, [C_RUNS] = { NULL, runs_w, 0 },
+		[C_DIGEST] = { NULL, width >= WIDE ? DIGEST_W : 0, 4 },
+	};
+	bool on[NCOLS], cluster = runs_w > 0;
+	int at[NCOLS], tag_w = 10, subject_w, notes_w = 0, used, cut;
 
 	for (size_t i = 0; i < im->n; i++)
 		if ((int)strlen(im->rows[i].tag) > tag_w)
 			tag_w = (int)strlen(im->rows[i].tag);
 	if (tag_w > 24)
 		tag_w = 24;
-	/* where a tag runs is a list of names: as wide as the longest, not cut */
-	k->runs_w = runs_w;
-	k->notes_w = 0;
-#define USED() (FLAGS_W + tag_w + 1 + (build ? BUILD_W : 0) + COMMIT_W \
-		+ (subject ? SUBJECT_MIN : 0) + (age ? AGE_W : 0) + SIZE_W + k->runs_w \
-		+ (digest ? DIGEST_W : 0) + k->notes_w)
-	if (USED() > width)
-		digest = false;
-	if (USED() > width)
-		subject = false;
-	if (USED() > width)
-		build = false;
-	if (USED() > width)
-		age = false;
+	col[C_TAG].width = tag_w + 1;
+	used = FLAGS_W + columns_fit(col, NCOLS, width - FLAGS_W, 0, on);
 	/* a long list of where it runs gives way before the tag itself */
-	if (USED() > width && k->runs_w > RUNS_W)
-		k->runs_w = k->runs_w - (USED() - width) > RUNS_W ? k->runs_w - (USED() - width)
-			: RUNS_W;
-	if (USED() > width)
-		tag_w = width - (USED() - tag_w) > 8 ? width - (USED() - tag_w) : 8;
-	used = USED();
+	if (used > width && runs_w > RUNS_W) {
+		cut = used - width < runs_w - RUNS_W ? used - width : runs_w - RUNS_W;
+		runs_w -= cut;
+		used -= cut;
+	}
+	if (used > width) {
+		cut = used - width < tag_w - 8 ? used - width : tag_w - 8;
+		tag_w -= cut;
+		used -= cut;
+	}
 	if (width >= NOTES && width > used) {
 		/* half of what is left: what to notice in words */
-		k->notes_w = (width - used) / 2;
-		used += k->notes_w;
+		notes_w = (width - used) / 2;
+		used += notes_w;
 	}
-#undef USED
-	k->subject_w = subject ? SUBJECT_MIN + (width > used ? width - used : 0) : 0;
-	if (!subject && width > used)
-		k->runs_w += cluster ? width - used : 0;
-	k->tag_w = tag_w;
-	k->tag = x;
-	x += tag_w + 1;
-	k->build = build ? x : -1;
-	x += build ? BUILD_W : 0;
-	k->commit = x;
-	x += COMMIT_W;
-	k->subject = subject ? x : -1;
-	x += k->subject_w;
-	k->age = age ? x : -1;
-	x += age ? AGE_W : 0;
-	k->size = x;
-	x += SIZE_W;
-	k->runs = cluster ? x : -1;
-	x += k->runs_w;
-	k->digest = digest ? x : -1;
-	x += digest ? DIGEST_W : 0;
-	k->notes = k->notes_w ? x : -1;
+	subject_w = on[C_SUBJECT] ? SUBJECT_MIN + (width > used ? width - used : 0) : 0;
+	if (!on[C_SUBJECT] && width > used)
+		runs_w += cluster ? width - used : 0;
+	col[C_TAG].width = tag_w + 1;
+	col[C_SUBJECT].width = subject_w;
+	col[C_RUNS].width = runs_w;
+	col[C_NOTES].width = notes_w;
+	on[C_NOTES] = notes_w > 0;
+	columns_place(col, NCOLS, on, FLAGS_W, 0, at);
+	*k = (struct cols){ .tag = at[C_TAG], .build = at[C_BUILD], .commit = at[C_COMMIT],
+			    .subject = at[C_SUBJECT], .age = at[C_AGE], .size = at[C_SIZE],
+			    .runs = at[C_RUNS], .digest = at[C_DIGEST], .notes = at[C_NOTES],
+			    .tag_w = tag_w, .subject_w = subject_w, .runs_w = runs_w,
+			    .notes_w = notes_w };
 }
 
 static const char *short_digest(const char *d)

@@ -22,6 +22,7 @@
 #include "util/strbuf.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
+#include "views/columns.h"
 #include "views/driftrows.h"
 #include "views/poddetail.h"
 #include "views/rollout_argo.h"
@@ -302,39 +303,20 @@ static void place_cursor(struct rollout_view *v, struct view_ctx *c)
 
 /* ---- drawing one row */
 
-struct col {
-	const char *title;
-	int width;
-	int priority;               /* dropped first when narrow: higher numbers */
-};
-
-static const struct col deploy_cols[] = {
+static const struct column deploy_cols[] = {
 	{ "NAME", 22, 0 }, { "READY", 7, 0 }, { "UP-TO-DATE", 10, 2 }, { "AVAILABLE", 9, 1 },
 	{ "IMAGE", 14, 0 }, { "STRATEGY", 13, 4 }, { "REV", 4, 3 }, { "CONDITION", 16, 0 },
 	{ "AGE", 6, 1 },
 };
 enum { NDCOLS = sizeof deploy_cols / sizeof *deploy_cols };
 
-/* Which deployment columns fit in width: the lowest priority go first. */
-static void fit_cols(int width, bool *on)
+/* Where the deployment columns go, -1 for those the width leaves out. */
+static void place_cols(const struct view_ctx *c, int *at)
 {
-	int total = 0, worst;
+	bool on[NDCOLS];
 
-	for (int i = 0; i < NDCOLS; i++) {
-		on[i] = true;
-		total += deploy_cols[i].width + 1;
-	}
-	while (total > width) {
-		worst = -1;
-		for (int i = 0; i < NDCOLS; i++)
-			if (on[i] && deploy_cols[i].priority
-			    && (worst < 0 || deploy_cols[i].priority > deploy_cols[worst].priority))
-				worst = i;
-		if (worst < 0)
-			break;
-		on[worst] = false;
-		total -= deploy_cols[worst].width + 1;
-	}
+	columns_fit(deploy_cols, NDCOLS, c->width - 1, 1, on);
+	columns_place(deploy_cols, NDCOLS, on, 1, 1, at);
 }
 
 /* One line of the list: cells in the deployments' columns; the AGE
@@ -345,25 +327,24 @@ static void draw_list_cells(struct view_ctx *c, int y, const char *const *cells,
 			    bool sel)
 {
 	enum role base = sel ? ROLE_SELECTION : ROLE_NORMAL;
-	bool on[NDCOLS];
-	int x = 1;
+	int at[NDCOLS];
 
 	if (sel)
 		draw_row_fill(c, y, ROLE_SELECTION);
-	fit_cols(c->width - 1, on);
+	place_cols(c, at);
 	for (int i = 0; i < NDCOLS; i++) {
 		enum role role = base;
 
-		if (!on[i])
+		if (at[i] < 0)
 			continue;
 		if (!sel && i == 7)
 			role = cond_role;
 		else if (!sel && i == 1)
 			role = ready_role;
 		if (i == NDCOLS - 1 && created)
-			x += draw_age_cell(c, y, x, deploy_cols[i].width, role, *created) + 1;
+			draw_age_cell(c, y, at[i], deploy_cols[i].width, role, *created);
 		else
-			x += draw_cell(c, y, x, deploy_cols[i].width, role, cells[i]) + 1;
+			draw_cell(c, y, at[i], deploy_cols[i].width, role, cells[i]);
 	}
 }
 
@@ -419,13 +400,12 @@ static void draw_progressive(struct view_ctx *c, int y, const struct row *r, boo
 
 static void draw_deploy_header(struct view_ctx *c, int y)
 {
-	bool on[NDCOLS];
-	int x = 1;
+	int at[NDCOLS];
 
-	fit_cols(c->width - 1, on);
+	place_cols(c, at);
 	for (int i = 0; i < NDCOLS; i++)
-		if (on[i])
-			x += draw_cell(c, y, x, deploy_cols[i].width, ROLE_MUTED, deploy_cols[i].title) + 1;
+		if (at[i] >= 0)
+			draw_cell(c, y, at[i], deploy_cols[i].width, ROLE_MUTED, deploy_cols[i].title);
 }
 
 /* [███▒▒░░] new 1/3 available · surge 1/1 · unavailable 0/0 */

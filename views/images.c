@@ -181,7 +181,8 @@ static size_t deploy_targets(const struct view_ctx *c, struct target *out, size_
 		const struct kube_deployment *d = t->items[i];
 		const struct image_row *r;
 
-		if ((*ns && strcmp(d->meta.namespace, ns)) || !runs_repository(im->repository, d->images))
+		if ((*ns && strcmp(d->meta.namespace, ns))
+		    || !runs_repository(im->repository, d->images))
 			continue;
 		r = store_images_of_deployment(im, d);
 		out[n++] = (struct target){ d, released_by_app(&c->app->project, d->meta.name),
@@ -212,7 +213,8 @@ static void runs_text(const struct view_ctx *c, const struct image_row *r, char 
 	buf[0] = '\0';
 	for (size_t i = 0; i < n && len < size; i++)
 		len += (size_t)snprintf(buf + len, size - len, "%s%s%s ×%d", i ? ", " : "",
-					uses[i].deployment, uses[i].by_digest ? "@" : "", uses[i].pods);
+					uses[i].deployment, uses[i].by_digest ? "@" : "",
+					uses[i].pods);
 }
 
 /* The RUNS ON column's width: the longest list, within bounds; 0 without a
@@ -259,13 +261,13 @@ static int draw_warnings(struct view_ctx *c, int y)
 			more++;
 			continue;
 		}
-		draw_textf(c, y + lines++, 1, ROLE_WARN, "⚠ deploy/%s runs %s: latest or no tag is "
-			   "not a version — deploy a build tag (d)", d->meta.name,
-			   d->images ? d->images : "?");
+		draw_textf(c, y + lines++, 1, ROLE_WARN,
+			   "⚠ deploy/%s runs %s: latest or no tag is not a version — deploy a "
+			   "build tag (d)", d->meta.name, d->images ? d->images : "?");
 	}
 	if (more)
-		draw_textf(c, y + lines++, 1, ROLE_WARN, "⚠ and %zu more deployments on latest or "
-			   "untagged images", more);
+		draw_textf(c, y + lines++, 1, ROLE_WARN,
+			   "⚠ and %zu more deployments on latest or untagged images", more);
 	return lines;
 }
 
@@ -281,7 +283,8 @@ static void draw_header(struct view_ctx *c, const struct cols *k, int y)
 	if (k->runs >= 0 && runs_plain_w(c, k) > 0)
 		draw_text(c, y, k->runs, ROLE_MUTED, "RUNS ON");
 	if (k->runs >= 0 && c->app->project.nenvs)
-		envcols_draw_header(c, y, k->runs + runs_plain_w(c, k), k->runs_w - runs_plain_w(c, k));
+		envcols_draw_header(c, y, k->runs + runs_plain_w(c, k),
+				    k->runs_w - runs_plain_w(c, k));
 	if (k->digest >= 0)
 		draw_text(c, y, k->digest, ROLE_MUTED, "DIGEST");
 	if (k->notes >= 0)
@@ -305,10 +308,11 @@ static void draw_row(struct view_ctx *c, const struct cols *k, int y, const stru
 	/* ▶ the selected deployment runs it; ! mutable or unknown provenance;
 	 * ✗ unreadable; = the same image as another tag */
 	draw_cell(c, y, 0, 1, ROLE(ROLE_OK), deployed ? "▶" : " ");
-	draw_cell(c, y, 1, 1, ROLE(r->error ? ROLE_FAIL : ROLE_WARN), r->error ? "✗" : shady ? "!" : " ");
+	draw_cell(c, y, 1, 1, ROLE(r->error ? ROLE_FAIL : ROLE_WARN),
+		  r->error ? "✗" : shady ? "!" : " ");
 	draw_cell(c, y, 2, 1, ROLE(ROLE_MUTED), store_images_aliases(im, r, al, 1) ? "=" : " ");
-	draw_cell(c, y, k->tag, k->tag_w, ROLE(deployed ? ROLE_OK : shady ? ROLE_WARN : ROLE_NORMAL),
-		  r->tag);
+	draw_cell(c, y, k->tag, k->tag_w,
+		  ROLE(deployed ? ROLE_OK : shady ? ROLE_WARN : ROLE_NORMAL), r->tag);
 	if (k->build >= 0) {
 		if (r->build >= 0)
 			snprintf(buf, sizeof buf, "%ld", r->build);
@@ -331,8 +335,8 @@ static void draw_row(struct view_ctx *c, const struct cols *k, int y, const stru
 		strcat(buf, " ▲");
 	draw_cell(c, y, k->size, SIZE_W - 1, ROLE(grew ? ROLE_WARN : ROLE_NORMAL), buf);
 	if (k->runs >= 0 && c->app->project.nenvs)
-		envcols_draw_row(c, y, k->runs + runs_plain_w(c, k), k->runs_w - runs_plain_w(c, k), r,
-				 selected);
+		envcols_draw_row(c, y, k->runs + runs_plain_w(c, k), k->runs_w - runs_plain_w(c, k),
+				 r, selected);
 	if (k->runs >= 0 && runs_plain_w(c, k) > 0) {
 		runs_text(c, r, buf, sizeof buf);
 		draw_cell(c, y, k->runs, runs_plain_w(c, k) - 1, ROLE(ROLE_RUNNING), buf);
@@ -343,7 +347,8 @@ static void draw_row(struct view_ctx *c, const struct cols *k, int y, const stru
 	}
 	if (k->notes >= 0) {
 		store_images_notes(im, r, warn, notes, sizeof notes);
-		draw_cell(c, y, k->notes, k->notes_w, ROLE(r->error ? ROLE_FAIL : ROLE_MUTED), notes);
+		draw_cell(c, y, k->notes, k->notes_w, ROLE(r->error ? ROLE_FAIL : ROLE_MUTED),
+			  notes);
 	}
 #undef ROLE
 }
@@ -354,7 +359,8 @@ static void draw_detail(struct view_ctx *c, int y, const struct image_row *r)
 	const struct store_images *im = &c->app->store.images;
 	char notes[512], when[32];
 
-	draw_textf(c, y, 1, ROLE_MUTED, "%s%s%s%s%s", r->digest ? r->digest : "digest not known yet",
+	draw_textf(c, y, 1, ROLE_MUTED, "%s%s%s%s%s",
+		   r->digest ? r->digest : "digest not known yet",
 		   r->platform ? " · " : "", r->platform ? r->platform : "",
 		   r->media_type ? " · " : "", r->media_type ? r->media_type : "");
 	store_images_notes(im, r, c->app->project.size_growth_warn, notes, sizeof notes);
@@ -366,7 +372,8 @@ static void draw_detail(struct view_ctx *c, int y, const struct image_row *r)
 			   time_format_rfc3339((time_t)r->commit_time, when, sizeof when),
 			   notes[0] ? "; " : "", notes);
 	else
-		draw_text(c, y + 1, 1, r->provenance == IMAGE_BUILD ? ROLE_MUTED : ROLE_WARN, notes);
+		draw_text(c, y + 1, 1, r->provenance == IMAGE_BUILD ? ROLE_MUTED : ROLE_WARN,
+			  notes);
 }
 
 static size_t index_of(const struct store_images *im, const char *tag, size_t fallback)
@@ -455,7 +462,8 @@ static char *our_container(struct view_ctx *c, const struct kube_deployment *d)
 {
 	const char *repo = c->app->store.images.repository;
 	size_t n, hits = 0;
-	char **cs = kube_template_containers(d->template_json, &n), *name = NULL, tag[160], dig[160];
+	char **cs = kube_template_containers(d->template_json, &n), *name = NULL, tag[160],
+		dig[160];
 
 	for (size_t i = 0; i < n; i++) {
 		char *eq = strchr(cs[i], '=');
@@ -466,12 +474,12 @@ static char *our_container(struct view_ctx *c, const struct kube_deployment *d)
 	}
 	if (!hits)
 		app_message(c->app, STATUS_WARN, "deploy: deploy/%s runs no image of %s (%s); set "
-			    "another with shipdeck deploy %s IMAGE --container C", d->meta.name, repo,
-			    d->images ? d->images : "no containers", d->meta.name);
+			    "another with shipdeck deploy %s IMAGE --container C", d->meta.name,
+			    repo, d->images ? d->images : "no containers", d->meta.name);
 	else if (hits > 1)
 		app_message(c->app, STATUS_WARN, "deploy: deploy/%s has %zu containers of %s: say "
-			    "which with shipdeck deploy %s TAG --container C", d->meta.name, hits, repo,
-			    d->meta.name);
+			    "which with shipdeck deploy %s TAG --container C", d->meta.name, hits,
+			    repo, d->meta.name);
 	if (hits > 1)
 		xfree(&name);
 	for (size_t i = 0; i < n; i++)
@@ -483,7 +491,8 @@ static char *our_container(struct view_ctx *c, const struct kube_deployment *d)
 /* The tag row to the deployment d, through the gate. The dialog names
  * deployment, container, from and to; a tag that is not a build (latest,
  * unknown provenance) asks a second time. */
-static void deploy_to(struct view_ctx *c, const struct image_row *r, const struct kube_deployment *d)
+static void deploy_to(struct view_ctx *c, const struct image_row *r,
+		      const struct kube_deployment *d)
 {
 	const struct store_images *im = &c->app->store.images;
 	struct action_req *req;
@@ -510,14 +519,15 @@ static void deploy_to(struct view_ctx *c, const struct image_row *r, const struc
 			action_req_add_detail(req, "%s: build %ld of %.7s %s", r->tag, r->build,
 					      r->commit, r->subject ? r->subject : "");
 		if (r->error)
-			action_req_add_detail(req, "- the registry could not read it: %s", r->error);
+			action_req_add_detail(req, "- the registry could not read it: %s",
+					      r->error);
 		if (r->provenance == IMAGE_MUTABLE)
 			req->second_question = xasprintf("%s is mutable: it moves, nobody can tell "
 							 "which code it carries. Deploy it anyway?",
 							 r->tag);
 		else if (r->provenance == IMAGE_UNKNOWN)
-			req->second_question = xasprintf("%s does not name a commit and build (%s). "
-							 "Deploy it anyway?", r->tag,
+			req->second_question = xasprintf("%s does not name a commit and build "
+							 "(%s). Deploy it anyway?", r->tag,
 							 im->tag_template ? im->tag_template : "");
 		gate_submit(&c->app->rt, req);
 	}
@@ -544,9 +554,9 @@ static void deploy(struct images_priv *p, struct view_ctx *c)
 	}
 	n = deploy_targets(c, ts, MAX_TARGETS);
 	if (!n) {
-		app_message(c->app, STATUS_WARN, "deploy: no deployment in namespace %s runs an image "
-			    "of %s; set one with d in 4 Rollout", *ns_of(c) ? ns_of(c) : "(all)",
-			    im->repository);
+		app_message(c->app, STATUS_WARN,
+			    "deploy: no deployment in namespace %s runs an image of %s; set one "
+			    "with d in 4 Rollout", *ns_of(c) ? ns_of(c) : "(all)", im->repository);
 		return;
 	}
 	if (n == 1) {
@@ -656,8 +666,8 @@ static void promote(struct images_priv *p, struct view_ctx *c)
 	const char *app_name = NULL, *from;
 
 	if (!c->app->project.nenvs) {
-		app_message(c->app, STATUS_WARN, "promote-image: no environments: add environments: "
-			    "to .shipdeck.yml");
+		app_message(c->app, STATUS_WARN,
+			    "promote-image: no environments: add environments: to .shipdeck.yml");
 		return;
 	}
 	if (!r) {
@@ -666,8 +676,8 @@ static void promote(struct images_priv *p, struct view_ctx *c)
 	}
 	from = envcols_promote_source(c, r->tag, r->digest, &app_name);
 	if (!from) {
-		app_message(c->app, STATUS_WARN, "promote-image: %s runs in no environment that has "
-			    "a next one", r->tag);
+		app_message(c->app, STATUS_WARN,
+			    "promote-image: %s runs in no environment that has a next one", r->tag);
 		return;
 	}
 	action_plan(&c->app->rt, ACTION_PROMOTE_IMAGE, &(struct action_sel){

@@ -230,9 +230,10 @@ static void build_rows(struct rollout_view *v, struct view_ctx *c)
 		return;
 	}
 	if (selected_flagger(v, c)) {
-		add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_FLAGGER, .obj = selected_flagger(v, c) });
-		add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_FLAGGER, .obj = selected_flagger(v, c),
-				     .rev = 1 });
+		add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_FLAGGER,
+				     .obj = selected_flagger(v, c) });
+		add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_FLAGGER,
+				     .obj = selected_flagger(v, c), .rev = 1 });
 		return;
 	}
 	if (!d)
@@ -405,7 +406,8 @@ static void draw_deploy_header(struct view_ctx *c, int y)
 	place_cols(c, at);
 	for (int i = 0; i < NDCOLS; i++)
 		if (at[i] >= 0)
-			draw_cell(c, y, at[i], deploy_cols[i].width, ROLE_MUTED, deploy_cols[i].title);
+			draw_cell(c, y, at[i], deploy_cols[i].width, ROLE_MUTED,
+				  deploy_cols[i].title);
 }
 
 /* [███▒▒░░] new 1/3 available · surge 1/1 · unavailable 0/0 */
@@ -525,7 +527,8 @@ static void draw_rs(struct view_ctx *c, int y, const struct kube_replicaset *rs,
 		    const struct kube_deployment *d, bool sel)
 {
 	char tag[64], counts[48];
-	enum role role = sel ? ROLE_SELECTION : rs->revision == d->revision ? ROLE_NORMAL : ROLE_MUTED;
+	enum role role = sel ? ROLE_SELECTION : rs->revision == d->revision ? ROLE_NORMAL
+		: ROLE_MUTED;
 	int x = 2;
 
 	if (sel)
@@ -538,7 +541,8 @@ static void draw_rs(struct view_ctx *c, int y, const struct kube_replicaset *rs,
 	snprintf(counts, sizeof counts, "%d/%d/%d", rs->replicas, rs->status_replicas, rs->ready);
 	draw_cell(c, y, RS_X_COUNTS, RS_X_AGE - RS_X_COUNTS - 1, role, counts);
 	draw_age_cell(c, y, RS_X_AGE, RS_X_CAUSE - RS_X_AGE - 1, role, rs->meta.created);
-	draw_text(c, y, RS_X_CAUSE, sel ? role : ROLE_MUTED, rs->change_cause ? rs->change_cause : "");
+	draw_text(c, y, RS_X_CAUSE, sel ? role : ROLE_MUTED,
+		  rs->change_cause ? rs->change_cause : "");
 }
 
 static void draw_pod(struct view_ctx *c, int y, const struct kube_pod *p, bool sel)
@@ -616,11 +620,13 @@ static void draw_row(struct rollout_view *v, struct view_ctx *c, int y, const st
 		break;
 	}
 	case TEXT_EMPTY:
-		draw_textf(c, y, 1, ROLE_MUTED, "no deployments in namespace %s (:ns NAME to change)",
+		draw_textf(c, y, 1, ROLE_MUTED,
+			   "no deployments in namespace %s (:ns NAME to change)",
 			   *ns_of(c) ? ns_of(c) : "(all)");
 		break;
 	case TEXT_NO_MATCH:
-		draw_textf(c, y, 1, ROLE_MUTED, "no deployment matches '%s' (/ to change, Esc to clear)", v->filter);
+		draw_textf(c, y, 1, ROLE_MUTED,
+			   "no deployment matches '%s' (/ to change, Esc to clear)", v->filter);
 		break;
 	case TEXT_ARGO_SUMMARY:
 		argo_draw_summary(c, y, r->obj);
@@ -1004,7 +1010,8 @@ static int rollout_action(void *priv, struct view_ctx *c, enum action_id a)
 		if (a == ACTION_DOWN || a == ACTION_UP)
 			move(v, c, a == ACTION_DOWN ? 1 : -1);
 		else if (a == ACTION_PAGE_DOWN || a == ACTION_PAGE_UP)
-			move(v, c, (a == ACTION_PAGE_DOWN ? 1 : -1) * (c->height > 2 ? c->height - 1 : 1));
+			move(v, c, (a == ACTION_PAGE_DOWN ? 1 : -1)
+				   * (c->height > 2 ? c->height - 1 : 1));
 		else
 			move(v, c, (a == ACTION_BOTTOM ? 1 : -1) * v->nrows);
 		return VIEW_HANDLED;
@@ -1051,7 +1058,8 @@ static int rollout_action(void *priv, struct view_ctx *c, enum action_id a)
 		{
 			char label[300];
 
-			snprintf(label, sizeof label, "scale deploy/%s to replicas: ", d->meta.name);
+			snprintf(label, sizeof label, "scale deploy/%s to replicas: ",
+				 d->meta.name);
 			ui_prompt(c->ui, &rollout_view, PROMPT_SCALE, label, buf);
 		}
 		return VIEW_HANDLED;
@@ -1193,7 +1201,8 @@ static int rollout_command(void *priv, struct view_ctx *c, const char *name, con
 		/* read-only says so first, whatever is selected (a :ns switch
 		 * leaves nothing selected until the new list is in) */
 		if (!*arg || *end || rev <= 0) {
-			say(c, false, "undo", "usage: :undo N (a revision number; see the replica sets)");
+			say(c, false, "undo",
+			    "usage: :undo N (a revision number; see the replica sets)");
 		} else if (gate_check(&c->app->rt, ACTION_ROLLBACK)) {
 			/* refused, and said */
 		} else if (selected_argo(v, c)) {
@@ -1309,7 +1318,8 @@ static const char *const rollout_help[] = {
 	"Enter on a pod: its conditions, containers, last termination, events, previous log",
 	"r rolls back to the previous revision, or to the replica set under the cursor;",
 	"  the dialog shows from/to revision and image and how the pod templates differ",
-	"/ filters the deployments as you type, Esc clears; :ns NAME, :ctx NAME switch live; :undo N",
+	"/ filters the deployments as you type, Esc clears; :ns NAME, :ctx NAME switch live; "
+	":undo N",
 	"budget bar: \xe2\x96\x88 new and available, \xe2\x96\x92 new not yet available, "
 	"\xe2\x96\x91 old; surge and unavailable used/allowed",
 	"checks: pinned tag   the image has a unique tag (not latest, not untagged) or a digest",

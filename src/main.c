@@ -25,7 +25,8 @@ static const struct {
 	{ "--namespace", "-n", "NS", "namespace (default: the context's, or default)" },
 	{ "--read-only", NULL, NULL, "watch only: nothing that changes anything is sent" },
 	{ "--theme", NULL, "NAME", "colour theme: default, light, high-contrast, mono" },
-	{ "--config", NULL, "FILE", "config file (default: $XDG_CONFIG_HOME/shipdeck/config.yaml)" },
+	{ "--config", NULL, "FILE",
+	  "config file (default: $XDG_CONFIG_HOME/shipdeck/config.yaml)" },
 	{ "--repo", NULL, "DIR", "the git repository (default: found from the current folder)" },
 	{ "--json", NULL, NULL, "print JSON instead of text (headless commands)" },
 };
@@ -43,13 +44,16 @@ static void print_help(FILE *out)
 			fprintf(out, "  shipdeck %s\n", l);
 		free(u);
 	}
-	fputs("  shipdeck --help | --version\n\nGlobal flags (before or after the command):\n", out);
+	fputs("  shipdeck --help | --version\n\nGlobal flags (before or after the command):\n",
+	      out);
 	for (int i = 0; i < NGLOBALS; i++) {
 		char left[48];
 
-		snprintf(left, sizeof left, "%s%s%s%s%s", global_flags[i].alias ? global_flags[i].alias : "",
+		snprintf(left, sizeof left, "%s%s%s%s%s",
+			 global_flags[i].alias ? global_flags[i].alias : "",
 			 global_flags[i].alias ? ", " : "", global_flags[i].flag,
-			 global_flags[i].arg ? " " : "", global_flags[i].arg ? global_flags[i].arg : "");
+			 global_flags[i].arg ? " " : "",
+			 global_flags[i].arg ? global_flags[i].arg : "");
 		fprintf(out, "  %-24s %s\n", left, global_flags[i].help);
 	}
 	fputs("\nKeys in the console (rebind in config.yaml under keys: ACTION: KEY):\n", out);
@@ -91,8 +95,8 @@ static void print_man(FILE *out)
 	fputs(".SH OPTIONS\n", out);
 	for (int i = 0; i < NGLOBALS; i++)
 		fprintf(out, ".TP\n.B %s%s%s\n%s\n", global_flags[i].flag,
-			global_flags[i].arg ? " " : "", global_flags[i].arg ? global_flags[i].arg : "",
-			global_flags[i].help);
+			global_flags[i].arg ? " " : "",
+			global_flags[i].arg ? global_flags[i].arg : "", global_flags[i].help);
 	fputs(".SH KEYS\n", out);
 	for (int a = 0; a < ACTION_COUNT; a++) {
 		const struct action_info *info = action_info((enum action_id)a);
@@ -147,7 +151,8 @@ static int parse_globals(int *argc, char **argv, struct options *o, struct err *
 			break;
 		}
 		for (g = 0; g < NGLOBALS; g++)
-			if ((strlen(global_flags[g].flag) == len && !strncmp(w, global_flags[g].flag, len))
+			if ((strlen(global_flags[g].flag) == len
+			     && !strncmp(w, global_flags[g].flag, len))
 			    || (global_flags[g].alias && !strcmp(w, global_flags[g].alias)))
 				break;
 		if (g == NGLOBALS) {

@@ -83,18 +83,20 @@ int envcols_draw_summary(struct view_ctx *c, int y)
 					   r->deployment, s->context, s->namespace);
 				continue;
 			}
-			xx += draw_textf(c, y + lines, xx, ROLE_NORMAL, "%s %s%s%s ×%d", r->deployment,
-					 r->tag ? r->tag : "", r->digest ? "@" : "",
-					 r->digest ? imgref_short_digest(r->digest, sd, sizeof sd) : "",
-					 r->ready);
+			xx += draw_textf(c, y + lines, xx, ROLE_NORMAL, "%s %s%s%s ×%d",
+					 r->deployment, r->tag ? r->tag : "", r->digest ? "@" : "",
+					 r->digest ? imgref_short_digest(r->digest, sd, sizeof sd)
+					 : "", r->ready);
 			if (!r->digest)
 				xx += draw_text(c, y + lines, xx, ROLE_WARN, " digest not known");
 			else if (r->tag && now && !strcmp(now, r->digest))
 				xx += draw_text(c, y + lines, xx, ROLE_OK, " ✓");
 			else if (r->tag && now)
-				xx += draw_textf(c, y + lines, xx, ROLE_FAIL, " ✗ the tag now points at %s",
+				xx += draw_textf(c, y + lines, xx, ROLE_FAIL,
+						 " ✗ the tag now points at %s",
 						 imgref_short_digest(now, rd, sizeof rd));
-			draw_textf(c, y + lines, xx + 1, ROLE_MUTED, " %s/%s", s->context, s->namespace);
+			draw_textf(c, y + lines, xx + 1, ROLE_MUTED, " %s/%s", s->context,
+				   s->namespace);
 			lines++;
 		}
 	}
@@ -119,8 +121,8 @@ static void cell_text(const struct env_state *s, const struct image_row *row, ch
 			continue;
 		if (by_tag && !by_digest && r->digest && row->digest) {
 			*moved = true;
-			len += (size_t)snprintf(buf + len, size - len, "%s%s ✗moved", len ? ", " : "",
-						r->deployment);
+			len += (size_t)snprintf(buf + len, size - len, "%s%s ✗moved",
+						len ? ", " : "", r->deployment);
 			continue;
 		}
 		len += (size_t)snprintf(buf + len, size - len, "%s%s%s ×%d", len ? ", " : "",

@@ -15,6 +15,7 @@
 #include "util/text.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
+#include "views/columns.h"
 #include "views/envcols.h"
 #include "views/view.h"
 
@@ -44,67 +45,60 @@ struct cols {
 enum { FLAGS_W = 4, BUILD_W = 6, COMMIT_W = 8, AGE_W = 6, SIZE_W = 10, DIGEST_W = 14,
        SUBJECT_MIN = 8, RUNS_W = 18, RUNS_MAX_W = 60 };
 
+enum { C_TAG, C_BUILD, C_COMMIT, C_SUBJECT, C_AGE, C_SIZE, C_RUNS, C_DIGEST, C_NOTES, NCOLS };
+
 /* Everything fits on a wide pane; a narrow one drops, in this order, the
  * digest, the subject, the build number (the tag says it) and the age, then
  * narrows the tag. Room left over goes to the subject, or runs-on. */
 static void layout_cols(struct cols *k, int width, const struct store_images *im, int runs_w)
 {
-	bool digest = width >= WIDE, subject = true, build = true, age = true, cluster = runs_w > 0;
-	int tag_w = 10, x = FLAGS_W, used;
+	/* where a tag runs is a list of names: as wide as the longest, not cut */
+	struct column col[NCOLS] = {
+		[C_BUILD] = { NULL, BUILD_W, 2 }, [C_COMMIT] = { NULL, COMMIT_W, 0 },
+		[C_SUBJECT] = { NULL, SUBJECT_MIN, 3 }, [C_AGE] = { NULL, AGE_W, 1 },
+		[C_SIZE] = { NULL, SIZE_W, 0 }, [C_RUNS] = { NULL, runs_w, 0 },
+		[C_DIGEST] = { NULL, width >= WIDE ? DIGEST_W : 0, 4 },
+	};
+	bool on[NCOLS], cluster = runs_w > 0;
+	int at[NCOLS], tag_w = 10, subject_w, notes_w = 0, used, cut;
 
 	for (size_t i = 0; i < im->n; i++)
 		if ((int)strlen(im->rows[i].tag) > tag_w)
 			tag_w = (int)strlen(im->rows[i].tag);
 	if (tag_w > 24)
 		tag_w = 24;
-	/* where a tag runs is a list of names: as wide as the longest, not cut */
-	k->runs_w = runs_w;
-	k->notes_w = 0;
-#define USED() (FLAGS_W + tag_w + 1 + (build ? BUILD_W : 0) + COMMIT_W \
-		+ (subject ? SUBJECT_MIN : 0) + (age ? AGE_W : 0) + SIZE_W + k->runs_w \
-		+ (digest ? DIGEST_W : 0) + k->notes_w)
-	if (USED() > width)
-		digest = false;
-	if (USED() > width)
-		subject = false;
-	if (USED() > width)
-		build = false;
-	if (USED() > width)
-		age = false;
+	col[C_TAG].width = tag_w + 1;
+	used = FLAGS_W + columns_fit(col, NCOLS, width - FLAGS_W, 0, on);
 	/* a long list of where it runs gives way before the tag itself */
-	if (USED() > width && k->runs_w > RUNS_W)
-		k->runs_w = k->runs_w - (USED() - width) > RUNS_W ? k->runs_w - (USED() - width)
-			: RUNS_W;
-	if (USED() > width)
-		tag_w = width - (USED() - tag_w) > 8 ? width - (USED() - tag_w) : 8;
-	used = USED();
+	if (used > width && runs_w > RUNS_W) {
+		cut = used - width < runs_w - RUNS_W ? used - width : runs_w - RUNS_W;
+		runs_w -= cut;
+		used -= cut;
+	}
+	if (used > width) {
+		cut = used - width < tag_w - 8 ? used - width : tag_w - 8;
+		tag_w -= cut;
+		used -= cut;
+	}
 	if (width >= NOTES && width > used) {
 		/* half of what is left: what to notice in words */
-		k->notes_w = (width - used) / 2;
-		used += k->notes_w;
+		notes_w = (width - used) / 2;
+		used += notes_w;
 	}
-#undef USED
-	k->subject_w = subject ? SUBJECT_MIN + (width > used ? width - used : 0) : 0;
-	if (!subject && width > used)
-		k->runs_w += cluster ? width - used : 0;
-	k->tag_w = tag_w;
-	k->tag = x;
-	x += tag_w + 1;
-	k->build = build ? x : -1;
-	x += build ? BUILD_W : 0;
-	k->commit = x;
-	x += COMMIT_W;
-	k->subject = subject ? x : -1;
-	x += k->subject_w;
-	k->age = age ? x : -1;
-	x += age ? AGE_W : 0;
-	k->size = x;
-	x += SIZE_W;
-	k->runs = cluster ? x : -1;
-	x += k->runs_w;
-	k->digest = digest ? x : -1;
-	x += digest ? DIGEST_W : 0;
-	k->notes = k->notes_w ? x : -1;
+	subject_w = on[C_SUBJECT] ? SUBJECT_MIN + (width > used ? width - used : 0) : 0;
+	if (!on[C_SUBJECT] && width > used)
+		runs_w += cluster ? width - used : 0;
+	col[C_TAG].width = tag_w + 1;
+	col[C_SUBJECT].width = subject_w;
+	col[C_RUNS].width = runs_w;
+	col[C_NOTES].width = notes_w;
+	on[C_NOTES] = notes_w > 0;
+	columns_place(col, NCOLS, on, FLAGS_W, 0, at);
+	*k = (struct cols){ .tag = at[C_TAG], .build = at[C_BUILD], .commit = at[C_COMMIT],
+			    .subject = at[C_SUBJECT], .age = at[C_AGE], .size = at[C_SIZE],
+			    .runs = at[C_RUNS], .digest = at[C_DIGEST], .notes = at[C_NOTES],
+			    .tag_w = tag_w, .subject_w = subject_w, .runs_w = runs_w,
+			    .notes_w = notes_w };
 }
 
 static const char *short_digest(const char *d)
@@ -187,7 +181,8 @@ static size_t deploy_targets(const struct view_ctx *c, struct target *out, size_
 		const struct kube_deployment *d = t->items[i];
 		const struct image_row *r;
 
-		if ((*ns && strcmp(d->meta.namespace, ns)) || !runs_repository(im->repository, d->images))
+		if ((*ns && strcmp(d->meta.namespace, ns))
+		    || !runs_repository(im->repository, d->images))
 			continue;
 		r = store_images_of_deployment(im, d);
 		out[n++] = (struct target){ d, released_by_app(&c->app->project, d->meta.name),
@@ -218,7 +213,8 @@ static void runs_text(const struct view_ctx *c, const struct image_row *r, char 
 	buf[0] = '\0';
 	for (size_t i = 0; i < n && len < size; i++)
 		len += (size_t)snprintf(buf + len, size - len, "%s%s%s ×%d", i ? ", " : "",
-					uses[i].deployment, uses[i].by_digest ? "@" : "", uses[i].pods);
+					uses[i].deployment, uses[i].by_digest ? "@" : "",
+					uses[i].pods);
 }
 
 /* The RUNS ON column's width: the longest list, within bounds; 0 without a
@@ -265,13 +261,13 @@ static int draw_warnings(struct view_ctx *c, int y)
 			more++;
 			continue;
 		}
-		draw_textf(c, y + lines++, 1, ROLE_WARN, "⚠ deploy/%s runs %s: latest or no tag is "
-			   "not a version — deploy a build tag (d)", d->meta.name,
-			   d->images ? d->images : "?");
+		draw_textf(c, y + lines++, 1, ROLE_WARN,
+			   "⚠ deploy/%s runs %s: latest or no tag is not a version — deploy a "
+			   "build tag (d)", d->meta.name, d->images ? d->images : "?");
 	}
 	if (more)
-		draw_textf(c, y + lines++, 1, ROLE_WARN, "⚠ and %zu more deployments on latest or "
-			   "untagged images", more);
+		draw_textf(c, y + lines++, 1, ROLE_WARN,
+			   "⚠ and %zu more deployments on latest or untagged images", more);
 	return lines;
 }
 
@@ -287,7 +283,8 @@ static void draw_header(struct view_ctx *c, const struct cols *k, int y)
 	if (k->runs >= 0 && runs_plain_w(c, k) > 0)
 		draw_text(c, y, k->runs, ROLE_MUTED, "RUNS ON");
 	if (k->runs >= 0 && c->app->project.nenvs)
-		envcols_draw_header(c, y, k->runs + runs_plain_w(c, k), k->runs_w - runs_plain_w(c, k));
+		envcols_draw_header(c, y, k->runs + runs_plain_w(c, k),
+				    k->runs_w - runs_plain_w(c, k));
 	if (k->digest >= 0)
 		draw_text(c, y, k->digest, ROLE_MUTED, "DIGEST");
 	if (k->notes >= 0)
@@ -311,10 +308,11 @@ static void draw_row(struct view_ctx *c, const struct cols *k, int y, const stru
 	/* ▶ the selected deployment runs it; ! mutable or unknown provenance;
 	 * ✗ unreadable; = the same image as another tag */
 	draw_cell(c, y, 0, 1, ROLE(ROLE_OK), deployed ? "▶" : " ");
-	draw_cell(c, y, 1, 1, ROLE(r->error ? ROLE_FAIL : ROLE_WARN), r->error ? "✗" : shady ? "!" : " ");
+	draw_cell(c, y, 1, 1, ROLE(r->error ? ROLE_FAIL : ROLE_WARN),
+		  r->error ? "✗" : shady ? "!" : " ");
 	draw_cell(c, y, 2, 1, ROLE(ROLE_MUTED), store_images_aliases(im, r, al, 1) ? "=" : " ");
-	draw_cell(c, y, k->tag, k->tag_w, ROLE(deployed ? ROLE_OK : shady ? ROLE_WARN : ROLE_NORMAL),
-		  r->tag);
+	draw_cell(c, y, k->tag, k->tag_w,
+		  ROLE(deployed ? ROLE_OK : shady ? ROLE_WARN : ROLE_NORMAL), r->tag);
 	if (k->build >= 0) {
 		if (r->build >= 0)
 			snprintf(buf, sizeof buf, "%ld", r->build);
@@ -338,8 +336,8 @@ static void draw_row(struct view_ctx *c, const struct cols *k, int y, const stru
 		strcat(buf, " ▲");
 	draw_cell(c, y, k->size, SIZE_W - 1, ROLE(grew ? ROLE_WARN : ROLE_NORMAL), buf);
 	if (k->runs >= 0 && c->app->project.nenvs)
-		envcols_draw_row(c, y, k->runs + runs_plain_w(c, k), k->runs_w - runs_plain_w(c, k), r,
-				 selected);
+		envcols_draw_row(c, y, k->runs + runs_plain_w(c, k), k->runs_w - runs_plain_w(c, k),
+				 r, selected);
 	if (k->runs >= 0 && runs_plain_w(c, k) > 0) {
 		runs_text(c, r, buf, sizeof buf);
 		draw_cell(c, y, k->runs, runs_plain_w(c, k) - 1, ROLE(ROLE_RUNNING), buf);
@@ -350,7 +348,8 @@ static void draw_row(struct view_ctx *c, const struct cols *k, int y, const stru
 	}
 	if (k->notes >= 0) {
 		store_images_notes(im, r, warn, notes, sizeof notes);
-		draw_cell(c, y, k->notes, k->notes_w, ROLE(r->error ? ROLE_FAIL : ROLE_MUTED), notes);
+		draw_cell(c, y, k->notes, k->notes_w, ROLE(r->error ? ROLE_FAIL : ROLE_MUTED),
+			  notes);
 	}
 #undef ROLE
 }
@@ -361,7 +360,8 @@ static void draw_detail(struct view_ctx *c, int y, const struct image_row *r)
 	const struct store_images *im = &c->app->store.images;
 	char notes[512], when[32];
 
-	draw_textf(c, y, 1, ROLE_MUTED, "%s%s%s%s%s", r->digest ? r->digest : "digest not known yet",
+	draw_textf(c, y, 1, ROLE_MUTED, "%s%s%s%s%s",
+		   r->digest ? r->digest : "digest not known yet",
 		   r->platform ? " · " : "", r->platform ? r->platform : "",
 		   r->media_type ? " · " : "", r->media_type ? r->media_type : "");
 	store_images_notes(im, r, c->app->project.size_growth_warn, notes, sizeof notes);
@@ -373,7 +373,8 @@ static void draw_detail(struct view_ctx *c, int y, const struct image_row *r)
 			   time_format_rfc3339((time_t)r->commit_time, when, sizeof when),
 			   notes[0] ? "; " : "", notes);
 	else
-		draw_text(c, y + 1, 1, r->provenance == IMAGE_BUILD ? ROLE_MUTED : ROLE_WARN, notes);
+		draw_text(c, y + 1, 1, r->provenance == IMAGE_BUILD ? ROLE_MUTED : ROLE_WARN,
+			  notes);
 }
 
 static size_t index_of(const struct store_images *im, const char *tag, size_t fallback)
@@ -462,7 +463,8 @@ static char *our_container(struct view_ctx *c, const struct kube_deployment *d)
 {
 	const char *repo = c->app->store.images.repository;
 	size_t n, hits = 0;
-	char **cs = kube_template_containers(d->template_json, &n), *name = NULL, tag[160], dig[160];
+	char **cs = kube_template_containers(d->template_json, &n), *name = NULL, tag[160],
+		dig[160];
 
 	for (size_t i = 0; i < n; i++) {
 		char *eq = strchr(cs[i], '=');
@@ -473,12 +475,12 @@ static char *our_container(struct view_ctx *c, const struct kube_deployment *d)
 	}
 	if (!hits)
 		app_message(c->app, STATUS_WARN, "deploy: deploy/%s runs no image of %s (%s); set "
-			    "another with shipdeck deploy %s IMAGE --container C", d->meta.name, repo,
-			    d->images ? d->images : "no containers", d->meta.name);
+			    "another with shipdeck deploy %s IMAGE --container C", d->meta.name,
+			    repo, d->images ? d->images : "no containers", d->meta.name);
 	else if (hits > 1)
 		app_message(c->app, STATUS_WARN, "deploy: deploy/%s has %zu containers of %s: say "
-			    "which with shipdeck deploy %s TAG --container C", d->meta.name, hits, repo,
-			    d->meta.name);
+			    "which with shipdeck deploy %s TAG --container C", d->meta.name, hits,
+			    repo, d->meta.name);
 	if (hits > 1)
 		xfree(&name);
 	for (size_t i = 0; i < n; i++)
@@ -490,7 +492,8 @@ static char *our_container(struct view_ctx *c, const struct kube_deployment *d)
 /* The tag row to the deployment d, through the gate. The dialog names
  * deployment, container, from and to; a tag that is not a build (latest,
  * unknown provenance) asks a second time. */
-static void deploy_to(struct view_ctx *c, const struct image_row *r, const struct kube_deployment *d)
+static void deploy_to(struct view_ctx *c, const struct image_row *r,
+		      const struct kube_deployment *d)
 {
 	const struct store_images *im = &c->app->store.images;
 	struct action_req *req;
@@ -517,14 +520,15 @@ static void deploy_to(struct view_ctx *c, const struct image_row *r, const struc
 			action_req_add_detail(req, "%s: build %ld of %.7s %s", r->tag, r->build,
 					      r->commit, r->subject ? r->subject : "");
 		if (r->error)
-			action_req_add_detail(req, "- the registry could not read it: %s", r->error);
+			action_req_add_detail(req, "- the registry could not read it: %s",
+					      r->error);
 		if (r->provenance == IMAGE_MUTABLE)
 			req->second_question = xasprintf("%s is mutable: it moves, nobody can tell "
 							 "which code it carries. Deploy it anyway?",
 							 r->tag);
 		else if (r->provenance == IMAGE_UNKNOWN)
-			req->second_question = xasprintf("%s does not name a commit and build (%s). "
-							 "Deploy it anyway?", r->tag,
+			req->second_question = xasprintf("%s does not name a commit and build "
+							 "(%s). Deploy it anyway?", r->tag,
 							 im->tag_template ? im->tag_template : "");
 		gate_submit(&c->app->rt, req);
 	}
@@ -551,9 +555,9 @@ static void deploy(struct images_priv *p, struct view_ctx *c)
 	}
 	n = deploy_targets(c, ts, MAX_TARGETS);
 	if (!n) {
-		app_message(c->app, STATUS_WARN, "deploy: no deployment in namespace %s runs an image "
-			    "of %s; set one with d in 4 Rollout", *ns_of(c) ? ns_of(c) : "(all)",
-			    im->repository);
+		app_message(c->app, STATUS_WARN,
+			    "deploy: no deployment in namespace %s runs an image of %s; set one "
+			    "with d in 4 Rollout", *ns_of(c) ? ns_of(c) : "(all)", im->repository);
 		return;
 	}
 	if (n == 1) {
@@ -663,8 +667,8 @@ static void promote(struct images_priv *p, struct view_ctx *c)
 	const char *app_name = NULL, *from;
 
 	if (!c->app->project.nenvs) {
-		app_message(c->app, STATUS_WARN, "promote-image: no environments: add environments: "
-			    "to .shipdeck.yml");
+		app_message(c->app, STATUS_WARN,
+			    "promote-image: no environments: add environments: to .shipdeck.yml");
 		return;
 	}
 	if (!r) {
@@ -673,8 +677,8 @@ static void promote(struct images_priv *p, struct view_ctx *c)
 	}
 	from = envcols_promote_source(c, r->tag, r->digest, &app_name);
 	if (!from) {
-		app_message(c->app, STATUS_WARN, "promote-image: %s runs in no environment that has "
-			    "a next one", r->tag);
+		app_message(c->app, STATUS_WARN,
+			    "promote-image: %s runs in no environment that has a next one", r->tag);
 		return;
 	}
 	action_plan(&c->app->rt, ACTION_PROMOTE_IMAGE, &(struct action_sel){

@@ -222,7 +222,8 @@ static void draw_matches(struct log_view *v, struct view_ctx *c, int y, int x, c
 
 			while (*s) {
 				unsigned cp;
-				size_t len = text_utf8_decode((const unsigned char *)s, strlen(s), &cp);
+				size_t len = text_utf8_decode((const unsigned char *)s, strlen(s),
+							      &cp);
 				char one[8] = { 0 };
 				int cw;
 
@@ -327,13 +328,15 @@ static void log_draw(void *priv, struct view_ctx *c)
 		y += draw_line(v, c, b, n, y);
 	/* how the stream ended, after its last line */
 	if (b->closed && y < c->height)
-		draw_textf(c, y, 0, ROLE_MUTED, "── %s ──", b->end_message ? b->end_message : "end");
+		draw_textf(c, y, 0, ROLE_MUTED, "── %s ──",
+			   b->end_message ? b->end_message : "end");
 	/* the search runs on the loop: the last row says so until its answer is
 	 * in (the title bar may be too narrow to show it) */
 	if (searching(v) && c->height > 0) {
 		draw_row_fill(c, c->height - 1, ROLE_MUTED);
 		draw_textf(c, c->height - 1, 0, ROLE_MUTED, "searching… %llu lines",
-			   (unsigned long long)(b->search.seq == v->search ? b->search.scanned : 0));
+			   (unsigned long long)(b->search.seq == v->search
+						? b->search.scanned : 0));
 	}
 }
 

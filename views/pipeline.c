@@ -29,7 +29,8 @@ struct pipeline_view {
 	char *pushed_log;           /* the log id this pane last put in the log pane */
 };
 
-static const char *const spinner[] = { "⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏" };
+static const char *const spinner[] = { "⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧",
+				       "⠇", "⠏" };
 
 static void icon_of(enum ci_status st, bool ignored, const char **icon, enum role *role)
 {
@@ -148,7 +149,8 @@ static size_t focus_step(struct pipeline_view *v, const struct ci_build *b,
 			pick = l->order[k];
 	}
 	for (size_t k = 0; pick == b->nsteps && k < b->nsteps; k++)
-		if (b->steps[l->order[k]].status == CI_FAILED && !b->steps[l->order[k]].ignore_failure)
+		if (b->steps[l->order[k]].status == CI_FAILED
+		    && !b->steps[l->order[k]].ignore_failure)
 			pick = l->order[k];
 	for (size_t k = b->nsteps; pick == b->nsteps && k-- > 0;)
 		if (b->steps[l->order[k]].started_ms)
@@ -339,12 +341,14 @@ static void draw_notice_lines(struct view_ctx *c, int *y, const struct store_ci 
 		char line[400];
 
 		if (shown == MAX_NOTICES && total > MAX_NOTICES + 1) {
-			snprintf(line, sizeof line, "… and %zu more ignored keys: shipdeck pipeline lint "
-				 "lists them", total - shown);
+			snprintf(line, sizeof line,
+				 "… and %zu more ignored keys: shipdeck pipeline lint lists them",
+				 total - shown);
 			draw_text(c, (*y)++, 1, ROLE_MUTED, line);
 			break;
 		}
-		snprintf(line, sizeof line, "%.*s", (int)(len < sizeof line ? len : sizeof line - 1), p);
+		snprintf(line, sizeof line, "%.*s",
+			 (int)(len < sizeof line ? len : sizeof line - 1), p);
 		draw_text(c, (*y)++, 1, ROLE_WARN, line);
 		shown++;
 		p = nl ? nl + 1 : p + len;
@@ -403,7 +407,8 @@ static void pipeline_draw(void *priv, struct view_ctx *c)
 	}
 	if (!b) {
 		if (ls.remote && ci->remote.as_of_ms)
-			draw_notice(c, y, ROLE_MUTED, "no runs yet: a push to the repository starts one");
+			draw_notice(c, y, ROLE_MUTED,
+				    "no runs yet: a push to the repository starts one");
 		else if (ls.remote && !ci->remote.error)
 			draw_notice(c, y, ROLE_MUTED, "asking the server for its runs…");
 		else if (!ls.remote)
@@ -415,7 +420,8 @@ static void pipeline_draw(void *priv, struct view_ctx *c)
 	/* a few builds, the rule, every step of the selected one */
 	c->want_rows = extra + (int)(ls.n < 6 ? ls.n : 6) + 1 + (int)b->nsteps;
 	if (!ls.remote)
-		snprintf(c->subtitle, sizeof c->subtitle, "%zu build%s", ls.n, ls.n == 1 ? "" : "s");
+		snprintf(c->subtitle, sizeof c->subtitle, "%zu build%s", ls.n,
+			 ls.n == 1 ? "" : "s");
 	fit_columns(&k, c->width);
 	/* the builds take a third of the pane, the steps the rest; a short pane
 	 * keeps one build, its rule and a step */
@@ -683,7 +689,8 @@ static const char *const pipeline_help[] = {
 	"with a build opened, b and t run again on that build's commit.",
 	"j/k choose a build; Enter opens its steps (j/k choose one, Enter shows its log),",
 	"Esc goes back to the builds. The log pane follows the running step until you pick.",
-	"○ pending   ⠋ running   ✓ passed   ✗ failed   – skipped   ⊘ cancelled   ! interrupted",
+	"○ pending   ⠋ running   ✓ passed   ✗ failed   – skipped   "
+	"⊘ cancelled   ! interrupted",
 	"← names what a step waits for (depends_on); steps without it run in order.",
 	"With ci: in .shipdeck.yml the pane reads that server (title: which): b re-runs",
 	"the selected run, t its failed jobs, x cancels it, P promotes a Drone build.",

@@ -59,8 +59,10 @@ void pod_detail_draw(struct view_ctx *c, const struct kube_pod *p, const char *n
 			unsigned bit;
 			const char *name;
 		} conds[] = {
-			{ KUBE_POD_SCHEDULED, "PodScheduled" }, { KUBE_POD_INITIALIZED, "Initialized" },
-			{ KUBE_POD_CONTAINERS_READY, "ContainersReady" }, { KUBE_POD_READY, "Ready" },
+			{ KUBE_POD_SCHEDULED, "PodScheduled" },
+			{ KUBE_POD_INITIALIZED, "Initialized" },
+			{ KUBE_POD_CONTAINERS_READY, "ContainersReady" },
+			{ KUBE_POD_READY, "Ready" },
 		};
 
 		for (size_t i = 0; i < sizeof conds / sizeof *conds; i++) {
@@ -80,24 +82,28 @@ void pod_detail_draw(struct view_ctx *c, const struct kube_pod *p, const char *n
 	for (uint16_t i = 0; i < p->ncontainers; i++) {
 		const struct kube_container *k = &p->containers[i];
 		bool sel = i == *container;
-		enum role role = k->ready ? ROLE_OK : k->state == KUBE_CS_WAITING ? ROLE_WARN : ROLE_FAIL;
+		enum role role = k->ready ? ROLE_OK : k->state == KUBE_CS_WAITING ? ROLE_WARN
+			: ROLE_FAIL;
 
 		if (sel)
 			draw_row_fill(c, y, ROLE_SELECTION);
-		x = draw_textf(c, y, 1, sel ? ROLE_SELECTION : ROLE_NORMAL, "%s %s  %s", sel ? ">" : " ",
-			       k->name, k->image ? k->image : "");
+		x = draw_textf(c, y, 1, sel ? ROLE_SELECTION : ROLE_NORMAL, "%s %s  %s",
+			       sel ? ">" : " ", k->name, k->image ? k->image : "");
 		x += 1;
-		x += draw_textf(c, y, x, sel ? ROLE_SELECTION : role, "  %s%s%s  ready %s  restarts %d",
+		x += draw_textf(c, y, x, sel ? ROLE_SELECTION : role,
+				"  %s%s%s  ready %s  restarts %d",
 				state_name(k), k->reason ? " " : "", k->reason ? k->reason : "",
 				k->ready ? "yes" : "no", k->restarts);
 		if (k->state == KUBE_CS_TERMINATED)
-			x += draw_textf(c, y, x, sel ? ROLE_SELECTION : ROLE_FAIL, "  exit %d", k->exit_code);
+			x += draw_textf(c, y, x, sel ? ROLE_SELECTION : ROLE_FAIL, "  exit %d",
+					k->exit_code);
 		y++;
 		if (k->message)
 			draw_textf(c, y++, 5, ROLE_MUTED, "%s", k->message);
 		if (k->has_last) {
 			draw_age(c, k->last_finished, when, sizeof when);
-			draw_textf(c, y++, 5, ROLE_FAIL, "last termination: %s, exit code %d, %s ago",
+			draw_textf(c, y++, 5, ROLE_FAIL,
+				   "last termination: %s, exit code %d, %s ago",
 				   k->last_reason ? k->last_reason : "?", k->last_exit_code, when);
 		}
 	}
@@ -107,8 +113,10 @@ void pod_detail_draw(struct view_ctx *c, const struct kube_pod *p, const char *n
 	for (size_t i = 0; i < nev && y < c->height; i++) {
 		draw_age(c, evs[i]->last, when, sizeof when);
 		draw_textf(c, y++, 1, evs[i]->type && !strcmp(evs[i]->type, "Warning") ? ROLE_WARN
-			   : ROLE_NORMAL, "%-6s %-8s %-18s %s", when, evs[i]->type ? evs[i]->type : "",
-			   evs[i]->reason ? evs[i]->reason : "", evs[i]->message ? evs[i]->message : "");
+			   : ROLE_NORMAL, "%-6s %-8s %-18s %s", when,
+			   evs[i]->type ? evs[i]->type : "",
+			   evs[i]->reason ? evs[i]->reason : "",
+			   evs[i]->message ? evs[i]->message : "");
 	}
 	if (p->ncontainers && p->containers[*container].has_last && y + 1 < c->height) {
 		const struct kube_container *k = &p->containers[*container];
@@ -118,7 +126,8 @@ void pod_detail_draw(struct view_ctx *c, const struct kube_pod *p, const char *n
 
 		draw_textf(c, y++, 0, ROLE_TITLE, "previous container's log (%s)", k->name);
 		if (!b || !b->count) {
-			draw_text(c, y++, 1, ROLE_MUTED, b && b->closed ? "(empty)" : "loading\xe2\x80\xa6");
+			draw_text(c, y++, 1, ROLE_MUTED,
+				  b && b->closed ? "(empty)" : "loading\xe2\x80\xa6");
 		} else {
 			size_t first = b->count > (size_t)room ? b->count - (size_t)room : 0;
 

@@ -204,7 +204,8 @@ static void complete_command(struct ui *ui)
 	if (n > 16)
 		n = 16;
 	if (!n) {
-		snprintf(ui->prompt_hint, sizeof ui->prompt_hint, "no command starts with ':%s'", text);
+		snprintf(ui->prompt_hint, sizeof ui->prompt_hint, "no command starts with ':%s'",
+			 text);
 		return;
 	}
 	common = strlen(m[0]);

@@ -22,6 +22,7 @@
 #include "util/strbuf.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
+#include "views/columns.h"
 #include "views/driftrows.h"
 #include "views/poddetail.h"
 #include "views/rollout_argo.h"
@@ -229,9 +230,10 @@ static void build_rows(struct rollout_view *v, struct view_ctx *c)
 		return;
 	}
 	if (selected_flagger(v, c)) {
-		add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_FLAGGER, .obj = selected_flagger(v, c) });
-		add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_FLAGGER, .obj = selected_flagger(v, c),
-				     .rev = 1 });
+		add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_FLAGGER,
+				     .obj = selected_flagger(v, c) });
+		add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_FLAGGER,
+				     .obj = selected_flagger(v, c), .rev = 1 });
 		return;
 	}
 	if (!d)
@@ -302,39 +304,20 @@ static void place_cursor(struct rollout_view *v, struct view_ctx *c)
 
 /* ---- drawing one row */
 
-struct col {
-	const char *title;
-	int width;
-	int priority;               /* dropped first when narrow: higher numbers */
-};
-
-static const struct col deploy_cols[] = {
+static const struct column deploy_cols[] = {
 	{ "NAME", 22, 0 }, { "READY", 7, 0 }, { "UP-TO-DATE", 10, 2 }, { "AVAILABLE", 9, 1 },
 	{ "IMAGE", 14, 0 }, { "STRATEGY", 13, 4 }, { "REV", 4, 3 }, { "CONDITION", 16, 0 },
 	{ "AGE", 6, 1 },
 };
 enum { NDCOLS = sizeof deploy_cols / sizeof *deploy_cols };
 
-/* Which deployment columns fit in width: the lowest priority go first. */
-static void fit_cols(int width, bool *on)
+/* Where the deployment columns go, -1 for those the width leaves out. */
+static void place_cols(const struct view_ctx *c, int *at)
 {
-	int total = 0, worst;
+	bool on[NDCOLS];
 
-	for (int i = 0; i < NDCOLS; i++) {
-		on[i] = true;
-		total += deploy_cols[i].width + 1;
-	}
-	while (total > width) {
-		worst = -1;
-		for (int i = 0; i < NDCOLS; i++)
-			if (on[i] && deploy_cols[i].priority
-			    && (worst < 0 || deploy_cols[i].priority > deploy_cols[worst].priority))
-				worst = i;
-		if (worst < 0)
-			break;
-		on[worst] = false;
-		total -= deploy_cols[worst].width + 1;
-	}
+	columns_fit(deploy_cols, NDCOLS, c->width - 1, 1, on);
+	columns_place(deploy_cols, NDCOLS, on, 1, 1, at);
 }
 
 /* One line of the list: cells in the deployments' columns; the AGE
@@ -345,25 +328,24 @@ static void draw_list_cells(struct view_ctx *c, int y, const char *const *cells,
 			    bool sel)
 {
 	enum role base = sel ? ROLE_SELECTION : ROLE_NORMAL;
-	bool on[NDCOLS];
-	int x = 1;
+	int at[NDCOLS];
 
 	if (sel)
 		draw_row_fill(c, y, ROLE_SELECTION);
-	fit_cols(c->width - 1, on);
+	place_cols(c, at);
 	for (int i = 0; i < NDCOLS; i++) {
 		enum role role = base;
 
-		if (!on[i])
+		if (at[i] < 0)
 			continue;
 		if (!sel && i == 7)
 			role = cond_role;
 		else if (!sel && i == 1)
 			role = ready_role;
 		if (i == NDCOLS - 1 && created)
-			x += draw_age_cell(c, y, x, deploy_cols[i].width, role, *created) + 1;
+			draw_age_cell(c, y, at[i], deploy_cols[i].width, role, *created);
 		else
-			x += draw_cell(c, y, x, deploy_cols[i].width, role, cells[i]) + 1;
+			draw_cell(c, y, at[i], deploy_cols[i].width, role, cells[i]);
 	}
 }
 
@@ -419,13 +401,13 @@ static void draw_progressive(struct view_ctx *c, int y, const struct row *r, boo
 
 static void draw_deploy_header(struct view_ctx *c, int y)
 {
-	bool on[NDCOLS];
-	int x = 1;
+	int at[NDCOLS];
 
-	fit_cols(c->width - 1, on);
+	place_cols(c, at);
 	for (int i = 0; i < NDCOLS; i++)
-		if (on[i])
-			x += draw_cell(c, y, x, deploy_cols[i].width, ROLE_MUTED, deploy_cols[i].title) + 1;
+		if (at[i] >= 0)
+			draw_cell(c, y, at[i], deploy_cols[i].width, ROLE_MUTED,
+				  deploy_cols[i].title);
 }
 
 /* [███▒▒░░] new 1/3 available · surge 1/1 · unavailable 0/0 */
@@ -545,7 +527,8 @@ static void draw_rs(struct view_ctx *c, int y, const struct kube_replicaset *rs,
 		    const struct kube_deployment *d, bool sel)
 {
 	char tag[64], counts[48];
-	enum role role = sel ? ROLE_SELECTION : rs->revision == d->revision ? ROLE_NORMAL : ROLE_MUTED;
+	enum role role = sel ? ROLE_SELECTION : rs->revision == d->revision ? ROLE_NORMAL
+		: ROLE_MUTED;
 	int x = 2;
 
 	if (sel)
@@ -558,7 +541,8 @@ static void draw_rs(struct view_ctx *c, int y, const struct kube_replicaset *rs,
 	snprintf(counts, sizeof counts, "%d/%d/%d", rs->replicas, rs->status_replicas, rs->ready);
 	draw_cell(c, y, RS_X_COUNTS, RS_X_AGE - RS_X_COUNTS - 1, role, counts);
 	draw_age_cell(c, y, RS_X_AGE, RS_X_CAUSE - RS_X_AGE - 1, role, rs->meta.created);
-	draw_text(c, y, RS_X_CAUSE, sel ? role : ROLE_MUTED, rs->change_cause ? rs->change_cause : "");
+	draw_text(c, y, RS_X_CAUSE, sel ? role : ROLE_MUTED,
+		  rs->change_cause ? rs->change_cause : "");
 }
 
 static void draw_pod(struct view_ctx *c, int y, const struct kube_pod *p, bool sel)
@@ -636,11 +620,13 @@ static void draw_row(struct rollout_view *v, struct view_ctx *c, int y, const st
 		break;
 	}
 	case TEXT_EMPTY:
-		draw_textf(c, y, 1, ROLE_MUTED, "no deployments in namespace %s (:ns NAME to change)",
+		draw_textf(c, y, 1, ROLE_MUTED,
+			   "no deployments in namespace %s (:ns NAME to change)",
 			   *ns_of(c) ? ns_of(c) : "(all)");
 		break;
 	case TEXT_NO_MATCH:
-		draw_textf(c, y, 1, ROLE_MUTED, "no deployment matches '%s' (/ to change, Esc to clear)", v->filter);
+		draw_textf(c, y, 1, ROLE_MUTED,
+			   "no deployment matches '%s' (/ to change, Esc to clear)", v->filter);
 		break;
 	case TEXT_ARGO_SUMMARY:
 		argo_draw_summary(c, y, r->obj);
@@ -1024,7 +1010,8 @@ static int rollout_action(void *priv, struct view_ctx *c, enum action_id a)
 		if (a == ACTION_DOWN || a == ACTION_UP)
 			move(v, c, a == ACTION_DOWN ? 1 : -1);
 		else if (a == ACTION_PAGE_DOWN || a == ACTION_PAGE_UP)
-			move(v, c, (a == ACTION_PAGE_DOWN ? 1 : -1) * (c->height > 2 ? c->height - 1 : 1));
+			move(v, c, (a == ACTION_PAGE_DOWN ? 1 : -1)
+				   * (c->height > 2 ? c->height - 1 : 1));
 		else
 			move(v, c, (a == ACTION_BOTTOM ? 1 : -1) * v->nrows);
 		return VIEW_HANDLED;
@@ -1071,7 +1058,8 @@ static int rollout_action(void *priv, struct view_ctx *c, enum action_id a)
 		{
 			char label[300];
 
-			snprintf(label, sizeof label, "scale deploy/%s to replicas: ", d->meta.name);
+			snprintf(label, sizeof label, "scale deploy/%s to replicas: ",
+				 d->meta.name);
 			ui_prompt(c->ui, &rollout_view, PROMPT_SCALE, label, buf);
 		}
 		return VIEW_HANDLED;
@@ -1213,7 +1201,8 @@ static int rollout_command(void *priv, struct view_ctx *c, const char *name, con
 		/* read-only says so first, whatever is selected (a :ns switch
 		 * leaves nothing selected until the new list is in) */
 		if (!*arg || *end || rev <= 0) {
-			say(c, false, "undo", "usage: :undo N (a revision number; see the replica sets)");
+			say(c, false, "undo",
+			    "usage: :undo N (a revision number; see the replica sets)");
 		} else if (gate_check(&c->app->rt, ACTION_ROLLBACK)) {
 			/* refused, and said */
 		} else if (selected_argo(v, c)) {
@@ -1329,7 +1318,8 @@ static const char *const rollout_help[] = {
 	"Enter on a pod: its conditions, containers, last termination, events, previous log",
 	"r rolls back to the previous revision, or to the replica set under the cursor;",
 	"  the dialog shows from/to revision and image and how the pod templates differ",
-	"/ filters the deployments as you type, Esc clears; :ns NAME, :ctx NAME switch live; :undo N",
+	"/ filters the deployments as you type, Esc clears; :ns NAME, :ctx NAME switch live; "
+	":undo N",
 	"budget bar: \xe2\x96\x88 new and available, \xe2\x96\x92 new not yet available, "
 	"\xe2\x96\x91 old; surge and unavailable used/allowed",
 	"checks: pinned tag   the image has a unique tag (not latest, not untagged) or a digest",

@@ -75,7 +75,8 @@ void argo_draw_summary(struct view_ctx *c, int y, const struct kube_rollout *ro)
 				in.nsteps, (size_t)in.step < ro->nsteps ? " (" : " (done",
 				(size_t)in.step < ro->nsteps ? ro->steps[in.step].text : "", ")");
 	if (!ro->blue_green)
-		x += draw_textf(c, y, x, in.set_weight != in.actual_weight ? ROLE_WARN : ROLE_NORMAL,
+		x += draw_textf(c, y, x,
+				in.set_weight != in.actual_weight ? ROLE_WARN : ROLE_NORMAL,
 				" \xc2\xb7 weight %d%% set, %d%% actual", in.set_weight,
 				in.actual_weight);
 	x += draw_text(c, y, x, ROLE_MUTED, " \xc2\xb7 ");
@@ -105,7 +106,8 @@ void argo_draw_steps(struct view_ctx *c, int y, const struct kube_rollout *ro)
 			: done ? ROLE_OK : ROLE_MUTED;
 
 		x += draw_textf(c, y, x, role, "%s%s %s", i ? " \xc2\xb7 " : "  ",
-				done ? "\xe2\x9c\x93" : now ? "\xe2\x96\xb6" : " ", ro->steps[i].text);
+				done ? "\xe2\x9c\x93" : now ? "\xe2\x96\xb6" : " ",
+				ro->steps[i].text);
 	}
 }
 
@@ -235,7 +237,8 @@ void argo_draw_flagger(struct view_ctx *c, int y, int line, const struct kube_fl
 	}
 	cell_age(fc->last_transition, when, sizeof when);
 	x = draw_textf(c, y, 0, ROLE_TITLE, "Flagger %s", fc->blue_green ? "blue/green" : "canary");
-	x += draw_textf(c, y, x, ROLE_MUTED, " of deploy/%s \xc2\xb7 ", fc->target ? fc->target : "?");
+	x += draw_textf(c, y, x, ROLE_MUTED, " of deploy/%s \xc2\xb7 ",
+			fc->target ? fc->target : "?");
 	x += draw_text(c, y, x, phase_role(fc->phase), fc->phase ? fc->phase : "(no phase yet)");
 	x += draw_textf(c, y, x, ROLE_NORMAL, " \xc2\xb7 weight %d%% \xc2\xb7 ", fc->weight);
 	x += draw_textf(c, y, x, fc->failed_checks ? ROLE_FAIL : ROLE_OK, "failed checks %d/%d",

@@ -292,7 +292,9 @@ static int run_step(struct ui *ui, struct script *s, const char *cmd, const char
 		return screen_contains(arg) ? 0
 			: err_set(err, "timed out after %d s waiting for '%s'",
 				  WAIT_LIMIT_MS / 1000, arg);
-	return err_set(err, "unknown step '%s' (key, type, dump, dump-roles, resize, wait-for, sleep)", cmd);
+	return err_set(err,
+		       "unknown step '%s' (key, type, dump, dump-roles, resize, wait-for, sleep)",
+		       cmd);
 }
 
 enum script_state script_step(struct ui *ui, struct err *err)

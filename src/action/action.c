@@ -125,8 +125,8 @@ int keymap_bind(struct keymap *km, enum action_id action, const char *keys, stru
 
 		if (code < 0)
 			return err_set(err, "unknown key '%s' (use a character, Tab, S-Tab, Enter, "
-				       "Esc, Space, Up, Down, PgUp, PgDn, Home, End, C-x or F1–F12)",
-				       k);
+				       "Esc, Space, Up, Down, PgUp, PgDn, Home, End, C-x or "
+				       "F1–F12)", k);
 		if (n == (int)(sizeof codes / sizeof *codes))
 			return err_set(err, "too many keys in '%s'", keys);
 		codes[n++] = code;

@@ -121,7 +121,8 @@ static const char *field(const cJSON *o, const char *key)
 static void format_pair(struct strbuf *out, const struct audit_pair *p)
 {
 	const cJSON *base = p->intent ? p->intent : p->result;
-	const char *from = field(base, "from"), *to = field(base, "to"), *user = field(base, "user");
+	const char *from = field(base, "from"), *to = field(base, "to"),
+		*user = field(base, "user");
 
 	if (p->bad) {
 		sb_printf(out, "(not a record: %s)\n", p->bad);
@@ -181,7 +182,8 @@ char *audit_readable(const char *data, size_t len)
 
 				if (iid && !strcmp(iid, id)) {
 					pairs[open[i]].result = o;
-					memmove(&open[i], &open[i + 1], (nopen - i - 1) * sizeof *open);
+					memmove(&open[i], &open[i + 1],
+						(nopen - i - 1) * sizeof *open);
 					nopen--;
 					paired = true;
 					break;

@@ -135,8 +135,8 @@ int theme_parse(struct theme *t, const char *file, const char *data, size_t len,
 			goto out;
 		}
 		if (s->kind != YNODE_MAP) {
-			err_set(err, "%s:%d: role '%s': expected {fg: …, bg: …, attrs: […]}", file,
-				s->line, k->scalar);
+			err_set(err, "%s:%d: role '%s': expected {fg: …, bg: …, attrs: […]}",
+				file, s->line, k->scalar);
 			goto out;
 		}
 		snprintf(where, sizeof where, "role '%s' (use fg, bg, attrs)", k->scalar);

@@ -28,8 +28,9 @@ static struct action_req *remote_action(struct rt *rt, enum action_id action,
 		return ci_remote_action(rt, REMOTE_CANCEL, b->remote_id, NULL);
 	default:
 		if (api->kind != CI_BACKEND_DRONE) {
-			rt_message(rt, STATUS_WARN, "promote: a Drone build's (%s deploys through a "
-				   "workflow)", ci_backend_name(api->kind));
+			rt_message(rt, STATUS_WARN,
+				   "promote: a Drone build's (%s deploys through a workflow)",
+				   ci_backend_name(api->kind));
 			return NULL;
 		}
 		return ci_remote_action(rt, REMOTE_PROMOTE, b->remote_id, arg);
@@ -53,7 +54,8 @@ struct action_req *ci_backend_action(struct rt *rt, enum action_id action,
 		return ci_action_run(rt, action == ACTION_RUN_TESTS, arg, false, "console", NULL);
 	case ACTION_CANCEL:
 		if (!b || ci_status_done(b->status)) {
-			rt_message(rt, STATUS_WARN, "cancel: %s", b ? "the selected build is not running"
+			rt_message(rt, STATUS_WARN, "cancel: %s",
+				   b ? "the selected build is not running"
 								       : "no build");
 			return NULL;
 		}

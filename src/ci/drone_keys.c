@@ -98,7 +98,8 @@ const struct drone_key drone_platform_keys[] = {
 
 const struct drone_key drone_workspace_keys[] = {
 	{ "path", NULL },
-	{ "base", "steps run in the build's work folder, which holds the checkout as BASE/PATH would" },
+	{ "base",
+	  "steps run in the build's work folder, which holds the checkout as BASE/PATH would" },
 	{ NULL, NULL },
 };
 

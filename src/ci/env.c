@@ -65,7 +65,8 @@ int ci_envv_apply(struct ci_envv *e, const struct ci_env *defs, size_t n,
 		if (defs[i].secret) {
 			v = ci_secret_get(s, defs[i].secret);
 			if (!v)
-				return err_set(err, "secret '%s' (for %s) is not set: export %s or add "
+				return err_set(err,
+					       "secret '%s' (for %s) is not set: export %s or add "
 					       "it to %s", defs[i].secret, defs[i].name,
 					       defs[i].secret,
 					       s && s->path ? s->path : "secrets.yaml");

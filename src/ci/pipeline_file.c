@@ -94,8 +94,8 @@ static void notes_take(struct notes *ns, char ***out, size_t *count)
 		struct note *nt = &ns->v[i];
 
 		if (nt->nowners)
-			(*out)[i] = xasprintf("`%s` (%s): ignored by the local runner: %s", nt->label,
-					      sb_str(&nt->owners), nt->why);
+			(*out)[i] = xasprintf("`%s` (%s): ignored by the local runner: %s",
+					      nt->label, sb_str(&nt->owners), nt->why);
 		else
 			(*out)[i] = xasprintf("`%s`: ignored by the local runner: %s", nt->label,
 					      nt->why);
@@ -509,7 +509,8 @@ static int check_graph(const struct at *a, const char *what, char *const *names,
 		if (dn)
 			fail_at(a, dn, err, "depends_on makes a cycle: %s", path);
 		else
-			err_set(err, "%s: %s: depends_on makes a cycle: %s", a->file, a->where, path);
+			err_set(err, "%s: %s: depends_on makes a cycle: %s", a->file, a->where,
+				path);
 		goto out;
 	}
 	rc = 0;

@@ -132,13 +132,15 @@ int ci_plan_make(struct ci_plan *plan, const struct ci_file *f, const struct ci_
 			s->deps = xcalloc(s->def->ndeps + p->nservices + 1, sizeof *s->deps);
 			if (p->dag) {
 				for (size_t d = 0; d < s->def->ndeps; d++)
-					s->deps[s->ndeps++] = base + step_index(p, s->def->depends_on[d]);
+					s->deps[s->ndeps++] = base
+						+ step_index(p, s->def->depends_on[d]);
 			} else if (k > 0) {
 				/* without depends_on, steps run in the order written */
 				s->deps[s->ndeps++] = base + k - 1;
 			}
 			/* services start first (a service is done once it started) */
-			for (size_t v = 0, first_step = !s->ndeps; first_step && v < p->nservices; v++)
+			for (size_t v = 0,
+			     first_step = !s->ndeps; first_step && v < p->nservices; v++)
 				s->deps[s->ndeps++] = first[i] + v;
 			if (!s->ndeps) {
 				free(s->deps);

@@ -1,7 +1,7 @@
 /* A build's plan: the pipelines of the file that the build triggers,
  * flattened into one list of steps with dependencies by index, the clone
- * step first, each pipeline's services before its steps. "Run tests" keeps only the test steps and what they depend
- * on. */
+ * step first, each pipeline's services before its steps. "Run tests" keeps
+ * only the test steps and what they depend on. */
 #ifndef SHIPDECK_CI_PLAN_H
 #define SHIPDECK_CI_PLAN_H
 

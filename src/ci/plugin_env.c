@@ -55,7 +55,8 @@ int ci_plugin_settings(const struct ynode *settings, const char *file, const cha
 		for (const char *p = k->scalar; *p; p++)
 			if (!isalnum((unsigned char)*p) && !strchr("_-.", *p))
 				return err_set(err, "%s:%d:%d: %s: '%s' cannot be a variable name "
-					       "(PLUGIN_…)", file, k->line, k->col, where, k->scalar);
+					       "(PLUGIN_…)", file, k->line, k->col, where,
+					       k->scalar);
 		e = &(*out)[(*count)++];
 		memset(e, 0, sizeof *e);
 		e->name = ci_plugin_var(k->scalar);

@@ -177,7 +177,8 @@ static int read_step(const cJSON *j, struct ci_step *s, const char *name, struct
 		return -1;
 	s->pg_start = (uint64_t)num;
 	if (cJSON_IsArray(deps)) {
-		s->depends_on = xcalloc((size_t)cJSON_GetArraySize(deps) + 1, sizeof *s->depends_on);
+		s->depends_on = xcalloc((size_t)cJSON_GetArraySize(deps) + 1,
+					sizeof *s->depends_on);
 		cJSON_ArrayForEach(d, deps)
 			if (cJSON_IsString(d))
 				s->depends_on[s->ndeps++] = xstrdup(d->valuestring);

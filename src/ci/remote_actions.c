@@ -197,7 +197,8 @@ int remote_actions_parse_jobs(const char *body, size_t len, struct ci_build *b, 
 			continue;
 		snprintf(key, sizeof key, "job-%lld", (long long)id);
 		s = remote_add_step(&tmp, key, rjson_str(j, "name"), rjson_str(j, "name"), NULL);
-		s->status = remote_actions_status(rjson_str(j, "status"), rjson_str(j, "conclusion"));
+		s->status = remote_actions_status(rjson_str(j, "status"),
+						  rjson_str(j, "conclusion"));
 		s->remote_job = id;
 		step_times(s, j);
 		cJSON_ArrayForEach(st, steps) {
@@ -208,7 +209,8 @@ int remote_actions_parse_jobs(const char *body, size_t len, struct ci_build *b, 
 			if (!cJSON_IsObject(st))
 				continue;
 			snprintf(skey, sizeof skey, "%s/%d", key, num);
-			t = remote_add_step(&tmp, skey, rjson_str(st, "name"), rjson_str(j, "name"), key);
+			t = remote_add_step(&tmp, skey, rjson_str(st, "name"), rjson_str(j, "name"),
+					    key);
 			t->status = remote_actions_status(rjson_str(st, "status"),
 							  rjson_str(st, "conclusion"));
 			t->remote_job = id;

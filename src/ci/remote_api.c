@@ -111,8 +111,9 @@ int remote_api_call(const struct remote_api *a, enum remote_op op, const struct 
 					     a->repo, b->number, target);
 			return 0;
 		case REMOTE_RERUN_FAILED:
-			return err_set(err, "drone: no re-run of failed steps only (restart re-runs "
-				       "the build)");
+			return err_set(err,
+				       "drone: no re-run of failed steps only (restart re-runs the "
+				       "build)");
 		}
 	}
 	switch (op) {
@@ -242,7 +243,8 @@ char *remote_api_failure(const struct remote_api *a, bool has_token, const char 
 			       : "401 Unauthorized: no token (set ci.token_env in .shipdeck.yml)");
 	} else if ((resp->status == 403 || resp->status == 429) && resp->ratelimit_remaining
 		   && !strcmp(resp->ratelimit_remaining, "0")) {
-		time_t reset = resp->ratelimit_reset ? (time_t)strtoll(resp->ratelimit_reset, NULL, 10)
+		time_t reset = resp->ratelimit_reset
+			? (time_t)strtoll(resp->ratelimit_reset, NULL, 10)
 						     : 0;
 		char at[40] = "unknown";
 

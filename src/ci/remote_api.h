@@ -26,7 +26,8 @@ struct remote_api {
 };
 
 enum remote_op {
-	REMOTE_RERUN,               /* Actions: POST …/rerun; Drone: POST …/builds/N (restart) */
+	REMOTE_RERUN,               /* Actions: POST …/rerun; Drone: POST …/builds/N
+				     * (restart) */
 	REMOTE_RERUN_FAILED,        /* Actions: POST …/rerun-failed-jobs */
 	REMOTE_CANCEL,              /* Actions: POST …/cancel; Drone: DELETE …/builds/N */
 	REMOTE_PROMOTE,             /* Drone: POST …/builds/N/promote?target=T */

@@ -107,7 +107,8 @@ int remote_drone_parse_build(const char *body, size_t len, struct ci_build *b, s
 			if (!cJSON_IsObject(sp))
 				continue;
 			snprintf(skey, sizeof skey, "%s/%d", key, snum);
-			t = remote_add_step(&tmp, skey, rjson_str(sp, "name"), rjson_str(st, "name"), key);
+			t = remote_add_step(&tmp, skey, rjson_str(sp, "name"),
+					    rjson_str(st, "name"), key);
 			t->status = remote_drone_status(rjson_str(sp, "status"));
 			t->remote_job = num;
 			t->remote_step = snum;

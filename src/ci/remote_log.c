@@ -65,7 +65,8 @@ static void log_done(void *ctx, const struct http_response *resp)
 			return;
 		sb_printf(&text, "%s\n", err.msg);
 	} else if (resp->status == 404 && s->status == CI_PENDING) {
-		sb_printf(&text, "no log yet: %s has not started (no runner has taken it)\n", s->name);
+		sb_printf(&text, "no log yet: %s has not started (no runner has taken it)\n",
+			  s->name);
 	} else if (resp->status != 200) {
 		char *line = remote_failure_line(r, "GET", r->log_url, resp);
 
@@ -94,8 +95,8 @@ static void log_done(void *ctx, const struct http_response *resp)
 		if (ci_status_done(s->status)) {
 			struct log_event close = { .type = LOG_EV_CLOSE, .id = xstrdup(r->log_id),
 						   .text = xasprintf("%s, as of %s",
-									    ci_status_name(s->status),
-									    when) };
+								     ci_status_name(s->status),
+								     when) };
 
 			log_apply(r, &close);
 		}
@@ -143,7 +144,8 @@ void remote_open_log(void *ctx, struct rt *rt, const char *id)
 	(void)ctx;
 	if (!r)
 		return;
-	if (r->log_id && !strcmp(r->log_id, id) && (r->log_req || store_log_find(&rt->store->logs, id)))
+	if (r->log_id && !strcmp(r->log_id, id)
+	    && (r->log_req || store_log_find(&rt->store->logs, id)))
 		return;
 	if (r->log_req) {
 		http_cancel(rt->http, r->log_req);

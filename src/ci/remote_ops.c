@@ -51,7 +51,8 @@ static void op_done(void *ctx, const struct http_response *resp)
 		/* the failure's line without its backend prefix, which msg has */
 		const char *from;
 		char *token = ci_remote_current_token(d->rt, &from);
-		char *line = api ? remote_api_failure(api, token != NULL, from, d->method, d->url, resp)
+		char *line = api ? remote_api_failure(api, token != NULL, from, d->method, d->url,
+						      resp)
 			: xasprintf("%s: %s %s: HTTP %ld", name, d->method, d->url, resp->status);
 		size_t skip = strlen(name) + 2;
 

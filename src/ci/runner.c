@@ -231,7 +231,8 @@ struct ci_runner *ci_runner_new(struct rt *rt, struct err *err)
 	r->rt = rt;
 	r->inotify_fd = -1;
 	if (!rt->repo_root) {
-		err_set(err, "no repository: run shipdeck inside a git repository or pass --repo DIR");
+		err_set(err,
+			"no repository: run shipdeck inside a git repository or pass --repo DIR");
 		free(r);
 		return NULL;
 	}
@@ -343,7 +344,8 @@ static void collect_mask(struct build_run *b)
 		for (size_t k = 0; k < p->def->nsettings; k++)
 			if (p->def->settings[k].secret
 			    && ci_secret_get(sec, p->def->settings[k].secret))
-				ci_mask_add(&b->mask, ci_secret_get(sec, p->def->settings[k].secret));
+				ci_mask_add(&b->mask,
+					    ci_secret_get(sec, p->def->settings[k].secret));
 	}
 }
 
@@ -366,7 +368,8 @@ int ci_runner_start(struct ci_runner *r, const struct ci_run_opts *o, int *numbe
 	b->runner = r;
 	/* auto finds no runtime: container steps are not run by this runner */
 	if (rt->project->pipeline_runtime && (!strcmp(rt->project->pipeline_runtime, "podman")
-					      || !strcmp(rt->project->pipeline_runtime, "docker"))) {
+					      || !strcmp(rt->project->pipeline_runtime,
+							 "docker"))) {
 		err_set(err, ".shipdeck.yml: pipeline.runtime: %s: this shipdeck runs steps on the "
 			"host only; set runtime: host (or auto)", rt->project->pipeline_runtime);
 		goto fail;

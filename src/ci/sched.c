@@ -83,7 +83,9 @@ static bool decide(struct ci_sched *s, size_t i, bool *changed)
 		}
 	}
 	if (!p->when_ok) {
-		skip(s, i, up, "when: a condition (branch, event, ref, target, cron, action or paths) does not match");
+		skip(s, i, up,
+		     "when: a condition (branch, event, ref, target, cron, action or paths) does "
+		     "not match");
 		*changed = true;
 		return false;
 	}

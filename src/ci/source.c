@@ -44,8 +44,8 @@ static void check_work_tree_file(struct rt *rt)
 			for (size_t k = 0; k < f.pipelines[i].nnotices; k++)
 				if (strncmp(f.pipelines[i].notices[k], "`image`:", 8))
 					sb_printf(&notes, "%s%s%s\n",
-						  f.n > 1 ? f.pipelines[i].name : "", f.n > 1 ? ": " : "",
-						  f.pipelines[i].notices[k]);
+						  f.n > 1 ? f.pipelines[i].name : "",
+						  f.n > 1 ? ": " : "", f.pipelines[i].notices[k]);
 		for (size_t k = 0; k < f.nnotices; k++)
 			sb_printf(&notes, "%s\n", f.notices[k]);
 		ci_file_free(&f);
@@ -156,8 +156,8 @@ struct action_req *ci_action_run(struct rt *rt, bool tests_only, const char *rev
 	char *target;
 
 	if (rt->repo_root && !commit_info_read(&ci, rt->repo_root, rev, NULL)) {
-		target = xasprintf("%s %.7s%s%s", rev ? rev : "HEAD", ci.sha, *ci.branch ? " on " : "",
-				   ci.branch);
+		target = xasprintf("%s %.7s%s%s", rev ? rev : "HEAD", ci.sha,
+				   *ci.branch ? " on " : "", ci.branch);
 		commit_info_free(&ci);
 	} else {
 		target = xstrdup(rev ? rev : "HEAD");

@@ -64,7 +64,8 @@ static void close_buffer(struct step_run *s, const char *why)
 	struct store_event ev = { .domain = STORE_LOG };
 
 	ev.log = (struct log_event){ .type = LOG_EV_CLOSE,
-				     .id = build_log_id(b->rec->number, b->rec->steps[s->index].key),
+				     .id = build_log_id(b->rec->number,
+							b->rec->steps[s->index].key),
 				     .text = xstrdup(why) };
 	rt_apply(b->runner->rt, &ev);
 }
@@ -188,7 +189,8 @@ static void set_drone_env(struct build_run *b, size_t i, struct ci_envv *e, cons
 	ci_envv_set(e, "SHIPDECK_IMAGE_TAG", rec->image_tag);
 	if (b->runner->rt->project->image_name) {
 		/* the whole reference a publish step pushes: image.name:tag */
-		char *image = xasprintf("%s:%s", b->runner->rt->project->image_name, rec->image_tag);
+		char *image = xasprintf("%s:%s", b->runner->rt->project->image_name,
+					rec->image_tag);
 
 		ci_envv_set(e, "SHIPDECK_IMAGE", image);
 		free(image);

@@ -46,7 +46,8 @@ static void sync_into(struct app *app, enum kube_resource res, void **items, siz
 {
 	struct store_event ev = { .domain = STORE_KUBE };
 
-	ev.kube = (struct kube_event){ .type = KUBE_EV_SYNC, .res = res, .objs = items, .nobjs = n };
+	ev.kube = (struct kube_event){ .type = KUBE_EV_SYNC, .res = res, .objs = items,
+				       .nobjs = n };
 	app_apply(app, &ev);
 }
 
@@ -252,7 +253,8 @@ static char *summary(struct app *app, const struct kube_rollout *ro)
 			      ro->active_hash ? ro->active_hash : "-",
 			      ro->preview_hash ? ro->preview_hash : "-");
 	else if (in.has_step)
-		s = xasprintf("%s%s%s \xc2\xb7 canary step %d/%d \xc2\xb7 weight %d%% (actual %d%%)",
+		s = xasprintf("%s%s%s \xc2\xb7 canary step %d/%d \xc2\xb7 weight %d%% (actual "
+			      "%d%%)",
 			      in.phase, *in.message ? " \xe2\x80\x94 " : "", in.message, in.step,
 			      in.nsteps, in.set_weight, in.actual_weight);
 	else
@@ -297,8 +299,10 @@ static void print_text(struct app *app, const struct kube_rollout *ro)
 	for (size_t i = 0; i < nruns; i++) {
 		char *msg = text_safe(runs[i]->message ? runs[i]->message : "");
 
-		printf("analysis %s (revision %ld): %s%s%s\n", runs[i]->meta.name, runs[i]->revision,
-		       runs[i]->phase ? runs[i]->phase : "Pending", *msg ? " \xe2\x80\x94 " : "", msg);
+		printf("analysis %s (revision %ld): %s%s%s\n", runs[i]->meta.name,
+		       runs[i]->revision,
+		       runs[i]->phase ? runs[i]->phase : "Pending", *msg ? " \xe2\x80\x94 " : "",
+		       msg);
 		free(msg);
 		for (size_t j = 0; j < runs[i]->nmetrics; j++) {
 			const struct kube_analysis_metric *m = &runs[i]->metrics[j];
@@ -571,7 +575,8 @@ int cmd_argo_set_image(struct app *app, const char *name, const char *container,
 	ro = rc ? NULL : rollout(app, name);
 	/* a template held by a Deployment (spec.workloadRef): that one too */
 	if (ro && ro->workload_ref)
-		rc = kube_fetch_deployment(app->rt.kube, ns_of(app), ro->workload_ref, &err) == 0 ? 0
+		rc = kube_fetch_deployment(app->rt.kube, ns_of(app), ro->workload_ref, &err) == 0
+			? 0
 			: cmd_fail(EXIT_FAILED, "%s", err.msg);
 	if (rc)
 		return rc;
@@ -589,8 +594,8 @@ int cmd_argo_set_image(struct app *app, const char *name, const char *container,
 		if (app->opts.json)
 			put_change_json(app, name, "deploy", true, from, to, &dry_run, msg);
 		else if (dry_run)
-			printf("rollout \"%s\" would change (dry run)\n  from: %s\n  to:   %s\n", name,
-			       from, to);
+			printf("rollout \"%s\" would change (dry run)\n  from: %s\n  to:   %s\n",
+			       name, from, to);
 		else
 			puts(msg);
 		free(msg);
@@ -693,8 +698,8 @@ int cmd_flagger_status(struct app *app, const char *name, bool *not_found)
 		printf("canary/%s (Flagger, namespace %s): %s \xc2\xb7 %s of deploy/%s\n",
 		       c->meta.name, c->meta.namespace, c->phase ? c->phase : "(no phase yet)",
 		       c->blue_green ? "blue/green" : "canary", c->target ? c->target : "?");
-		printf("weight %d%% \xc2\xb7 failed checks %d/%d \xc2\xb7 iterations %d/%d \xc2\xb7 "
-		       "last transition %s\n", c->weight, c->failed_checks, c->threshold,
+		printf("weight %d%% \xc2\xb7 failed checks %d/%d \xc2\xb7 iterations %d/%d "
+		       "\xc2\xb7 last transition %s\n", c->weight, c->failed_checks, c->threshold,
 		       c->done_iterations, c->iterations, when);
 		if (*msg)
 			printf("%s\n", msg);

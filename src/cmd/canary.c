@@ -169,8 +169,9 @@ static int finish_promotion(struct canary_cmd *c, char *message, size_t size)
 		if (err.msg[0])
 			return cmd_fail(EXIT_FAILED, "%s", err.msg);
 		if (time_mono_ms() > deadline)
-			return cmd_fail(EXIT_FAILED, "deploy/%s has not rolled out in %llds: the canary "
-					"keeps its pods until it has (run shipdeck canary promote %s "
+			return cmd_fail(EXIT_FAILED,
+					"deploy/%s has not rolled out in %llds: the canary keeps "
+					"its pods until it has (run shipdeck canary promote %s "
 					"again to wait more)", c->conf->name,
 					(long long)(limit / 1000), c->conf->name);
 		loop_run_once(c->app->loop, POLL_MS);
@@ -241,8 +242,9 @@ static void print_new(struct canary_cmd *c, unsigned *seen_analyses, unsigned *s
 			cJSON_AddStringToObject(o, "event", "analysis");
 			canary_json_put(o);
 		} else {
-			printf("%s %s: %s\n", time_format_rfc3339((time_t)(st->last->end_ms / 1000), when,
-								  sizeof when),
+			printf("%s %s: %s\n",
+			       time_format_rfc3339((time_t)(st->last->end_ms / 1000), when,
+						   sizeof when),
 			       canary_verdict_name(st->last->verdict),
 			       st->last->summary ? st->last->summary : "");
 		}
@@ -258,8 +260,9 @@ static void print_new(struct canary_cmd *c, unsigned *seen_analyses, unsigned *s
 			cJSON *o = cJSON_CreateObject();
 
 			cJSON_AddStringToObject(o, "event", "decision");
-			cJSON_AddStringToObject(o, "time", time_format_rfc3339((time_t)(d->time_ms / 1000),
-									       when, sizeof when));
+			cJSON_AddStringToObject(o, "time",
+						time_format_rfc3339((time_t)(d->time_ms / 1000),
+								    when, sizeof when));
 			cJSON_AddStringToObject(o, "text", d->text);
 			canary_json_put(o);
 		} else {
@@ -296,15 +299,17 @@ static int auto_run(struct canary_cmd *c)
 	int rc;
 
 	if (c->conf->strategy == RELEASE_BLUE_GREEN)
-		return cmd_fail(EXIT_USAGE, "--auto: a blue/green release switches by hand (promote); "
-				"the console's A watches a switch and switches back on FAIL");
+		return cmd_fail(EXIT_USAGE,
+				"--auto: a blue/green release switches by hand (promote); the "
+				"console's A watches a switch and switches back on FAIL");
 	if (!app->project.prometheus)
 		return cmd_fail(EXIT_USAGE, "--auto: no Prometheus: set prometheus: in %s",
 				app->project.path ? app->project.path : ".shipdeck.yml");
 	rc = kube_source_start(&app->rt, &err);
 	if (rc == 1)
-		return cmd_fail(EXIT_USAGE, "no kubeconfig: pass --kubeconfig FILE, set KUBECONFIG, "
-				"or create ~/.kube/config");
+		return cmd_fail(EXIT_USAGE,
+				"no kubeconfig: pass --kubeconfig FILE, set KUBECONFIG, or create "
+				"~/.kube/config");
 	if (rc)
 		return cmd_fail(EXIT_USAGE, "%s", err.msg);
 	rc = wait_cluster(c);
@@ -328,7 +333,8 @@ static int auto_run(struct canary_cmd *c)
 		if (r.phase == RELEASE_RUNNING || r.phase == RELEASE_PROMOTING)
 			break;
 		if (!strcmp(c->sub, "analyze") || time_mono_ms() > until)
-			return cmd_fail(EXIT_FAILED, "nothing to analyse: no canary of %s runs (%s)",
+			return cmd_fail(EXIT_FAILED,
+					"nothing to analyse: no canary of %s runs (%s)",
 					c->conf->name, r.problem[0] ? r.problem
 					: release_phase_name(r.phase));
 		loop_run_once(app->loop, POLL_MS);
@@ -346,9 +352,9 @@ static int auto_run(struct canary_cmd *c)
 		if (r.phase == RELEASE_PROMOTED || r.phase == RELEASE_ABORTED)
 			break;
 		if (deadline && time_mono_ms() > deadline) {
-			rc = cmd_fail(EXIT_MARGINAL, "no decision in %llds: the canary of %s stays at "
-				      "%d%%", (long long)(c->timeout_ms / 1000), c->conf->name,
-				      r.weight);
+			rc = cmd_fail(EXIT_MARGINAL,
+				      "no decision in %llds: the canary of %s stays at %d%%",
+				      (long long)(c->timeout_ms / 1000), c->conf->name, r.weight);
 			break;
 		}
 	}
@@ -433,8 +439,9 @@ static int canary_run(struct app *app, struct cmd_args *args)
 	if (flags[1].set) {
 		c.timeout_ms = time_parse_duration_ms(flags[1].value);
 		if (c.timeout_ms <= 0)
-			return cmd_fail(EXIT_USAGE, "--timeout: expected a duration like 90s or 5m, "
-					"found '%s'", flags[1].value);
+			return cmd_fail(EXIT_USAGE,
+					"--timeout: expected a duration like 90s or 5m, found '%s'",
+					flags[1].value);
 	}
 	if (flags[0].set && act_id == ACTION_NONE)
 		act_id = ACTION_AUTO_ANALYSIS;

@@ -136,7 +136,8 @@ static void print_deploy(FILE *out, const char *label, const char *name,
 		fprintf(out, "  %-7s deploy/%s does not exist\n", label, name);
 	else
 		fprintf(out, "  %-7s deploy/%s: %d replica%s, %d ready, %s\n", label, name,
-			d->replicas, d->replicas == 1 ? "" : "s", d->ready, release_short_image(image));
+			d->replicas, d->replicas == 1 ? "" : "s", d->ready,
+			release_short_image(image));
 }
 
 void canary_print_release(FILE *out, const struct release *r)
@@ -171,8 +172,8 @@ void canary_print_release(FILE *out, const struct release *r)
 	print_deploy(out, "canary:", r->canary_name, r->canary, r->canary_image);
 	if (r->phase == RELEASE_RUNNING) {
 		if (r->actual >= 0)
-			fprintf(out, "  traffic: target %d%%, actual %d%% of ready pods\n", r->weight,
-				r->actual);
+			fprintf(out, "  traffic: target %d%%, actual %d%% of ready pods\n",
+				r->weight, r->actual);
 		else
 			fprintf(out, "  traffic: target %d%%, no pod ready\n", r->weight);
 	}
@@ -216,12 +217,14 @@ void canary_print_result(FILE *out, const char *app, const struct canary_result 
 		} else {
 			snprintf(p, sizeof p, "-");
 			snprintf(diff, sizeof diff, "-");
-			snprintf(shift, sizeof shift, "(%zu/%zu samples)", m->stable.n, m->canary.n);
+			snprintf(shift, sizeof shift, "(%zu/%zu samples)", m->stable.n,
+				 m->canary.n);
 		}
 		snprintf(cls, sizeof cls, "%s %s%s", canary_class_text(m->cls),
 			 !have ? "?" : m->passed ? "ok" : "FAILED",
 			 m->limit_failed ? " (limit)" : "");
-		kubecmd_table_row(&t, (const char *const[]){ m->name, st, ca, diff, p, shift, cls });
+		kubecmd_table_row(&t,
+				  (const char *const[]){ m->name, st, ca, diff, p, shift, cls });
 	}
 	kubecmd_table_print(&t, out);
 	kubecmd_table_free(&t);

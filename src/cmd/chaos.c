@@ -24,7 +24,8 @@
 
 static const char usage[] =
 	"shipdeck chaos ls                   the experiments in chaos.dir, checked, and past runs\n"
-	"shipdeck chaos run FILE [--dry-run] run one with Chaos Toolkit (blast radius checked first)\n"
+	"shipdeck chaos run FILE [--dry-run] run one with Chaos Toolkit (blast radius checked "
+	"first)\n"
 	"shipdeck chaos show N               run N: hypothesis before and after, method, rollbacks";
 
 static int open_project(struct app *app)
@@ -110,8 +111,9 @@ static int cmd_ls(struct app *app)
 			cJSON_AddNumberToObject(o, "method", (double)x.nmethod);
 			cJSON_AddNumberToObject(o, "rollbacks", (double)x.nrollbacks);
 			if (!app->opts.json) {
-				char *line = xasprintf("  %-28s ok       %s (%zu probe%s, %zu activit%s, "
-						       "%zu rollback%s)", base, x.title, x.nprobes,
+				char *line = xasprintf("  %-28s ok       %s (%zu probe%s, %zu "
+						       "activit%s, %zu rollback%s)", base, x.title,
+						       x.nprobes,
 						       x.nprobes == 1 ? "" : "s", x.nmethod,
 						       x.nmethod == 1 ? "y" : "ies", x.nrollbacks,
 						       x.nrollbacks == 1 ? "" : "s");
@@ -186,7 +188,8 @@ static int fetch_cluster(struct app *app, const struct chaos_experiment *x)
 
 	for (size_t i = 0; i < x->nmethod && nns < 32; i++) {
 		const cJSON *ns = cJSON_GetObjectItemCaseSensitive(x->method[i].arguments, "ns");
-		const char *name = cJSON_IsString(ns) && *ns->valuestring ? ns->valuestring : "default";
+		const char *name = cJSON_IsString(ns) && *ns->valuestring ? ns->valuestring
+			: "default";
 
 		if (x->method[i].provider == CHAOS_PROVIDER_PYTHON
 		    && !strncmp(x->method[i].module, "chaosk8s.", 9) && !seen(nss, nns, name))
@@ -201,7 +204,8 @@ static int fetch_cluster(struct app *app, const struct chaos_experiment *x)
 			void **objs = NULL;
 			size_t n = 0;
 			struct err err;
-			int rc = kube_fetch_list(app->rt.kube, kinds[k], nss[i], NULL, &objs, &n, &err);
+			int rc = kube_fetch_list(app->rt.kube, kinds[k], nss[i], NULL, &objs, &n,
+						 &err);
 
 			if (rc) {
 				code = cmd_fail(rc == 2 ? EXIT_USAGE : EXIT_FAILED, "%s", err.msg);
@@ -316,7 +320,8 @@ static int cmd_run(struct app *app, struct cmd_args *args)
 		}
 	}
 	if (!app->store.chaos.number || app->store.chaos.running) {
-		code = cmd_fail(EXIT_FAILED, "%s", app->store.status.message ? app->store.status.message
+		code = cmd_fail(EXIT_FAILED, "%s",
+				app->store.status.message ? app->store.status.message
 				: "the experiment did not run");
 		goto out;
 	}

@@ -84,8 +84,9 @@ const char *cmd_project_hint(struct app *app, const char *key, char *buf, size_t
 		snprintf(buf, size, "no .shipdeck.yml in the repository %s: create it with %s "
 			 "(or pass --repo DIR for another repository)", app->repo_root, key);
 	else
-		snprintf(buf, size, "no .shipdeck.yml found: %s is not inside a git repository; run "
-			 "shipdeck in your repository or pass --repo DIR",
+		snprintf(buf, size,
+			 "no .shipdeck.yml found: %s is not inside a git repository; run shipdeck "
+			 "in your repository or pass --repo DIR",
 			 getcwd(cwd, sizeof cwd) ? cwd : ".");
 	return buf;
 }

@@ -73,7 +73,8 @@ static int first_build(struct app *app, const struct demo_world *w, const char *
 	int64_t t0 = time_mono_ms();
 
 	fprintf(stderr, "demo: building %.7s-1 (build, test, publish, deploy)…\n", sha);
-	gate_submit_unattended(&app->rt, ci_action_run(&app->rt, false, sha, false, "demo", &result), NULL,
+	gate_submit_unattended(&app->rt,
+			       ci_action_run(&app->rt, false, sha, false, "demo", &result), NULL,
 			       NULL);
 	if (!result.number)
 		return err_set(err, "the first build did not start: %s",
@@ -131,7 +132,8 @@ static int remove_state(const struct demo_world *w, struct err *err)
 	int rc = 0;
 
 	if (file_exists(w->dir) && !file_exists(marker) && !file_exists(w->repo)) {
-		rc = err_set(err, "--fresh: %s does not look like a demo folder; remove it yourself",
+		rc = err_set(err,
+			     "--fresh: %s does not look like a demo folder; remove it yourself",
 			     w->dir);
 	} else if (file_exists(w->dir)) {
 		cmd = xasprintf("rm -rf -- '%s'", w->dir);
@@ -173,7 +175,8 @@ static int run(struct app *app, struct cmd_args *args)
 {
 	struct cmd_flag flags[] = { { .name = "--dir", .takes_value = true }, { .name = "--fresh" },
 				    { .name = "--up" }, { .name = "--down" },
-				    { .name = "--cluster", .takes_value = true }, { .name = NULL } };
+				    { .name = "--cluster", .takes_value = true },
+				    { .name = NULL } };
 	struct demo_world w;
 	struct err err = { 0 };
 	char *good_sha = NULL;
@@ -189,7 +192,8 @@ static int run(struct app *app, struct cmd_args *args)
 	if (up && down)
 		return cmd_fail(EXIT_USAGE, "demo: --up and --down exclude each other");
 	if (flags[4].set && strcmp(flags[4].value, "sandbox") && strcmp(flags[4].value, "upstream"))
-		return cmd_fail(EXIT_USAGE, "demo: --cluster: expected sandbox or upstream, got '%s'",
+		return cmd_fail(EXIT_USAGE,
+				"demo: --cluster: expected sandbox or upstream, got '%s'",
 				flags[4].value);
 	demo_world_init(&w, flags[0].value);
 	if (down) {
@@ -219,8 +223,10 @@ static int run(struct app *app, struct cmd_args *args)
 
 		if (demo_world_running(&w) && w.cluster != want) {
 			code = cmd_fail(EXIT_USAGE, "demo: the world in %s runs on the %s cluster: "
-					"stop it first (shipdeck demo --down) or use --fresh", w.dir,
-					w.cluster == DEMO_CLUSTER_UPSTREAM ? "upstream" : "sandbox");
+					"stop it first (shipdeck demo --down) or use --fresh",
+					w.dir,
+					w.cluster == DEMO_CLUSTER_UPSTREAM ? "upstream"
+					: "sandbox");
 			goto out;
 		}
 		w.cluster = want;
@@ -259,9 +265,10 @@ static int run(struct app *app, struct cmd_args *args)
 	}
 	if (attached)
 		/* said in the console, where it is read: quitting changes nothing */
-		app_message(app, STATUS_WARN, "demo: another shipdeck (a console or demo --up) runs "
-			    "the world in %s; this console joins it, and quitting leaves it running "
-			    "(shipdeck demo --down stops it)", w.dir);
+		app_message(app, STATUS_WARN,
+			    "demo: another shipdeck (a console or demo --up) runs the world in %s; "
+			    "this console joins it, and quitting leaves it running (shipdeck demo "
+			    "--down stops it)", w.dir);
 	if (ui_run(app, &err))
 		code = cmd_fail(EXIT_USAGE, "%s", err.msg);
 stop:

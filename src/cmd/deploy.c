@@ -50,7 +50,8 @@ static int deploy_run(struct app *app, struct cmd_args *args)
 	if (cmd_parse_flags(args, flags, "deploy", &err))
 		return cmd_fail(EXIT_USAGE, "%s", err.msg);
 	if (args->argc != 2)
-		return cmd_fail(EXIT_USAGE, "usage: shipdeck deploy DEPLOY TAG|IMAGE [--container C] "
+		return cmd_fail(EXIT_USAGE,
+				"usage: shipdeck deploy DEPLOY TAG|IMAGE [--container C] "
 				"[--dry-run]");
 	if (cmd_argo_rollout_name(args->argv[0])) {
 		if (!*args->argv[1])
@@ -73,8 +74,8 @@ static int deploy_run(struct app *app, struct cmd_args *args)
 	rc = kube_fetch_deployment(app->rt.kube, app->rt.kube->namespace, name, &err);
 	if (rc)
 		return cmd_fail(rc == 2 ? EXIT_USAGE : EXIT_FAILED, "%s", err.msg);
-	req = kube_req_set_image(&app->rt, app->rt.kube->namespace, name, flags[0].value, args->argv[1],
-				 &err);
+	req = kube_req_set_image(&app->rt, app->rt.kube->namespace, name, flags[0].value,
+				 args->argv[1], &err);
 	if (!req)
 		return cmd_fail(EXIT_FAILED, "%s", err.msg);
 	from = xstrdup(req->from);
@@ -95,8 +96,8 @@ static int deploy_run(struct app *app, struct cmd_args *args)
 		if (app->opts.json)
 			print_json(app, name, true, true, from, to, "dry run: nothing changed");
 		else
-			printf("deployment.apps/%s would change (dry run)\n  from: %s\n  to:   %s\n",
-			       name, from, to);
+			printf("deployment.apps/%s would change (dry run)\n  from: %s\n  to:   "
+			       "%s\n", name, from, to);
 		action_req_free(req);
 		rc = EXIT_OK;
 	} else {

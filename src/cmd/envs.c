@@ -116,7 +116,8 @@ static int promote_run(struct app *app, struct cmd_args *args)
 	to = flags[1].value;
 	if (!to && project_env(&app->project, flags[0].value)
 	    && project_env_next(&app->project, project_env(&app->project, flags[0].value)))
-		to = project_env_next(&app->project, project_env(&app->project, flags[0].value))->name;
+		to = project_env_next(&app->project,
+				      project_env(&app->project, flags[0].value))->name;
 	if (p.refusal || p.noop) {
 		if (app->opts.json)
 			promote_json(app_name, flags[0].value, to, !p.refusal, flags[2].set, NULL,
@@ -178,7 +179,8 @@ static void drift_text(const struct drift *d)
 		printf("%s\n", f);
 		free(f);
 		for (size_t k = 0; k < d->nenvs; k++) {
-			char *v = text_safe(d->items[i].values[k] ? d->items[i].values[k] : "(absent)");
+			char *v = text_safe(d->items[i].values[k] ? d->items[i].values[k]
+					    : "(absent)");
 
 			printf("  %-10s %s\n", d->envs[k], v);
 			free(v);

@@ -55,7 +55,8 @@ static void deployments(void **objs, size_t n, bool all, cJSON *items,
 			kubecmd_table_row(t, (const char *const[]){ d->meta.namespace, d->meta.name,
 								    ready, upd, avail, a });
 		} else {
-			kubecmd_table_row(t, (const char *const[]){ d->meta.name, ready, upd, avail, a });
+			kubecmd_table_row(t, (const char *const[]){ d->meta.name, ready, upd, avail,
+								    a });
 		}
 	}
 }
@@ -83,7 +84,8 @@ static void pods(void **objs, size_t n, bool all, cJSON *items, struct kubecmd_t
 			cJSON_AddItemToArray(items, o);
 		} else if (all) {
 			kubecmd_table_row(t, (const char *const[]){ p->meta.namespace, p->meta.name,
-								    ready, p->status, restarts, a });
+								    ready, p->status, restarts,
+								    a });
 		} else {
 			kubecmd_table_row(t, (const char *const[]){ p->meta.name, ready, p->status,
 								    restarts, a });
@@ -119,7 +121,8 @@ static int get_run(struct app *app, struct cmd_args *args)
 		 || !strcmp(args->argv[0], "po"))
 		res = KUBE_PODS;
 	else
-		return cmd_fail(EXIT_USAGE, "unknown kind '%s' (deployments or pods)", args->argv[0]);
+		return cmd_fail(EXIT_USAGE, "unknown kind '%s' (deployments or pods)",
+				args->argv[0]);
 	rc = kubecmd_open(app);
 	if (rc)
 		return rc;
@@ -142,7 +145,8 @@ static int get_run(struct app *app, struct cmd_args *args)
 			kubecmd_table_row(&t, all
 				? (const char *const[]){ "NAMESPACE", "NAME", "READY", "STATUS",
 							 "RESTARTS", "AGE" }
-				: (const char *const[]){ "NAME", "READY", "STATUS", "RESTARTS", "AGE" });
+				: (const char *const[]){ "NAME", "READY", "STATUS", "RESTARTS",
+							 "AGE" });
 	}
 	if (res == KUBE_DEPLOYMENTS)
 		deployments(objs, n, all, items, &t);

@@ -129,9 +129,11 @@ static void print_text(struct app *app, bool cluster)
 	       "COMMIT", "SUBJECT", "AGE", "SIZE", "RUNS ON", "NOTES");
 	for (size_t i = 0; i < im->n; i++) {
 		const struct image_row *r = &im->rows[i];
-		char build[24] = "-", age[24] = "-", size[24], notes[1024], runs[256] = "-", *subject;
+		char build[24] = "-", age[24] = "-", size[24], notes[1024], runs[256] = "-",
+			*subject;
 		struct image_use uses[MAX_USES];
-		size_t nuses = cluster ? store_images_runs_on(im, &app->store.kube, r, uses, MAX_USES) : 0;
+		size_t nuses = cluster ? store_images_runs_on(im, &app->store.kube, r, uses,
+							      MAX_USES) : 0;
 		struct strbuf cut = { 0 }, runs_cut = { 0 };
 
 		if (r->build >= 0)
@@ -149,8 +151,8 @@ static void print_text(struct app *app, bool cluster)
 		/* × is one column and two bytes: pad by columns */
 		text_fit(&runs_cut, runs, 20, 1);
 		printf("%-24s %-19.19s %-6s %-8.7s %s %-6s %-8s %s %s\n", r->tag,
-		       r->digest ? r->digest : "-", build, r->commit ? r->commit : "-", sb_str(&cut),
-		       age, size, sb_str(&runs_cut), notes);
+		       r->digest ? r->digest : "-", build, r->commit ? r->commit : "-",
+		       sb_str(&cut), age, size, sb_str(&runs_cut), notes);
 		sb_free(&cut);
 		sb_free(&runs_cut);
 		free(subject);
@@ -178,7 +180,8 @@ static bool read_cluster(struct app *app)
 		void **objs = NULL;
 		size_t n = 0;
 
-		if (kube_fetch_list(app->rt.kube, kinds[i], app->rt.kube->namespace, NULL, &objs, &n, &err)) {
+		if (kube_fetch_list(app->rt.kube, kinds[i], app->rt.kube->namespace, NULL, &objs,
+				    &n, &err)) {
 			fprintf(stderr, "shipdeck: runs on not known: %s\n", err.msg);
 			return false;
 		}

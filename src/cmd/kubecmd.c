@@ -14,8 +14,9 @@ int kubecmd_open(struct app *app)
 	int rc = kube_client_open(&app->rt, &app->rt.kube, &err);
 
 	if (rc == 1)
-		return cmd_fail(EXIT_USAGE, "no kubeconfig: pass --kubeconfig FILE, set KUBECONFIG, "
-				"or create ~/.kube/config");
+		return cmd_fail(EXIT_USAGE,
+				"no kubeconfig: pass --kubeconfig FILE, set KUBECONFIG, or create "
+				"~/.kube/config");
 	if (rc)
 		return cmd_fail(EXIT_USAGE, "%s", err.msg);
 	kube_source_publish_target(app->rt.kube);
@@ -53,7 +54,8 @@ int kubecmd_submit(struct app *app, struct action_req *req, struct kubecmd_resul
 	while (!r->done && !loop_stopped(app->loop))
 		loop_run_once(app->loop, -1);
 	if (!r->done)
-		return cmd_fail(EXIT_FAILED, "%s", r->message[0] ? r->message : "the change did not run");
+		return cmd_fail(EXIT_FAILED, "%s",
+				r->message[0] ? r->message : "the change did not run");
 	if (r->ok)
 		return EXIT_OK;
 	if (r->unreachable || !r->status)

@@ -229,7 +229,8 @@ static void on_done(void *ctx, const struct ci_build *b)
 		cJSON_AddNumberToObject(o, "build", b->number);
 		cJSON_AddStringToObject(o, "status", ci_status_name(b->status));
 		cJSON_AddStringToObject(o, "image_tag", b->image_tag);
-		cJSON_AddNumberToObject(o, "duration_ms", (double)span(b->started_ms, b->finished_ms));
+		cJSON_AddNumberToObject(o, "duration_ms",
+					(double)span(b->started_ms, b->finished_ms));
 		if (b->message)
 			cJSON_AddStringToObject(o, "message", b->message);
 		print_json(o);
@@ -255,7 +256,8 @@ static void on_interrupt(void *ctx, int signo)
 
 static int cmd_run(struct app *app, struct cmd_args *args)
 {
-	struct cmd_flag flags[] = { { .name = "--tests" }, { .name = "--commit", .takes_value = true },
+	struct cmd_flag flags[] = { { .name = "--tests" },
+				    { .name = "--commit", .takes_value = true },
 				    { .name = "--in-place" }, { .name = NULL } };
 	struct run_state st = { 0 };
 	struct ci_run_result result = { 0 };
@@ -270,7 +272,8 @@ static int cmd_run(struct app *app, struct cmd_args *args)
 		return cmd_fail(EXIT_USAGE, "pipeline run: unexpected '%s'", args->argv[0]);
 	action = flags[0].set ? ACTION_RUN_TESTS : ACTION_RUN_PIPELINE;
 	if (app->opts.read_only)
-		return cmd_fail(EXIT_READ_ONLY, "read-only: %s disabled", action_info(action)->name);
+		return cmd_fail(EXIT_READ_ONLY, "read-only: %s disabled",
+				action_info(action)->name);
 	if ((code = open_ci(app)))
 		return code;
 	st.app = app;
@@ -360,8 +363,8 @@ static void print_step_log(const struct ci_history *h, const struct ci_build *b,
 
 		cJSON_Delete(item);
 
-		printf("%s{\"step\":%s,\"status\":\"%s\",\"exit_code\":", *first_json ? "" : ",", key,
-		       ci_status_name(s->status));
+		printf("%s{\"step\":%s,\"status\":\"%s\",\"exit_code\":", *first_json ? "" : ",",
+		       key, ci_status_name(s->status));
 		if (s->exit_code >= 0)
 			printf("%d", s->exit_code);
 		else
@@ -377,7 +380,8 @@ static void print_step_log(const struct ci_history *h, const struct ci_build *b,
 			size_t len = strlen(lines[i].text);
 			char *line = !o->json && plain_ascii(lines[i].text, len)
 				? xstrdup(lines[i].text)
-				: safe_line(lines[i].text, len, o->json ? TEXT_KEEP_TAB : o->text_flags);
+				: safe_line(lines[i].text, len,
+					    o->json ? TEXT_KEEP_TAB : o->text_flags);
 
 			if (o->json) {
 				cJSON *str = cJSON_CreateString(line);

@@ -172,7 +172,8 @@ int cmd_pipeline_lint(struct app *app, struct cmd_args *args)
 			return cmd_fail(EXIT_USAGE, "%s", err.msg);
 		if (!app->repo_root)
 			return cmd_fail(EXIT_USAGE, "pipeline lint: no FILE and no repository (run "
-					"it inside a git repository, or pass --repo DIR or a FILE)");
+					"it inside a git repository, or pass --repo DIR or a "
+					"FILE)");
 		path = xasprintf("%s/%s", app->repo_root, app->project.pipeline_file);
 		shown = app->project.pipeline_file;
 	}

@@ -28,7 +28,8 @@ static int start(struct app *app, enum ci_backend_kind kind)
 	if (!conf)
 		return cmd_fail(EXIT_USAGE, "--backend %s: no ci: entry with backend: %s in %s",
 				ci_backend_name(kind), ci_backend_name(kind),
-				app->project.path ? app->project.path : ".shipdeck.yml (none found)");
+				app->project.path ? app->project.path
+				: ".shipdeck.yml (none found)");
 	if (ci_remote_start(&app->rt, conf, &err))
 		return cmd_fail(EXIT_USAGE, "%s", err.msg);
 	wait_idle(app);
@@ -150,7 +151,8 @@ static int remote_logs(struct app *app, struct cmd_args *args)
 	if (args->argc < 1 || args->argc > 2)
 		return cmd_fail(EXIT_USAGE, "usage: shipdeck pipeline logs N [STEP] --backend B");
 	if (!(b = run_numbered(app, args->argv[0])))
-		return cmd_fail(EXIT_FAILED, "%s: no run %s among the newest", ci_remote_api(&app->rt)
+		return cmd_fail(EXIT_FAILED, "%s: no run %s among the newest",
+				ci_remote_api(&app->rt)
 				->repo, args->argv[0]);
 	id = b->remote_id;
 	ci_remote_follow(&app->rt, id);
@@ -172,7 +174,8 @@ static int remote_logs(struct app *app, struct cmd_args *args)
 
 		/* the step asked for by key or name; else every log there is:
 		 * Actions logs a job whole, Drone each step */
-		if (args->argc == 2 ? strcmp(s->key, args->argv[1]) && strcmp(s->name, args->argv[1])
+		if (args->argc == 2 ? strcmp(s->key, args->argv[1])
+		    && strcmp(s->name, args->argv[1])
 				    : drone != (s->ndeps != 0))
 			continue;
 		snprintf(key, sizeof key, "%s", s->key);
@@ -233,7 +236,8 @@ static int remote_act(struct app *app, struct cmd_args *args, enum remote_op op,
 		return cmd_fail(EXIT_USAGE, "usage: shipdeck pipeline %s N --backend B",
 				op == REMOTE_CANCEL ? "cancel" : "run");
 	if (!(b = run_numbered(app, args->argv[0])))
-		return cmd_fail(EXIT_FAILED, "%s: no run %s among the newest", ci_remote_api(&app->rt)
+		return cmd_fail(EXIT_FAILED, "%s: no run %s among the newest",
+				ci_remote_api(&app->rt)
 				->repo, args->argv[0]);
 	if (!(req = ci_remote_action(&app->rt, op, b->remote_id, target)))
 		return cmd_fail(EXIT_FAILED, "%s", app->store.status.message);
@@ -265,7 +269,8 @@ int cmd_pipeline_remote(struct app *app, const char *word, struct cmd_args *args
 			enum ci_backend_kind kind)
 {
 	struct cmd_flag flags[] = { { .name = "--failed" },
-				    { .name = "--promote", .takes_value = true }, { .name = NULL } };
+				    { .name = "--promote", .takes_value = true },
+				    { .name = NULL } };
 	struct err err = { 0 };
 	int code;
 	bool mutating = !strcmp(word, "run") || !strcmp(word, "cancel");

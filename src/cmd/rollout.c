@@ -210,7 +210,8 @@ static void pods_diff(struct follow *f, const struct kube_deployment *d)
 		const struct kube_pod *p = t->items[k];
 
 		if (pod_of(f->app, p, d))
-			now[n++] = xasprintf("%s\t%s %u/%u %d", p->meta.name, p->status ? p->status : "",
+			now[n++] = xasprintf("%s\t%s %u/%u %d", p->meta.name,
+					     p->status ? p->status : "",
 					     p->ready, p->total, p->restarts);
 	}
 	/* both lists are sorted by pod name (the store's order) */
@@ -463,8 +464,8 @@ static int undo(struct app *app, const char *name, const char *to_rev, bool dry_
 				cJSON_AddItemToArray(diff, cJSON_CreateString(req->details[i]));
 			print_json(o);
 		} else {
-			printf("deployment.apps/%s would roll back (dry run)\n  from: %s\n  to:   %s\n",
-			       name, req->from, req->to);
+			printf("deployment.apps/%s would roll back (dry run)\n  from: %s\n  to:   "
+			       "%s\n", name, req->from, req->to);
 			for (size_t i = 0; i < req->ndetails; i++)
 				printf("    %s\n", req->details[i]);
 		}
@@ -532,8 +533,9 @@ static int rollout_run(struct app *app, struct cmd_args *args)
 	if (cmd_parse_flags(args, flags, "rollout", &err))
 		return cmd_fail(EXIT_USAGE, "%s", err.msg);
 	if (args->argc != 2)
-		return cmd_fail(EXIT_USAGE, "usage: shipdeck rollout status|history|watch|undo|pause|"
-				"resume|restart DEPLOY");
+		return cmd_fail(EXIT_USAGE,
+				"usage: shipdeck rollout "
+				"status|history|watch|undo|pause|resume|restart DEPLOY");
 	verb = args->argv[0];
 	if (strcmp(verb, "status") && strcmp(verb, "history") && strcmp(verb, "watch")
 	    && strcmp(verb, "undo") && strcmp(verb, "pause") && strcmp(verb, "resume")

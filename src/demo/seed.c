@@ -203,13 +203,15 @@ int demo_seed_stage(struct app *app, const char *tag, struct err *err)
 	body = xasprintf("{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"greet\","
 			 "\"image\":\"%s\"}]}}}}", image);
 	if (kube_call_sync(kc, &(struct kube_call){
-			.method = "PATCH", .path = "/apis/apps/v1/namespaces/stage/deployments/greet",
+			.method = "PATCH",
+			.path = "/apis/apps/v1/namespaces/stage/deployments/greet",
 			.content_type = "application/strategic-merge-patch+json", .body = body },
 			   &resp, err) == 0) {
 		if (resp.status == 200)
 			rc = 0;
 		else
-			kube_response_error(kc, "PATCH", "/apis/apps/v1/namespaces/stage/deployments/greet",
+			kube_response_error(kc, "PATCH",
+					    "/apis/apps/v1/namespaces/stage/deployments/greet",
 					    &resp, err);
 		http_response_free(&resp);
 	}

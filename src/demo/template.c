@@ -14,7 +14,8 @@ static const char greet_v1[] =
 	"*) printf 'HTTP/1.0 405 Method Not Allowed\\r\\n\\r\\n'; exit 0 ;;\n"
 	"esac\n"
 	"body=\"hello from shipdeck-demo\"\n"
-	"printf 'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\nContent-Length: %s\\r\\n\\r\\n%s\\n' \\\n"
+	"printf 'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\nContent-Length: "
+	"%s\\r\\n\\r\\n%s\\n' \\\n"
 	"\t\"$((${#body} + 1))\" \"$body\"\n";
 
 static const char greet_v2[] =
@@ -27,7 +28,8 @@ static const char greet_v2[] =
 	"*) printf 'HTTP/1.0 405 Method Not Allowed\\r\\n\\r\\n'; exit 0 ;;\n"
 	"esac\n"
 	"body=\"hello from shipdeck-demo ${VERSION:-dev}\"\n"
-	"printf 'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\nContent-Length: %s\\r\\n\\r\\n%s\\n' \\\n"
+	"printf 'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\nContent-Length: "
+	"%s\\r\\n\\r\\n%s\\n' \\\n"
 	"\t\"$((${#body} + 1))\" \"$body\"\n";
 
 static const char greet_v3[] =
@@ -40,7 +42,8 @@ static const char greet_v3[] =
 	"*) printf 'HTTP/1.0 405 Method Not Allowed\\r\\n\\r\\n'; exit 0 ;;\n"
 	"esac\n"
 	"body=\"HELLO FROM SHIPDECK-DEMO ${VERSION:-dev}\"\n"
-	"printf 'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\nContent-Length: %s\\r\\n\\r\\n%s\\n' \\\n"
+	"printf 'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\nContent-Length: "
+	"%s\\r\\n\\r\\n%s\\n' \\\n"
 	"\t\"$((${#body} + 1))\" \"$body\"\n";
 
 static const char greet_test[] =
@@ -120,9 +123,12 @@ static const char publish_sh[] =
 	"push_blob \"$work/config.json\"\n"
 	"layer_digest=sha256:$(sha256sum \"$layer\" | cut -d' ' -f1)\n"
 	"config_digest=sha256:$(sha256sum \"$work/config.json\" | cut -d' ' -f1)\n"
-	"printf '{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",'\\\n"
-	"'\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"%s\",\"size\":%s},'\\\n"
-	"'\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"%s\",\"size\":%s}]}' \\\n"
+	"printf "
+	"'{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",'\\\n"
+	"'\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
+	"\"digest\":\"%s\",\"size\":%s},'\\\n"
+	"'\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\","
+	"\"digest\":\"%s\",\"size\":%s}]}' \\\n"
 	"\t\"$config_digest\" \"$(wc -c <\"$work/config.json\")\" \\\n"
 	"\t\"$layer_digest\" \"$(wc -c <\"$layer\")\" >\"$work/manifest.json\"\n"
 	"curl -fsS -X PUT -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' \\\n"

@@ -57,7 +57,8 @@ static void load(struct demo_world *w)
 		/* which cluster: kept in its server's entry, so every entry of
 		 * world.json stays a server */
 		cJSON *kind = cJSON_GetObjectItemCaseSensitive(
-			cJSON_GetObjectItemCaseSensitive(root, demo_server_names[DEMO_SANDBOX]), "cluster");
+			cJSON_GetObjectItemCaseSensitive(root, demo_server_names[DEMO_SANDBOX]),
+				"cluster");
 
 		if (cJSON_IsString(kind) && !strcmp(kind->valuestring, "upstream"))
 			w->cluster = DEMO_CLUSTER_UPSTREAM;
@@ -183,7 +184,8 @@ static int wait_listening(struct app *app, const char *name, int limit, int fd, 
 	colon = strrchr(sb_str(&lw.buf), ':');
 	if (!lw.done || !strstr(sb_str(&lw.buf), "listening on") || !colon)
 		rc = err_set(err, "%s did not start%s", name,
-			     late ? (limit > READY_TIMEOUT_MS ? " within 3 minutes" : " within 30 s") : "");
+			     late ? (limit > READY_TIMEOUT_MS ? " within 3 minutes"
+				     : " within 30 s") : "");
 	else
 		*port = atoi(colon + 1);
 	sb_free(&lw.buf);
@@ -203,7 +205,8 @@ static int wait_http_ok(struct app *app, const char *what, const char *url, pid_
 
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			return err_set(err, "%s exited while starting (exit %d)", what,
-				       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+				       WIFEXITED(status) ? WEXITSTATUS(status) : 128
+				       + WTERMSIG(status));
 		if (http_request_sync(app->http, app->loop, &(struct http_request){
 			    .url = url, .timeout_ms = 2000, .connect_timeout_ms = 1000 },
 			    &resp, err) == 0) {
@@ -406,13 +409,15 @@ static int start_traffic(struct app *app, struct demo_world *w, struct err *err)
 	int rc = -1;
 
 	if (!prog) {
-		err_set(err, "shipdeck-sandbox (the simulated traffic) not found next to shipdeck or on "
+		err_set(err,
+			"shipdeck-sandbox (the simulated traffic) not found next to shipdeck or on "
 			"PATH (build it: meson compile -C build)");
 		goto out;
 	}
 	snprintf(port, sizeof port, "%d", choose_port(p->port));
 	{
-		char *argv[] = { prog, "--traffic-only", "--kubeconfig", w->kubeconfig, "--port", port,
+		char *argv[] = { prog, "--traffic-only", "--kubeconfig", w->kubeconfig, "--port",
+				 port,
 				 "--faults", faults, NULL };
 
 		rc = run_listener(app, p, "simulated traffic", argv, log, READY_TIMEOUT_MS, err);
@@ -428,7 +433,8 @@ static int start_prometheus(struct app *app, struct demo_world *w, struct err *e
 {
 	struct demo_proc *p = &w->procs[DEMO_PROMETHEUS];
 	char *prog = spawn_find_program("prometheus", false);
-	char *dir = xasprintf("%s/prometheus", w->dir), *config = xasprintf("%s/prometheus.yml", dir);
+	char *dir = xasprintf("%s/prometheus", w->dir),
+		*config = xasprintf("%s/prometheus.yml", dir);
 	char *log = xasprintf("%s/prometheus.log", dir), *ca = xasprintf("%s/sandbox-ca.crt", dir);
 	char *url = NULL, *yml = NULL, *flag_config = NULL, *flag_data = NULL, *flag_addr = NULL;
 	int rc = -1;

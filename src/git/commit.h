@@ -12,7 +12,8 @@ struct commit_info {
 	char *subject;              /* first line of the message */
 	char *message;
 	char *author, *email;
-	char *branch;               /* the branch REV names, else the checked-out one; "" detached */
+	char *branch;               /* the branch REV names, else the checked-out one; ""
+				     * detached */
 };
 
 /* rev: anything git rev-parse takes ("HEAD", "main", "a1b2c3d", "HEAD~2");

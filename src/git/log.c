@@ -21,7 +21,8 @@ int git_log_open(struct git_log **logp, const char *root, struct err *err)
 	if (git_repository_open(&repo, root)) {
 		const git_error *e = git_error_last();
 
-		err_set(err, "git repository %s: %s", root, e && e->message ? e->message : "cannot open");
+		err_set(err, "git repository %s: %s", root,
+			e && e->message ? e->message : "cannot open");
 		return -1;
 	}
 	*logp = xcalloc(1, sizeof **logp);
@@ -65,7 +66,8 @@ int git_log_lookup(struct git_log *log, const char *prefix, struct git_commit_in
 	if (rc) {
 		const git_error *e = git_error_last();
 
-		return err_set(err, "commit %s: %s", prefix, e && e->message ? e->message : "not a commit");
+		return err_set(err, "commit %s: %s", prefix,
+			       e && e->message ? e->message : "not a commit");
 	}
 	git_oid_tostr(out->sha, sizeof out->sha, git_commit_id(commit));
 	out->subject = first_line(git_commit_message(commit));

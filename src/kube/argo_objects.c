@@ -114,7 +114,8 @@ void *kube_rollout_parse(const cJSON *o)
 	r->pause_reasons = join_strings(kube_json_path(o, "status.pauseConditions"), "reason");
 	r->abort = cJSON_IsTrue(kube_json_path(o, "status.abort"));
 	{
-		const char *sp = kube_json_str(o, "status.canary.currentStepAnalysisRunStatus.status");
+		const char *sp = kube_json_str(o,
+					       "status.canary.currentStepAnalysisRunStatus.status");
 
 		r->step_inconclusive = sp && !strcmp(sp, "Inconclusive");
 	}

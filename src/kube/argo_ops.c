@@ -154,8 +154,8 @@ struct action_req *kube_req_argo_promote(struct rt *rt, const char *ns, const ch
 	} else if (status_body && !strstr(status_body, "currentStepIndex"))
 		to = ro->blue_green ? xstrdup("pause lifted: the preview is promoted to active")
 			: in.has_step && in.step + 1 <= in.nsteps
-			? xasprintf("step %d/%d: the pause ends, the controller moves on", in.step + 1,
-				    in.nsteps)
+			? xasprintf("step %d/%d: the pause ends, the controller moves on",
+				    in.step + 1, in.nsteps)
 			: xstrdup("the pause ends");
 	else if (status_body)
 		to = step_text(ro, next_step(ro));
@@ -310,7 +310,8 @@ struct action_req *kube_req_argo_undo(struct rt *rt, const char *ns, const char 
 		char **diff = kube_template_diff(ro->template_json, target->template_json, 12, &nd);
 
 		if (!nd)
-			action_req_add_detail(req, "(the pod templates differ only in their images)");
+			action_req_add_detail(req,
+					      "(the pod templates differ only in their images)");
 		for (size_t i = 0; i < nd; i++) {
 			action_req_add_detail(req, "%s", diff[i]);
 			free(diff[i]);

@@ -34,7 +34,8 @@ static cJSON *list_of(const cJSON *tmpl, size_t l)
 {
 	const cJSON *spec = cJSON_GetObjectItemCaseSensitive(tmpl, "spec");
 
-	return cJSON_IsObject(spec) ? cJSON_GetObjectItemCaseSensitive(spec, container_lists[l]) : NULL;
+	return cJSON_IsObject(spec) ? cJSON_GetObjectItemCaseSensitive(spec, container_lists[l])
+		: NULL;
 }
 
 /* The image of the first container named container in the template, or
@@ -64,16 +65,19 @@ static size_t set_template_image(cJSON *tmpl, const char *container, const char 
 		if (!cJSON_IsArray(list))
 			continue;
 		cJSON_ArrayForEach(c, list) {
-			const char *name = kube_json_str(c, "name"), *old = kube_json_str(c, "image");
+			const char *name = kube_json_str(c, "name"),
+				*old = kube_json_str(c, "image");
 
 			if (!cJSON_IsObject(c) || !named(c, container))
 				continue;
 			if (from)
-				sb_printf(from, "%s%s=%s", n ? ", " : "", name ? name : "", old ? old : "");
+				sb_printf(from, "%s%s=%s", n ? ", " : "", name ? name : "",
+					  old ? old : "");
 			if (to)
 				sb_printf(to, "%s%s=%s", n ? ", " : "", name ? name : "", image);
 			if (cJSON_HasObjectItem(c, "image"))
-				cJSON_ReplaceItemInObjectCaseSensitive(c, "image", cJSON_CreateString(image));
+				cJSON_ReplaceItemInObjectCaseSensitive(c, "image",
+								       cJSON_CreateString(image));
 			else
 				cJSON_AddStringToObject(c, "image", image);
 			n++;
@@ -87,7 +91,8 @@ char *kube_argo_set_image_object(const char *object_json, const char *container,
 {
 	cJSON *o = cJSON_Parse(object_json ? object_json : "");
 	cJSON *spec = cJSON_GetObjectItemCaseSensitive(o, "spec");
-	cJSON *tmpl = cJSON_IsObject(spec) ? cJSON_GetObjectItemCaseSensitive(spec, "template") : NULL;
+	cJSON *tmpl = cJSON_IsObject(spec) ? cJSON_GetObjectItemCaseSensitive(spec, "template")
+		: NULL;
 	char *s, *out = NULL;
 
 	if (!cJSON_IsObject(o))
@@ -178,7 +183,8 @@ static void on_get(void *ctx, const struct http_response *resp)
 {
 	struct set_image_op *op = ctx;
 	cJSON *o = resp->status == 200 ? cJSON_Parse(resp->body ? resp->body : "") : NULL;
-	const char *ref = strcmp(op->kind, "rollout") ? NULL : kube_json_str(o, "spec.workloadRef.name");
+	const char *ref = strcmp(op->kind, "rollout") ? NULL
+		: kube_json_str(o, "spec.workloadRef.name");
 	struct err err;
 	int rc;
 
@@ -287,7 +293,8 @@ struct action_req *kube_req_argo_set_image(struct rt *rt, const char *ns, const 
 									ro->workload_ref);
 
 		if (!d) {
-			err_set(err, "rollout \"%s\": its spec.workloadRef deployment \"%s\" not found",
+			err_set(err,
+				"rollout \"%s\": its spec.workloadRef deployment \"%s\" not found",
 				name, ro->workload_ref);
 			return NULL;
 		}

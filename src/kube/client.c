@@ -147,7 +147,8 @@ static int credentials(struct kube_client *kc, const char **token, struct err *e
 			struct kube_exec_cred cred;
 
 			if (kube_exec_run(c, &cred, err))
-				return err_prefix(err, "kubeconfig user '%s'", c->user ? c->user : "");
+				return err_prefix(err, "kubeconfig user '%s'",
+						  c->user ? c->user : "");
 			kc->exec_cred = xmalloc(sizeof *kc->exec_cred);
 			*kc->exec_cred = cred;
 			set_tls(kc);

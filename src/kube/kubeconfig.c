@@ -71,7 +71,8 @@ static int add_list(struct merged *m, const struct ynode *root, const char *file
 			return err_set(err, "%s:%d:%d: %s[%zu]: missing name", file, item->line,
 				       item->col, key, i);
 		body = ynode_get(item, body_key);
-		if (body && !ynode_is_null(body) && ynode_expect(body, YNODE_MAP, file, body_key, err))
+		if (body && !ynode_is_null(body)
+		    && ynode_expect(body, YNODE_MAP, file, body_key, err))
 			return -1;
 		if (find_named(*list, *n, name))
 			continue;
@@ -297,7 +298,8 @@ static int read_exec(struct kube_config *cfg, const struct named *u, const struc
 	e->api_version = xstrdup(api);
 	/* a command with a slash is a path relative to the file; else PATH finds it */
 	e->command = strchr(cmd, '/') ? resolve_path(u->file, cmd) : xstrdup(cmd);
-	e->install_hint = str_field(ex, "installHint") ? xstrdup(str_field(ex, "installHint")) : NULL;
+	e->install_hint = str_field(ex, "installHint") ? xstrdup(str_field(ex, "installHint"))
+		: NULL;
 	if (bool_field(ex, "provideClusterInfo", u->file, u->name, &e->provide_cluster_info, err))
 		return -1;
 	args = ynode_get(ex, "args");
@@ -306,7 +308,8 @@ static int read_exec(struct kube_config *cfg, const struct named *u, const struc
 			return err_prefix(err, "kubeconfig user '%s'", u->name);
 		e->args = xcalloc(args->n + 1, sizeof *e->args);
 		for (size_t i = 0; i < args->n; i++)
-			e->args[e->nargs++] = xstrdup(ynode_str(args->items[i]) ? ynode_str(args->items[i]) : "");
+			e->args[e->nargs++] = xstrdup(ynode_str(args->items[i])
+						      ? ynode_str(args->items[i]) : "");
 	}
 	env = ynode_get(ex, "env");
 	if (env && !ynode_is_null(env)) {
@@ -319,7 +322,8 @@ static int read_exec(struct kube_config *cfg, const struct named *u, const struc
 			const char *value = vn ? ynode_str(vn) : NULL;
 
 			if (!name)
-				return err_set(err, "kubeconfig %s:%d:%d: user '%s': exec.env[%zu]: "
+				return err_set(err,
+					       "kubeconfig %s:%d:%d: user '%s': exec.env[%zu]: "
 					       "name is not set", u->file, env->items[i]->line,
 					       env->items[i]->col, u->name, i);
 			e->env[e->nenv++] = xasprintf("%s=%s", name, value ? value : "");
@@ -377,7 +381,8 @@ static int resolve(struct kube_config *cfg, const struct merged *m,
 
 	if (!context || !*context) {
 		if (!m->ncontexts)
-			return err_set(err, "kubeconfig %s: no contexts are defined", sb_str(&m->files));
+			return err_set(err, "kubeconfig %s: no contexts are defined",
+				       sb_str(&m->files));
 		return err_set(err, "kubeconfig %s: current-context is not set (use --context "
 			       "NAME)", sb_str(&m->files));
 	}

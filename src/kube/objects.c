@@ -393,7 +393,8 @@ char *kube_pod_status_text(const cJSON *pod)
 
 static void parse_container(const cJSON *c, struct kube_container *k)
 {
-	const cJSON *st = kube_json_path(c, "state"), *last = kube_json_path(c, "lastState.terminated");
+	const cJSON *st = kube_json_path(c, "state"),
+		*last = kube_json_path(c, "lastState.terminated");
 
 	k->name = intern(kube_json_str(c, "name"));
 	k->image = intern(kube_json_str(c, "image"));
@@ -460,7 +461,8 @@ static struct kube_pod *parse_pod(const cJSON *o)
 			if (is_true)
 				p->conditions |= KUBE_POD_READY;
 			else if (kube_json_str(c, "message") && !p->ready_message)
-				p->ready_message = kube_dup_str(c, "message");   /* the first, if repeated */
+				/* the first, if repeated */
+				p->ready_message = kube_dup_str(c, "message");
 		}
 	}
 	if (n > UINT16_MAX)

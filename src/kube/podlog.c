@@ -70,8 +70,8 @@ static void on_done(void *ctx, const struct http_response *resp)
 	char *msg = NULL;
 
 	if (l->partial.len)
-		log_event(kc->rt, LOG_EV_APPEND, l->id, NULL, xstrndup(l->partial.s, l->partial.len),
-			  l->partial.len);
+		log_event(kc->rt, LOG_EV_APPEND, l->id, NULL,
+			  xstrndup(l->partial.s, l->partial.len), l->partial.len);
 	if (resp->status != 200) {
 		struct err err;
 
@@ -137,10 +137,10 @@ void kube_pod_log_open(void *ctx, struct rt *rt, const char *id)
 	}
 	c = kube_query_escape(container);
 	path = previous
-		? xasprintf("/api/v1/namespaces/%s/pods/%s/log?container=%s&previous=true&tailLines=%d",
-			    ns, name, c, TAIL_LINES)
-		: xasprintf("/api/v1/namespaces/%s/pods/%s/log?container=%s&follow=true&tailLines=%d",
-			    ns, name, c, TAIL_LINES);
+		? xasprintf("/api/v1/namespaces/%s/pods/%s/log"
+			    "?container=%s&previous=true&tailLines=%d", ns, name, c, TAIL_LINES)
+		: xasprintf("/api/v1/namespaces/%s/pods/%s/log"
+			    "?container=%s&follow=true&tailLines=%d", ns, name, c, TAIL_LINES);
 	free(c);
 	log_event(rt, LOG_EV_OPEN, id, xasprintf("%s pod %s/%s (%s)",
 						 previous ? "previous log of" : "log of",

@@ -134,7 +134,8 @@ static bool set_patch_rv(struct kube_change *call, const char *rv)
 	char *s;
 
 	cJSON_ArrayForEach(op, ops) {
-		const char *path = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "path"));
+		const char *path = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op,
+											 "path"));
 
 		if (path && !strcmp(path, "/metadata/resourceVersion")) {
 			cJSON_ReplaceItemInObjectCaseSensitive(op, "value", cJSON_CreateString(rv));
@@ -173,7 +174,8 @@ static void on_recheck(void *ctx, const struct http_response *resp)
 	cJSON *root = resp->status == 200 ? cJSON_Parse(resp->body ? resp->body : "") : NULL;
 	struct kube_deployment *d = kube_object_parse(KUBE_DEPLOYMENTS, root);
 	struct http_response conflict = { .status = 409, .body = op->conflict_body,
-					  .body_len = op->conflict_body ? strlen(op->conflict_body) : 0 };
+					  .body_len = op->conflict_body ? strlen(op->conflict_body)
+					  : 0 };
 	struct err err;
 
 	cJSON_Delete(root);
@@ -182,7 +184,8 @@ static void on_recheck(void *ctx, const struct http_response *resp)
 	    && set_patch_rv(&op->calls[op->next], d->meta.rv)) {
 		struct store_event ev = { .domain = STORE_KUBE };
 
-		ev.kube = (struct kube_event){ .type = KUBE_EV_UPSERT, .res = KUBE_DEPLOYMENTS, .obj = d };
+		ev.kube = (struct kube_event){ .type = KUBE_EV_UPSERT, .res = KUBE_DEPLOYMENTS,
+					       .obj = d };
 		rt_apply(p->rt, &ev);
 		if (!op_send(p, &err))
 			return;
@@ -191,7 +194,8 @@ static void on_recheck(void *ctx, const struct http_response *resp)
 	if (d) {
 		struct store_event ev = { .domain = STORE_KUBE };
 
-		ev.kube = (struct kube_event){ .type = KUBE_EV_UPSERT, .res = KUBE_DEPLOYMENTS, .obj = d };
+		ev.kube = (struct kube_event){ .type = KUBE_EV_UPSERT, .res = KUBE_DEPLOYMENTS,
+					       .obj = d };
 		rt_apply(p->rt, &ev);
 	}
 	op->status_retries = INT_MAX;        /* op_done finishes it as a conflict */
@@ -391,7 +395,8 @@ static void on_deploy_get(void *ctx, const struct http_response *resp)
 
 	cJSON_Delete(root);
 	if (!o) {
-		rt_message(r->rt, STATUS_ERROR, "rollback deploy/%s: cannot read it again (HTTP %ld)",
+		rt_message(r->rt, STATUS_ERROR,
+			   "rollback deploy/%s: cannot read it again (HTTP %ld)",
 			   r->name, resp->status);
 		refresh_free(r);
 		return;
@@ -446,13 +451,15 @@ struct action_req *kube_req_pause(struct rt *rt, const char *ns, const char *dep
 	if (!d)
 		return NULL;
 	if (d->paused == pause) {
-		err_set(err, "deployment.apps/%s is already %s", deploy, pause ? "paused" : "resumed");
+		err_set(err, "deployment.apps/%s is already %s", deploy,
+			pause ? "paused" : "resumed");
 		return NULL;
 	}
 	snprintf(target, sizeof target, "deploy/%s", deploy);
 	req = new_req(ACTION_PAUSE_RESUME, target, "PATCH", patch_path(ns, deploy),
 		      "application/strategic-merge-patch+json",
-		      xstrdup(pause ? "{\"spec\":{\"paused\":true}}" : "{\"spec\":{\"paused\":null}}"),
+		      xstrdup(pause ? "{\"spec\":{\"paused\":true}}"
+			      : "{\"spec\":{\"paused\":null}}"),
 		      xasprintf("deployment.apps/%s %s", deploy, pause ? "paused" : "resumed"));
 	req->from = xstrdup(pause ? "rolling" : "paused");
 	req->to = xstrdup(pause ? "paused" : "rolling");
@@ -563,7 +570,8 @@ struct action_req *kube_req_set_image(struct rt *rt, const char *ns, const char 
 	}
 	if (!name) {
 		if (container)
-			err_set(err, "deployment \"%s\" has no container \"%s\"", deploy, container);
+			err_set(err, "deployment \"%s\" has no container \"%s\"", deploy,
+				container);
 		else
 			err_set(err, "deployment \"%s\" has %zu containers: say which with "
 				"--container", deploy, n);
@@ -581,8 +589,8 @@ struct action_req *kube_req_set_image(struct rt *rt, const char *ns, const char 
 	 * replica set) */
 	{
 		const char *slash = strrchr(full, '/');
-		char *why = xasprintf("shipdeck deploy %s %s by %s", deploy, slash ? slash + 1 : full,
-				      rt->user ? rt->user : "unknown");
+		char *why = xasprintf("shipdeck deploy %s %s by %s", deploy,
+				      slash ? slash + 1 : full, rt->user ? rt->user : "unknown");
 
 		s = cJSON_CreateString(why);
 		esc_cause = cJSON_PrintUnformatted(s);

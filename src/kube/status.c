@@ -25,7 +25,8 @@ enum kube_rollout_state kube_rollout_status(const struct kube_deployment *d, cha
 	}
 	if (d->status_replicas > d->updated) {
 		snprintf(msg, size, "Waiting for deployment \"%s\" rollout to finish: %d old "
-			 "replicas are pending termination...", name, d->status_replicas - d->updated);
+			 "replicas are pending termination...", name,
+			 d->status_replicas - d->updated);
 		return KUBE_ROLLOUT_WAITING;
 	}
 	if (d->available < d->updated) {

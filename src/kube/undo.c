@@ -249,7 +249,8 @@ enum kube_undo_result kube_undo_plan(const struct kube_deployment *d,
 	}
 	if (to_revision == 0) {
 		if (!previous) {
-			err_set(err, "no rollout history found for deployment \"%s\"", d->meta.name);
+			err_set(err, "no rollout history found for deployment \"%s\"",
+				d->meta.name);
 			return KUBE_UNDO_ERROR;
 		}
 		target = previous;
@@ -271,9 +272,11 @@ enum kube_undo_result kube_undo_plan(const struct kube_deployment *d,
 	out->diff = kube_template_diff(d->template_json, target->template_json, 12, &out->ndiff);
 	{
 		cJSON *ta = NULL, *tb = NULL;
-		const char *ca = annotation_str(d->annotations_json, "kubernetes.io/change-cause", &ta);
+		const char *ca = annotation_str(d->annotations_json, "kubernetes.io/change-cause",
+						&ta);
 		const char *cb = out->change_cause ? out->change_cause
-			: annotation_str(target->annotations_json, "kubernetes.io/change-cause", &tb);
+			: annotation_str(target->annotations_json, "kubernetes.io/change-cause",
+					 &tb);
 
 		if ((ca || cb) && (!ca || !cb || strcmp(ca, cb))) {
 			out->diff = xrealloc(out->diff, (out->ndiff + 2) * sizeof *out->diff);
@@ -374,7 +377,8 @@ static void flatten(const cJSON *v, const char *path, char side, struct leaves *
 		return;
 	s = cJSON_PrintUnformatted(v);
 	xgrow(&out->v, &out->cap, out->n + 1, sizeof *out->v);
-	out->v[out->n++] = (struct leaf){ .path = xstrdup(path), .value = xstrdup(s), .side = side };
+	out->v[out->n++] = (struct leaf){ .path = xstrdup(path), .value = xstrdup(s),
+					  .side = side };
 	cJSON_free(s);
 }
 
@@ -420,7 +424,8 @@ static char *pretty(const char *path)
 
 char **kube_template_diff(const char *from_json, const char *to_json, size_t max, size_t *n)
 {
-	cJSON *a = cJSON_Parse(from_json ? from_json : "{}"), *b = cJSON_Parse(to_json ? to_json : "{}");
+	cJSON *a = cJSON_Parse(from_json ? from_json : "{}"),
+		*b = cJSON_Parse(to_json ? to_json : "{}");
 	struct leaves la = { 0 }, lb = { 0 }, all = { 0 };
 	char **lines = NULL;
 	size_t count = 0;

@@ -14,7 +14,8 @@
 
 enum {
 	LIST_PAGE = 500,
-	WATCH_MIN_S = 300,          /* the server closes a watch after 5–10 min, as kubectl asks */
+	WATCH_MIN_S = 300,          /* the server closes a watch after 5–10 min, as kubectl
+				     * asks */
 	STALL_GRACE_S = 30,         /* silence beyond the promised close: the connection is dead */
 	/* With allowWatchBookmarks the server sends a bookmark about every minute
 	 * even when nothing changes: silence for longer means a dead connection. */
@@ -22,7 +23,8 @@ enum {
 	MAX_LINE = 64 << 20,
 	BACKOFF_BASE_MS = 500,
 	BACKOFF_MAX_MS = 8000,
-	SHORT_WATCH_MS = 1000,      /* a watch that ends this fast, empty, is treated as a failure */
+	SHORT_WATCH_MS = 1000,      /* a watch that ends this fast, empty, is treated as a
+				     * failure */
 	MAX_RETRY_AFTER_S = 60,     /* a server asking for longer is not waited for longer */
 };
 
@@ -185,7 +187,8 @@ static int64_t retry_after_ms(const struct http_response *resp)
 	char *end;
 	long s;
 
-	if (!resp->retry_after || (resp->status != 429 && (resp->status < 500 || resp->status > 599)))
+	if (!resp->retry_after
+	    || (resp->status != 429 && (resp->status < 500 || resp->status > 599)))
 		return 0;
 	s = strtol(resp->retry_after, &end, 10);
 	if (end == resp->retry_after || *end || s <= 0)
@@ -307,7 +310,8 @@ static bool on_line(void *ctx, const char *line, size_t len)
 			struct store_event ev = { .domain = STORE_KUBE };
 
 			ev.kube = (struct kube_event){
-				.type = e.kind == KUBE_WATCH_DELETE ? KUBE_EV_DELETE : KUBE_EV_UPSERT,
+				.type = e.kind == KUBE_WATCH_DELETE ? KUBE_EV_DELETE
+					: KUBE_EV_UPSERT,
 				.res = w->res, .obj = e.obj };
 			e.obj = NULL;
 			apply(w, &ev);
@@ -444,7 +448,9 @@ static void on_page_timer(void *ctx)
 	/* the next page's request on the wire before this one is parsed */
 	http_flush(http);
 	if (http_request_ctx(http, next) != w)
-		return;     /* it ended meanwhile (its answer read the kept page) or the watch was stopped */
+		/* it ended meanwhile (its answer read the kept page) or the watch was
+		 * stopped */
+		return;
 	if (!flush_page(w)) {
 		http_cancel(http, next);
 		fail(w, 0, NOT_A_LIST);

@@ -22,8 +22,8 @@ static const char *const registry_keys[] = { "plain_http", "insecure_skip_verify
 static const char *const pipeline_keys[] = { "file", "test_steps", "concurrency", "runtime",
 					     NULL };
 static const char *const app_keys[] = { "namespace", "strategy", "steps", "interval",
-					"threshold", "min_samples", "pass_score", "marginal_score", "metrics",
-					NULL };
+					"threshold", "min_samples", "pass_score", "marginal_score",
+					"metrics", NULL };
 static const char *const metric_keys[] = { "name", "query", "better", "min", "max", NULL };
 
 static void set_defaults(struct project *p)
@@ -54,7 +54,8 @@ static void default_metrics(struct app_conf *a)
 	a->metrics[1] = (struct metric_conf){
 		.name = xstrdup("latency-p99"),
 		.query = xstrdup("histogram_quantile(0.99, sum(rate("
-				 "sandbox_http_request_duration_seconds_bucket{namespace=\"{namespace}\","
+				 "sandbox_http_request_duration_seconds_bucket{"
+				 "namespace=\"{namespace}\","
 				 "deployment=\"{deployment}\"}[{interval}])) by (le))"),
 		.higher_is_better = false, .has_max = true, .max = 0.5,
 	};
@@ -113,14 +114,17 @@ static int parse_registries(struct project *p, const struct ynode *n, const char
 		if (ynode_expect(m, YNODE_MAP, name, where, err)
 		    || ynode_check_keys(m, registry_keys, name, where, err))
 			return -1;
-		if ((v = ynode_get(m, "plain_http")) && ynode_bool(v, &r->plain_http, name, where, err))
+		if ((v = ynode_get(m, "plain_http"))
+		    && ynode_bool(v, &r->plain_http, name, where, err))
 			return -1;
 		if ((v = ynode_get(m, "insecure_skip_verify"))
 		    && ynode_bool(v, &r->insecure_skip_verify, name, where, err))
 			return -1;
-		if ((v = ynode_get(m, "username_env")) && read_string(v, &r->username_env, name, where, err))
+		if ((v = ynode_get(m, "username_env"))
+		    && read_string(v, &r->username_env, name, where, err))
 			return -1;
-		if ((v = ynode_get(m, "password_env")) && read_string(v, &r->password_env, name, where, err))
+		if ((v = ynode_get(m, "password_env"))
+		    && read_string(v, &r->password_env, name, where, err))
 			return -1;
 	}
 	return 0;
@@ -149,7 +153,8 @@ static int parse_pipeline(struct project *p, const struct ynode *n, const char *
 	if (ynode_expect(n, YNODE_MAP, name, "pipeline", err)
 	    || ynode_check_keys(n, pipeline_keys, name, "pipeline", err))
 		return -1;
-	if ((v = ynode_get(n, "file")) && read_string(v, &p->pipeline_file, name, "pipeline.file", err))
+	if ((v = ynode_get(n, "file")) && read_string(v, &p->pipeline_file, name, "pipeline.file",
+						      err))
 		return -1;
 	if ((v = ynode_get(n, "test_steps"))
 	    && parse_string_list(v, &p->test_steps, &p->ntest_steps, name, "pipeline.test_steps",
@@ -159,7 +164,8 @@ static int parse_pipeline(struct project *p, const struct ynode *n, const char *
 		if (ynode_int(v, &c, name, "pipeline.concurrency", err))
 			return -1;
 		if (c < 1 || c > 64)
-			return err_set(err, "%s:%d:%d: pipeline.concurrency: must be 1–64, found %lld",
+			return err_set(err,
+				       "%s:%d:%d: pipeline.concurrency: must be 1–64, found %lld",
 				       name, v->line, v->col, c);
 		p->concurrency = (int)c;
 	}
@@ -168,7 +174,8 @@ static int parse_pipeline(struct project *p, const struct ynode *n, const char *
 			return -1;
 		if (strcmp(p->pipeline_runtime, "host") && strcmp(p->pipeline_runtime, "podman")
 		    && strcmp(p->pipeline_runtime, "docker") && strcmp(p->pipeline_runtime, "auto"))
-			return err_set(err, "%s:%d:%d: pipeline.runtime: expected host, podman, docker "
+			return err_set(err,
+				       "%s:%d:%d: pipeline.runtime: expected host, podman, docker "
 				       "or auto, found '%s'", name, v->line, v->col,
 				       p->pipeline_runtime);
 	}
@@ -221,7 +228,8 @@ static int parse_steps(struct app_conf *a, const struct ynode *n, const char *na
 	if (ynode_expect(n, YNODE_SEQ, name, where, err))
 		return -1;
 	if (!n->n)
-		return err_set(err, "%s:%d:%d: %s: at least one step", name, n->line, n->col, where);
+		return err_set(err, "%s:%d:%d: %s: at least one step", name, n->line, n->col,
+			       where);
 	free(a->steps);
 	a->steps = xcalloc(n->n, sizeof *a->steps);
 	a->nsteps = 0;
@@ -286,8 +294,9 @@ static int parse_app(struct app_conf *a, const char *app_name, const struct ynod
 
 		a->interval_ms = s ? time_parse_duration_ms(s) : -1;
 		if (a->interval_ms < 1000)
-			return err_set(err, "%s:%d:%d: %s.interval: expected a duration of at least "
-				       "1s like 10s or 1m", name, v->line, v->col, where);
+			return err_set(err,
+				       "%s:%d:%d: %s.interval: expected a duration of at least 1s "
+				       "like 10s or 1m", name, v->line, v->col, where);
 	}
 	if ((v = ynode_get(n, "threshold"))) {
 		if (ynode_int(v, &ll, name, where, err))
@@ -301,7 +310,8 @@ static int parse_app(struct app_conf *a, const char *app_name, const struct ynod
 		if (ynode_int(v, &ll, name, where, err))
 			return -1;
 		if (ll < 1 || ll > 10000)
-			return err_set(err, "%s:%d:%d: %s.min_samples: expected 1 to 10000 samples per "
+			return err_set(err,
+				       "%s:%d:%d: %s.min_samples: expected 1 to 10000 samples per "
 				       "side", name, v->line, v->col, where);
 		a->min_samples = (int)ll;
 	}
@@ -321,7 +331,8 @@ static int parse_app(struct app_conf *a, const char *app_name, const struct ynod
 			char mwhere[300];
 
 			snprintf(mwhere, sizeof mwhere, "%s.metrics[%zu]", where, i);
-			if (parse_metric(&a->metrics[a->nmetrics++], v->items[i], name, mwhere, err))
+			if (parse_metric(&a->metrics[a->nmetrics++], v->items[i], name, mwhere,
+					 err))
 				return -1;
 		}
 	} else {
@@ -365,8 +376,8 @@ static int parse_chaos(struct project *p, const struct ynode *n, const char *nam
 			p->chaos.max_pods = (int)c;
 		} else {
 			return err_set(err, "%s:%d:%d: chaos.max_pods: expected a count like 1 or "
-				       "a share of replicas like \"34%%\", found '%s'", name, v->line,
-				       v->col, s ? s : "a collection");
+				       "a share of replicas like \"34%%\", found '%s'", name,
+				       v->line, v->col, s ? s : "a collection");
 		}
 	}
 	if ((v = ynode_get(n, "namespaces"))

@@ -51,15 +51,18 @@ static int parse_one(struct ci_conf *c, const struct ynode *n, const char *name,
 	char *word = NULL;
 	int k;
 
-	if (ynode_expect(n, YNODE_MAP, name, "ci", err) || ynode_check_keys(n, ci_keys, name, "ci", err))
+	if (ynode_expect(n, YNODE_MAP, name, "ci", err)
+	    || ynode_check_keys(n, ci_keys, name, "ci", err))
 		return -1;
 	if (!(v = ynode_get(n, "backend")))
-		return fail_at(err, name, n, "ci", "backend is missing (github, gitea, drone or local)");
+		return fail_at(err, name, n, "ci",
+			       "backend is missing (github, gitea, drone or local)");
 	if (scalar(v, &word, name, "ci.backend", err))
 		return -1;
 	k = ci_backend_parse(word);
 	if (k < 0) {
-		int rc = err_set(err, "%s:%d:%d: ci.backend: expected github, gitea, drone or local, "
+		int rc = err_set(err,
+				 "%s:%d:%d: ci.backend: expected github, gitea, drone or local, "
 				 "found '%s'", name, v->line, v->col, word);
 
 		free(word);

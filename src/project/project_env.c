@@ -31,7 +31,8 @@ static int scalar(const struct ynode *n, char **out, const char *file, const cha
 	if (ynode_expect(n, YNODE_SCALAR, file, where, err))
 		return -1;
 	if (!*n->scalar)
-		return err_set(err, "%s:%d:%d: %s: must not be empty", file, n->line, n->col, where);
+		return err_set(err, "%s:%d:%d: %s: must not be empty", file, n->line, n->col,
+			       where);
 	free(*out);
 	*out = xstrdup(n->scalar);
 	return 0;
@@ -47,7 +48,8 @@ static int names(const struct ynode *n, char ***out, size_t *count, const char *
 	if (ynode_expect(n, YNODE_SEQ, file, where, err))
 		return -1;
 	if (!n->n)
-		return err_set(err, "%s:%d:%d: %s: name at least one", file, n->line, n->col, where);
+		return err_set(err, "%s:%d:%d: %s: name at least one", file, n->line, n->col,
+			       where);
 	*out = xcalloc(n->n, sizeof **out);
 	for (size_t i = 0; i < n->n; i++)
 		if (scalar(n->items[i], &(*out)[(*count)++], file, where, err))
@@ -84,7 +86,8 @@ static int parse_apps(struct env_conf *e, const struct ynode *n, const char *fil
 			if (ynode_is_null(n->items[i])) {
 				a->deployments = xcalloc(1, sizeof *a->deployments);
 				a->deployments[a->ndeployments++] = xstrdup(a->name);
-			} else if (names(n->items[i], &a->deployments, &a->ndeployments, file, w, err)) {
+			} else if (names(n->items[i], &a->deployments, &a->ndeployments, file, w,
+					 err)) {
 				return -1;
 			}
 		}
@@ -105,7 +108,8 @@ static const struct env_conf *env_before(const struct project *p, size_t index, 
 }
 
 static int parse_requires(struct project *p, struct env_conf *e, size_t index,
-			  const struct ynode *n, const char *file, const char *where, struct err *err)
+			  const struct ynode *n, const char *file, const char *where,
+			  struct err *err)
 {
 	const struct ynode *v;
 	char w[300];

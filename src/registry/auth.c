@@ -179,8 +179,10 @@ static void on_token(void *ctx, const struct http_response *resp)
 		error = err.msg;
 	} else if (resp->status == 401 || resp->status == 403) {
 		snprintf(err.msg, sizeof err.msg, "%s: %ld: %s (credentials from %s)", f->url,
-			 resp->status, a->creds.user ? "wrong user or password" : "needs credentials",
-			 a->creds.user ? a->creds.source : a->creds.hint ? a->creds.hint : "nowhere");
+			 resp->status,
+			 a->creds.user ? "wrong user or password" : "needs credentials",
+			 a->creds.user ? a->creds.source : a->creds.hint ? a->creds.hint
+			 : "nowhere");
 		error = err.msg;
 	} else if (resp->status != 200) {
 		snprintf(err.msg, sizeof err.msg, "%s: token service answered %ld", f->url,

@@ -38,7 +38,8 @@ struct call {
 
 struct registry_client {
 	struct loop *loop;
-	uint64_t pump_timer;        /* queued calls start from the loop, never inside registry_call */
+	uint64_t pump_timer;        /* queued calls start from the loop, never inside
+				     * registry_call */
 	struct http *http;
 	struct http_tls tls;
 	char *base;
@@ -123,7 +124,8 @@ static void error_body(const struct http_response *resp, char *code, size_t csiz
 		       size_t msize)
 {
 	cJSON *root = resp && resp->body ? cJSON_ParseWithLength(resp->body, resp->body_len) : NULL;
-	const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(root, "errors"), 0);
+	const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(root, "errors"),
+						0);
 	const cJSON *c = cJSON_GetObjectItemCaseSensitive(first, "code");
 	const cJSON *m = cJSON_GetObjectItemCaseSensitive(first, "message");
 
@@ -190,7 +192,8 @@ static void answer_401(struct registry_client *c, struct call *call,
 	struct err err;
 
 	if (www_auth_parse(resp->www_authenticate, &ch)) {
-		snprintf(line, sizeof line, "%s: 401 without a usable WWW-Authenticate challenge ('%s')",
+		snprintf(line, sizeof line,
+			 "%s: 401 without a usable WWW-Authenticate challenge ('%s')",
 			 call->url, resp->www_authenticate ? resp->www_authenticate : "");
 		finish(c, call, resp, line);
 		return;
@@ -234,7 +237,8 @@ static char *redirect_target(const char *from, const char *location)
 	p = strstr(from, "://");
 	p = p ? p + 3 : from;
 	p += strcspn(p, "/");
-	return xasprintf("%.*s%s%s", (int)(p - from), from, location[0] == '/' ? "" : "/", location);
+	return xasprintf("%.*s%s%s", (int)(p - from), from, location[0] == '/' ? "" : "/",
+			 location);
 }
 
 static bool same_origin(const char *a, const char *b)

@@ -151,8 +151,9 @@ int registry_creds_find(const struct registry_conf *conf, const char *host,
 	memset(c, 0, sizeof *c);
 	if (u && *u) {
 		if (!conf->password_env)
-			return err_set(err, "registries.%s: username_env is set but password_env is "
-				       "not", host);
+			return err_set(err,
+				       "registries.%s: username_env is set but password_env is not",
+				       host);
 		if (!p)
 			return err_set(err, "registries.%s: $%s is set but $%s is not", host,
 				       conf->username_env, conf->password_env);

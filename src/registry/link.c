@@ -57,11 +57,13 @@ static bool rel_is_next(const char *params, size_t len)
 
 		if (!eq)
 			continue;
-		for (nlen = (size_t)(eq - name); nlen && isspace((unsigned char)name[nlen - 1]); nlen--)
+		for (nlen = (size_t)(eq - name); nlen
+		     && isspace((unsigned char)name[nlen - 1]); nlen--)
 			;
 		if (nlen != 3 || strncasecmp(name, "rel", 3))
 			continue;
-		for (char *w = strtok_r(eq + 1, " \t\"", &wsave); w; w = strtok_r(NULL, " \t\"", &wsave))
+		for (char *w = strtok_r(eq + 1, " \t\"", &wsave); w; w = strtok_r(NULL, " \t\"",
+										  &wsave))
 			if (!strcasecmp(w, "next"))
 				next = true;
 	}

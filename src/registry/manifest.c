@@ -55,8 +55,10 @@ static bool valid_digest(const char *d)
 	if (!colon || colon == d || !colon[1] || strlen(d) > 200)
 		return false;
 	for (const char *p = d; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z')
-		      || *p == ':' || *p == '+' || *p == '.' || *p == '_' || *p == '-' || *p == '='))
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')
+		      || (*p >= 'A' && *p <= 'Z')
+		      || *p == ':' || *p == '+' || *p == '.' || *p == '_' || *p == '-'
+		      || *p == '='))
 			return false;
 	return true;
 }

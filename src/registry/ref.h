@@ -9,7 +9,8 @@
 /* Owned strings, freed by image_ref_free. */
 struct image_ref {
 	char *host;                 /* as written: "127.0.0.1:5000", "docker.io" */
-	char *api_host;             /* where the API answers: "registry-1.docker.io" for docker.io */
+	char *api_host;             /* where the API answers: "registry-1.docker.io" for
+				     * docker.io */
 	char *name;                 /* the repository: "app", "library/nginx" */
 };
 

@@ -351,8 +351,8 @@ static void manifest_done(struct registry_source *src, struct job *j,
 		return;
 	}
 	if (m.kind == MANIFEST_INDEX && j->child) {
-		snprintf(err.msg, sizeof err.msg, "%s: an index inside an index: shipdeck reads one "
-			 "level", r->url);
+		snprintf(err.msg, sizeof err.msg,
+			 "%s: an index inside an index: shipdeck reads one level", r->url);
 		fact_settle(src, f, NULL, NULL, NULL, err.msg);
 	} else if (m.kind == MANIFEST_INDEX) {
 		/* sizes are the chosen platform's image */
@@ -371,10 +371,11 @@ static void head_done(struct registry_source *src, struct job *j, const struct r
 
 	if (r->error || !digest) {
 		if (!r->error)
-			snprintf(line, sizeof line, "%s: the registry sent no Docker-Content-Digest",
-				 r->url);
-		emit(src, (struct images_event){ .type = IMAGES_EV_TAG_ERROR, .tag = xstrdup(j->tag),
-						 .error = xstrdup(r->error ? r->error : line) });
+			snprintf(line, sizeof line,
+				 "%s: the registry sent no Docker-Content-Digest", r->url);
+		emit(src,
+		     (struct images_event){ .type = IMAGES_EV_TAG_ERROR, .tag = xstrdup(j->tag),
+					    .error = xstrdup(r->error ? r->error : line) });
 		return;
 	}
 	emit(src, (struct images_event){ .type = IMAGES_EV_DIGEST, .tag = xstrdup(j->tag),
@@ -459,7 +460,8 @@ static void list_page(struct registry_source *src, const char *url)
 		return;
 	}
 	if (src->walk.n > MAX_PAGES) {
-		snprintf(line, sizeof line, "%s: more than %d pages of tags; stopped", url, MAX_PAGES);
+		snprintf(line, sizeof line, "%s: more than %d pages of tags; stopped", url,
+			 MAX_PAGES);
 		pass_fail(src, line);
 		return;
 	}
@@ -690,10 +692,12 @@ static void resolve_done(void *ctx, const struct registry_reply *r)
 	char line[1024];
 
 	if (!r->error && !digest)
-		snprintf(line, sizeof line, "%s: the registry sent no Docker-Content-Digest", r->url);
+		snprintf(line, sizeof line, "%s: the registry sent no Docker-Content-Digest",
+			 r->url);
 	if (digest)
-		emit(rv->src, (struct images_event){ .type = IMAGES_EV_DIGEST, .tag = xstrdup(rv->tag),
-						     .digest = xstrdup(digest) });
+		emit(rv->src,
+		     (struct images_event){ .type = IMAGES_EV_DIGEST, .tag = xstrdup(rv->tag),
+					    .digest = xstrdup(digest) });
 	rv->done(rv->ctx, digest, digest ? NULL : r->error ? r->error : line);
 	free(rv->tag);
 	free(rv);

@@ -491,7 +491,8 @@ static void finish(struct http *http, struct transfer *t, CURLcode code)
 	if (code != CURLE_OK && !t->aborted_by_callback) {
 		snprintf(t->resp.error, sizeof t->resp.error, "%s",
 			 t->errbuf[0] ? t->errbuf : curl_easy_strerror(code));
-		if (code == CURLE_OPERATION_TIMEDOUT && !t->resp.status && strncmp(t->errbuf, "stalled", 7))
+		if (code == CURLE_OPERATION_TIMEDOUT && !t->resp.status
+		    && strncmp(t->errbuf, "stalled", 7))
 			snprintf(t->resp.error, sizeof t->resp.error, "timed out (%s)",
 				 t->errbuf[0] ? t->errbuf : "no answer");
 	}

@@ -77,10 +77,12 @@ void request_parse_uri(struct request *req, const char *uri)
 		struct qparam *qp;
 
 		if (len) {
-			req->params = xrealloc(req->params, (req->nparams + 1) * sizeof *req->params);
+			req->params = xrealloc(req->params,
+					       (req->nparams + 1) * sizeof *req->params);
 			qp = &req->params[req->nparams++];
 			qp->key = url_decode(p, eq ? (size_t)(eq - p) : len, true);
-			qp->value = eq ? url_decode(eq + 1, len - (size_t)(eq - p) - 1, true) : xstrdup("");
+			qp->value = eq ? url_decode(eq + 1, len - (size_t)(eq - p) - 1, true)
+				: xstrdup("");
 		}
 		p += len;
 		if (*p == '&')
@@ -164,8 +166,8 @@ static int yaml_precheck(const char *body, size_t len, struct response *resp)
 				? ev.data.sequence_start.anchor : ev.data.mapping_start.anchor;
 
 			if (depth >= YAML_MAX_DEPTH) {
-				resp_error(resp, 400, "BadRequest", "yaml: exceeded max depth of %d",
-					   YAML_MAX_DEPTH);
+				resp_error(resp, 400, "BadRequest",
+					   "yaml: exceeded max depth of %d", YAML_MAX_DEPTH);
 				rc = -1;
 				break;
 			}
@@ -180,8 +182,12 @@ static int yaml_precheck(const char *body, size_t len, struct response *resp)
 			if (depth > 0) {
 				depth--;
 				if (stack_anchor[depth]) {
-					anchor_names = xrealloc(anchor_names, (nanchors + 1) * sizeof *anchor_names);
-					anchor_sizes = xrealloc(anchor_sizes, (nanchors + 1) * sizeof *anchor_sizes);
+					anchor_names = xrealloc(anchor_names,
+								(nanchors
+								 + 1) * sizeof *anchor_names);
+					anchor_sizes = xrealloc(anchor_sizes,
+								(nanchors
+								 + 1) * sizeof *anchor_sizes);
 					anchor_names[nanchors] = stack_anchor[depth];
 					anchor_sizes[nanchors++] = nodes - stack_start[depth];
 				}
@@ -205,8 +211,9 @@ static int yaml_precheck(const char *body, size_t len, struct response *resp)
 		if (rc)
 			break;
 		if (nodes > YAML_MAX_NODES) {
-			resp_error(resp, 400, "BadRequest", "yaml: document too large (more than %d "
-				   "nodes after expanding aliases)", YAML_MAX_NODES);
+			resp_error(resp, 400, "BadRequest",
+				   "yaml: document too large (more than %d nodes after expanding "
+				   "aliases)", YAML_MAX_NODES);
 			rc = -1;
 			break;
 		}
@@ -241,7 +248,8 @@ cJSON *api_parse_body(const char *body, size_t len, bool yaml, struct response *
 		if (yaml_precheck(body, len, resp))
 			return NULL;
 		if (ydoc_parse(&doc, "body", body, len, &err)) {
-			resp_error(resp, 400, "BadRequest", "error converting YAML to JSON: %s", err.msg);
+			resp_error(resp, 400, "BadRequest", "error converting YAML to JSON: %s",
+				   err.msg);
 			return NULL;
 		}
 		if (doc.n != 1) {
@@ -262,7 +270,8 @@ cJSON *api_parse_body(const char *body, size_t len, bool yaml, struct response *
 
 			resp_error(resp, 400, "BadRequest", "couldn't get version/kind; json parse "
 				   "error: invalid character at offset %zu%s%.*s%s", off,
-				   off < len ? " near '" : "", off < len ? (int)(len - off < 16 ? len - off
+				   off < len ? " near '" : "",
+				   off < len ? (int)(len - off < 16 ? len - off
 									     : 16) : 0,
 				   off < len ? body + off : "", off < len ? "'" : "");
 			return NULL;
@@ -270,8 +279,9 @@ cJSON *api_parse_body(const char *body, size_t len, bool yaml, struct response *
 		for (; end && (size_t)(end - body) < len; end++)
 			if (!isspace((unsigned char)*end)) {
 				cJSON_Delete(obj);
-				resp_error(resp, 400, "BadRequest", "couldn't get version/kind; json "
-					   "parse error: invalid character after top-level value");
+				resp_error(resp, 400, "BadRequest",
+					   "couldn't get version/kind; json parse error: invalid "
+					   "character after top-level value");
 				return NULL;
 			}
 	}
@@ -524,7 +534,8 @@ static void bump_generation(const struct kind *k, const cJSON *old, cJSON *obj, 
 		jcanon(J(obj, "metadata", "annotations"), &b);
 	}
 	jset_int(jchild(obj, "metadata"), "generation",
-		 jint(J(old, "metadata", "generation"), 1) + (strcmp(sb_str(&a), sb_str(&b)) ? 1 : 0));
+		 jint(J(old, "metadata", "generation"), 1)
+		 + (strcmp(sb_str(&a), sb_str(&b)) ? 1 : 0));
 	sb_free(&a);
 	sb_free(&b);
 }
@@ -572,8 +583,9 @@ static int create(struct sandbox *sb, const struct kind *k, const char *path_ns,
 		return -1;
 	}
 	if (av && strcmp(av, k->api_version)) {
-		resp_error(resp, 400, "BadRequest", "the API version in the data (%s) does not match "
-			   "the expected API version (%s)", av, k->api_version);
+		resp_error(resp, 400, "BadRequest",
+			   "the API version in the data (%s) does not match the expected API "
+			   "version (%s)", av, k->api_version);
 		return -1;
 	}
 	meta = jchild(obj, "metadata");
@@ -681,8 +693,8 @@ int api_create_object(struct sandbox *sb, cJSON *obj, struct err *err)
 	k = kind_by_kind(av, kind);
 	if (!k || k->read_only) {
 		cJSON_Delete(obj);
-		return err_set(err, "kind %s of apiVersion %s is not served", kind ? kind : "(none)",
-			       av ? av : "(none)");
+		return err_set(err, "kind %s of apiVersion %s is not served",
+			       kind ? kind : "(none)", av ? av : "(none)");
 	}
 	if (k->id == K_NAMESPACE && jstr(J(obj, "metadata", "name"))
 	    && objstore_get(&sb->store, k, NULL, jstr(J(obj, "metadata", "name")))) {
@@ -1007,8 +1019,9 @@ static void update(struct sandbox *sb, const struct request *req, struct obj *o,
 	}
 	name = jstr(J(obj, "metadata", "name"));
 	if (name && strcmp(name, o->name)) {
-		resp_error(resp, 400, "BadRequest", "the name of the object (%s) does not match the "
-			   "name on the URL (%s)", name, o->name);
+		resp_error(resp, 400, "BadRequest",
+			   "the name of the object (%s) does not match the name on the URL (%s)",
+			   name, o->name);
 		cJSON_Delete(obj);
 		return;
 	}
@@ -1046,8 +1059,9 @@ static void patch(struct sandbox *sb, const struct request *req, struct obj *o,
 		if (code == 422) {
 			/* A failed JSON-patch test: upstream's Status names no
 			 * detail. */
-			cJSON *st = status_new(422, "Invalid", "the server rejected our request due "
-					       "to an error in our request");
+			cJSON *st = status_new(422, "Invalid",
+					       "the server rejected our request due to an error in "
+					       "our request");
 
 			jset(st, "details", cJSON_CreateObject());
 			resp_json(resp, 422, st);
@@ -1073,8 +1087,9 @@ static void patch(struct sandbox *sb, const struct request *req, struct obj *o,
 		return;
 	}
 	if (jstr(J(doc, "metadata", "name")) && strcmp(jstr(J(doc, "metadata", "name")), o->name)) {
-		resp_error(resp, 400, "BadRequest", "the name of the object (%s) does not match the "
-			   "name on the URL (%s)", jstr(J(doc, "metadata", "name")), o->name);
+		resp_error(resp, 400, "BadRequest",
+			   "the name of the object (%s) does not match the name on the URL (%s)",
+			   jstr(J(doc, "metadata", "name")), o->name);
 		cJSON_Delete(doc);
 		return;
 	}
@@ -1139,7 +1154,8 @@ static void delete(struct sandbox *sb, const struct request *req, struct obj *o,
 	char *uid;
 
 	if (req->body_len) {
-		opts = api_parse_body(req->body, req->body_len, body_is_yaml(req->content_type), resp);
+		opts = api_parse_body(req->body, req->body_len, body_is_yaml(req->content_type),
+				      resp);
 		if (!opts)
 			return;
 		if (jstr(J(opts, "propagationPolicy")))
@@ -1148,8 +1164,9 @@ static void delete(struct sandbox *sb, const struct request *req, struct obj *o,
 			grace = jint(J(opts, "gracePeriodSeconds"), -1);
 		if (jstr(J(opts, "preconditions", "uid"))
 		    && strcmp(jstr(J(opts, "preconditions", "uid")), o->uid)) {
-			resp_error_obj(resp, 409, "Conflict", k, o->name, "Precondition failed: UID "
-				       "in precondition: %s, UID in object meta: %s",
+			resp_error_obj(resp, 409, "Conflict", k, o->name,
+				       "Precondition failed: UID in precondition: %s, UID in "
+				       "object meta: %s",
 				       jstr(J(opts, "preconditions", "uid")), o->uid);
 			cJSON_Delete(opts);
 			return;
@@ -1167,7 +1184,8 @@ static void delete(struct sandbox *sb, const struct request *req, struct obj *o,
 		}
 	}
 	if (k->read_only || (k->id == K_NAMESPACE && (!strcmp(o->name, "default")
-				|| !strcmp(o->name, "kube-system") || !strcmp(o->name, "kube-public")))) {
+				|| !strcmp(o->name, "kube-system")
+						      || !strcmp(o->name, "kube-public")))) {
 		resp_error_obj(resp, 403, "Forbidden", k, o->name, "%s \"%s\" is forbidden: this "
 			       "%s may not be deleted", k->plural, o->name, k->singular);
 		cJSON_Delete(opts);
@@ -1234,8 +1252,8 @@ static void delete_collection(struct sandbox *sb, const struct request *req,
 	char listkind[64];
 
 	if (t->kind->read_only || t->kind->id == K_NAMESPACE) {
-		resp_error(resp, 405, "MethodNotAllowed", "the server does not allow this method on "
-			   "the requested resource");
+		resp_error(resp, 405, "MethodNotAllowed",
+			   "the server does not allow this method on the requested resource");
 		return;
 	}
 	if (parse_selectors(req, t->kind, &ls, &fs, resp))
@@ -1274,11 +1292,13 @@ static void resource(struct sandbox *sb, const struct request *req, struct respo
 	const char *m = req->method;
 
 	if (parse_target(req->path, &t)) {
-		resp_error(resp, 404, "NotFound", "the server could not find the requested resource");
+		resp_error(resp, 404, "NotFound",
+			   "the server could not find the requested resource");
 		return;
 	}
 	if (t.name && t.kind->namespaced && !t.ns) {
-		resp_error(resp, 404, "NotFound", "the server could not find the requested resource");
+		resp_error(resp, 404, "NotFound",
+			   "the server could not find the requested resource");
 		goto out;
 	}
 	if (t.kind->review) {
@@ -1303,8 +1323,9 @@ static void resource(struct sandbox *sb, const struct request *req, struct respo
 			cJSON *obj;
 
 			if (t.kind->read_only) {
-				resp_error(resp, 405, "MethodNotAllowed", "the server does not allow "
-					   "this method on the requested resource");
+				resp_error(resp, 405, "MethodNotAllowed",
+					   "the server does not allow this method on the requested "
+					   "resource");
 				goto out;
 			}
 			obj = request_object(req, t.kind, resp);
@@ -1330,15 +1351,15 @@ static void resource(struct sandbox *sb, const struct request *req, struct respo
 		goto out;
 	}
 	if (t.sub && !strcmp(t.sub, "log") && strcmp(m, "GET")) {
-		resp_error(resp, 405, "MethodNotAllowed", "the server does not allow this method on "
-			   "the requested resource");
+		resp_error(resp, 405, "MethodNotAllowed",
+			   "the server does not allow this method on the requested resource");
 		goto out;
 	}
 	if (!strcmp(m, "GET")) {
 		get(sb, req, o, &t, resp);
 	} else if (t.kind->read_only) {
-		resp_error(resp, 405, "MethodNotAllowed", "the server does not allow this method on "
-			   "the requested resource");
+		resp_error(resp, 405, "MethodNotAllowed",
+			   "the server does not allow this method on the requested resource");
 	} else if (!strcmp(m, "PUT")) {
 		update(sb, req, o, &t, resp);
 	} else if (!strcmp(m, "PATCH")) {
@@ -1346,8 +1367,8 @@ static void resource(struct sandbox *sb, const struct request *req, struct respo
 	} else if (!strcmp(m, "DELETE") && !t.sub) {
 		delete(sb, req, o, resp);
 	} else {
-		resp_error(resp, 405, "MethodNotAllowed", "the server does not allow this method on "
-			   "the requested resource");
+		resp_error(resp, 405, "MethodNotAllowed",
+			   "the server does not allow this method on the requested resource");
 	}
 out:
 	target_free(&t);

@@ -82,8 +82,8 @@ static int check_rules(const cJSON *o, const char *where, const struct type_rule
 			v = cJSON_IsObject(v) ? cJSON_GetObjectItemCaseSensitive(v, tok) : NULL;
 		if (!jt_ok(v, rules->type)) {
 			resp_error(r, 400, "BadRequest",
-				   "json: cannot unmarshal %s into Go struct field %s%s%s of type %s",
-				   cJSON_IsString(v) ? "string" : cJSON_IsNumber(v) ? "number"
+				   "json: cannot unmarshal %s into Go struct field %s%s%s of type "
+				   "%s", cJSON_IsString(v) ? "string" : cJSON_IsNumber(v) ? "number"
 				   : cJSON_IsArray(v) ? "array" : cJSON_IsObject(v) ? "object"
 				   : "bool", where, *where ? "." : "", rules->field,
 				   jt_name(rules->type));
@@ -147,8 +147,8 @@ static int check_array_of_objects(const cJSON *arr, const char *where,
 	cJSON_ArrayForEach(it, arr) {
 		if (!cJSON_IsObject(it)) {
 			resp_error(r, 400, "BadRequest",
-				   "json: cannot unmarshal %s into Go struct field %s of type object",
-				   cJSON_IsString(it) ? "string" : "value", where);
+				   "json: cannot unmarshal %s into Go struct field %s of type "
+				   "object", cJSON_IsString(it) ? "string" : "value", where);
 			return -1;
 		}
 		if (rules && check_rules(it, where, rules, r))
@@ -397,7 +397,8 @@ static bool dns_subdomain(const char *s)
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 
-		if (!(islower((unsigned char)c) || isdigit((unsigned char)c) || c == '-' || c == '.'))
+		if (!(islower((unsigned char)c) || isdigit((unsigned char)c) || c == '-'
+		      || c == '.'))
 			return false;
 		if ((i == 0 || i == n - 1 || s[i - 1] == '.' || s[i + 1] == '.')
 		    && !(islower((unsigned char)c) || isdigit((unsigned char)c)))
@@ -450,9 +451,10 @@ static int validate_containers(const struct kind *k, const cJSON *obj, const cJS
 		}
 		if (!dns_label(name)) {
 			snprintf(field, sizeof field, "%s.containers[%d].name", where, i);
-			rc = invalid(r, k, obj, field, "Invalid value: \"%s\": a lowercase RFC 1123 "
-				     "label must consist of lower case alphanumeric characters or "
-				     "'-', and must start and end with an alphanumeric character", name);
+			rc = invalid(r, k, obj, field,
+				     "Invalid value: \"%s\": a lowercase RFC 1123 label must "
+				     "consist of lower case alphanumeric characters or '-', and "
+				     "must start and end with an alphanumeric character", name);
 			break;
 		}
 		if (hmap_get(&names, name)) {
@@ -497,8 +499,8 @@ static int validate_service_port(const struct kind *k, const cJSON *obj, const c
 	}
 	if (port < 1 || port > 65535) {
 		snprintf(field, sizeof field, "spec.ports[%d].port", i);
-		return invalid(r, k, obj, field, "Invalid value: %lld: must be between 1 and 65535, "
-			       "inclusive", port);
+		return invalid(r, k, obj, field,
+			       "Invalid value: %lld: must be between 1 and 65535, inclusive", port);
 	}
 	return 0;
 }
@@ -514,8 +516,9 @@ static int validate_intstr(const struct kind *k, const cJSON *obj, const cJSON *
 		return 0;
 	if (!s) {
 		if (jint(v, -1) < 0)
-			return invalid(r, k, obj, field, "Invalid value: %lld: must be greater than "
-				       "or equal to 0", jint(v, -1));
+			return invalid(r, k, obj, field,
+				       "Invalid value: %lld: must be greater than or equal to 0",
+				       jint(v, -1));
 		return 0;
 	}
 	d = strtod(s, &end);
@@ -561,7 +564,8 @@ static int validate_workload(const struct kind *k, const cJSON *obj, const cJSON
 	if (old && !jequal(J(old, "spec", "selector"), sel)) {
 		char *t = jprint(sel);
 
-		rc = invalid(r, k, obj, "spec.selector", "Invalid value: %s: field is immutable", t);
+		rc = invalid(r, k, obj, "spec.selector", "Invalid value: %s: field is immutable",
+			     t);
 		free(t);
 		return rc;
 	}
@@ -571,8 +575,9 @@ static int validate_workload(const struct kind *k, const cJSON *obj, const cJSON
 		const cJSON *ru = J(st, "rollingUpdate");
 
 		if (type && strcmp(type, "RollingUpdate") && strcmp(type, "Recreate"))
-			return invalid(r, k, obj, "spec.strategy.type", "Unsupported value: \"%s\": "
-				       "supported values: \"Recreate\", \"RollingUpdate\"", type);
+			return invalid(r, k, obj, "spec.strategy.type",
+				       "Unsupported value: \"%s\": supported values: \"Recreate\", "
+				       "\"RollingUpdate\"", type);
 		if (type && !strcmp(type, "Recreate") && ru)
 			return invalid(r, k, obj, "spec.strategy.rollingUpdate", "Forbidden: may "
 				       "not be specified when strategy `type` is 'Recreate'");
@@ -637,12 +642,15 @@ int defaults_validate(const struct kind *k, const cJSON *obj, const cJSON *old,
 				cJSON_Delete(x);
 				cJSON_Delete(y);
 				if (!same)
-					return invalid(r, k, obj, "spec", "Forbidden: pod updates may "
-						       "not change fields other than `spec.containers[*]."
-						       "image`, `spec.initContainers[*].image`, `spec."
-						       "activeDeadlineSeconds`, `spec.tolerations` (only "
-						       "additions to existing tolerations) or `spec."
-						       "terminationGracePeriodSeconds`");
+					return invalid(r, k, obj, "spec",
+						       "Forbidden: pod updates may not change "
+						       "fields other than "
+						       "`spec.containers[*].image`, "
+						       "`spec.initContainers[*].image`, "
+						       "`spec.activeDeadlineSeconds`, "
+						       "`spec.tolerations` (only additions to "
+						       "existing tolerations) or "
+						       "`spec.terminationGracePeriodSeconds`");
 				b = b->next;
 			}
 			if (cJSON_GetArraySize(J(old, "spec", "containers"))
@@ -658,8 +666,9 @@ int defaults_validate(const struct kind *k, const cJSON *obj, const cJSON *old,
 
 		if (type && strcmp(type, "ClusterIP") && strcmp(type, "NodePort")
 		    && strcmp(type, "LoadBalancer") && strcmp(type, "ExternalName"))
-			return invalid(r, k, obj, "spec.type", "Unsupported value: \"%s\": supported "
-				       "values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", "
+			return invalid(r, k, obj, "spec.type",
+				       "Unsupported value: \"%s\": supported values: "
+				       "\"ClusterIP\", \"ExternalName\", \"LoadBalancer\", "
 				       "\"NodePort\"", type);
 		if (!cJSON_GetArraySize(J(obj, "spec", "ports"))
 		    && !(type && !strcmp(type, "ExternalName"))
@@ -670,8 +679,9 @@ int defaults_validate(const struct kind *k, const cJSON *obj, const cJSON *old,
 				return -1;
 		if (old && jstr(J(old, "spec", "clusterIP")) && jstr(J(obj, "spec", "clusterIP"))
 		    && strcmp(jstr(J(old, "spec", "clusterIP")), jstr(J(obj, "spec", "clusterIP"))))
-			return invalid(r, k, obj, "spec.clusterIPs[0]", "Invalid value: []string{\"%s\"}:"
-				       " may not change once set", jstr(J(obj, "spec", "clusterIP")));
+			return invalid(r, k, obj, "spec.clusterIPs[0]",
+				       "Invalid value: []string{\"%s\"}: may not change once set",
+				       jstr(J(obj, "spec", "clusterIP")));
 		return 0;
 	}
 	default:

@@ -300,7 +300,8 @@ static bool set_new_rs_annotations(const cJSON *dj, cJSON *rsj, long long new_re
 	cJSON_ArrayForEach(a, J(dj, "metadata", "annotations")) {
 		const char *cur = jmeta_get(rsj, "annotations", a->string);
 
-		if (skip_copy_annotation(a->string) || !jstr(a) || (cur && !strcmp(cur, a->valuestring)))
+		if (skip_copy_annotation(a->string) || !jstr(a)
+		    || (cur && !strcmp(cur, a->valuestring)))
 			continue;
 		jmeta_set(rsj, "annotations", a->string, a->valuestring);
 		changed = true;
@@ -318,7 +319,8 @@ static bool set_new_rs_annotations(const cJSON *dj, cJSON *rsj, long long new_re
 		if (hist && *hist) {
 			const char *p = hist;
 
-			while (strlen(p) + strlen(old) + 1 > MAX_REV_HISTORY_CHARS && strchr(p, ','))
+			while (strlen(p) + strlen(old) + 1 > MAX_REV_HISTORY_CHARS
+			       && strchr(p, ','))
 				p = strchr(p, ',') + 1;
 			sb_printf(&h, "%s,%s", p, old);
 		} else {
@@ -328,7 +330,8 @@ static bool set_new_rs_annotations(const cJSON *dj, cJSON *rsj, long long new_re
 		sb_free(&h);
 	}
 	free(old);
-	if (!exists && set_replicas_annotations(rsj, replicas_of(dj), replicas_of(dj) + max_surge(dj)))
+	if (!exists && set_replicas_annotations(rsj, replicas_of(dj),
+						replicas_of(dj) + max_surge(dj)))
 		changed = true;
 	return changed;
 }
@@ -371,7 +374,8 @@ static bool scale_rs(struct dctx *x, struct obj *rs, long long n, const char *op
 	bool size_changed = old != n, ann;
 
 	rsj = cJSON_Duplicate(rs->cur->json, 1);
-	ann = set_replicas_annotations(rsj, replicas_of(x->dj), replicas_of(x->dj) + max_surge(x->dj));
+	ann = set_replicas_annotations(rsj, replicas_of(x->dj),
+				       replicas_of(x->dj) + max_surge(x->dj));
 	if (!size_changed && !ann) {
 		cJSON_Delete(rsj);
 		return false;
@@ -379,8 +383,9 @@ static bool scale_rs(struct dctx *x, struct obj *rs, long long n, const char *op
 	jset_int(jchild(rsj, "spec"), "replicas", n);
 	objstore_commit(&x->sb->store, &kinds[K_REPLICASET], rsj);
 	if (size_changed)
-		sandbox_event(x->sb, x->d, "Normal", "ScalingReplicaSet", "deployment-controller", NULL,
-			 NULL, "Scaled %s replica set %s from %lld to %lld", op, rs->name, old, n);
+		sandbox_event(x->sb, x->d, "Normal", "ScalingReplicaSet", "deployment-controller",
+			      NULL, NULL, "Scaled %s replica set %s from %lld to %lld", op,
+			      rs->name, old, n);
 	return size_changed;
 }
 
@@ -452,8 +457,8 @@ static struct obj *create_new_rs(struct dctx *x, long long new_rev)
 	set_new_rs_annotations(x->dj, rsj, new_rev, false);
 	rs = objstore_commit(&x->sb->store, &kinds[K_REPLICASET], rsj);
 	if (n > 0)
-		sandbox_event(x->sb, x->d, "Normal", "ScalingReplicaSet", "deployment-controller", NULL,
-			 NULL, "Scaled up replica set %s from 0 to %lld", name, n);
+		sandbox_event(x->sb, x->d, "Normal", "ScalingReplicaSet", "deployment-controller",
+			      NULL, NULL, "Scaled up replica set %s from 0 to %lld", name, n);
 	return rs;
 }
 
@@ -494,7 +499,8 @@ static void sync_revision(struct dctx *x, bool create)
 
 			snprintf(msg, sizeof msg, "Found new replica set \"%s\"", x->new_rs->name);
 			set_condition(x, jchild(x->dj, "status"),
-				      new_condition("Progressing", "True", "FoundNewReplicaSet", msg));
+				      new_condition("Progressing", "True", "FoundNewReplicaSet",
+						    msg));
 		}
 		return;
 	}
@@ -553,8 +559,9 @@ static cJSON *calculate_status(struct dctx *x)
 		set_condition(x, st, new_condition("Available", "True", "MinimumReplicasAvailable",
 						   "Deployment has minimum availability."));
 	else
-		set_condition(x, st, new_condition("Available", "False", "MinimumReplicasUnavailable",
-						   "Deployment does not have minimum availability."));
+		set_condition(x, st,
+			      new_condition("Available", "False", "MinimumReplicasUnavailable",
+					    "Deployment does not have minimum availability."));
 	return st;
 }
 
@@ -592,7 +599,8 @@ static bool deployment_timed_out(struct dctx *x, const cJSON *st)
 	if (!strcmp(reason, "ProgressDeadlineExceeded"))
 		return true;
 	deadline = dsim(x->d)->progress_ms
-		   + sandbox_scaled_ms(x->sb, jint(J(x->dj, "spec", "progressDeadlineSeconds"), 600) * 1000.0);
+		   + sandbox_scaled_ms(x->sb, jint(J(x->dj, "spec", "progressDeadlineSeconds"),
+						   600) * 1000.0);
 	if (x->now > deadline)
 		return true;
 	if (deadline + 1 < *x->next)
@@ -617,10 +625,11 @@ static void sync_rollout_status(struct dctx *x)
 	if (has_progress_deadline(x->dj) && !complete_before) {
 		if (deployment_complete(x->dj, st)) {
 			if (rs_name)
-				snprintf(msg, sizeof msg, "ReplicaSet \"%s\" has successfully progressed.",
-					 rs_name);
+				snprintf(msg, sizeof msg,
+					 "ReplicaSet \"%s\" has successfully progressed.", rs_name);
 			else
-				snprintf(msg, sizeof msg, "Deployment \"%s\" has successfully progressed.",
+				snprintf(msg, sizeof msg,
+					 "Deployment \"%s\" has successfully progressed.",
 					 x->d->name);
 			set_condition(x, st, new_condition("Progressing", "True",
 							   "NewReplicaSetAvailable", msg));
@@ -628,11 +637,14 @@ static void sync_rollout_status(struct dctx *x)
 			cJSON *c;
 
 			if (rs_name)
-				snprintf(msg, sizeof msg, "ReplicaSet \"%s\" is progressing.", rs_name);
+				snprintf(msg, sizeof msg, "ReplicaSet \"%s\" is progressing.",
+					 rs_name);
 			else
-				snprintf(msg, sizeof msg, "Deployment \"%s\" is progressing.", x->d->name);
+				snprintf(msg, sizeof msg, "Deployment \"%s\" is progressing.",
+					 x->d->name);
 			c = new_condition("Progressing", "True", "ReplicaSetUpdated", msg);
-			if (cur_cond && !strcmp(jstr(J(cur_cond, "status")) ? jstr(J(cur_cond, "status"))
+			if (cur_cond
+			    && !strcmp(jstr(J(cur_cond, "status")) ? jstr(J(cur_cond, "status"))
 						: "", "True") && J(cur_cond, "lastTransitionTime"))
 				jset(c, "lastTransitionTime",
 				     cJSON_Duplicate(J(cur_cond, "lastTransitionTime"), 1));
@@ -640,10 +652,11 @@ static void sync_rollout_status(struct dctx *x)
 			set_condition(x, st, c);
 		} else if (deployment_timed_out(x, st)) {
 			if (rs_name)
-				snprintf(msg, sizeof msg, "ReplicaSet \"%s\" has timed out progressing.",
-					 rs_name);
+				snprintf(msg, sizeof msg,
+					 "ReplicaSet \"%s\" has timed out progressing.", rs_name);
 			else
-				snprintf(msg, sizeof msg, "Deployment \"%s\" has timed out progressing.",
+				snprintf(msg, sizeof msg,
+					 "Deployment \"%s\" has timed out progressing.",
 					 x->d->name);
 			set_condition(x, st, new_condition("Progressing", "False",
 							   "ProgressDeadlineExceeded", msg));
@@ -852,7 +865,8 @@ static long long cleanup_unhealthy(struct dctx *x, struct obj **olds, size_t n, 
 
 static long long scale_down_old_for_rolling(struct dctx *x, struct obj **olds, size_t n)
 {
-	long long min_avail = replicas_of(x->dj) - max_unavailable(x->dj), avail = 0, total, done = 0;
+	long long min_avail = replicas_of(x->dj) - max_unavailable(x->dj), avail = 0, total,
+		done = 0;
 
 	for (size_t i = 0; i < x->nrs; i++)
 		avail += rs_status(x->rs[i], "availableReplicas");
@@ -885,7 +899,8 @@ static bool reconcile_old(struct dctx *x)
 	}
 	all_count = sum_spec(x->rs, x->nrs);
 	min_avail = replicas_of(x->dj) - max_unavailable(x->dj);
-	new_unavail = x->new_rs ? rs_spec(x->new_rs) - rs_status(x->new_rs, "availableReplicas") : 0;
+	new_unavail = x->new_rs ? rs_spec(x->new_rs) - rs_status(x->new_rs, "availableReplicas")
+		: 0;
 	max_down = all_count - min_avail - new_unavail;
 	if (max_down <= 0) {
 		free(olds);
@@ -1026,7 +1041,8 @@ static void sync_one(struct sandbox *sb, struct obj *d, int64_t now, int64_t *ne
 	dsim(d);
 
 	sel = J(x.dj, "spec", "selector");
-	if (!cJSON_GetArraySize(J(sel, "matchLabels")) && !cJSON_GetArraySize(J(sel, "matchExpressions"))) {
+	if (!cJSON_GetArraySize(J(sel, "matchLabels"))
+	    && !cJSON_GetArraySize(J(sel, "matchExpressions"))) {
 		set_or_omit(jchild(x.dj, "status"), "observedGeneration",
 			    jint(J(x.dj, "metadata", "generation"), 1));
 	} else if (J(x.dj, "metadata", "deletionTimestamp")) {

@@ -73,8 +73,8 @@ static cJSON *resource_list(const struct kind *gv)
 		}
 		if (k->has_scale) {
 			snprintf(name, sizeof name, "%s/scale", k->plural);
-			add_resource(list, name, "", k->namespaced, "autoscaling", "v1", "Scale", sub,
-				     NULL);
+			add_resource(list, name, "", k->namespaced, "autoscaling", "v1", "Scale",
+				     sub, NULL);
 		}
 		if (k->has_log) {
 			snprintf(name, sizeof name, "%s/log", k->plural);
@@ -113,7 +113,8 @@ static void openapi_key(const struct kind *gv, char *buf, size_t size)
  * so kubectl apply uses its built-in strategic merge types. */
 static cJSON *openapi_doc(const struct kind *gv)
 {
-	cJSON *doc = cJSON_CreateObject(), *info = cJSON_CreateObject(), *paths = cJSON_CreateObject();
+	cJSON *doc = cJSON_CreateObject(), *info = cJSON_CreateObject(),
+		*paths = cJSON_CreateObject();
 	char key[96];
 
 	openapi_key(gv, key, sizeof key);

@@ -69,8 +69,8 @@ int faults_load(struct faults *f, const char *path, struct err *err)
 			if (!v)
 				continue;
 			if (!ynode_str(v)) {
-				err_set(err, "%s:%d:%d: %s: expected a value", path, v->line, v->col,
-					fault_keys[k]);
+				err_set(err, "%s:%d:%d: %s: expected a value", path, v->line,
+					v->col, fault_keys[k]);
 				goto out;
 			}
 			r->keys[k] = xstrdup(ynode_str(v));

@@ -273,7 +273,8 @@ static cJSON *container_status(const struct obj *pod, const struct podsim *ps,
 		jset_bool(s, "started", false);
 		st = jchild(state, "waiting");
 		jset_str(st, "reason", "CrashLoopBackOff");
-		snprintf(msg, sizeof msg, "back-off %ds restarting failed container=%s pod=%s_%s(%s)",
+		snprintf(msg, sizeof msg,
+			 "back-off %ds restarting failed container=%s pod=%s_%s(%s)",
 			 ps->backoff_s, c->name, pod->name, pod->ns, pod->uid);
 		jset_str(st, "message", msg);
 		return s;
@@ -313,7 +314,8 @@ static cJSON *render_status(const struct obj *pod, const struct podsim *ps)
 		sb_putc(&unready, ']');
 	}
 	cJSON_AddItemToArray(conds, condition("PodReadyToStartContainers", started,
-					      started ? ps->start_wall : ps->sched_wall, NULL, NULL));
+					      started ? ps->start_wall : ps->sched_wall, NULL,
+					      NULL));
 	cJSON_AddItemToArray(conds, condition("Initialized", true, ps->sched_wall, NULL, NULL));
 	cJSON_AddItemToArray(conds, condition("Ready", ready, ps->ready_wall ? ps->ready_wall
 					      : ps->sched_wall, ready ? NULL : "ContainersNotReady",
@@ -378,7 +380,8 @@ static void start_containers(struct sandbox *sb, struct obj *pod, struct podsim 
 		struct csim *c = &ps->c[i];
 		char *fp = field_path(c);
 		const cJSON *cj = cJSON_GetArrayItem(J(spec, "containers"), (int)i);
-		long long port = jint(J(cJSON_GetArrayItem(J(cj, "ports"), 0), "containerPort"), 8080);
+		long long port = jint(J(cJSON_GetArrayItem(J(cj, "ports"), 0), "containerPort"),
+				      8080);
 
 		if (!c->cur)
 			c->cur = ctrlog_new(LOG_LINES);
@@ -391,8 +394,10 @@ static void start_containers(struct sandbox *sb, struct obj *pod, struct podsim 
 		sandbox_event(sb, pod, "Normal", "Started", "kubelet", node_names[ps->node], fp,
 			 "Started container %s", c->name);
 		free(fp);
-		ctr_log(c, "info", "msg=\"starting %s\" image=%s pod=%s", c->name, c->image, pod->name);
-		ctr_log(c, "info", "msg=\"loading configuration\" path=/etc/%s/config.yaml", c->name);
+		ctr_log(c, "info", "msg=\"starting %s\" image=%s pod=%s", c->name, c->image,
+			pod->name);
+		ctr_log(c, "info", "msg=\"loading configuration\" path=/etc/%s/config.yaml",
+			c->name);
 		if (!ps->faults.crash_loop)
 			ctr_log(c, "info", "msg=\"listening\" addr=:%lld", port);
 	}
@@ -410,8 +415,9 @@ static void crash(struct sandbox *sb, struct obj *pod, struct podsim *ps, int64_
 		char *fp = field_path(c);
 
 		if (c->cur) {
-			ctrlog_append(c->cur, time_wall_ms(), "panic: runtime error: invalid memory "
-				      "address or nil pointer dereference");
+			ctrlog_append(c->cur, time_wall_ms(),
+				      "panic: runtime error: invalid memory address or nil pointer "
+				      "dereference");
 			ctrlog_append(c->cur, time_wall_ms(), "[signal SIGSEGV: segmentation "
 				      "violation code=0x1 addr=0x0 pc=0x6b8f2a]");
 			ctrlog_append(c->cur, time_wall_ms(), "%s", "");
@@ -419,7 +425,8 @@ static void crash(struct sandbox *sb, struct obj *pod, struct podsim *ps, int64_
 			ctrlog_append(c->cur, time_wall_ms(), "main.loadConfig(...)");
 			ctrlog_append(c->cur, time_wall_ms(), "\t/src/%s/config.go:42", c->name);
 			ctrlog_append(c->cur, time_wall_ms(), "main.main()");
-			ctrlog_append(c->cur, time_wall_ms(), "\t/src/%s/main.go:17 +0x2a", c->name);
+			ctrlog_append(c->cur, time_wall_ms(), "\t/src/%s/main.go:17 +0x2a",
+				      c->name);
 			c->cur->ended = true;
 		}
 		ctrlog_unref(c->prev);
@@ -477,9 +484,10 @@ static void begin_stop(struct sandbox *sb, struct obj *pod, struct podsim *ps, i
 		for (size_t i = 0; i < ps->nc; i++) {
 			char *fp = field_path(&ps->c[i]);
 
-			sandbox_event(sb, pod, "Normal", "Killing", "kubelet", node_names[ps->node], fp,
-				 "Stopping container %s", ps->c[i].name);
-			ctr_log(&ps->c[i], "info", "msg=\"received SIGTERM, draining connections\"");
+			sandbox_event(sb, pod, "Normal", "Killing", "kubelet", node_names[ps->node],
+				      fp, "Stopping container %s", ps->c[i].name);
+			ctr_log(&ps->c[i], "info",
+				"msg=\"received SIGTERM, draining connections\"");
 			free(fp);
 		}
 	}
@@ -556,7 +564,8 @@ static bool sync_pod(struct sandbox *sb, struct obj *pod, int64_t now, int64_t *
 					become_ready(ps, now);
 				} else if (now >= ps->probe_at) {
 					probe_fails(sb, pod, ps);
-					ps->probe_at = now + sandbox_scaled_ms(sb, ps->period_s * 1000.0);
+					ps->probe_at = now
+						+ sandbox_scaled_ms(sb, ps->period_s * 1000.0);
 				}
 			}
 			if (!ps->ready)
@@ -716,10 +725,12 @@ struct ctrlog *kubelet_log(struct obj *pod, const char *container, bool previous
 		bool declared = false;
 
 		cJSON_ArrayForEach(c, J(pod->cur->json, "spec", "containers"))
-			if (container && !strcmp(jstr(J(c, "name")) ? jstr(J(c, "name")) : "", container))
+			if (container && !strcmp(jstr(J(c, "name")) ? jstr(J(c, "name")) : "",
+						 container))
 				declared = true;
 		if (declared)
-			snprintf(why, why_size, "container \"%s\" in pod \"%s\" is waiting to start: "
+			snprintf(why, why_size,
+				 "container \"%s\" in pod \"%s\" is waiting to start: "
 				 "ContainerCreating", container, pod->name);
 		else
 			snprintf(why, why_size, "container %s is not valid for pod %s",
@@ -728,8 +739,9 @@ struct ctrlog *kubelet_log(struct obj *pod, const char *container, bool previous
 	}
 	if (previous) {
 		if (!cs->prev) {
-			snprintf(why, why_size, "previous terminated container \"%s\" in pod \"%s\" "
-				 "not found", cs->name, pod->name);
+			snprintf(why, why_size,
+				 "previous terminated container \"%s\" in pod \"%s\" not found",
+				 cs->name, pod->name);
 			return NULL;
 		}
 		return ctrlog_ref(cs->prev);

@@ -89,7 +89,8 @@ static int parse_args(int argc, char **argv, struct sandbox_opts *o)
 			have_scale = true;
 			o->time_scale = strtod(v, &end);
 			if (!*v || *end || !(o->time_scale > 0) || o->time_scale > 1e6)
-				return usage_error("--time-scale: expected a number above 0, got '%s'", v);
+				return usage_error("--time-scale: expected a number above 0, got "
+						   "'%s'", v);
 		} else if ((v = args_flag_value(argc, argv, &i, "--manifests"))) {
 			o->manifests = v;
 		} else if ((v = args_flag_value(argc, argv, &i, "--faults"))) {
@@ -100,7 +101,8 @@ static int parse_args(int argc, char **argv, struct sandbox_opts *o)
 			long long n = strtoll(v, &end, 10);
 
 			if (!*v || *end || n < 1 || n > 100000000)
-				return usage_error("--watch-history: expected a number above 0, got '%s'", v);
+				return usage_error("--watch-history: expected a number above 0, "
+						   "got '%s'", v);
 			o->watch_history = (size_t)n;
 			have_history = true;
 		} else {
@@ -111,8 +113,10 @@ static int parse_args(int argc, char **argv, struct sandbox_opts *o)
 		return usage_error("--port is required");
 	if (o->traffic_only) {
 		/* the other cluster keeps its own objects and time */
-		const char *no = o->kubeconfig_out ? "--kubeconfig-out" : o->manifests ? "--manifests"
-				 : have_scale ? "--time-scale" : have_history ? "--watch-history" : NULL;
+		const char *no = o->kubeconfig_out ? "--kubeconfig-out" : o->manifests
+			? "--manifests"
+				 : have_scale ? "--time-scale" : have_history ? "--watch-history"
+				 : NULL;
 
 		if (no)
 			return usage_error("%s does not go with --traffic-only", no);
@@ -151,7 +155,8 @@ static int load_manifests(struct sandbox *sb, const char *path, struct err *err)
 			continue;
 		}
 		if (api_create_object(sb, obj, err))
-			rc = err_prefix(err, "%s:%d:%d", path, doc.roots[i]->line, doc.roots[i]->col);
+			rc = err_prefix(err, "%s:%d:%d", path, doc.roots[i]->line,
+					doc.roots[i]->col);
 	}
 	ydoc_free(&doc);
 	return rc;
@@ -201,9 +206,11 @@ int main(int argc, char **argv)
 	pthread_mutex_unlock(&sb.mu);
 
 	if (sb.opt.request_log) {
-		sb.reqlog_fd = open(sb.opt.request_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+		sb.reqlog_fd = open(sb.opt.request_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+				    0644);
 		if (sb.reqlog_fd < 0) {
-			fprintf(stderr, "shipdeck-sandbox: %s: %s\n", sb.opt.request_log, strerror(errno));
+			fprintf(stderr, "shipdeck-sandbox: %s: %s\n", sb.opt.request_log,
+				strerror(errno));
 			rc = 2;
 			goto out;
 		}
@@ -230,9 +237,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "shipdeck-sandbox: %s\n", err.msg);
 		goto out;
 	}
-	snprintf(url, sizeof url, "%s://127.0.0.1:%d", sb.opt.plain_http ? "http" : "https", sb.port);
-	if (!sb.opt.traffic_only && tls_write_kubeconfig(sb.opt.kubeconfig_out, url, sb.opt.plain_http ? NULL : tls.ca_pem,
-				 sb.opt.plain_http ? NULL : sb.token, &err)) {
+	snprintf(url, sizeof url, "%s://127.0.0.1:%d", sb.opt.plain_http ? "http" : "https",
+		 sb.port);
+	if (!sb.opt.traffic_only
+	    && tls_write_kubeconfig(sb.opt.kubeconfig_out, url,
+				    sb.opt.plain_http ? NULL : tls.ca_pem,
+				    sb.opt.plain_http ? NULL : sb.token, &err)) {
 		fprintf(stderr, "shipdeck-sandbox: %s\n", err.msg);
 		goto out;
 	}

@@ -115,8 +115,9 @@ static void put(struct sandbox *sb, const struct kind *k, cJSON *json)
 static void drop(struct sandbox *sb, const struct kind *k, const cJSON *json)
 {
 	const char *uid = meta_str(json, "uid");
-	struct obj *o = objstore_get(&sb->store, k, k->namespaced ? meta_str(json, "namespace") : "",
-				  meta_str(json, "name"));
+	struct obj *o = objstore_get(&sb->store, k,
+				     k->namespaced ? meta_str(json, "namespace") : "",
+				     meta_str(json, "name"));
 
 	if (o && (!*uid || !strcmp(o->uid, uid)))
 		objstore_remove(&sb->store, o);

@@ -89,7 +89,8 @@ static size_t on_data(char *data, size_t size, size_t n, void *ctx)
 
 		if (w->body.len + len > max) {
 			w->stream_rc = MIRROR_LINE_ERROR;
-			err_set(&w->stream_err, "the answer (%ld) is larger than %zu bytes", status, max);
+			err_set(&w->stream_err, "the answer (%ld) is larger than %zu bytes", status,
+				max);
 			return 0;
 		}
 		sb_append(&w->body, data, len);
@@ -329,7 +330,9 @@ static int list_all(struct kwatch *w, struct err *err)
 				jset(all, "items", into);
 			}
 			while (cJSON_IsArray(items) && items->child)
-				cJSON_AddItemToArray(into, cJSON_DetachItemViaPointer(items, items->child));
+				cJSON_AddItemToArray(into,
+						     cJSON_DetachItemViaPointer(items,
+										items->child));
 			cJSON_Delete(page);
 		}
 		page = NULL;
@@ -357,7 +360,8 @@ enum watch_end {
 
 static enum watch_end watch_once(struct kwatch *w, struct err *err)
 {
-	char *path = kind_path(w->m, w->k), *esc = curl_easy_escape(NULL, w->rv ? w->rv : "", 0), *url;
+	char *path = kind_path(w->m, w->k), *esc = curl_easy_escape(NULL, w->rv ? w->rv : "", 0),
+		*url;
 	int64_t began = time_mono_ms();
 	enum watch_end end = WATCH_FAILED;
 	long status;
@@ -437,8 +441,8 @@ static void *watch_main(void *arg)
 			if (w->events)
 				fails = 0;  /* it was in step until the stream broke */
 			if (strcmp(w->reported, err.msg)) {
-				fprintf(stderr, "shipdeck-sandbox: %s: %s (retrying)\n", w->k->plural,
-					err.msg);
+				fprintf(stderr, "shipdeck-sandbox: %s: %s (retrying)\n",
+					w->k->plural, err.msg);
 				snprintf(w->reported, sizeof w->reported, "%s", err.msg);
 			}
 			relist = true;
@@ -491,8 +495,9 @@ struct mirror *mirror_start(struct sandbox *sb, const char *kubeconfig, struct e
 			if ((rc = list_all(&m->w[0], err)))
 				*err = first;
 			else
-				fprintf(stderr, "shipdeck-sandbox: kubeconfig user '%s' may not list "
-					"every namespace: the traffic is for namespace '%s' only\n",
+				fprintf(stderr,
+					"shipdeck-sandbox: kubeconfig user '%s' may not list every "
+					"namespace: the traffic is for namespace '%s' only\n",
 					c->user ? c->user : "", m->ns);
 		}
 		if (rc) {

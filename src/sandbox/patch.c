@@ -241,34 +241,45 @@ static int json_patch(cJSON **doc, const cJSON *ops, int *code, struct err *err)
 		*code = 422;
 		if (!strcmp(name, "add")) {
 			if (!value)
-				return err_set(err, "add operation does not apply: value is missing");
+				return err_set(err,
+					       "add operation does not apply: value is missing");
 			if (pointer_add(doc, path, cJSON_Duplicate(value, 1)))
-				return err_set(err, "add operation does not apply: doc is missing path: "
+				return err_set(err,
+					       "add operation does not apply: doc is missing path: "
 					       "\"%s\"", path);
 		} else if (!strcmp(name, "replace")) {
 			if (!value)
-				return err_set(err, "replace operation does not apply: value is missing");
+				return err_set(err,
+					       "replace operation does not apply: value is "
+					       "missing");
 			if (json_replace(doc, path, value))
-				return err_set(err, "replace operation does not apply: doc is missing "
+				return err_set(err,
+					       "replace operation does not apply: doc is missing "
 					       "key: %s", path);
 		} else if (!strcmp(name, "remove")) {
 			if (!*path)
-				return err_set(err, "remove operation does not apply: cannot remove the root");
+				return err_set(err,
+					       "remove operation does not apply: cannot remove the "
+					       "root");
 			v = pointer_take(*doc, path);
 			if (!v)
-				return err_set(err, "remove operation does not apply: doc is missing "
+				return err_set(err,
+					       "remove operation does not apply: doc is missing "
 					       "path: \"%s\"", path);
 			cJSON_Delete(v);
 		} else if (!strcmp(name, "move") || !strcmp(name, "copy")) {
 			if (!from || (*from && *from != '/'))
-				return err_set(err, "%s operation does not apply: missing 'from'", name);
+				return err_set(err, "%s operation does not apply: missing 'from'",
+					       name);
 			if (!strcmp(name, "move") && !strncmp(path, from, strlen(from))
 			    && (path[strlen(from)] == '/' ) )
-				return err_set(err, "move operation does not apply: cannot move into "
-					       "a child of itself");
+				return err_set(err,
+					       "move operation does not apply: cannot move into a "
+					       "child of itself");
 			if (!strcmp(name, "move")) {
 				if (!*from)
-					return err_set(err, "move operation does not apply: cannot move "
+					return err_set(err,
+						       "move operation does not apply: cannot move "
 						       "the root");
 				v = pointer_take(*doc, from);
 			} else {
@@ -276,7 +287,8 @@ static int json_patch(cJSON **doc, const cJSON *ops, int *code, struct err *err)
 				v = v ? cJSON_Duplicate(v, 1) : NULL;
 			}
 			if (!v)
-				return err_set(err, "%s operation does not apply: doc is missing from "
+				return err_set(err,
+					       "%s operation does not apply: doc is missing from "
 					       "path: %s", name, from);
 			if (pointer_add(doc, path, v))
 				return err_set(err, "%s operation does not apply: doc is missing "
@@ -284,7 +296,8 @@ static int json_patch(cJSON **doc, const cJSON *ops, int *code, struct err *err)
 		} else if (!strcmp(name, "test")) {
 			v = pointer_get(*doc, path);
 			if (!value)
-				return err_set(err, "test operation does not apply: value is missing");
+				return err_set(err,
+					       "test operation does not apply: value is missing");
 			if (!v || !jequal(v, value))
 				return err_set(err, "testing value %s failed: test failed", path);
 		} else {
@@ -495,8 +508,9 @@ static int smp_map(cJSON *orig, const cJSON *patch, struct err *err)
 				cJSON_ArrayForEach(v, p)
 					for (it = list->child; it; it = next) {
 						next = it->next;
-						if (jequal(it, v))
-							cJSON_Delete(cJSON_DetachItemViaPointer(list, it));
+						if (!jequal(it, v))
+							continue;
+						cJSON_Delete(cJSON_DetachItemViaPointer(list, it));
 					}
 				continue;
 			}

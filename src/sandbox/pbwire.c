@@ -408,15 +408,16 @@ cJSON *pb_decode_body(const char *body, size_t len, const char *want_av, const c
 
 		snprintf(err, errsize, "%s in version \"%s\" cannot be handled as a %s: converting "
 			 "(%s.%s) to (%s.%s): unknown conversion", *kind ? kind : "(no kind)", v,
-			 want_kind, v, *kind ? kind : "(no kind)", internal_group(want_av, g, sizeof g),
-			 want_kind);
+			 want_kind, v, *kind ? kind : "(no kind)",
+			 internal_group(want_av, g, sizeof g), want_kind);
 		goto out;
 	}
 	m = pb_kind_msg(av, kind);
 	if (!m) {
 		*code = 415;
 		snprintf(err, errsize, "shipdeck-sandbox does not decode %s of apiVersion %s from "
-			 "protobuf; send it as JSON", *kind ? kind : "(no kind)", *av ? av : "(none)");
+			 "protobuf; send it as JSON", *kind ? kind : "(no kind)",
+			 *av ? av : "(none)");
 		goto out;
 	}
 	obj = pb_decode(m, raw.data ? raw.data : (const unsigned char *)"", raw.len, detail,

@@ -26,8 +26,8 @@ static cJSON *access_status(const struct kind *k, const cJSON *spec, struct resp
 
 	unnamed.kind = "";
 	if (res && cJSON_IsObject(nonres)) {
-		char *value = xasprintf("Invalid value: {\"Path\":\"%s\",\"Verb\":\"%s\"}: cannot be "
-					"specified in combination with resourceAttributes",
+		char *value = xasprintf("Invalid value: {\"Path\":\"%s\",\"Verb\":\"%s\"}: cannot "
+					"be specified in combination with resourceAttributes",
 					jstr(J(nonres, "path")) ? jstr(J(nonres, "path")) : "",
 					jstr(J(nonres, "verb")) ? jstr(J(nonres, "verb")) : "");
 

@@ -151,8 +151,9 @@ void rs_sync(struct sandbox *sb, int64_t now, int64_t *next_due)
 				char *name = xstrdup(pods[d]->name);
 
 				kubelet_delete_pod(sb, pods[d], -1);
-				sandbox_event(sb, rs, "Normal", "SuccessfulDelete", "replicaset-controller",
-					 NULL, NULL, "Deleted pod: %s", name);
+				sandbox_event(sb, rs, "Normal", "SuccessfulDelete",
+					      "replicaset-controller", NULL, NULL,
+					      "Deleted pod: %s", name);
 				free(name);
 			}
 		} else if ((long long)n < spec) {
@@ -164,10 +165,12 @@ void rs_sync(struct sandbox *sb, int64_t now, int64_t *next_due)
 	for (size_t i = 0; i < nrs && i < ks->n; i++)
 		for (long long c = 0; c < want[i]; c++) {
 			if (sb->store.k[K_POD].n >= MAX_PODS) {
-				sandbox_event(sb, ks->v[i], "Warning", "FailedCreate", "replicaset-controller",
-					 NULL, NULL, "Error creating: pods \"%s-\" is forbidden: "
-					 "exceeded quota: shipdeck-sandbox, requested: pods=1, used: "
-					 "pods=%d, limited: pods=%d", ks->v[i]->name, MAX_PODS, MAX_PODS);
+				sandbox_event(sb, ks->v[i], "Warning", "FailedCreate",
+					      "replicaset-controller", NULL, NULL,
+					      "Error creating: pods \"%s-\" is forbidden: exceeded "
+					      "quota: shipdeck-sandbox, requested: pods=1, used: "
+					      "pods=%d, limited: pods=%d", ks->v[i]->name,
+					      MAX_PODS, MAX_PODS);
 				break;
 			}
 			create_pod(sb, ks->v[i]);
@@ -223,7 +226,8 @@ void gc_sync(struct sandbox *sb)
 		if (i >= ks->n)
 			continue;
 		pod = ks->v[i];
-		if (pod->owner_uid && !pod->deleting && !objstore_by_uid(&sb->store, pod->owner_uid))
+		if (pod->owner_uid && !pod->deleting
+		    && !objstore_by_uid(&sb->store, pod->owner_uid))
 			kubelet_delete_pod(sb, pod, -1);
 	}
 }

@@ -130,8 +130,10 @@ static int parse_label_req(struct selector *sel, const char **pp, struct err *er
 		while (value_char(*p))
 			p++;
 		req_add_value(r, v, (size_t)(p - v));
-		if ((op == SEL_GT || op == SEL_LT) && (p == v || strspn(v, "0123456789") != (size_t)(p - v)))
-			return err_set(err, "unable to parse requirement: for 'gt', 'lt' operators, "
+		if ((op == SEL_GT || op == SEL_LT)
+		    && (p == v || strspn(v, "0123456789") != (size_t)(p - v)))
+			return err_set(err,
+				       "unable to parse requirement: for 'gt', 'lt' operators, "
 				       "exactly one integer value is required");
 	}
 	*pp = skip_ws(p);

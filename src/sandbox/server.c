@@ -168,8 +168,8 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct response *r)
 
 		h->s = r->stream;
 		memset(&r->stream, 0, sizeof r->stream);
-		mr = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, STREAM_BLOCK, stream_reader,
-						       h, stream_free);
+		mr = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, STREAM_BLOCK,
+						       stream_reader, h, stream_free);
 	} else {
 		mr = MHD_create_response_from_buffer(r->len, r->body, MHD_RESPMEM_MUST_FREE);
 		r->body = NULL;
@@ -237,7 +237,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 struct server *server_start(struct sandbox *sb, const struct tls_material *tls, struct err *err)
 {
 	struct server *s = xcalloc(1, sizeof *s);
-	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((uint16_t)sb->opt.port) };
+	struct sockaddr_in addr = { .sin_family = AF_INET,
+				    .sin_port = htons((uint16_t)sb->opt.port) };
 	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD
 			 | MHD_USE_POLL;
 	const union MHD_DaemonInfo *info;

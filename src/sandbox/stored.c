@@ -226,7 +226,8 @@ int stored_validate(const struct kind *k, const cJSON *obj, struct response *r)
 		if (!cJSON_GetArraySize(J(obj, "spec", "template", "spec", "containers")))
 			return invalid(r, k, obj, "spec.template.spec.containers",
 				       "Required value");
-		if (k->id == K_JOB && !is(J(obj, "spec", "template", "spec", "restartPolicy"), "Never")
+		if (k->id == K_JOB && !is(J(obj, "spec", "template", "spec", "restartPolicy"),
+					  "Never")
 		    && !is(J(obj, "spec", "template", "spec", "restartPolicy"), "OnFailure"))
 			return invalid(r, k, obj, "spec.template.spec.restartPolicy",
 				       "Required value: valid values: \"OnFailure\", \"Never\"");
@@ -242,8 +243,10 @@ int stored_validate(const struct kind *k, const cJSON *obj, struct response *r)
 		cJSON_ArrayForEach(rule, J(obj, "spec", "rules"))
 			cJSON_ArrayForEach(path, J(rule, "http", "paths"))
 				if (!jstr(J(path, "pathType")))
-					return invalid(r, k, obj, "spec.rules[0].http.paths[0].pathType",
-						       "Required value: pathType must be specified");
+					return invalid(r, k, obj,
+						       "spec.rules[0].http.paths[0].pathType",
+						       "Required value: pathType must be "
+						       "specified");
 		return 0;
 	case K_CRONJOB:
 		if (!jstr(J(obj, "spec", "schedule")) || !*jstr(J(obj, "spec", "schedule")))

@@ -122,7 +122,8 @@ static void containers_images(const cJSON *podspec, struct strbuf *names, struct
 	const cJSON *c;
 
 	cJSON_ArrayForEach(c, J(podspec, "containers")) {
-		sb_printf(names, "%s%s", names->len ? "," : "", jstr(J(c, "name")) ? jstr(J(c, "name")) : "");
+		sb_printf(names, "%s%s", names->len ? "," : "",
+			  jstr(J(c, "name")) ? jstr(J(c, "name")) : "");
 		sb_printf(images, "%s%s", images->len ? "," : "",
 			  jstr(J(c, "image")) ? jstr(J(c, "image")) : "");
 	}
@@ -181,7 +182,8 @@ static void pod_cells(cJSON *cells, const cJSON *obj)
 		reason = "NotReady";
 		cJSON_ArrayForEach(cond, J(st, "conditions"))
 			if (!strcmp(jstr(J(cond, "type")) ? jstr(J(cond, "type")) : "", "Ready")
-			    && !strcmp(jstr(J(cond, "status")) ? jstr(J(cond, "status")) : "", "True"))
+			    && !strcmp(jstr(J(cond, "status")) ? jstr(J(cond, "status")) : "",
+				       "True"))
 				reason = "Running";
 	}
 	if (J(obj, "metadata", "deletionTimestamp"))
@@ -219,10 +221,11 @@ static void service_cells(cJSON *cells, const cJSON *obj)
 	add_str(cells, type ? type : "ClusterIP");
 	add_str(cells, jstr(J(spec, "clusterIP")));
 	if (type && !strcmp(type, "LoadBalancer"))
-		add_str(cells, jstr(J(cJSON_GetArrayItem(J(obj, "status", "loadBalancer", "ingress"), 0),
-				      "ip")) ? jstr(J(cJSON_GetArrayItem(J(obj, "status", "loadBalancer",
-									   "ingress"), 0), "ip"))
-				     : "<pending>");
+		add_str(cells, jstr(J(cJSON_GetArrayItem(J(obj, "status", "loadBalancer",
+							   "ingress"), 0), "ip"))
+			       ? jstr(J(cJSON_GetArrayItem(J(obj, "status", "loadBalancer",
+							     "ingress"), 0), "ip"))
+			       : "<pending>");
 	else if (type && !strcmp(type, "ExternalName"))
 		add_str(cells, jstr(J(spec, "externalName")));
 	else
@@ -231,7 +234,8 @@ static void service_cells(cJSON *cells, const cJSON *obj)
 		if (ports.len)
 			sb_putc(&ports, ',');
 		if (J(p, "nodePort"))
-			sb_printf(&ports, "%lld:%lld/%s", jint(J(p, "port"), 0), jint(J(p, "nodePort"), 0),
+			sb_printf(&ports, "%lld:%lld/%s", jint(J(p, "port"), 0),
+				  jint(J(p, "nodePort"), 0),
 				  jstr(J(p, "protocol")) ? jstr(J(p, "protocol")) : "TCP");
 		else
 			sb_printf(&ports, "%lld/%s", jint(J(p, "port"), 0),
@@ -241,7 +245,8 @@ static void service_cells(cJSON *cells, const cJSON *obj)
 	age(jstr(J(obj, "metadata", "creationTimestamp")), ag, sizeof ag);
 	add_str(cells, ag);
 	cJSON_ArrayForEach(s, J(spec, "selector"))
-		sb_printf(&sel, "%s%s=%s", sel.len ? "," : "", s->string, jstr(s) ? s->valuestring : "");
+		sb_printf(&sel, "%s%s=%s", sel.len ? "," : "", s->string,
+			  jstr(s) ? s->valuestring : "");
 	add_str(cells, sb_str(&sel));
 	sb_free(&ports);
 	sb_free(&sel);
@@ -264,16 +269,19 @@ static void event_cells(cJSON *cells, const cJSON *obj)
 	add_str(cells, ls);
 	add_str(cells, jstr(J(obj, "type")));
 	add_str(cells, jstr(J(obj, "reason")));
-	snprintf(buf, sizeof buf, "%s/%s", kind ? kind : "", jstr(J(io, "name")) ? jstr(J(io, "name")) : "");
+	snprintf(buf, sizeof buf, "%s/%s", kind ? kind : "",
+		 jstr(J(io, "name")) ? jstr(J(io, "name")) : "");
 	for (i = 0; buf[i] && buf[i] != '/'; i++)
 		buf[i] = (char)tolower((unsigned char)buf[i]);
 	add_str(cells, buf);
 	add_str(cells, jstr(J(io, "fieldPath")) ? jstr(J(io, "fieldPath")) : "");
 	if (jstr(J(obj, "source", "host")))
-		snprintf(buf, sizeof buf, "%s, %s", jstr(J(obj, "source", "component")) ? jstr(J(obj, "source", "component")) : "",
+		snprintf(buf, sizeof buf, "%s, %s", jstr(J(obj, "source", "component"))
+			 ? jstr(J(obj, "source", "component")) : "",
 			 jstr(J(obj, "source", "host")));
 	else
-		snprintf(buf, sizeof buf, "%s", jstr(J(obj, "source", "component")) ? jstr(J(obj, "source", "component")) : "");
+		snprintf(buf, sizeof buf, "%s", jstr(J(obj, "source", "component"))
+			 ? jstr(J(obj, "source", "component")) : "");
 	add_str(cells, buf);
 	add_str(cells, jstr(J(obj, "message")) ? jstr(J(obj, "message")) : "");
 	add_str(cells, first);
@@ -358,7 +366,8 @@ void table_add_row(cJSON *table, const struct kind *k, const cJSON *obj, enum ta
 		break;
 	case K_CONFIGMAP:
 		add_str(cells, jstr(J(obj, "metadata", "name")));
-		add_int(cells, cJSON_GetArraySize(J(obj, "data")) + cJSON_GetArraySize(J(obj, "binaryData")));
+		add_int(cells, cJSON_GetArraySize(J(obj, "data"))
+			+ cJSON_GetArraySize(J(obj, "binaryData")));
 		add_str(cells, ag);
 		break;
 	default:

@@ -316,7 +316,8 @@ void table_stored_cells(const struct kind *k, cJSON *cells, const cJSON *obj)
 	case K_INGRESSCLASS:
 		table_cell_str(cells, jstr(J(spec, "controller")));
 		if (jstr(J(spec, "parameters", "name")))
-			snprintf(buf, sizeof buf, "%s/%s", str_or(J(spec, "parameters", "kind"), ""),
+			snprintf(buf, sizeof buf, "%s/%s",
+				 str_or(J(spec, "parameters", "kind"), ""),
 				 jstr(J(spec, "parameters", "name")));
 		else
 			buf[0] = 0;

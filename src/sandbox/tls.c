@@ -173,7 +173,8 @@ out:
 
 static void base64(const char *in, size_t len, struct strbuf *out)
 {
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				  "abcdefghijklmnopqrstuvwxyz0123456789+/";
 	const unsigned char *p = (const unsigned char *)in;
 
 	for (size_t i = 0; i < len; i += 3) {

@@ -181,7 +181,8 @@ static void one_request(struct sandbox *sb, const struct obj *svc, const struct 
 		strftime(ts, sizeof ts, "%d/%b/%Y:%H:%M:%S +0000", &tm);
 		ctrlog_append(out, (int64_t)now * 1000, "10.244.%d.%d - - [%s] \"GET %s HTTP/1.1\" "
 			      "%d %d \"-\" \"shipdeck-loadgen/1.0\" %.3f",
-			      (int)(sandbox_rand(sb) * 3), 1 + (int)(sandbox_rand(sb) * 250), ts, path,
+			      (int)(sandbox_rand(sb) * 3), 1 + (int)(sandbox_rand(sb) * 250), ts,
+			      path,
 			      failed ? 500 : 200, failed ? 21 : 180 + (int)(sandbox_rand(sb) * 900),
 			      latency);
 	}

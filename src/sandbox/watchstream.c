@@ -77,8 +77,8 @@ static void emit(struct watch *w, const char *type, struct snap *s)
 
 		w->headers_sent = true;
 		jset_str(jchild(t, "metadata"), "resourceVersion",
-			 jstr(J(s->json, "metadata", "resourceVersion")) ? jstr(J(s->json, "metadata",
-									 "resourceVersion")) : "");
+			 jstr(J(s->json, "metadata", "resourceVersion"))
+			 ? jstr(J(s->json, "metadata", "resourceVersion")) : "");
 		table_add_row(t, w->o.kind, s->json, w->o.incl);
 		text = jprint(t);
 		sb_printf(&w->out, "{\"type\":\"%s\",\"object\":%s}\n", type, text);
@@ -258,11 +258,13 @@ void watchstream_start(struct sandbox *sb, struct watch_opts *opts, struct respo
 		w->expired = true;
 		w->expired_rv = w->o.rv;
 	} else if (w->o.have_rv) {
-		objstore_watch_add(&sb->store, &w->reg, w->o.rv < sb->store.rv ? w->o.rv : sb->store.rv);
+		objstore_watch_add(&sb->store, &w->reg,
+				   w->o.rv < sb->store.rv ? w->o.rv : sb->store.rv);
 		w->registered = true;
 	} else {
 		struct obj **v;
-		size_t n = objstore_list(&sb->store, w->o.kind, w->o.kind->namespaced ? w->o.ns : NULL, &v);
+		size_t n = objstore_list(&sb->store, w->o.kind,
+					 w->o.kind->namespaced ? w->o.ns : NULL, &v);
 
 		w->initial = xcalloc(n + 1, sizeof *w->initial);
 		for (size_t i = 0; i < n; i++)

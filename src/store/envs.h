@@ -37,7 +37,8 @@ struct env_configmap {
 
 struct env_state {
 	char *name;
-	char *context;              /* as used: the environment's, or the kubeconfig's current one */
+	char *context;              /* as used: the environment's, or the kubeconfig's
+				     * current one */
 	char *namespace;
 	char *error;                /* why it could not be read; NULL when it was */
 	int64_t read_ms;            /* wall time of the last read; 0 before the first */

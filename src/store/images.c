@@ -180,7 +180,8 @@ static bool apply_created(struct store_images *im, struct images_event *ev)
 	for (size_t i = 0; i < im->n; i++) {
 		struct image_row *r = &im->rows[i];
 
-		if (r->config_digest && ev->config_digest && !strcmp(r->config_digest, ev->config_digest)
+		if (r->config_digest && ev->config_digest
+		    && !strcmp(r->config_digest, ev->config_digest)
 		    && r->created != ev->created) {
 			r->created = ev->created;
 			changed = true;

@@ -443,7 +443,8 @@ size_t store_kube_events_about(const struct store_kube *k, const char *ns, const
 		const struct kube_event_obj *e = t->items[i];
 		size_t j;
 
-		if (!e->object || strcmp(e->object, name) || (kind && e->kind && strcmp(e->kind, kind))
+		if (!e->object || strcmp(e->object, name)
+		    || (kind && e->kind && strcmp(e->kind, kind))
 		    || strcmp(e->meta.namespace, ns))
 			continue;
 		/* the table is in name order, which for events is creation order:

@@ -105,7 +105,8 @@ enum kube_container_state {
 struct kube_container {
 	const char *name;           /* shared */
 	const char *image;          /* shared */
-	const char *image_id;       /* shared; status imageID: what the kubelet pulled ("repo@sha256:…") */
+	const char *image_id;       /* shared; status imageID: what the kubelet pulled
+				     * ("repo@sha256:…") */
 	const char *reason;         /* shared; waiting or terminated reason */
 	char *message;
 	const char *last_reason;    /* shared; lastState.terminated */

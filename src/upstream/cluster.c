@@ -178,7 +178,8 @@ static int wait_ready(struct waiter *w, int comp, const char *url, ready_fn read
 		bool ok = false;
 
 		if (stopping(w))
-			return err_set(err, "stopped while %s was starting", upstream_component_names[comp]);
+			return err_set(err, "stopped while %s was starting",
+				       upstream_component_names[comp]);
 		if (check_alive(w->c, comp, err))
 			return -1;
 		if (request(w, "GET", url, NULL, &resp, NULL) == 0) {
@@ -208,8 +209,10 @@ static bool nodes_ready(struct waiter *w, const struct http_response *resp)
 			cJSON_GetObjectItemCaseSensitive(node, "status"), "conditions"), *cond;
 
 		cJSON_ArrayForEach(cond, conds) {
-			const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cond, "type"));
-			const char *st = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cond, "status"));
+			const char *type = cJSON_GetStringValue(
+				cJSON_GetObjectItemCaseSensitive(cond, "type"));
+			const char *st = cJSON_GetStringValue(
+				cJSON_GetObjectItemCaseSensitive(cond, "status"));
 
 			if (type && st && !strcmp(type, "Ready") && !strcmp(st, "True"))
 				ready++;
@@ -246,9 +249,11 @@ static int create_nodes(struct waiter *w, struct err *err)
 	for (int i = 1; i <= w->c->opt.nodes && !rc; i++) {
 		struct http_response resp;
 		char *body = xasprintf(
-			"{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"kwok-node-%d\","
+			"{\"apiVersion\":\"v1\",\"kind\":\"Node\","
+			"\"metadata\":{\"name\":\"kwok-node-%d\","
 			"\"annotations\":{\"kwok.x-k8s.io/node\":\"fake\"},"
-			"\"labels\":{\"kubernetes.io/hostname\":\"kwok-node-%d\",\"kubernetes.io/os\":\"linux\","
+			"\"labels\":{\"kubernetes.io/hostname\":\"kwok-node-%d\","
+			"\"kubernetes.io/os\":\"linux\","
 			"\"kubernetes.io/arch\":\"amd64\",\"type\":\"kwok\"}},\"spec\":{}}", i, i);
 
 		rc = request(w, "POST", url, body, &resp, err);
@@ -280,7 +285,8 @@ static char *collection_url(const char *base, const char *api_version, const cha
 	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
 		if (!strcmp(kinds[i].kind, kind))
 			return kinds[i].cluster
-				? xasprintf("%s/%s/%s/%s", base, prefix, api_version, kinds[i].plural)
+				? xasprintf("%s/%s/%s/%s", base, prefix, api_version,
+					    kinds[i].plural)
 				: xasprintf("%s/%s/%s/namespaces/%s/%s", base, prefix, api_version,
 					    ns, kinds[i].plural);
 	return NULL;
@@ -317,11 +323,15 @@ static int create_manifests(struct waiter *w, const char *path, struct err *err)
 		return -1;
 	for (size_t i = 0; i < doc.n && !rc; i++) {
 		cJSON *obj = ynode_to_json(doc.roots[i]);
-		const char *av = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "apiVersion"));
-		const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "kind"));
+		const char *av = cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(obj, "apiVersion"));
+		const char *kind = cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(obj, "kind"));
 		cJSON *meta = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
-		const char *ns = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(meta, "namespace"));
-		char *url = av && kind ? collection_url(w->c->url, av, kind, ns ? ns : "default") : NULL;
+		const char *ns = cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(meta, "namespace"));
+		char *url = av && kind ? collection_url(w->c->url, av, kind, ns ? ns : "default")
+			: NULL;
 		char *body;
 		struct http_response resp;
 
@@ -335,7 +345,8 @@ static int create_manifests(struct waiter *w, const char *path, struct err *err)
 		body = cJSON_PrintUnformatted(obj);
 		rc = request(w, "POST", url, body, &resp, err);
 		if (!rc && resp.status != 201 && resp.status != 409)
-			rc = err_set(err, "%s:%d: POST %s: HTTP %ld: %.300s", path, doc.roots[i]->line,
+			rc = err_set(err, "%s:%d: POST %s: HTTP %ld: %.300s", path,
+				     doc.roots[i]->line,
 				     url, resp.status, resp.body ? resp.body : resp.error);
 		http_response_free(&resp);
 		free(body);
@@ -467,7 +478,8 @@ static int load_pki(const char *pki, struct tls_material *tls, char **sa_pem,
 			const char *comma = strchr(line, ','), *eol = strchr(line, '\n');
 			size_t ulen = strlen(identities[i].user);
 
-			if (comma && comma - line == 64 && !strncmp(comma + 1, identities[i].user, ulen)
+			if (comma && comma - line == 64
+			    && !strncmp(comma + 1, identities[i].user, ulen)
 			    && comma[1 + ulen] == ',') {
 				memcpy(tokens[i], line, 64);
 				tokens[i][64] = '\0';
@@ -476,8 +488,8 @@ static int load_pki(const char *pki, struct tls_material *tls, char **sa_pem,
 			line = eol ? eol + 1 : NULL;
 		}
 		if (!tokens[i][0]) {
-			err_set(err, "%s/tokens.csv: no token for %s (remove %s to start afresh)", pki,
-				identities[i].user, pki);
+			err_set(err, "%s/tokens.csv: no token for %s (remove %s to start afresh)",
+				pki, identities[i].user, pki);
 			goto out;
 		}
 	}
@@ -521,13 +533,15 @@ static int make_files(struct upstream_cluster *c, struct files *f, struct err *e
 			memcpy(token, kept[i], sizeof token);
 		else
 			tls_make_token(token);
-		sb_printf(&tokens, "%s,%s,%s%s%s%s\n", token, identities[i].user, identities[i].user,
+		sb_printf(&tokens, "%s,%s,%s%s%s%s\n", token, identities[i].user,
+			  identities[i].user,
 			  *identities[i].groups ? ",\"" : "", identities[i].groups,
 			  *identities[i].groups ? "\"" : "");
 		if (i == ID_LAUNCHER)
 			memcpy(c->own_token, token, sizeof c->own_token);
-		if (i == ID_ADMIN && tls_write_kubeconfig_named(o->kubeconfig_out, "shipdeck-upstream",
-								c->url, tls.ca_pem, token, err))
+		if (i == ID_ADMIN
+		    && tls_write_kubeconfig_named(o->kubeconfig_out, "shipdeck-upstream",
+						  c->url, tls.ca_pem, token, err))
 			goto out;
 		if (identities[i].comp >= 0) {
 			char **kc = &f->kubeconfig[identities[i].comp];
@@ -636,7 +650,8 @@ static int start_apiserver(struct waiter *w, const struct files *f, const char *
  * informer finds it at once. */
 static int create_logs_crd(struct waiter *w, struct err *err)
 {
-	char *url = xasprintf("%s/apis/apiextensions.k8s.io/v1/customresourcedefinitions", w->c->url);
+	char *url = xasprintf("%s/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+			      w->c->url);
 	struct http_response resp;
 	int rc = request(w, "POST", url, podlogs_crd, &resp, err);
 
@@ -656,8 +671,10 @@ static bool crd_established(struct waiter *w, const struct http_response *resp)
 	(void)w;
 	cJSON_ArrayForEach(cond, cJSON_GetObjectItemCaseSensitive(
 		cJSON_GetObjectItemCaseSensitive(crd, "status"), "conditions")) {
-		const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cond, "type"));
-		const char *st = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cond, "status"));
+		const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cond,
+											 "type"));
+		const char *st = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cond,
+										       "status"));
 
 		ok |= type && st && !strcmp(type, "Established") && !strcmp(st, "True");
 	}

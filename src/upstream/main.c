@@ -116,7 +116,8 @@ int main(int argc, char **argv)
 			fputs(usage, stdout);
 			return 0;
 		} else if (!strcmp(argv[i], "--version")) {
-			printf("shipdeck-upstream %s (%s)\n", SHIPDECK_VERSION, SHIPDECK_UPSTREAM_KEY);
+			printf("shipdeck-upstream %s (%s)\n", SHIPDECK_VERSION,
+			       SHIPDECK_UPSTREAM_KEY);
 			return 0;
 		} else if ((v = args_flag_value(argc, argv, &i, "--kubeconfig-out"))) {
 			o.kubeconfig_out = v;
@@ -135,9 +136,9 @@ int main(int argc, char **argv)
 			o.audit_log = v;
 		} else if (!strcmp(argv[i], "--plain-http")
 			   || args_flag_value(argc, argv, &i, "--watch-history")) {
-			return usage_error("%s is shipdeck-sandbox's; the real apiserver serves only "
-					   "HTTPS and keeps watch history until etcd compacts it",
-					   argv[i]);
+			return usage_error("%s is shipdeck-sandbox's; the real apiserver serves "
+					   "only HTTPS and keeps watch history until etcd compacts "
+					   "it", argv[i]);
 		} else if ((v = args_flag_value(argc, argv, &i, "--port"))) {
 			long p = strtol(v, &end, 10);
 
@@ -159,7 +160,8 @@ int main(int argc, char **argv)
 		} else if ((v = args_flag_value(argc, argv, &i, "--time-scale"))) {
 			o.time_scale = strtod(v, &end);
 			if (!*v || *end || o.time_scale <= 0)
-				return usage_error("--time-scale: expected a number > 0, got '%s'", v);
+				return usage_error("--time-scale: expected a number > 0, got '%s'",
+						   v);
 		} else {
 			return usage_error("unknown argument '%s'", argv[i]);
 		}
@@ -170,8 +172,9 @@ int main(int argc, char **argv)
 	bin_dir = o.bin_dir ? xstrdup(o.bin_dir) : upstream_default_bin_dir();
 	o.bin_dir = bin_dir;
 	if ((missing = upstream_missing_binary(bin_dir))) {
-		fprintf(stderr, "shipdeck-upstream: %s not found in %s: build the upstream components "
-			"with upstream/build (in shipdeck's source tree; Go ≥ 1.26 and the Go module "
+		fprintf(stderr,
+			"shipdeck-upstream: %s not found in %s: build the upstream components with "
+			"upstream/build (in shipdeck's source tree; Go ≥ 1.26 and the Go module "
 			"proxy)\n", missing, bin_dir);
 		free(bin_dir);
 		return 2;

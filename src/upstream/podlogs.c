@@ -65,7 +65,8 @@ char *podlogs_cri_line(const struct timespec *ts, const char *text)
 
 	gmtime_r(&ts->tv_sec, &tm);
 	return xasprintf("%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ stdout F %s\n", tm.tm_year + 1900,
-			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts->tv_nsec, text);
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts->tv_nsec,
+			 text);
 }
 
 /* Appends one line the container "wrote" now, in the sandbox's format
@@ -90,8 +91,8 @@ static void ctr_log(const char *path, const char *level, const char *fmt, ...)
 		text = xstrdup(msg);
 	else
 		text = xasprintf("time=%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ level=%s %s",
-				 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-				 tm.tm_sec, ts.tv_nsec / 1000000, level, msg);
+				 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+				 tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000, level, msg);
 	line = podlogs_cri_line(&ts, text);
 	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (fd < 0 || file_write_full(fd, line, strlen(line)))
@@ -159,7 +160,8 @@ static uint64_t start_request(struct podlogs *p, const char *method, const char 
 	struct err err = { 0 };
 	uint64_t id;
 
-	snprintf(ct, sizeof ct, "Content-Type: %s", content_type ? content_type : "application/json");
+	snprintf(ct, sizeof ct, "Content-Type: %s",
+		 content_type ? content_type : "application/json");
 	id = http_start(p->http, &(struct http_request){
 		.method = method, .url = url, .headers = headers, .body = body,
 		.body_len = body ? strlen(body) : 0, .bearer_token = p->token, .tls = &tls,
@@ -202,8 +204,8 @@ static void flush_applies(void *ctx)
 	while (a) {
 		struct apply *next = a->next;
 
-		if (!start_request(p, "PATCH", a->url, "application/apply-patch+yaml", a->body, NULL,
-				   on_applied, a))
+		if (!start_request(p, "PATCH", a->url, "application/apply-patch+yaml", a->body,
+				   NULL, on_applied, a))
 			on_applied(a, &(struct http_response){ .status = 0 });
 		a = next;
 	}
@@ -240,7 +242,8 @@ static void apply_logs_object(struct podlogs *p, const struct pod *pod)
 	}
 	a->body = cJSON_PrintUnformatted(obj);
 	a->url = xasprintf("%s/apis/kwok.x-k8s.io/v1alpha1/namespaces/%s/logs/%s"
-			   "?fieldManager=shipdeck-upstream&force=true", p->url, pod->ns, pod->name);
+			   "?fieldManager=shipdeck-upstream&force=true", p->url, pod->ns,
+			   pod->name);
 	a->what = xasprintf("Logs %s/%s", pod->ns, pod->name);
 	a->next = p->applies;
 	p->applies = a;
@@ -288,7 +291,8 @@ static struct pod *add_pod(struct podlogs *p, const cJSON *obj)
 	pod = &p->pods[p->n++];
 	*pod = (struct pod){ .uid = xstrdup(uid), .ns = xstrdup(ns), .name = xstrdup(name) };
 	faults_for_pod(&p->faults, obj, &pod->faults);
-	pod->c = xcalloc((size_t)cJSON_GetArraySize(J(obj, "spec", "containers")) + 1, sizeof *pod->c);
+	pod->c = xcalloc((size_t)cJSON_GetArraySize(J(obj, "spec", "containers")) + 1,
+			 sizeof *pod->c);
 	cJSON_ArrayForEach(c, J(obj, "spec", "containers")) {
 		struct ctr *ct = &pod->c[pod->nc];
 		int fd;
@@ -333,7 +337,8 @@ static void sync_pod(struct podlogs *p, const cJSON *obj)
 						J(obj, "spec", "containers"), (int)i), "ports"), 0),
 					       "containerPort"), 8080));
 			if (pod->faults.never_ready)
-				ctr_log(c->log, "warn", "msg=\"dependency not reachable, not ready\" "
+				ctr_log(c->log, "warn",
+					"msg=\"dependency not reachable, not ready\" "
 					"dependency=db:5432 err=\"connection refused\"");
 		}
 		if (J(cs, "lastState", "terminated") && !c->prev_written) {

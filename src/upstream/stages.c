@@ -135,7 +135,8 @@ static void delay_jq(struct strbuf *sb, const char *expr, double time_scale)
 	struct strbuf e = { 0 };
 
 	sb_printf(&e, "((%s) / %g | floor | tostring) + \"ms\"", expr, time_scale);
-	sb_puts(sb, "  delay:\n    durationMilliseconds: 0\n    durationFrom:\n      expressionFrom: ");
+	sb_puts(sb,
+		"  delay:\n    durationMilliseconds: 0\n    durationFrom:\n      expressionFrom: ");
 	yq(sb, sb_str(&e));
 	sb_putc(sb, '\n');
 	sb_free(&e);
@@ -145,7 +146,8 @@ static const char pod_conditions_fmt[] =
 	"      conditions:\n"
 	"      - {type: Initialized, status: \"True\", lastTransitionTime: {{ $now | Quote }}}\n"
 	"      - {type: PodScheduled, status: \"True\", lastTransitionTime: {{ $now | Quote }}}\n"
-	"      - {type: ContainersReady, status: \"%s\", lastTransitionTime: {{ $now | Quote }}%s}\n"
+	"      - {type: ContainersReady, status: \"%s\", lastTransitionTime: {{ $now | Quote "
+	"}}%s}\n"
 	"      - {type: Ready, status: \"%s\", lastTransitionTime: {{ $now | Quote }}%s}\n";
 
 static void pod_conditions(struct strbuf *sb, bool ready)
@@ -192,8 +194,9 @@ static void node_stages(struct strbuf *sb)
 	static const char *const quiet[] = { "MemoryPressure", "DiskPressure", "PIDPressure",
 					     "NetworkUnavailable" };
 	for (size_t i = 0; i < sizeof quiet / sizeof *quiet; i++)
-		sb_printf(sb, "      - {type: %s, status: \"False\", lastHeartbeatTime: {{ $now | Quote }}, "
-			  "lastTransitionTime: {{ $now | Quote }}}\n", quiet[i]);
+		sb_printf(sb,
+			  "      - {type: %s, status: \"False\", lastHeartbeatTime: {{ $now | "
+			  "Quote }}, lastTransitionTime: {{ $now | Quote }}}\n", quiet[i]);
 	sb_puts(sb,
 		"      - {type: Ready, status: \"True\", reason: KubeletReady, "
 		"message: kwok node is ready, lastHeartbeatTime: {{ $now | Quote }}, "
@@ -233,8 +236,9 @@ char *upstream_stages_yaml(const struct faults *faults, double time_scale)
 	sb_puts(&sb,
 		"  next:\n    statusTemplate: |\n      {{ $now := Now }}\n"
 		"      hostIP: {{ NodeIPWith .spec.nodeName | Quote }}\n"
-		"      podIP: {{ PodIPWith .spec.nodeName ( or .spec.hostNetwork false ) ( or .metadata.uid \"\" ) "
-		"( or .metadata.name \"\" ) ( or .metadata.namespace \"\" ) | Quote }}\n"
+		"      podIP: {{ PodIPWith .spec.nodeName ( or .spec.hostNetwork false ) ( or "
+		".metadata.uid \"\" ) ( or .metadata.name \"\" ) ( or .metadata.namespace \"\" ) | "
+		"Quote }}\n"
 		"      startTime: {{ $now | Quote }}\n");
 	pod_conditions(&sb, false);
 	sb_puts(&sb,
@@ -271,7 +275,8 @@ char *upstream_stages_yaml(const struct faults *faults, double time_scale)
 	pod_next(&sb, "Running", false, c_running);
 
 	/* ready once the readiness probe's initial delay has passed */
-	ready_delay = xasprintf("(.spec.containers[0].readinessProbe.initialDelaySeconds // 0) * 1000");
+	ready_delay = xasprintf("(.spec.containers[0].readinessProbe.initialDelaySeconds // 0) * "
+				"1000");
 	stage_begin(&sb, "shipdeck-pod-ready", "Pod");
 	match(&sb, ".metadata.deletionTimestamp", "DoesNotExist", NULL);
 	match(&sb, ".status.phase", "In", "Running");

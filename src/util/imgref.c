@@ -36,7 +36,8 @@ void imgref_split(const char *image, struct imgref *r)
 
 static bool tag_char(char c, bool first)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+		|| c == '_'
 		|| (!first && (c == '.' || c == '-'));
 }
 
@@ -51,7 +52,8 @@ int imgref_check(const struct imgref *r, struct err *err)
 
 		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
 		      || c == '-' || c == '/'))
-			return err_set(err, "image '%s': '%.*s' is not a repository name (lowercase "
+			return err_set(err,
+				       "image '%s': '%.*s' is not a repository name (lowercase "
 				       "letters, digits, and . _ - / between them)", r->s,
 				       (int)(r->name_len - path_start), r->s + path_start);
 	}
@@ -60,7 +62,8 @@ int imgref_check(const struct imgref *r, struct err *err)
 			return err_set(err, "image '%s': a tag has 1 to 128 characters", r->s);
 		for (size_t i = 0; i < r->tag_len; i++)
 			if (!tag_char(r->tag[i], i == 0))
-				return err_set(err, "image '%s': '%.*s' is not a tag (letters, digits, "
+				return err_set(err,
+					       "image '%s': '%.*s' is not a tag (letters, digits, "
 					       "_ . -, not starting with . or -)", r->s,
 					       (int)r->tag_len, r->tag);
 	}

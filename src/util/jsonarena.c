@@ -244,7 +244,8 @@ static bool parse_container(struct parser *ps, cJSON *item, unsigned char close)
 		last = child;
 		skip_space(ps);
 		if (object) {
-			if (ps->p >= ps->end || *ps->p != '"' || !(child->string = parse_string(ps)))
+			if (ps->p >= ps->end || *ps->p != '"'
+			    || !(child->string = parse_string(ps)))
 				return false;
 			skip_space(ps);
 			if (ps->p >= ps->end || *ps->p != ':')

@@ -70,7 +70,8 @@ char *tag_scheme_expand(const char *tmpl, const struct tag_vars *v)
 		case PH_SHA: sb_puts(&sb, sha); break;
 		case PH_SHA7: sb_append(&sb, sha, strlen(sha) < 7 ? strlen(sha) : 7); break;
 		case PH_BUILD: sb_printf(&sb, "%d", v->build); break;
-		case PH_BRANCH: sb_puts(&sb, v->branch && *v->branch ? v->branch : "detached"); break;
+		case PH_BRANCH: sb_puts(&sb,
+					v->branch && *v->branch ? v->branch : "detached"); break;
 		default: sb_puts(&sb, v->system ? v->system : "shipdeck"); break;
 		}
 	}

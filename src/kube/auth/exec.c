@@ -81,7 +81,8 @@ int kube_exec_parse(const char *api_version, const char *json, struct kube_exec_
 		time_t t;
 
 		if (time_parse_rfc3339(exp->valuestring, &t)) {
-			err_set(err, "its expirationTimestamp '%s' is not RFC 3339", exp->valuestring);
+			err_set(err, "its expirationTimestamp '%s' is not RFC 3339",
+				exp->valuestring);
 			goto out;
 		}
 		out->expires = t;

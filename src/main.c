@@ -104,7 +104,8 @@ static void print_man(FILE *out)
 		fprintf(out, ".TP\n.B %s\n(%s) %s%s\n", info->default_keys, info->name, info->help,
 			(info->flags & ACT_MUTATING) ? "; disabled with \\-\\-read\\-only" : "");
 	}
-	fputs(".SH CONSOLE COMMANDS\nTyped after \\fB:\\fR in the console; Tab completes them.\n", out);
+	fputs(".SH CONSOLE COMMANDS\nTyped after \\fB:\\fR in the console; Tab completes them.\n",
+	      out);
 	for (size_t i = 0; i < command_count; i++) {
 		const struct command_info *c = &commands[i];
 

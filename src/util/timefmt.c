@@ -115,34 +115,40 @@ int time_parse_rfc3339(const char *s, time_t *out)
 	return 0;
 }
 
+/* "AuB" with B left out when it is 0, as HumanDuration writes each form */
+static char *two_units(char *buf, size_t size, int64_t a, char ua, int64_t b, char ub)
+{
+	if (b)
+		snprintf(buf, size, "%lld%c%lld%c", (long long)a, ua, (long long)b, ub);
+	else
+		snprintf(buf, size, "%lld%c", (long long)a, ua);
+	return buf;
+}
+
 char *time_human_duration(int64_t s, char *buf, size_t size)
 {
-	if (s < 0)
-		s = 0;
-	if (s < 120)
-		snprintf(buf, size, "%llds", (long long)s);
+	const int64_t h = 3600, d = 86400, y = 365 * d;
+
+	if (s < -1)
+		snprintf(buf, size, "<invalid>");   /* a clock ahead by more than a second */
+	else if (s < 120)
+		snprintf(buf, size, "%llds", (long long)(s < 0 ? 0 : s));
 	else if (s < 600)
-		snprintf(buf, size, "%lldm%llds", (long long)(s / 60), (long long)(s % 60));
-	else if (s < 3 * 3600)
+		two_units(buf, size, s / 60, 'm', s % 60, 's');
+	else if (s < 3 * h)
 		snprintf(buf, size, "%lldm", (long long)(s / 60));
-	else if (s < 8 * 3600) {
-		int64_t m = (s / 60) % 60;
-
-		if (m)
-			snprintf(buf, size, "%lldh%lldm", (long long)(s / 3600), (long long)m);
-		else
-			snprintf(buf, size, "%lldh", (long long)(s / 3600));
-	} else if (s < 48 * 3600)
-		snprintf(buf, size, "%lldh", (long long)(s / 3600));
-	else if (s < 8 * 86400) {
-		int64_t h = (s / 3600) % 24;
-
-		if (h)
-			snprintf(buf, size, "%lldd%lldh", (long long)(s / 86400), (long long)h);
-		else
-			snprintf(buf, size, "%lldd", (long long)(s / 86400));
-	} else
-		snprintf(buf, size, "%lldd", (long long)(s / 86400));
+	else if (s < 8 * h)
+		two_units(buf, size, s / h, 'h', s / 60 % 60, 'm');
+	else if (s < 48 * h)
+		snprintf(buf, size, "%lldh", (long long)(s / h));
+	else if (s < 8 * d)
+		two_units(buf, size, s / d, 'd', s / h % 24, 'h');
+	else if (s < 2 * y)
+		snprintf(buf, size, "%lldd", (long long)(s / d));
+	else if (s < 8 * y)
+		two_units(buf, size, s / y, 'y', s / d % 365, 'd');
+	else
+		snprintf(buf, size, "%lldy", (long long)(s / y));
 	return buf;
 }
 
@@ -150,7 +156,8 @@ int64_t time_human_duration_next(int64_t s)
 {
 	/* each form's unit; every boundary between forms is a multiple of the
 	 * unit before it, so the next change is the next whole unit */
-	int64_t unit = s < 600 ? 1 : s < 8 * 3600 ? 60 : s < 8 * 86400 ? 3600 : 86400;
+	int64_t unit = s < 600 ? 1 : s < 8 * 3600 ? 60 : s < 8 * 86400 ? 3600
+		     : s < 8 * 365 * 86400 ? 86400 : 365 * 86400;
 
 	return s < 0 ? 1 : unit - s % unit;
 }

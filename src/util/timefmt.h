@@ -17,7 +17,9 @@ char *time_format_rfc3339(time_t t, char *buf, size_t size);
 int time_parse_rfc3339(const char *s, time_t *out);
 
 /* Kubernetes' HumanDuration, as kubectl prints ages:
- * <2m "Ns", <10m "NmSs", <3h "Nm", <8h "NhMm", <48h "Nh", <8d "NdHh", else "Nd". */
+ * <2m "Ns", <10m "NmSs", <3h "Nm", <8h "NhMm", <48h "Nh", <8d "NdHh", <2y "Nd",
+ * <8y "NyDd", else "Ny"; a zero second part is left out ("3m", not "3m0s"),
+ * and an age below -1 s (a clock ahead of the server's) is "<invalid>". */
 char *time_human_duration(int64_t seconds, char *buf, size_t size);
 /* Seconds until time_human_duration's text for an age of seconds changes
  * (1 while it shows seconds): a screen showing only "12m" needs no frame

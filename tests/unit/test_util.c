@@ -75,7 +75,7 @@ static void test_sanitize(void)
 static void test_duration_next(void)
 {
 	static const int64_t around[] = { 0, 120, 600, 3 * 3600, 8 * 3600, 48 * 3600, 8 * 86400,
-					  30 * 86400 };
+					  30 * 86400, 2 * 365 * 86400 };
 	bool holds = true, changes = true;
 
 	for (size_t i = 0; i < sizeof around / sizeof *around; i++)
@@ -93,6 +93,8 @@ static void test_duration_next(void)
 	tap_ok(changes, "and reads otherwise then");
 	tap_is_int((int)time_human_duration_next(12 * 60 + 5), 55, "\"12m\" changes at the next minute");
 	tap_is_int((int)time_human_duration_next(45), 1, "seconds change every second");
+	tap_is_int((int)time_human_duration_next(8 * 365 * 86400 + 5), 365 * 86400 - 5,
+		   "\"8y\" changes at the next year");
 }
 
 static void test_time(void)
@@ -106,6 +108,19 @@ static void test_time(void)
 	tap_is_str(time_human_duration(9 * 3600, buf, sizeof buf), "9h", "hours");
 	tap_is_str(time_human_duration(3 * 86400 + 3600, buf, sizeof buf), "3d1h", "days+hours");
 	tap_is_str(time_human_duration(9 * 86400, buf, sizeof buf), "9d", "days");
+	/* the boundaries, as k8s.io/apimachinery's HumanDuration has them */
+	tap_is_str(time_human_duration(119, buf, sizeof buf), "119s", "seconds up to 2m");
+	tap_is_str(time_human_duration(120, buf, sizeof buf), "2m", "no \"0s\" part");
+	tap_is_str(time_human_duration(599, buf, sizeof buf), "9m59s", "minutes+seconds below 10m");
+	tap_is_str(time_human_duration(600, buf, sizeof buf), "10m", "minutes from 10m");
+	tap_is_str(time_human_duration(8 * 3600 - 1, buf, sizeof buf), "7h59m", "hours+minutes below 8h");
+	tap_is_str(time_human_duration(4 * 3600, buf, sizeof buf), "4h", "no \"0m\" part");
+	tap_is_str(time_human_duration(2 * 365 * 86400 - 1, buf, sizeof buf), "729d", "days below 2y");
+	tap_is_str(time_human_duration(3 * 365 * 86400 + 5 * 86400, buf, sizeof buf), "3y5d",
+		   "years+days");
+	tap_is_str(time_human_duration(9 * 365 * 86400, buf, sizeof buf), "9y", "years from 8y");
+	tap_is_str(time_human_duration(-1, buf, sizeof buf), "0s", "a second of clock skew is now");
+	tap_is_str(time_human_duration(-2, buf, sizeof buf), "<invalid>", "more skew is invalid");
 	{
 		/* the API's fixed form read without strptime must agree with it,
 		 * across leap years, month ends and past-the-end days */
@@ -361,12 +376,25 @@ static void test_intern(void)
 	tap_is_int((int)intern_count(), (int)before, "all dropped, none left");
 }
 
+/* the search's case rule, as less and vim's smartcase have it */
+static void test_smartcase(void)
+{
+	tap_ok(text_smartcase("error 42"), "all lower case: any case matches");
+	tap_ok(!text_smartcase("Error"), "a capital: case matters");
+	tap_ok(text_find("E: ERROR at 3", "error", text_smartcase("error")) != NULL,
+	       "lower case finds upper case");
+	tap_ok(!text_find("E: ERROR at 3", "Error", text_smartcase("Error")), "a capital does not");
+	tap_is_str(text_find("a Error b", "Error", text_smartcase("Error")), "Error b",
+		   "and finds its own spelling");
+}
+
 int main(void)
 {
 	test_intern();
 	test_ydoc();
 	test_sanitize();
 	test_time();
+	test_smartcase();
 	test_duration_next();
 	test_imgref();
 	test_json_arena();

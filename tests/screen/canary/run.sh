@@ -25,6 +25,7 @@ resize 80x24
 dump fail-80x24
 key Esc
 dump stacked-80x24
+dump-roles stacked-80x24.roles
 STEPS
 console "$WORK/steps"
 
@@ -47,6 +48,12 @@ for f in fail-200x50 fail-80x24 stacked-80x24; do
 	fi
 done
 [ $status = 0 ] || fail "screens differ from the goldens"
+
+# a FAIL in the failure colour on the verdict's line (the list's row is
+# selected: the selection's colour)
+role=$("$(dirname "$0")/../role_at.py" "$WORK/out/stacked-80x24" "$WORK/out/stacked-80x24.roles" \
+	"FAIL: success-rate") || fail "no verdict line in stacked-80x24"
+echo "$role" | grep -qw fail || fail "the FAIL verdict is shown as '$role', not fail"
 
 # two samples of a healthy canary are too few to judge (issue 22: n=11/2
 # passed and would have promoted): no data, and automatic mode holds

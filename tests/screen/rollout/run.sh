@@ -63,6 +63,11 @@ elif ! diff -u "$roles_golden" "$WORK/out/confirm-roles.norm"; then
 	fail "the dialog's colour roles differ from the golden"
 fi
 
+# the budget's colours: a surge at its bound is a warning, not a failure
+surge=$("$(dirname "$0")/../role_at.py" "$WORK/out/confirm-200x50" "$WORK/out/confirm-200x50.roles" \
+	"surge 1/1" 6) || fail "no 'surge 1/1' in confirm-200x50"
+echo "$surge" | grep -qw warn || fail "a surge at its bound (1/1) is shown as '$surge', not warn"
+
 status=0
 for f in list-200x50 detail-200x50 confirm-200x50 list-80x24 zoom-80x24; do
 	[ -f "$WORK/out/$f" ] || fail "no dump $f"

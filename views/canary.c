@@ -63,7 +63,8 @@ static void app_line(struct view_ctx *c, int y, const struct app_conf *conf, boo
 		snprintf(where, sizeof where, "live %s · %s %s", r.live, r.idle,
 			 r.idle_ready ? "ready" : "not ready");
 	else if (r.phase == RELEASE_RUNNING)
-		snprintf(where, sizeof where, "step %d/%zu %d%%", r.step + 1, conf->nsteps, r.weight);
+		snprintf(where, sizeof where, "step %d/%zu %d%%", r.step + 1, conf->nsteps,
+			 r.weight);
 	else
 		snprintf(where, sizeof where, "%s", r.phase == RELEASE_NONE ? "no canary"
 			 : release_phase_name(r.phase));
@@ -76,7 +77,8 @@ static void app_line(struct view_ctx *c, int y, const struct app_conf *conf, boo
 	x += draw_cell(c, y, x, c->width - x - 16 > 10 ? c->width - x - 16 : 10,
 		       fill ? ROLE_SELECTION : r.problem[0] ? ROLE_WARN : ROLE_NORMAL, where);
 	if (st && st->last)
-		x += draw_cell(c, y, x + 1, 9, fill ? ROLE_SELECTION : verdict_role(st->last->verdict),
+		x += draw_cell(c, y, x + 1, 9,
+			       fill ? ROLE_SELECTION : verdict_role(st->last->verdict),
 			       canary_verdict_name(st->last->verdict)) + 1;
 	if (st && st->auto_mode)
 		draw_cell(c, y, x + 1, 4, fill ? ROLE_SELECTION : ROLE_RUNNING, "auto");
@@ -146,7 +148,8 @@ static int draw_schedule(struct view_ctx *c, int y, const struct canary_app_stat
 	} else if (st->next_ms > 0 && analysis_can_run(r)) {
 		int64_t left = (st->next_ms - time_wall_ms() + 999) / 1000;
 
-		snprintf(buf, sizeof buf, "next analysis in %llds", (long long)(left > 0 ? left : 0));
+		snprintf(buf, sizeof buf, "next analysis in %llds",
+			 (long long)(left > 0 ? left : 0));
 		x += draw_text(c, y, x, ROLE_NORMAL, buf);
 		c->uses_clock = true;
 	}
@@ -184,8 +187,9 @@ static int draw_canary_release(struct view_ctx *c, int y, const struct release *
 			   RELEASE_PROMOTING ? "promoting to 100%: " : "", r->step + 1,
 			   r->conf->nsteps, steps);
 		if (r->canary_stalled)
-			draw_textf(c, y++, 1, ROLE_FAIL, "deploy/%s exceeded its progress deadline: "
-				   "%d of %d pods ready", r->canary_name, r->canary_ready,
+			draw_textf(c, y++, 1, ROLE_FAIL,
+				   "deploy/%s exceeded its progress deadline: %d of %d pods ready",
+				   r->canary_name, r->canary_ready,
 				   r->canary ? r->canary->replicas : 0);
 	} else {
 		draw_text(c, y++, 1, ROLE_MUTED, r->phase == RELEASE_NONE
@@ -193,7 +197,8 @@ static int draw_canary_release(struct view_ctx *c, int y, const struct release *
 			  : r->phase == RELEASE_PROMOTED ? "last canary promoted"
 			  : "last canary aborted");
 	}
-	x = 1 + draw_textf(c, y, 1, ROLE_MUTED, "stable %s ×%d", release_short_image(r->stable_image),
+	x = 1 + draw_textf(c, y, 1, ROLE_MUTED, "stable %s ×%d",
+			   release_short_image(r->stable_image),
 			   r->stable ? r->stable->replicas : 0);
 	if (r->canary && (r->phase == RELEASE_RUNNING || r->phase == RELEASE_PROMOTING))
 		draw_textf(c, y, x < 28 ? 28 : x + 3, ROLE_RUNNING, "canary %s ×%d",
@@ -217,7 +222,8 @@ static void idle_state(const struct kube_deployment *d, char *buf, size_t size)
 		snprintf(buf, size, "%d/%d available: p waits", d->available, d->replicas);
 	else if (d->status_replicas > d->replicas)
 		snprintf(buf, size, "rolling out, %d old pod%s still going: p waits",
-			 d->status_replicas - d->replicas, d->status_replicas - d->replicas == 1 ? "" : "s");
+			 d->status_replicas - d->replicas,
+			 d->status_replicas - d->replicas == 1 ? "" : "s");
 	else
 		snprintf(buf, size, "not ready: p waits");
 }
@@ -233,7 +239,8 @@ static int draw_blue_green(struct view_ctx *c, int y, const struct release *r)
 		   l ? l->replicas : 0, release_short_image(r->stable_image));
 	idle_state(i, state, sizeof state);
 	draw_textf(c, y++, 1, r->idle_ready ? ROLE_OK : ROLE_WARN, "idle %-6s %d/%d ready  %s  %s",
-		   r->idle, i ? i->ready : 0, i ? i->replicas : 0, release_short_image(r->canary_image),
+		   r->idle, i ? i->ready : 0, i ? i->replicas : 0,
+		   release_short_image(r->canary_image),
 		   r->idle_ready ? "ready: p switches" : state);
 	if (r->switched_at) {
 		time_t t = (time_t)r->switched_at;
@@ -252,14 +259,16 @@ static int draw_blue_green(struct view_ctx *c, int y, const struct release *r)
 static void sparkline(char *buf, size_t size, const struct canary_samples *s, int width,
 		      double lo, double hi)
 {
-	static const char *const bars[] = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
+	static const char *const bars[] = { "▁", "▂", "▃", "▄", "▅", "▆", "▇",
+					    "█" };
 	size_t from = s->n > (size_t)width ? s->n - (size_t)width : 0, len = 0;
 
 	buf[0] = '\0';
 	for (size_t i = from; i < s->n && len + 4 < size; i++) {
 		int k = hi > lo ? (int)((s->v[i] - lo) / (hi - lo) * 7.999) : 3;
 
-		len += (size_t)snprintf(buf + len, size - len, "%s", bars[k < 0 ? 0 : k > 7 ? 7 : k]);
+		len += (size_t)snprintf(buf + len, size - len, "%s",
+					bars[k < 0 ? 0 : k > 7 ? 7 : k]);
 	}
 }
 
@@ -328,7 +337,8 @@ static int draw_metric(struct view_ctx *c, int y, const struct canary_metric_res
 		draw_textf(c, y + 1, x + 1, ROLE_MUTED, "shift %+.3g [%.3g, %.3g] n=%zu/%zu",
 			   m->shift, m->shift_low, m->shift_high, m->stable.n, m->canary.n);
 	else
-		draw_textf(c, y + 1, x + 1, ROLE_MUTED, "samples %zu/%zu", m->stable.n, m->canary.n);
+		draw_textf(c, y + 1, x + 1, ROLE_MUTED, "samples %zu/%zu", m->stable.n,
+			   m->canary.n);
 	return 2;
 }
 
@@ -343,7 +353,8 @@ static const char *side_title(const struct app_conf *conf, const char *deploy, c
 	if (conf->strategy != RELEASE_BLUE_GREEN || !dash || !dash[1])
 		return canary;
 	for (i = 0; dash[1 + i] && i + 1 < size; i++)
-		buf[i] = (char)(dash[1 + i] >= 'a' && dash[1 + i] <= 'z' ? dash[1 + i] - 32 : dash[1 + i]);
+		buf[i] = (char)(dash[1 + i] >= 'a' && dash[1 + i] <= 'z' ? dash[1 + i] - 32
+				: dash[1 + i]);
 	buf[i] = '\0';
 	return buf;
 }
@@ -370,8 +381,10 @@ static int draw_result(struct view_ctx *c, int y, const struct app_conf *conf,
 	x += draw_cell(c, y, x, P_W, ROLE_MUTED, "P");
 	draw_text(c, y++, x, ROLE_MUTED, "CLASS");
 	for (size_t i = 0; i < res->nmetrics && y + 1 < c->height; i++)
-		y += draw_metric(c, y, &res->metrics[i], i < conf->nmetrics ? &conf->metrics[i] : NULL);
-	x = 1 + draw_textf(c, y, 1, verdict_role(res->verdict), "%s", canary_verdict_name(res->verdict));
+		y += draw_metric(c, y, &res->metrics[i],
+				 i < conf->nmetrics ? &conf->metrics[i] : NULL);
+	x = 1 + draw_textf(c, y, 1, verdict_role(res->verdict), "%s",
+			   canary_verdict_name(res->verdict));
 	draw_textf(c, y++, x, ROLE_MUTED, " score %.0f · %s vs %s over %llds", res->score,
 		   res->canary_deploy ? res->canary_deploy : "?",
 		   res->stable_deploy ? res->stable_deploy : "?",
@@ -426,8 +439,8 @@ static void draw_compact(struct view_ctx *c, const struct app_conf *conf, const 
 		c->uses_clock = true;
 	}
 	if (res)
-		draw_textf(c, y + 1, 1, res->error ? ROLE_FAIL : verdict_role(res->verdict), "%s: %s",
-			   canary_verdict_name(res->verdict), res->error ? res->error
+		draw_textf(c, y + 1, 1, res->error ? ROLE_FAIL : verdict_role(res->verdict),
+			   "%s: %s", canary_verdict_name(res->verdict), res->error ? res->error
 			   : res->summary ? res->summary : "");
 }
 
@@ -558,8 +571,10 @@ static void canary_hints(void *priv, struct view_ctx *c, struct strbuf *out)
 		return;
 	st = store_canary_app(&c->app->store.canary, conf->name);
 	bg = conf->strategy == RELEASE_BLUE_GREEN;
-	view_hint(c, out, ACTION_PROMOTE, "%s \xe2\x86\x92 %s", bg ? "switch" : "promote", conf->name);
-	view_hint(c, out, ACTION_ABORT, "%s \xe2\x86\x92 %s", bg ? "switch back" : "abort", conf->name);
+	view_hint(c, out, ACTION_PROMOTE, "%s \xe2\x86\x92 %s", bg ? "switch" : "promote",
+		  conf->name);
+	view_hint(c, out, ACTION_ABORT, "%s \xe2\x86\x92 %s", bg ? "switch back" : "abort",
+		  conf->name);
 	view_hint(c, out, ACTION_AUTO_ANALYSIS, "auto %s", st && st->auto_mode ? "off" : "on");
 	if (c->app->project.napps > 1)
 		view_hint(c, out, ACTION_DOWN, "next app");

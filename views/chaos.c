@@ -81,8 +81,10 @@ static void list_experiments(struct ui *ui)
 
 			if (cJSON_IsString(st) && cJSON_IsString(ti)) {
 				if (!shown++)
-					sb_printf(&sb, "runs in %s — :chaos show N reads one\n", root);
-				sb_printf(&sb, "  run %d: %s  %s\n", r, st->valuestring, ti->valuestring);
+					sb_printf(&sb, "runs in %s — :chaos show N reads one\n",
+						  root);
+				sb_printf(&sb, "  run %d: %s  %s\n", r, st->valuestring,
+					  ti->valuestring);
 			}
 			cJSON_Delete(o);
 			free(data);
@@ -222,7 +224,8 @@ bool chaos_view_cancel(struct ui *ui)
 {
 	struct app *app = ui->app;
 	bool on_chaos = ui->focus == PANE_ROLLOUT
-		|| (ui->focus == PANE_LOG && ui->sel.log_id && !strncmp(ui->sel.log_id, "chaos/", 6));
+		|| (ui->focus == PANE_LOG && ui->sel.log_id
+		    && !strncmp(ui->sel.log_id, "chaos/", 6));
 
 	if (!chaos_run_active(&app->rt) || !on_chaos)
 		return false;

@@ -10,7 +10,8 @@ const struct command_info commands[] = {
 	  "rollout" },
 	{ "undo", NULL, "N", "roll the selected deployment or Argo Rollout back to revision N",
 	  "rollout" },
-	{ "audit", NULL, "", "the audit log of this project's actions, zoomed in the log pane", NULL },
+	{ "audit", NULL, "", "the audit log of this project's actions, zoomed in the log pane",
+	  NULL },
 	{ "chaos", NULL, "[FILE|N|show N]", "chaos experiments: none lists them, FILE or N runs "
 	  "one (asks first), show N reads a past run", NULL },
 	{ "theme", NULL, "[NAME]", "switch the colour theme (none: show the current one)", NULL },

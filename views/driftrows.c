@@ -41,8 +41,8 @@ int drift_rows_count(struct drift_rows *dr, const struct view_ctx *c,
 		dr->key = key;
 		dr->passes = c->app->store.envs.passes;
 		if (!c->app->store.envs.passes)
-			snprintf(dr->error, sizeof dr->error, "drift of %s: reading the environments…",
-				 app);
+			snprintf(dr->error, sizeof dr->error,
+				 "drift of %s: reading the environments…", app);
 		else if (env_drift(&c->app->project, &c->app->store.envs, app, &dr->drift, &err))
 			snprintf(dr->error, sizeof dr->error, "drift: %s", err.msg);
 		else
@@ -82,7 +82,8 @@ static void leaves(const cJSON *v, const char *path, char ***list, size_t *n, si
 			char sub[256];
 
 			if (cJSON_IsObject(v))
-				snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", c->string);
+				snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "",
+					 c->string);
 			else
 				snprintf(sub, sizeof sub, "%s[%d]", path, i);
 			leaves(c, sub, list, n, cap);
@@ -115,7 +116,8 @@ static bool listed(char **list, size_t n, const char *s)
 static bool differing_leaves(const char *a, const char *b, char *out_a, size_t size_a,
 			     char *out_b, size_t size_b)
 {
-	cJSON *ja = a && *a == '{' ? cJSON_Parse(a) : NULL, *jb = b && *b == '{' ? cJSON_Parse(b) : NULL;
+	cJSON *ja = a && *a == '{' ? cJSON_Parse(a) : NULL,
+		*jb = b && *b == '{' ? cJSON_Parse(b) : NULL;
 	char **la = NULL, **lb = NULL;
 	size_t na = 0, nb = 0, ca = 0, cb = 0, len;
 	bool ok = ja && jb;
@@ -127,11 +129,13 @@ static bool differing_leaves(const char *a, const char *b, char *out_a, size_t s
 		len = 0;
 		for (size_t i = 0; i < na; i++)
 			if (!listed(lb, nb, la[i]) && len < size_a)
-				len += (size_t)snprintf(out_a + len, size_a - len, "%s%s", len ? " " : "", la[i]);
+				len += (size_t)snprintf(out_a + len, size_a - len, "%s%s",
+							len ? " " : "", la[i]);
 		len = 0;
 		for (size_t i = 0; i < nb; i++)
 			if (!listed(la, na, lb[i]) && len < size_b)
-				len += (size_t)snprintf(out_b + len, size_b - len, "%s%s", len ? " " : "", lb[i]);
+				len += (size_t)snprintf(out_b + len, size_b - len, "%s%s",
+							len ? " " : "", lb[i]);
 	}
 	for (size_t i = 0; i < na; i++)
 		free(la[i]);
@@ -160,11 +164,12 @@ void drift_rows_draw(struct drift_rows *dr, struct view_ctx *c, int y, int i)
 		for (size_t k = 0; k < d->nenvs; k++)
 			sb_printf(&sb, "%s%s", k ? ", " : "", d->envs[k]);
 		if (d->expected)
-			snprintf(expected, sizeof expected, " (%zu expected not shown)", d->expected);
+			snprintf(expected, sizeof expected, " (%zu expected not shown)",
+				 d->expected);
 		draw_textf(c, y, 0, d->n || d->nmissing ? ROLE_WARN : ROLE_OK,
 			   "drift of %s across %s: %zu field%s%s%s", d->app, sb_str(&sb), d->n,
-			   d->n == 1 ? "" : "s", d->n || d->nmissing ? "" : " \xe2\x9c\x93 the same",
-			   expected);
+			   d->n == 1 ? "" : "s",
+			   d->n || d->nmissing ? "" : " \xe2\x9c\x93 the same", expected);
 		sb_free(&sb);
 		return;
 	}
@@ -174,8 +179,8 @@ void drift_rows_draw(struct drift_rows *dr, struct view_ctx *c, int y, int i)
 	}
 	field = i - 1 - (int)d->nmissing;
 	if (field >= MAX_FIELDS) {
-		draw_textf(c, y, 2, ROLE_MUTED, "and %zu more: shipdeck drift %s", d->n - MAX_FIELDS,
-			   d->app);
+		draw_textf(c, y, 2, ROLE_MUTED, "and %zu more: shipdeck drift %s",
+			   d->n - MAX_FIELDS, d->app);
 		return;
 	}
 	sb_printf(&sb, "%s ", d->items[field].field);
@@ -183,8 +188,8 @@ void drift_rows_draw(struct drift_rows *dr, struct view_ctx *c, int y, int i)
 		/* two objects: only what differs between the first two environments */
 		char da[512], db[512];
 		bool two = d->nenvs == 2 && differing_leaves(d->items[field].values[0],
-							     d->items[field].values[1], da, sizeof da,
-							     db, sizeof db);
+							     d->items[field].values[1], da,
+							     sizeof da, db, sizeof db);
 
 		for (size_t k = 0; k < d->nenvs; k++) {
 			const char *v = d->items[field].values[k];

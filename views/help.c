@@ -21,7 +21,8 @@ static int collect(struct ui *ui, struct help_line *lines, int max)
 	int n = 0;
 
 	if (n < max)
-		lines[n++] = (struct help_line){ .text = "shipdeck keys  (j/k scroll, Esc or ? closes; C-l draws the screen again)",
+		lines[n++] = (struct help_line){ .text = "shipdeck keys  (j/k scroll, Esc or ? "
+						 "closes; C-l draws the screen again)",
 						 .role = ROLE_TITLE };
 	for (int a = 0; a < ACTION_COUNT && n < max; a++) {
 		const struct action_info *info = action_info((enum action_id)a);
@@ -36,8 +37,8 @@ static int collect(struct ui *ui, struct help_line *lines, int max)
 	}
 	if (n + 2 < max) {
 		lines[n++] = (struct help_line){ .role = ROLE_NORMAL };
-		lines[n++] = (struct help_line){ .text = "commands  (: then the name; Tab completes it)",
-						 .role = ROLE_TITLE };
+		lines[n++] = (struct help_line){ .text = "commands  (: then the name; Tab "
+						 "completes it)", .role = ROLE_TITLE };
 	}
 	for (size_t i = 0; i < command_count && n < max; i++) {
 		lines[n] = (struct help_line){ .role = ROLE_NORMAL };

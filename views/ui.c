@@ -810,7 +810,8 @@ struct ui *ui_open(struct app *app, struct err *err)
 	app->rt.confirm = confirm_open;
 	for (int p = 0; p < PANE_COUNT; p++) {
 		ui->panes[p].view = all_views[p];
-		ui->panes[p].priv = xcalloc(1, all_views[p]->private_size ? all_views[p]->private_size : 1);
+		ui->panes[p].priv = xcalloc(1, all_views[p]->private_size
+					    ? all_views[p]->private_size : 1);
 		if (all_views[p]->init)
 			all_views[p]->init(ui->panes[p].priv, app);
 	}

@@ -180,8 +180,9 @@ static int count_pods(const struct store_kube *k, const char *ns, const char *se
 	c->names = xstrdup("");
 	if (pattern) {
 		if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB))
-			return err_set(err, "name pattern '%s' is not a regular expression shipdeck "
-				       "can read", pattern);
+			return err_set(err,
+				       "name pattern '%s' is not a regular expression shipdeck can "
+				       "read", pattern);
 		have_re = true;
 	}
 	for (size_t i = 0; i < t->n; i++) {
@@ -190,7 +191,8 @@ static int count_pods(const struct store_kube *k, const char *ns, const char *se
 		size_t nrs;
 		int n = 0;
 
-		if (strcmp(d->meta.namespace, ns) || (only_deploy && strcmp(d->meta.name, only_deploy)))
+		if (strcmp(d->meta.namespace, ns)
+		    || (only_deploy && strcmp(d->meta.name, only_deploy)))
 			continue;
 		if (selector) {
 			char *labels = template_labels(d);
@@ -402,8 +404,9 @@ int chaos_blast_resolve(const struct chaos_experiment *x, const struct store_kub
 		if (a->provider != CHAOS_PROVIDER_PYTHON) {
 			char *what = chaos_activity_describe(a);
 
-			add_line(b, xasprintf("'%s' runs %s: not resolved (shipdeck cannot tell what "
-					      "it changes)", a->name, what));
+			add_line(b,
+				 xasprintf("'%s' runs %s: not resolved (shipdeck cannot tell what "
+					   "it changes)", a->name, what));
 			free(what);
 			continue;
 		}

@@ -18,7 +18,8 @@
 struct chaos_blast {
 	char **lines;               /* one per method activity that changes something */
 	size_t nlines;
-	char *summary;              /* the first pod-killing line, or "changes nothing it can resolve" */
+	/* the first pod-killing line, or "changes nothing it can resolve" */
+	char *summary;
 	int pods;                   /* pods killed or replaced, all activities together */
 	char *namespace;            /* the main target, for the rollout pane; NULL when none */
 	char *deployment;

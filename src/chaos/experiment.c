@@ -139,7 +139,8 @@ static int parse_provider(struct chaos_activity *a, const struct ynode *n, const
 		    && !chaosk8s_known(a->module, a->func, &module_known)) {
 			const struct ynode *at = ynode_get(n, module_known ? "func" : "module");
 
-			return err_set(err, "%s:%d:%d: %s.%s: unknown provider: chaostoolkit-kubernetes "
+			return err_set(err,
+				       "%s:%d:%d: %s.%s: unknown provider: chaostoolkit-kubernetes "
 				       "has no %s '%s'", name, at->line, at->col, w,
 				       module_known ? "func" : "module",
 				       module_known ? "function" : "module",

@@ -22,7 +22,8 @@ void chaos_journal_free(struct chaos_journal *j)
 	memset(j, 0, sizeof *j);
 }
 
-static void add(struct chaos_journal *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(struct chaos_journal *j, const char *fmt,
+		...) __attribute__((format(printf, 2, 3)));
 
 static void add(struct chaos_journal *j, const char *fmt, ...)
 {
@@ -63,7 +64,8 @@ static char *value_text(const cJSON *v)
 static char *exception_text(const cJSON *run)
 {
 	const cJSON *e = cJSON_GetObjectItemCaseSensitive(run, "exception");
-	const cJSON *last = cJSON_IsArray(e) ? cJSON_GetArrayItem(e, cJSON_GetArraySize(e) - 1) : NULL;
+	const cJSON *last = cJSON_IsArray(e) ? cJSON_GetArrayItem(e, cJSON_GetArraySize(e) - 1)
+		: NULL;
 	char *s, *nl;
 
 	if (!cJSON_IsString(last))
@@ -118,7 +120,8 @@ static void activities(struct chaos_journal *j, const cJSON *list, const char *w
 		char *ex = exception_text(r);
 		bool ok = status && !strcmp(status, "succeeded");
 
-		add(j, "  %s %s %s: %s%s%s", ok ? "✓" : "✗", str(act, "type") ? str(act, "type") : "?",
+		add(j, "  %s %s %s: %s%s%s", ok ? "✓" : "✗",
+		    str(act, "type") ? str(act, "type") : "?",
 		    str(act, "name") ? str(act, "name") : "?", status ? status : "?",
 		    ok ? " → " : ex ? ": " : "", ok ? out : ex ? ex : "");
 		free(out);

@@ -94,7 +94,8 @@ static void env_fields(struct fields *f, const char *prefix, const cJSON *c,
 			const char *key = kube_json_str(from, "configMapKeyRef.key");
 			char *val = cm_value(s, cm ? cm : "", key ? key : "");
 
-			value = xasprintf("configMap %s key %s = %s", cm ? cm : "?", key ? key : "?", val);
+			value = xasprintf("configMap %s key %s = %s", cm ? cm : "?",
+					  key ? key : "?", val);
 			free(val);
 		} else if (kube_json_path(from, "secretKeyRef")) {
 			const char *sec = kube_json_str(from, "secretKeyRef.name");
@@ -118,7 +119,8 @@ static void env_fields(struct fields *f, const char *prefix, const cJSON *c,
 			    xstrdup(data ? "present" : "(no such ConfigMap)"));
 			cJSON_ArrayForEach(kv, d)
 				if (cJSON_IsString(kv) && kv->string)
-					add(f, xasprintf("%s.envFrom.configMap.%s.%s", prefix, cm, kv->string),
+					add(f, xasprintf("%s.envFrom.configMap.%s.%s", prefix, cm,
+							 kv->string),
 					    quoted(kv->valuestring));
 			cJSON_Delete(d);
 		} else if (sec) {
@@ -154,7 +156,8 @@ static void deployment_fields(struct fields *f, const char *base, const struct k
 	const cJSON *c, *v;
 
 	add(f, xasprintf("%sreplicas", base), xasprintf("%d", d->replicas));
-	add(f, xasprintf("%sstrategy.type", base), xstrdup(d->recreate ? "Recreate" : "RollingUpdate"));
+	add(f, xasprintf("%sstrategy.type", base),
+	    xstrdup(d->recreate ? "Recreate" : "RollingUpdate"));
 	if (d->max_surge)
 		add(f, xasprintf("%sstrategy.maxSurge", base), xstrdup(d->max_surge));
 	if (d->max_unavailable)
@@ -291,23 +294,27 @@ int env_drift(const struct project *p, const struct store_envs *se, const char *
 			continue;
 		}
 		for (size_t i = 0; i < ea->ndeployments; i++) {
-			const struct kube_deployment *d = env_state_deployment(s, ea->deployments[i]);
+			const struct kube_deployment *d = env_state_deployment(s,
+									       ea->deployments[i]);
 			char *base = ea->ndeployments > 1 ? xasprintf("%s.", ea->deployments[i])
 				: xstrdup("");
 
 			if (d)
 				deployment_fields(&fs[k], base, d, s);
 			else
-				out->missing[out->nmissing++] = xasprintf("%s: deploy/%s not found in "
-					"namespace %s", p->envs[e].name, ea->deployments[i],
-					p->envs[e].namespace);
+				out->missing[out->nmissing++] = xasprintf("%s: deploy/%s not found "
+									  "in namespace %s",
+									  p->envs[e].name,
+									  ea->deployments[i],
+									  p->envs[e].namespace);
 			free(base);
 		}
 	}
 	if (!out->nenvs) {
 		free(fs);
 		drift_free(out);
-		return err_set(err, "no environment lists app '%s' (environments: in .shipdeck.yml)",
+		return err_set(err,
+			       "no environment lists app '%s' (environments: in .shipdeck.yml)",
 			       app);
 	}
 	compare(p, out, fs);

@@ -224,16 +224,19 @@ static void build(struct plan *p)
 	req->to = xasprintf("%s: %s (as %s runs it)", p->to, sb_str(&to_txt), p->from);
 	req->context = xstrdup(ts && ts->context ? ts->context : "");
 	req->namespace = xstrdup(to->namespace);
-	req->question = xasprintf("Promote %s from %s to %s by digest?", p->app_name, p->from, p->to);
+	req->question = xasprintf("Promote %s from %s to %s by digest?", p->app_name, p->from,
+				  p->to);
 	action_req_add_detail(req, "%s (%s, namespace %s) runs it ×%d ready; %s: %s in %s, "
 			      "namespace %s", p->from, ctx_of(fs), fs->namespace, fr->ready, p->to,
 			      target, ctx_of(ts), to->namespace);
 	if (p->tag)
-		action_req_add_detail(req, "the registry's tag %s points at this digest (checked now)",
+		action_req_add_detail(req,
+				      "the registry's tag %s points at this digest (checked now)",
 				      p->tag);
 	if (to->confirm_twice)
 		req->second_question = xasprintf("%s asks for a second confirm: promote %s to %s?",
-						 p->to, imgref_short_digest(p->digest, sd, sizeof sd),
+						 p->to,
+						 imgref_short_digest(p->digest, sd, sizeof sd),
 						 p->to);
 	sb_free(&from_txt);
 	sb_free(&to_txt);
@@ -377,8 +380,8 @@ void env_promote_plan(struct rt *rt, const char *app_name, const char *from, con
 	{
 		char tag[160], dig[160];
 
-		if (!pj->image_name || !images_ref_of(pj->image_name, fr->image, tag, sizeof tag, dig,
-						      sizeof dig)) {
+		if (!pj->image_name || !images_ref_of(pj->image_name, fr->image, tag, sizeof tag,
+						      dig, sizeof dig)) {
 			refuse(p, "%s runs %s, not an image of image.name (%s): its tag cannot be "
 			       "checked against the registry", from, fr->image,
 			       pj->image_name ? pj->image_name : "not set");

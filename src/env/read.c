@@ -128,7 +128,8 @@ static void read_pods(struct env_run *r, const cJSON *pods)
 
 static void read_run(struct env_run *r, const cJSON *d, const char *repository, const cJSON *pods)
 {
-	const cJSON *tmpl = kube_json_path(d, "spec.template"), *c = pick_container(tmpl, repository);
+	const cJSON *tmpl = kube_json_path(d, "spec.template"),
+		*c = pick_container(tmpl, repository);
 	const char *img = kube_json_str(c, "image");
 	struct imgref ir;
 
@@ -151,7 +152,8 @@ static bool referenced(const cJSON *tmpl, const char *cm)
 
 	cJSON_ArrayForEach(c, kube_json_array(kube_json_path(tmpl, "spec.containers"))) {
 		cJSON_ArrayForEach(e, kube_json_array(kube_json_path(c, "env")))
-			if ((n = kube_json_str(e, "valueFrom.configMapKeyRef.name")) && !strcmp(n, cm))
+			if ((n = kube_json_str(e, "valueFrom.configMapKeyRef.name"))
+			    && !strcmp(n, cm))
 				return true;
 		cJSON_ArrayForEach(e, kube_json_array(kube_json_path(c, "envFrom")))
 			if ((n = kube_json_str(e, "configMapRef.name")) && !strcmp(n, cm))

@@ -131,7 +131,8 @@ static void fetch_start(struct env_fetch *f)
 		lc->path = xasprintf("%s/namespaces/%s/%s", list_prefix[i], ns, list_kind[i]);
 		free(ns);
 		f->ids[i] = kube_start(f->kc, &(struct kube_call){ .path = lc->path,
-								    .on_done = list_done, .ctx = lc },
+								    .on_done = list_done,
+								    .ctx = lc },
 				       &err);
 		if (!f->ids[i]) {
 			if (!f->error)
@@ -173,7 +174,8 @@ int env_source_start(struct rt *rt, int64_t period_ms, struct err *err)
 		f->index = i;
 		rc = kube_client_open(rt, &f->kc, err);
 		if (rc == 1)
-			err_set(err, "environments: no kubeconfig for environment '%s' (set KUBECONFIG "
+			err_set(err,
+				"environments: no kubeconfig for environment '%s' (set KUBECONFIG "
 				"or --kubeconfig)", conf->name);
 		if (!rc && conf->context && kube_client_use_context(f->kc, conf->context, err))
 			rc = -1;
@@ -203,7 +205,8 @@ void env_source_stop(struct rt *rt)
 		struct env_fetch *f = &src->fetches[i];
 
 		for (int k = 0; k < LISTS; k++) {
-			struct list_call *lc = f->ids[k] ? http_request_ctx(rt->http, f->ids[k]) : NULL;
+			struct list_call *lc = f->ids[k] ? http_request_ctx(rt->http, f->ids[k])
+				: NULL;
 
 			if (!lc)
 				continue;

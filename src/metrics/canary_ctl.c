@@ -141,7 +141,8 @@ static void ended(struct ctl_app *ca, const struct release *r)
 	if (r->blue_green || !was || (r->phase != RELEASE_PROMOTED && r->phase != RELEASE_ABORTED))
 		return;
 	decision(rt, ca->name, r->phase == RELEASE_ABORTED, "the canary was %s%s",
-		 release_phase_name(r->phase), st && st->auto_mode ? ": automatic analysis off" : "");
+		 release_phase_name(r->phase),
+		 st && st->auto_mode ? ": automatic analysis off" : "");
 	if (st && st->auto_mode)
 		apply(rt, (struct canary_event){ .type = CANARY_EV_AUTO, .app = ca->name,
 						  .on = false });
@@ -179,8 +180,8 @@ static void decide(struct ctl_app *ca, enum canary_verdict v, const char *summar
 		break;
 	case DECIDE_ABORT:
 		req = canary_req_abort(rt, ca->name, reason, &err);
-		decision(rt, ca->name, true, "FAIL %d of %d → abort: %s", failures, r.conf->threshold,
-			 numbers);
+		decision(rt, ca->name, true, "FAIL %d of %d → abort: %s", failures,
+			 r.conf->threshold, numbers);
 		break;
 	case DECIDE_HOLD: {
 		struct action_req *hold = action_req_new(ACTION_AUTO_ANALYSIS, NULL);

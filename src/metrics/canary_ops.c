@@ -102,7 +102,8 @@ static char *reason_or_last(const struct rt *rt, const char *name, const char *r
 /* The request of one plan (promote or abort) of the release called name. */
 static struct action_req *plan_req(struct rt *rt, const char *name, const char *reason,
 				   int (*plan)(const struct release *, int64_t,
-					       struct release_plan *, struct err *), struct err *err)
+					       struct release_plan *, struct err *),
+				   struct err *err)
 {
 	struct release r;
 	struct release_plan p;
@@ -203,8 +204,8 @@ struct action_req *canary_req_auto(struct rt *rt, const char *name, bool on,
 	req->from = xstrdup(on ? "manual" : "automatic");
 	req->to = xstrdup(on ? "automatic" : "manual");
 	if (on) {
-		req->question = xasprintf("Analyse %s automatically every %llds and act on it?", name,
-					  (long long)(conf->interval_ms / 1000));
+		req->question = xasprintf("Analyse %s automatically every %llds and act on it?",
+					  name, (long long)(conf->interval_ms / 1000));
 		action_req_add_detail(req, "PASS promotes one step; %d FAIL verdict%s abort%s; "
 				      "MARGINAL or no data holds (never promotes)", conf->threshold,
 				      conf->threshold == 1 ? "" : "s",

@@ -78,7 +78,8 @@ static double *exact_counts(size_t m, size_t n)
 		cur[0] = 1;                  /* c(i, 0, 0) = 1 */
 		for (size_t j = 1; j <= n; j++)
 			for (size_t u = 0; u <= i * j; u++)
-				cur[j * (umax + 1) + u] = (u >= j ? prev[j * (umax + 1) + u - j] : 0)
+				cur[j * (umax + 1) + u] = (u >= j ? prev[j * (umax + 1) + u - j]
+							   : 0)
 					+ cur[(j - 1) * (umax + 1) + u];
 		memcpy(prev, cur, (n + 1) * (umax + 1) * sizeof *cur);
 	}

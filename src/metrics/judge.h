@@ -61,7 +61,8 @@ struct metric_result {
 	size_t n_canary, n_stable;
 	struct mann_whitney test;
 	struct shift shift;
-	char reason[200];           /* "latency-p99 high: canary 0.250 vs stable 0.010 (+2400%), p=0.0002" */
+	/* "latency-p99 high: canary 0.250 vs stable 0.010 (+2400%), p=0.0002" */
+	char reason[200];
 };
 
 struct analysis {

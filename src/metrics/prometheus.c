@@ -215,7 +215,8 @@ uint64_t prom_query_range(struct http *http, const char *base_url, const char *q
 {
 	char *q = escape(query);
 	char *params = xasprintf("query=%s&start=%.3f&end=%.3f&step=%.3f", q, start, end, step);
-	uint64_t id = get(http, base_url, "/api/v1/query_range", params, timeout_ms, done, ctx, err);
+	uint64_t id = get(http, base_url, "/api/v1/query_range", params, timeout_ms, done, ctx,
+			  err);
 
 	free(q);
 	free(params);

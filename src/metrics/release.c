@@ -292,7 +292,8 @@ int release_window(const struct release *r, double now, bool early,
 	if (r->blue_green) {
 		if (!r->switched_at || !r->previous[0]) {
 			snprintf(why, why_size, "nothing to compare before a switch: p switches "
-				 "service/%s to %s once its pods are ready", r->conf->name, r->idle);
+				 "service/%s to %s once its pods are ready", r->conf->name,
+				 r->idle);
 			return 1;
 		}
 		from = (double)r->switched_at;

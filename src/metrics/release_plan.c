@@ -282,7 +282,8 @@ static int start_canary(const struct release *r, const char *arg, const char *im
 		return err_set(err, "%s", r->problem);
 	if (r->phase == RELEASE_RUNNING)
 		return err_set(err, "a canary of %s runs at %d%% (%s): promote (p) or abort (a) it "
-			       "first", conf->name, r->weight, release_short_image(r->canary_image));
+			       "first", conf->name, r->weight,
+			       release_short_image(r->canary_image));
 	if (r->phase == RELEASE_PROMOTING)
 		return err_set(err, "the promotion of %s is under way: wait until deploy/%s has "
 			       "rolled out", conf->name, r->stable_name);
@@ -309,8 +310,9 @@ static int start_canary(const struct release *r, const char *arg, const char *im
 
 		cJSON_Delete(have);
 		if (!same) {
-			err_set(err, "deploy/%s selects %s, not the canary track: delete it to start "
-				"a canary", r->canary_name, r->canary->selector);
+			err_set(err,
+				"deploy/%s selects %s, not the canary track: delete it to start a "
+				"canary", r->canary_name, r->canary->selector);
 			goto out;
 		}
 	}
@@ -354,12 +356,14 @@ static int start_canary(const struct release *r, const char *arg, const char *im
 			  body);
 	/* the canary first, so that the total does not dip before it exists */
 	scale_call(p, r->ns, r->stable_name, r->total - c);
-	p->from = xasprintf("deploy/%s: %d × %s", r->stable_name, r->total, release_short_image(old));
+	p->from = xasprintf("deploy/%s: %d × %s", r->stable_name, r->total,
+			    release_short_image(old));
 	p->to = xasprintf("deploy/%s: %d × %s + deploy/%s: %d × %s (%d%%)", r->stable_name,
-			  r->total - c, release_short_image(old), r->canary_name, c, release_short_image(image),
-			  conf->steps[0]);
+			  r->total - c, release_short_image(old), r->canary_name, c,
+			  release_short_image(image), conf->steps[0]);
 	p->question = xasprintf("Start a canary of %s for %s at %d%% (%d of %d pods)?",
-				release_short_image(image), conf->name, conf->steps[0], c, r->total);
+				release_short_image(image), conf->name, conf->steps[0], c,
+				r->total);
 	steps_text(conf, steps, sizeof steps);
 	plan_detail(p, "service %s sends requests to the ready pods of both: ~%d%% to the "
 		    "canary", conf->name, conf->steps[0]);
@@ -417,7 +421,8 @@ static int start_blue_green(const struct release *r, const char *arg, const char
 	cs = cJSON_AddArrayToObject(spec, "containers");
 	cJSON_ArrayForEach(c, kube_json_path(tmpl, "spec.containers")) {
 		one = cJSON_CreateObject();
-		cJSON_AddStringToObject(one, "name", kube_json_str(c, "name") ? kube_json_str(c, "name")
+		cJSON_AddStringToObject(one, "name",
+					kube_json_str(c, "name") ? kube_json_str(c, "name")
 					: "");
 		cJSON_AddItemToArray(order, one);
 	}
@@ -430,10 +435,11 @@ static int start_blue_green(const struct release *r, const char *arg, const char
 	plan_init(p, ACTION_CANARY_START, "deploy", r->idle_name);
 	plan_call(p, "PATCH", kube_path(KUBE_DEPLOYMENTS, r->ns, r->idle_name),
 		  "application/strategic-merge-patch+json", json_take(body));
-	p->from = xasprintf("%s (idle): %d × %s", r->idle, r->idle_d->replicas, release_short_image(old));
+	p->from = xasprintf("%s (idle): %d × %s", r->idle, r->idle_d->replicas,
+			    release_short_image(old));
 	p->to = xasprintf("%s (idle): %d × %s", r->idle, replicas, release_short_image(image));
-	p->question = xasprintf("Deploy %s to the idle colour %s of %s?", release_short_image(image),
-				r->idle, r->conf->name);
+	p->question = xasprintf("Deploy %s to the idle colour %s of %s?",
+				release_short_image(image), r->idle, r->conf->name);
 	plan_detail(p, "service %s keeps sending every request to %s (%s)", r->conf->name,
 		    r->live, release_short_image(r->stable_image));
 	plan_detail(p, "p switches it to %s once all %d pods are ready; a switches back",
@@ -528,12 +534,13 @@ static char *stable_template_patch(const struct release *r, struct err *err)
 		op = cJSON_CreateObject();
 		cJSON_AddStringToObject(op, "op", "add");
 		if (cJSON_GetArraySize(anns) > 0) {
-			cJSON_AddStringToObject(op, "path",
-						"/metadata/annotations/kubernetes.io~1change-cause");
+			cJSON_AddStringToObject(op, "path", "/metadata/annotations/"
+						"kubernetes.io~1change-cause");
 			cJSON_AddStringToObject(op, "value", cause);
 		} else {
 			cJSON_AddStringToObject(op, "path", "/metadata/annotations");
-			cJSON_AddStringToObject(cJSON_AddObjectToObject(op, "value"), CHANGE_CAUSE, cause);
+			cJSON_AddStringToObject(cJSON_AddObjectToObject(op, "value"), CHANGE_CAUSE,
+						cause);
 		}
 		cJSON_AddItemToArray(patch, op);
 		cJSON_Delete(anns);
@@ -557,7 +564,8 @@ static int promote_canary(const struct release *r, int64_t now, struct release_p
 	snprintf(weight, sizeof weight, "%d", w);
 	rfc3339(now, when, sizeof when);
 	if (w < 100) {
-		const char *anns[] = { RELEASE_ANN_WEIGHT, weight, RELEASE_ANN_STEP_AT, when, NULL };
+		const char *anns[] = { RELEASE_ANN_WEIGHT, weight, RELEASE_ANN_STEP_AT, when,
+				       NULL };
 
 		c = release_canary_replicas(r->total, w);
 		plan_init(p, ACTION_PROMOTE, "deploy", r->canary_name);
@@ -587,14 +595,15 @@ static int promote_canary(const struct release *r, int64_t now, struct release_p
 	}
 	p->from = step_text(r, r->step, r->weight);
 	p->to = xasprintf("100%%: deploy/%s runs %s on %d pods (a rolling update), then "
-			  "deploy/%s goes to 0", r->stable_name, release_short_image(r->canary_image),
-			  r->total, r->canary_name);
+			  "deploy/%s goes to 0", r->stable_name,
+			  release_short_image(r->canary_image), r->total, r->canary_name);
 	p->question = xasprintf("Promote the canary of %s to 100%% (deploy/%s takes its pod "
 				"template)?", conf->name, r->stable_name);
 	plan_detail(p, "- deploy/%s: %s", r->stable_name, release_short_image(r->stable_image));
 	plan_detail(p, "+ deploy/%s: %s", r->stable_name, release_short_image(r->canary_image));
 	p->done_message = xasprintf("canary of %s promoted to 100%%: deploy/%s rolls out %s",
-				    conf->name, r->stable_name, release_short_image(r->canary_image));
+				    conf->name, r->stable_name,
+				    release_short_image(r->canary_image));
 	return 0;
 }
 
@@ -610,7 +619,8 @@ static int switch_colour(const struct release *r, bool promote, int64_t now,
 	if (r->problem[0])
 		return err_set(err, "%s", r->problem);
 	if (!r->idle_ready)
-		return err_set(err, "%s is not ready (%d of %d pods ready%s): %s switches service/%s "
+		return err_set(err,
+			       "%s is not ready (%d of %d pods ready%s): %s switches service/%s "
 			       "only to a colour whose pods are all ready", r->idle,
 			       to->ready, to->replicas,
 			       to->updated < to->replicas ? ", not all updated" : "",
@@ -663,7 +673,8 @@ int release_plan_abort(const struct release *r, int64_t now, struct release_plan
 	rfc3339(now, when, sizeof when);
 	c = r->canary->replicas;
 	{
-		const char *anns[] = { RELEASE_ANN_PHASE, "aborted", RELEASE_ANN_STEP_AT, when, NULL };
+		const char *anns[] = { RELEASE_ANN_PHASE, "aborted", RELEASE_ANN_STEP_AT, when,
+				       NULL };
 
 		plan_init(p, ACTION_ABORT, "deploy", r->canary_name);
 		/* the canary leaves at once; the stable only grows back */
@@ -672,7 +683,8 @@ int release_plan_abort(const struct release *r, int64_t now, struct release_plan
 	}
 	scale_call(p, r->ns, r->stable_name, r->total);
 	p->from = xasprintf("%d%%: deploy/%s %d × %s + deploy/%s %d × %s", r->weight,
-			    r->stable_name, r->stable->replicas, release_short_image(r->stable_image),
+			    r->stable_name, r->stable->replicas,
+			    release_short_image(r->stable_image),
 			    r->canary_name, c, release_short_image(r->canary_image));
 	p->to = xasprintf("0%%: deploy/%s %d × %s, deploy/%s 0", r->stable_name, r->total,
 			  release_short_image(r->stable_image), r->canary_name);
@@ -696,7 +708,8 @@ int release_plan_finish(const struct release *r, int64_t now, struct release_pla
 		return 1;
 	rfc3339(now, when, sizeof when);
 	{
-		const char *anns[] = { RELEASE_ANN_PHASE, "promoted", RELEASE_ANN_STEP_AT, when, NULL };
+		const char *anns[] = { RELEASE_ANN_PHASE, "promoted", RELEASE_ANN_STEP_AT, when,
+				       NULL };
 
 		plan_init(p, ACTION_PROMOTE, "deploy", r->canary_name);
 		plan_call(p, "PATCH", kube_path(KUBE_DEPLOYMENTS, r->ns, r->canary_name),
@@ -707,7 +720,7 @@ int release_plan_finish(const struct release *r, int64_t now, struct release_pla
 			    r->canary->replicas);
 	p->to = xasprintf("deploy/%s 0: the promotion is complete", r->canary_name);
 	p->done_message = xasprintf("canary of %s promoted: deploy/%s runs %s, deploy/%s at 0",
-				    r->conf->name, r->stable_name, release_short_image(r->stable_image),
-				    r->canary_name);
+				    r->conf->name, r->stable_name,
+				    release_short_image(r->stable_image), r->canary_name);
 	return 0;
 }

@@ -179,10 +179,17 @@ static void build_finished(struct rt *rt)
 	registry_source_refresh(rt);
 }
 
+/* The canary asks before it plans a change; the kube slot is the app's to read. */
+static bool has_cluster(struct rt *rt)
+{
+	return rt->kube != NULL;
+}
+
 void sources_wire(struct app *app)
 {
 	app->rt.hooks.build_finished = build_finished;
 	app->rt.hooks.resolve_tag = registry_source_resolve;
+	app->rt.hooks.has_cluster = has_cluster;
 	action_builders_add(&app->rt, kube_rollout_builders);
 	action_builders_add(&app->rt, canary_builders);
 	action_builders_add(&app->rt, env_builders);

@@ -262,7 +262,7 @@ static bool check(struct ctl_app *ca)
 
 	if (!conf)
 		return false;
-	if (!rt->kube) {
+	if (!rt_has_cluster(rt)) {
 		schedule(ca, 0, "no cluster: start with --kubeconfig or `shipdeck demo`");
 		return false;
 	}

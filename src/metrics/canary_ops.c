@@ -73,7 +73,7 @@ static struct action_req *to_req(struct rt *rt, struct release_plan *p, const ch
 
 static bool read_release(struct rt *rt, const char *name, struct release *r, struct err *err)
 {
-	if (!rt->kube) {
+	if (!rt_has_cluster(rt)) {
 		err_set(err, "no cluster: start with --kubeconfig or `shipdeck demo`");
 		return false;
 	}

@@ -121,3 +121,8 @@ int rt_resolve_tag(struct rt *rt, const char *tag, rt_resolve_fn done, void *ctx
 		return err_set(err, "no registry: set image.name in .shipdeck.yml");
 	return rt->hooks.resolve_tag(rt, tag, done, ctx, err);
 }
+
+bool rt_has_cluster(struct rt *rt)
+{
+	return rt->hooks.has_cluster && rt->hooks.has_cluster(rt);
+}

@@ -95,6 +95,8 @@ struct rt {
 		/* the digest a tag of image.name points at, asked now */
 		int (*resolve_tag)(struct rt *rt, const char *tag, rt_resolve_fn done, void *ctx,
 				   struct err *err);
+		/* whether there is a cluster to plan a change against */
+		bool (*has_cluster)(struct rt *rt);
 	} hooks;
 
 	/* The builders of the action list's entries, a table per source that
@@ -160,5 +162,6 @@ void rt_want_detail(struct rt *rt, const char *id);
 void rt_build_finished(struct rt *rt);
 int rt_resolve_tag(struct rt *rt, const char *tag, rt_resolve_fn done, void *ctx,
 		   struct err *err);
+bool rt_has_cluster(struct rt *rt);
 
 #endif

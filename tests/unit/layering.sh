@@ -46,8 +46,7 @@ floor runtime 'util|store|project|runtime'
 floor action 'util|store|project|runtime|action'
 
 # a source reaches another only through the hooks of runtime/rt.h: it
-# touches its own slot of struct rt, no other (metrics/ asks whether there
-# is a cluster at all before it plans a canary's change)
+# touches its own slot of struct rt, no other
 slot_owner() {
 	case $1 in
 	kube) echo kube ;;
@@ -58,13 +57,11 @@ slot_owner() {
 	envs) echo env ;;
 	esac
 }
-slot_exceptions='metrics rt->kube'
 out=
 for dir in kube ci registry metrics git chaos env; do
 	while read -r slot; do
 		[ -n "$slot" ] || continue
 		[ "$(slot_owner "${slot#rt->}")" = "$dir" ] && continue
-		echo "$slot_exceptions" | grep -qxF "$dir $slot" && continue
 		out+="src/$dir uses $slot"$'\n'
 	done < <(grep -rhoE '\brt->(kube|ci|ci_remote|registry|canary|chaos_run|envs)\b' "src/$dir" \
 		| sort -u)

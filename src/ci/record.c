@@ -6,11 +6,6 @@
 #include "util/jsonout.h"
 #include "util/xalloc.h"
 
-static int64_t duration(int64_t start, int64_t end)
-{
-	return start && end >= start ? end - start : 0;
-}
-
 cJSON *ci_record_to_json(const struct ci_build *b)
 {
 	cJSON *o = cJSON_CreateObject(), *steps = cJSON_CreateArray(), *owner;
@@ -34,7 +29,8 @@ cJSON *ci_record_to_json(const struct ci_build *b)
 	cJSON_AddNumberToObject(o, "created_ms", (double)b->created_ms);
 	cJSON_AddNumberToObject(o, "started_ms", (double)b->started_ms);
 	cJSON_AddNumberToObject(o, "finished_ms", (double)b->finished_ms);
-	cJSON_AddNumberToObject(o, "duration_ms", (double)duration(b->started_ms, b->finished_ms));
+	cJSON_AddNumberToObject(o, "duration_ms",
+				(double)ci_span_ms(b->started_ms, b->finished_ms));
 	owner = cJSON_AddObjectToObject(o, "owner");
 	cJSON_AddNumberToObject(owner, "pid", b->owner_pid);
 	cJSON_AddNumberToObject(owner, "start", (double)b->owner_start);
@@ -56,7 +52,7 @@ cJSON *ci_record_to_json(const struct ci_build *b)
 		cJSON_AddNumberToObject(j, "started_ms", (double)s->started_ms);
 		cJSON_AddNumberToObject(j, "finished_ms", (double)s->finished_ms);
 		cJSON_AddNumberToObject(j, "duration_ms",
-					(double)duration(s->started_ms, s->finished_ms));
+					(double)ci_span_ms(s->started_ms, s->finished_ms));
 		cJSON_AddBoolToObject(j, "ignore_failure", s->ignore_failure);
 		cJSON_AddBoolToObject(j, "test", s->is_test);
 		json_add_str(j, "message", s->message);

@@ -66,11 +66,6 @@ static void print_json(cJSON *o)
 	cJSON_Delete(o);
 }
 
-static int64_t span(int64_t start, int64_t end)
-{
-	return start && end >= start ? end - start : 0;
-}
-
 /* Opens the repository and its history (a build left running by a dead
  * shipdeck is settled as interrupted here, as the console does). */
 static int open_ci(struct app *app)
@@ -132,7 +127,7 @@ static void on_step(void *ctx, const struct ci_build *b, const struct ci_step *s
 	char dur[32];
 
 	print_header(st, b);
-	ci_duration_format(span(s->started_ms, s->finished_ms), dur, sizeof dur);
+	ci_duration_format(ci_span_ms(s->started_ms, s->finished_ms), dur, sizeof dur);
 	if (st->out.json) {
 		cJSON *o = cJSON_CreateObject();
 
@@ -146,7 +141,7 @@ static void on_step(void *ctx, const struct ci_build *b, const struct ci_step *s
 			else
 				cJSON_AddNullToObject(o, "exit_code");
 			cJSON_AddNumberToObject(o, "duration_ms",
-						(double)span(s->started_ms, s->finished_ms));
+						(double)ci_span_ms(s->started_ms, s->finished_ms));
 			if (s->message)
 				cJSON_AddStringToObject(o, "message", s->message);
 		}
@@ -221,7 +216,7 @@ static void on_done(void *ctx, const struct ci_build *b)
 	if (b->number != st->number && st->number)
 		return;
 	print_header(st, b);
-	ci_duration_format(span(b->started_ms, b->finished_ms), dur, sizeof dur);
+	ci_duration_format(ci_span_ms(b->started_ms, b->finished_ms), dur, sizeof dur);
 	if (st->out.json) {
 		cJSON *o = cJSON_CreateObject();
 
@@ -230,7 +225,7 @@ static void on_done(void *ctx, const struct ci_build *b)
 		cJSON_AddStringToObject(o, "status", ci_status_name(b->status));
 		cJSON_AddStringToObject(o, "image_tag", b->image_tag);
 		cJSON_AddNumberToObject(o, "duration_ms",
-					(double)span(b->started_ms, b->finished_ms));
+					(double)ci_span_ms(b->started_ms, b->finished_ms));
 		if (b->message)
 			cJSON_AddStringToObject(o, "message", b->message);
 		print_json(o);
@@ -327,7 +322,7 @@ static int cmd_ls(struct app *app, struct cmd_args *args)
 		char *subject = text_safe(b->subject ? b->subject : "");
 		char *branch = text_safe(b->branch && *b->branch ? b->branch : "-");
 
-		ci_duration_format(span(b->started_ms, b->finished_ms), dur, sizeof dur);
+		ci_duration_format(ci_span_ms(b->started_ms, b->finished_ms), dur, sizeof dur);
 		snprintf(trigger, sizeof trigger, "%s%s", b->trigger ? b->trigger : "-",
 			 b->tests_only ? " tests" : "");
 		printf("%-6d %-12s %-8.7s %-16s %-14s %-9s %-20s %s\n", b->number,

@@ -11,6 +11,7 @@
 #include "ci/remote.h"
 #include "cmd/cmd.h"
 #include "cmd/pipeline_remote.h"
+#include "util/jsonout.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 
@@ -51,19 +52,6 @@ static const struct ci_build *run_numbered(struct app *app, const char *word)
 	return NULL;
 }
 
-static int64_t span(int64_t a, int64_t b)
-{
-	return a && b >= a ? b - a : 0;
-}
-
-static void add_str(cJSON *o, const char *name, const char *v)
-{
-	if (v)
-		cJSON_AddStringToObject(o, name, v);
-	else
-		cJSON_AddNullToObject(o, name);
-}
-
 /* A run as --json shows it: what the server said, in our words. */
 static cJSON *run_json(const struct ci_build *b)
 {
@@ -72,17 +60,18 @@ static cJSON *run_json(const struct ci_build *b)
 	cJSON_AddNumberToObject(o, "number", b->number);
 	cJSON_AddNumberToObject(o, "id", (double)b->remote_id);
 	cJSON_AddStringToObject(o, "status", ci_status_name(b->status));
-	add_str(o, "commit", b->commit);
-	add_str(o, "title", b->subject);
-	add_str(o, "branch", b->branch);
-	add_str(o, "event", b->event);
-	add_str(o, "user", b->user);
-	add_str(o, "workflow", b->pipeline_file);
-	add_str(o, "html_url", b->html_url);
+	json_add_str(o, "commit", b->commit);
+	json_add_str(o, "title", b->subject);
+	json_add_str(o, "branch", b->branch);
+	json_add_str(o, "event", b->event);
+	json_add_str(o, "user", b->user);
+	json_add_str(o, "workflow", b->pipeline_file);
+	json_add_str(o, "html_url", b->html_url);
 	cJSON_AddNumberToObject(o, "created_ms", (double)b->created_ms);
 	cJSON_AddNumberToObject(o, "started_ms", (double)b->started_ms);
 	cJSON_AddNumberToObject(o, "finished_ms", (double)b->finished_ms);
-	cJSON_AddNumberToObject(o, "duration_ms", (double)span(b->started_ms, b->finished_ms));
+	cJSON_AddNumberToObject(o, "duration_ms",
+				(double)ci_span_ms(b->started_ms, b->finished_ms));
 	steps = cJSON_AddArrayToObject(o, "steps");
 	for (size_t i = 0; i < b->nsteps; i++) {
 		const struct ci_step *st = &b->steps[i];
@@ -90,7 +79,7 @@ static cJSON *run_json(const struct ci_build *b)
 
 		cJSON_AddStringToObject(j, "key", st->key);
 		cJSON_AddStringToObject(j, "name", st->name);
-		add_str(j, "job", st->ndeps ? st->pipeline : NULL);
+		json_add_str(j, "job", st->ndeps ? st->pipeline : NULL);
 		cJSON_AddStringToObject(j, "status", ci_status_name(st->status));
 		cJSON_AddNumberToObject(j, "started_ms", (double)st->started_ms);
 		cJSON_AddNumberToObject(j, "finished_ms", (double)st->finished_ms);
@@ -130,7 +119,7 @@ static int remote_ls(struct app *app)
 		char *branch = text_safe(b->branch && *b->branch ? b->branch : "-");
 		char *event = text_safe(b->trigger ? b->trigger : "-");
 
-		ci_duration_format(span(b->started_ms, b->finished_ms), dur, sizeof dur);
+		ci_duration_format(ci_span_ms(b->started_ms, b->finished_ms), dur, sizeof dur);
 		printf("%-6d %-12s %-8.7s %-16s %-14s %-9s %s\n", b->number,
 		       ci_status_name(b->status), b->commit ? b->commit : "-", branch, event,
 		       ci_status_done(b->status) && b->started_ms ? dur : "-", subject);

@@ -30,6 +30,11 @@ bool ci_status_done(enum ci_status s)
 	return s != CI_PENDING && s != CI_RUNNING;
 }
 
+int64_t ci_span_ms(int64_t start_ms, int64_t end_ms)
+{
+	return start_ms && end_ms >= start_ms ? end_ms - start_ms : 0;
+}
+
 char *ci_duration_format(int64_t ms, char *buf, size_t size)
 {
 	if (ms < 0)

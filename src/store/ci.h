@@ -29,6 +29,8 @@ int ci_status_parse(const char *s);
 bool ci_status_done(enum ci_status s);
 /* "0.4s", "42s", "3m07s", "1h02m". Returns buf. */
 char *ci_duration_format(int64_t ms, char *buf, size_t size);
+/* How long from start to end (ms): 0 until both are known. */
+int64_t ci_span_ms(int64_t start_ms, int64_t end_ms);
 
 struct ci_step {
 	char *key;                  /* unique in the build: log id part and log file name */

@@ -24,10 +24,14 @@ jq -se '.[-1] | .event == "end" and .phase == "aborted"' "$WORK/auto.jsonl" >/de
 kc rollout status deploy/shop --timeout 30s >/dev/null || fail "the stable is not whole again"
 
 audit >"$WORK/audit.jsonl"
-jq -se '[.[] | select(.action == "auto-analysis" and .result == "hold")] | length == 1' "$WORK/audit.jsonl" \
-	>/dev/null || fail "the first FAIL is a hold in the audit log"
+# Analyses before the canary has samples enough ("no data", MARGINAL) hold too,
+# and a lucky early PASS may promote a step; what must hold is the end: the
+# abort comes right after a FAIL that held.
+jq -se '[.[] | select((.action == "auto-analysis" and .result == "hold") or (.action == "abort" and .result == "ok"))]
+	| .[-2:] | length == 2 and (.[0].message | startswith("automatic: FAIL:")) and .[1].action == "abort"' \
+	"$WORK/audit.jsonl" >/dev/null || { cat "$WORK/audit.jsonl"; fail "the first FAIL is a hold in the audit log"; }
 jq -se '[.[] | select(.action == "abort" and .result == "ok"
 	and (.message | test("automatic: FAIL: .*(canary mean [0-9.]+ is|high: canary [0-9.]+ vs stable)")))]
 	| length == 1' "$WORK/audit.jsonl" >/dev/null || { cat "$WORK/audit.jsonl"; fail "the abort's audit record has no numbers"; }
-note "$(jq -r 'select(.action == "abort") | .message' "$WORK/audit.jsonl")"
+note "$(jq -r 'select(.action == "abort" and .result == "ok") | .message' "$WORK/audit.jsonl")"
 echo "ok - a 20%-error canary fails twice and is aborted; the stable is untouched"

@@ -121,28 +121,7 @@ note "flagger pid $FLAGGER_PID (port $fport)"
 grep -q "Metrics server http://127.0.0.1:$nothing unreachable" "$WORK/flagger.log" \
 	|| { cat "$WORK/flagger.log"; fail "flagger did not report the missing metrics server"; }
 
-kc apply -f - >/dev/null <<'YAML'
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: shop, namespace: default}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: shop}}
-  template:
-    metadata: {labels: {app: shop}}
-    spec:
-      containers: [{name: shop, image: "example/shop:1.0", ports: [{containerPort: 8080}]}]
----
-apiVersion: flagger.app/v1beta1
-kind: Canary
-metadata: {name: shop, namespace: default}
-spec:
-  provider: kubernetes
-  targetRef: {apiVersion: apps/v1, kind: Deployment, name: shop}
-  progressDeadlineSeconds: 60
-  service: {port: 80, targetPort: 8080, portDiscovery: false}
-  analysis: {interval: 5s, threshold: 2, iterations: 2, metrics: []}
-YAML
+flagger_shop 5s
 phase() { kc get canary shop -o jsonpath='{.status.phase}'; }
 wait_until 120 sh -c "[ \"\$(kubectl get canary shop -o jsonpath='{.status.phase}')\" = Initialized ]" \
 	|| { tail -20 "$WORK/flagger.log"; fail "the Canary never became Initialized (phase '$(phase)')"; }

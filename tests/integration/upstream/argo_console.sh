@@ -453,28 +453,7 @@ stop_controller rollouts-controller "$ARGO_PID"
 # ---- 4: Flagger blue/green followed by the pane ------------------------------
 # (no Prometheus here: the analysis has no metrics, only iterations)
 start_flagger "http://127.0.0.1:$(free_port)"
-kc apply -f - >/dev/null <<'YAML'
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: shop, namespace: default}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: shop}}
-  template:
-    metadata: {labels: {app: shop}}
-    spec:
-      containers: [{name: shop, image: "example/shop:1.0", ports: [{containerPort: 8080}]}]
----
-apiVersion: flagger.app/v1beta1
-kind: Canary
-metadata: {name: shop, namespace: default}
-spec:
-  provider: kubernetes
-  targetRef: {apiVersion: apps/v1, kind: Deployment, name: shop}
-  progressDeadlineSeconds: 60
-  service: {port: 80, targetPort: 8080, portDiscovery: false}
-  analysis: {interval: 3s, threshold: 2, iterations: 2, metrics: []}
-YAML
+flagger_shop 3s
 tmux_start "$SHIPDECK" --kubeconfig "$KC"
 wait_screen 60 'canary/shop .*Initialized'
 keys 4 Home

@@ -124,6 +124,34 @@ wait_secs() {
 	done
 }
 
+# flagger_shop INTERVAL: Deployment shop (2 replicas) and a Flagger Canary
+# of it, blue/green by the kubernetes provider, analysed every INTERVAL with
+# no metrics (no Prometheus: two iterations only).
+flagger_shop() {
+	kc apply -f - >/dev/null <<YAML
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: shop, namespace: default}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: shop}}
+  template:
+    metadata: {labels: {app: shop}}
+    spec:
+      containers: [{name: shop, image: "example/shop:1.0", ports: [{containerPort: 8080}]}]
+---
+apiVersion: flagger.app/v1beta1
+kind: Canary
+metadata: {name: shop, namespace: default}
+spec:
+  provider: kubernetes
+  targetRef: {apiVersion: apps/v1, kind: Deployment, name: shop}
+  progressDeadlineSeconds: 60
+  service: {port: 80, targetPort: 8080, portDiscovery: false}
+  analysis: {interval: $1, threshold: 2, iterations: 2, metrics: []}
+YAML
+}
+
 # argo_rollout NAME REPLICAS IMAGE [PORT]: a canary Rollout of app NAME (one
 # container NAME, on PORT if given; three old ReplicaSets kept); the canary
 # strategy's body (steps, analysis), indented six spaces, on stdin. The

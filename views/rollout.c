@@ -66,6 +66,7 @@ struct rollout_view {
 	struct drift_rows drift;    /* the selected deployment's drift across environments */
 	struct row rows[MAX_ROWS];
 	int nrows;
+	uint64_t rows_version;      /* the store's version the rows were built from */
 };
 
 /* ---- small helpers */
@@ -661,20 +662,13 @@ static const struct kube_pod *detail_pod(const struct rollout_view *v, const str
 		? store_kube_find(&c->app->store.kube, KUBE_PODS, ns_of(c), v->detail_pod) : NULL;
 }
 
-/* ---- draw */
-
-static void rollout_draw(void *priv, struct view_ctx *c)
+/* The rows of the store as it is now, the cursor on the same object. The rows
+ * point into the store, whose objects a watch event frees; a key can come
+ * before the frame a store change waits for (STORE_FRAME_MS), so every entry
+ * point that reads rows (draw, keys, prompts, commands, hints) syncs first:
+ * draw always, the others through ensure_rows. */
+static void sync_rows(struct rollout_view *v, struct view_ctx *c)
 {
-	struct rollout_view *v = priv;
-
-	c->want_rows = 1;
-	if (draw_source_notice(c, 0, SOURCE_KUBE))
-		return;
-	if (v->detail_pod) {
-		c->want_rows = -1;
-		pod_detail_draw(c, detail_pod(v, c), v->detail_pod, ns_of(c), &v->detail_container);
-		return;
-	}
 	if (v->argo && !selected_argo(v, c))
 		xfree(&v->argo);
 	if (v->flagger && !selected_flagger(v, c))
@@ -703,8 +697,34 @@ static void rollout_draw(void *priv, struct view_ctx *c)
 		}
 	}
 	build_rows(v, c);
-	c->want_rows = v->nrows + 1;
 	place_cursor(v, c);
+	v->rows_version = c->app->store.version;
+}
+
+/* Keys, prompts, commands and hints between two frames: rebuild only when
+ * the store changed since the rows were built. */
+static void ensure_rows(struct rollout_view *v, struct view_ctx *c)
+{
+	if (v->rows_version != c->app->store.version)
+		sync_rows(v, c);
+}
+
+/* ---- draw */
+
+static void rollout_draw(void *priv, struct view_ctx *c)
+{
+	struct rollout_view *v = priv;
+
+	c->want_rows = 1;
+	if (draw_source_notice(c, 0, SOURCE_KUBE))
+		return;
+	if (v->detail_pod) {
+		c->want_rows = -1;
+		pod_detail_draw(c, detail_pod(v, c), v->detail_pod, ns_of(c), &v->detail_container);
+		return;
+	}
+	sync_rows(v, c);
+	c->want_rows = v->nrows + 1;
 	snprintf(c->subtitle, sizeof c->subtitle, "%s%s%s%s%s%s",
 		 c->app->store.kube.context ? c->app->store.kube.context : "",
 		 "/", *ns_of(c) ? ns_of(c) : "(all)",
@@ -989,14 +1009,17 @@ static int progressive_action(struct rollout_view *v, struct view_ctx *c, enum a
 static int rollout_action(void *priv, struct view_ctx *c, enum action_id a)
 {
 	struct rollout_view *v = priv;
-	const struct kube_deployment *d = selected(c);
-	const struct row *r = cursor_row(v);
+	const struct kube_deployment *d;
+	const struct row *r;
 	struct action_req *req = NULL;
 	struct err err;
 	char buf[32];
 
 	if (!c->app->rt.kube)
 		return VIEW_UNHANDLED;
+	ensure_rows(v, c);
+	d = selected(c);
+	r = cursor_row(v);
 	if (v->detail_pod && c->focused && detail_action(v, c, a) == VIEW_HANDLED)
 		return VIEW_HANDLED;
 	if ((selected_argo(v, c) || selected_flagger(v, c))
@@ -1132,12 +1155,15 @@ static void rollout_prompt_changed(void *priv, struct view_ctx *c, int id, const
 static void rollout_prompt_done(void *priv, struct view_ctx *c, int id, const char *text)
 {
 	struct rollout_view *v = priv;
-	const struct kube_deployment *d = selected(c);
-	const struct kube_rollout *ro = selected_argo(v, c);
+	const struct kube_deployment *d;
+	const struct kube_rollout *ro;
 	struct action_req *req = NULL;
 	struct err err;
 	char target[300];
 
+	ensure_rows(v, c);
+	d = selected(c);
+	ro = selected_argo(v, c);
 	if (id == PROMPT_FILTER) {
 		/* Esc (text NULL) clears the filter, as it does once the prompt is closed */
 		set_filter(v, c, text);
@@ -1194,6 +1220,7 @@ static int rollout_command(void *priv, struct view_ctx *c, const char *name, con
 	struct rollout_view *v = priv;
 	struct err err;
 
+	ensure_rows(v, c);
 	if (!strcmp(name, "undo")) {
 		char *end;
 		long rev = strtol(arg, &end, 10);
@@ -1267,11 +1294,14 @@ static void rollout_destroy(void *priv)
 static void rollout_hints(void *priv, struct view_ctx *c, struct strbuf *out)
 {
 	struct rollout_view *v = priv;
-	const struct kube_deployment *d = selected(c);
-	const struct row *r = cursor_row(v);
+	const struct kube_deployment *d;
+	const struct row *r;
 
 	if (!c->app->rt.kube)
 		return;
+	ensure_rows(v, c);
+	d = selected(c);
+	r = cursor_row(v);
 	if (v->detail_pod) {
 		view_hint(c, out, ACTION_KILL_POD, "kill \xe2\x86\x92 pod/%s", v->detail_pod);
 		view_hint(c, out, ACTION_DOWN, "container");

@@ -6,54 +6,32 @@
 
 #include <cjson/cJSON.h>
 
+#include "project/project.h"
+#include "store/envs.h"
 #include "util/imgref.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
 enum { MAX_FIELDS = 4 };
 
-static void forget(struct drift_rows *dr)
+/* The app d belongs to in some environment, or NULL. */
+static const char *deployment_app(const struct view_ctx *c, const struct kube_deployment *d)
 {
-	if (dr->have)
-		drift_free(&dr->drift);
-	dr->have = false;
-	dr->error[0] = '\0';
+	return d ? project_app_of_deployment(&c->app->project, c->app->store.kube.context,
+					     d->meta.namespace, d->meta.name) : NULL;
 }
 
-int drift_rows_count(struct drift_rows *dr, const struct view_ctx *c,
-		     const struct kube_deployment *d)
+int drift_rows_count(const struct view_ctx *c, const struct kube_deployment *d)
 {
-	const struct store_kube *k = &c->app->store.kube;
-	const char *app = d ? env_app_of_deployment(&c->app->project, k->context,
-						    d->meta.namespace, d->meta.name) : NULL;
-	char *key;
-	struct err err;
+	const char *app = deployment_app(c, d);
+	const struct drift *dr = app ? store_envs_drift(&c->app->store.envs, app) : NULL;
 
-	if (!app) {
-		forget(dr);
-		xfree(&dr->key);
+	if (!app)
 		return 0;
-	}
-	key = xasprintf("%s/%s/%s", k->context ? k->context : "", d->meta.namespace, d->meta.name);
-	if (!dr->key || strcmp(dr->key, key) || dr->passes != c->app->store.envs.passes) {
-		forget(dr);
-		free(dr->key);
-		dr->key = key;
-		dr->passes = c->app->store.envs.passes;
-		if (!c->app->store.envs.passes)
-			snprintf(dr->error, sizeof dr->error,
-				 "drift of %s: reading the environments…", app);
-		else if (env_drift(&c->app->project, &c->app->store.envs, app, &dr->drift, &err))
-			snprintf(dr->error, sizeof dr->error, "drift: %s", err.msg);
-		else
-			dr->have = true;
-	} else {
-		free(key);
-	}
-	if (!dr->have)
+	if (!dr)
 		return 1;
-	return 1 + (int)(dr->drift.nmissing + (dr->drift.n < MAX_FIELDS ? dr->drift.n : MAX_FIELDS))
-		+ (dr->drift.n > MAX_FIELDS);
+	return 1 + (int)(dr->nmissing + (dr->n < MAX_FIELDS ? dr->n : MAX_FIELDS))
+		+ (dr->n > MAX_FIELDS);
 }
 
 /* An image as the pane's columns name it: tag@sha256:3123…e67f. */
@@ -148,14 +126,19 @@ static bool differing_leaves(const char *a, const char *b, char *out_a, size_t s
 	return ok;
 }
 
-void drift_rows_draw(struct drift_rows *dr, struct view_ctx *c, int y, int i)
+void drift_rows_draw(struct view_ctx *c, const struct kube_deployment *dep, int y, int i)
 {
-	const struct drift *d = &dr->drift;
+	const char *app = deployment_app(c, dep);
+	const struct drift *d = app ? store_envs_drift(&c->app->store.envs, app) : NULL;
 	struct strbuf sb = { 0 };
 	int field;
 
-	if (!dr->have) {
-		draw_text(c, y, 0, ROLE_MUTED, dr->error);
+	if (!app)
+		return;
+	if (!d) {
+		/* a pass compares every app an environment lists */
+		draw_textf(c, y, 0, ROLE_MUTED, "drift of %s: reading the environments\xe2\x80\xa6",
+			   app);
 		return;
 	}
 	if (i == 0) {
@@ -206,10 +189,4 @@ void drift_rows_draw(struct drift_rows *dr, struct view_ctx *c, int y, int i)
 	}
 	draw_text(c, y, 2, ROLE_NORMAL, sb_str(&sb));
 	sb_free(&sb);
-}
-
-void drift_rows_free(struct drift_rows *dr)
-{
-	forget(dr);
-	xfree(&dr->key);
 }

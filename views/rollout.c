@@ -63,7 +63,6 @@ struct rollout_view {
 	int detail_container;
 	/* deploy: the container picked before the image prompt */
 	char *deploy_container;
-	struct drift_rows drift;    /* the selected deployment's drift across environments */
 	struct row rows[MAX_ROWS];
 	int nrows;
 	uint64_t rows_version;      /* the store's version the rows were built from */
@@ -244,7 +243,7 @@ static void build_rows(struct rollout_view *v, struct view_ctx *c)
 	for (size_t i = 0; i < (d->nconditions ? d->nconditions : 1); i++)
 		add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_CONDITIONS, .rev = (long)i });
 	add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_CHECKS });
-	for (int i = 0, n = drift_rows_count(&v->drift, c, d); i < n; i++)
+	for (int i = 0, n = drift_rows_count(c, d); i < n; i++)
 		add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_DRIFT, .rev = i });
 	nrs = store_kube_replicasets_of(k, d, rss, MAX_RS);
 	add(v, (struct row){ .kind = ROW_TEXT, .text = TEXT_RS_HEADER });
@@ -604,7 +603,7 @@ static void draw_row(struct rollout_view *v, struct view_ctx *c, int y, const st
 		draw_checks(c, y, d);
 		break;
 	case TEXT_DRIFT:
-		drift_rows_draw(&v->drift, c, y, (int)r->rev);
+		drift_rows_draw(c, d, y, (int)r->rev);
 		break;
 	case TEXT_RS_HEADER:
 		draw_rs_header(c, y, selected_argo(v, c) != NULL);
@@ -1288,7 +1287,6 @@ static void rollout_destroy(void *priv)
 	free(v->flagger);
 	free(v->detail_pod);
 	free(v->deploy_container);
-	drift_rows_free(&v->drift);
 }
 
 static void rollout_hints(void *priv, struct view_ctx *c, struct strbuf *out)

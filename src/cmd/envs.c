@@ -12,10 +12,10 @@
 
 #include "app/sources.h"
 #include "cmd/kubecmd.h"
-#include "env/drift.h"
 #include "env/promote.h"
 #include "env/source.h"
 #include "registry/source.h"
+#include "store/envs.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 
@@ -224,7 +224,7 @@ static void drift_json(const struct drift *d)
 static int drift_run(struct app *app, struct cmd_args *args)
 {
 	struct cmd_flag flags[] = { { 0 } };
-	struct drift d;
+	const struct drift *d;
 	struct err err;
 	bool unreadable = false;
 	int rc;
@@ -236,18 +236,20 @@ static int drift_run(struct app *app, struct cmd_args *args)
 	rc = read_envs(app, "drift");
 	if (rc)
 		return rc;
-	if (env_drift(&app->project, &app->store.envs, args->argv[0], &d, &err))
-		return cmd_fail(EXIT_USAGE, "%s", err.msg);
+	/* the pass compared every app an environment lists */
+	d = store_envs_drift(&app->store.envs, args->argv[0]);
+	if (!d)
+		return cmd_fail(EXIT_USAGE,
+				"no environment lists app '%s' (environments: in .shipdeck.yml)",
+				args->argv[0]);
 	for (size_t e = 0; e < app->store.envs.n; e++)
 		if (app->store.envs.envs[e].error)
 			unreadable = true;
 	if (app->opts.json)
-		drift_json(&d);
+		drift_json(d);
 	else
-		drift_text(&d);
-	rc = unreadable ? EXIT_USAGE : d.n || d.nmissing ? EXIT_FAILED : EXIT_OK;
-	drift_free(&d);
-	return rc;
+		drift_text(d);
+	return unreadable ? EXIT_USAGE : d->n || d->nmissing ? EXIT_FAILED : EXIT_OK;
 }
 
 const struct cmd cmd_promote = {

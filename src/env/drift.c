@@ -323,39 +323,3 @@ int env_drift(const struct project *p, const struct store_envs *se, const char *
 	free(fs);
 	return 0;
 }
-
-void drift_free(struct drift *d)
-{
-	for (size_t i = 0; i < d->n; i++) {
-		for (size_t k = 0; k < d->nenvs; k++)
-			free(d->items[i].values[k]);
-		free(d->items[i].values);
-		free(d->items[i].field);
-	}
-	free(d->items);
-	for (size_t k = 0; k < d->nenvs; k++)
-		free(d->envs[k]);
-	free(d->envs);
-	for (size_t k = 0; k < d->nmissing; k++)
-		free(d->missing[k]);
-	free(d->missing);
-	free(d->app);
-	memset(d, 0, sizeof *d);
-}
-
-const char *env_app_of_deployment(const struct project *p, const char *context,
-				  const char *ns, const char *deploy)
-{
-	for (size_t e = 0; e < p->nenvs; e++) {
-		const struct env_conf *c = &p->envs[e];
-
-		if (strcmp(c->namespace, ns ? ns : "") || (c->context && context
-							  && strcmp(c->context, context)))
-			continue;
-		for (size_t a = 0; a < c->napps; a++)
-			for (size_t i = 0; i < c->apps[a].ndeployments; i++)
-				if (!strcmp(c->apps[a].deployments[i], deploy))
-					return c->apps[a].name;
-	}
-	return NULL;
-}

@@ -5,6 +5,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "env/drift.h"
 #include "env/read.h"
 #include "kube/client.h"
 #include "util/timefmt.h"
@@ -54,6 +55,35 @@ static void emit_state(struct env_source *src, size_t index, struct env_state *s
 	rt_apply(src->rt, &ev);
 }
 
+/* Every app's drift over the states the store now holds, in the order the
+ * apps first appear in .shipdeck.yml. */
+static struct drift *drifts_compare(const struct rt *rt, size_t *n)
+{
+	const struct project *p = rt->project;
+	struct drift *out = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	for (size_t e = 0; e < p->nenvs; e++)
+		for (size_t a = 0; a < p->envs[e].napps; a++) {
+			const char *app = p->envs[e].apps[a].name;
+			bool seen = false;
+			struct err err;
+
+			for (size_t i = 0; i < *n && !seen; i++)
+				seen = !strcmp(out[i].app, app);
+			if (seen)
+				continue;
+			if (*n == cap) {
+				cap = cap ? 2 * cap : 4;
+				out = xrealloc(out, cap * sizeof *out);
+			}
+			if (!env_drift(p, &rt->store->envs, app, &out[*n], &err))
+				(*n)++;
+		}
+	return out;
+}
+
 static void fetch_end(struct env_fetch *f)
 {
 	struct env_source *src = f->src;
@@ -81,6 +111,7 @@ static void fetch_end(struct env_fetch *f)
 		struct store_event ev = { .domain = STORE_ENVS };
 
 		ev.envs = (struct envs_event){ .type = ENVS_EV_PASS };
+		ev.envs.drifts = drifts_compare(src->rt, &ev.envs.ndrifts);
 		rt_apply(src->rt, &ev);
 		src->finished = true;
 		if (src->period_ms)

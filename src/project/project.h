@@ -128,6 +128,11 @@ const struct env_conf *project_env(const struct project *p, const char *name);
 /* The environment after env in the list, or NULL for the last. */
 const struct env_conf *project_env_next(const struct project *p, const struct env_conf *env);
 const struct env_app *env_conf_app(const struct env_conf *env, const char *app);
+/* The app the Deployment deploy in namespace ns (of context, the one in use)
+ * belongs to in some environment, or NULL. An environment without a context
+ * of its own matches any. */
+const char *project_app_of_deployment(const struct project *p, const char *context,
+				      const char *ns, const char *deploy);
 
 /* Parses environments: into p (project_env.c); frees with project_envs_free. */
 struct ynode;

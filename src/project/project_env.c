@@ -253,3 +253,20 @@ const struct env_app *env_conf_app(const struct env_conf *env, const char *app)
 			return &env->apps[i];
 	return NULL;
 }
+
+const char *project_app_of_deployment(const struct project *p, const char *context,
+				      const char *ns, const char *deploy)
+{
+	for (size_t e = 0; e < p->nenvs; e++) {
+		const struct env_conf *c = &p->envs[e];
+
+		if (strcmp(c->namespace, ns ? ns : "") || (c->context && context
+							  && strcmp(c->context, context)))
+			continue;
+		for (size_t a = 0; a < c->napps; a++)
+			for (size_t i = 0; i < c->apps[a].ndeployments; i++)
+				if (!strcmp(c->apps[a].deployments[i], deploy))
+					return c->apps[a].name;
+	}
+	return NULL;
+}

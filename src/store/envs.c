@@ -46,11 +46,40 @@ void env_state_free(struct env_state *s)
 	free(s);
 }
 
+void drift_free(struct drift *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		for (size_t k = 0; k < d->nenvs; k++)
+			free(d->items[i].values[k]);
+		free(d->items[i].values);
+		free(d->items[i].field);
+	}
+	free(d->items);
+	for (size_t k = 0; k < d->nenvs; k++)
+		free(d->envs[k]);
+	free(d->envs);
+	for (size_t k = 0; k < d->nmissing; k++)
+		free(d->missing[k]);
+	free(d->missing);
+	free(d->app);
+	memset(d, 0, sizeof *d);
+}
+
+static void drifts_clear(struct store_envs *e)
+{
+	for (size_t i = 0; i < e->ndrifts; i++)
+		drift_free(&e->drifts[i]);
+	free(e->drifts);
+	e->drifts = NULL;
+	e->ndrifts = 0;
+}
+
 void store_envs_free(struct store_envs *e)
 {
 	for (size_t i = 0; i < e->n; i++)
 		state_clear(&e->envs[i]);
 	free(e->envs);
+	drifts_clear(e);
 	memset(e, 0, sizeof *e);
 }
 
@@ -71,6 +100,11 @@ bool store_envs_apply(struct store_envs *e, struct envs_event *ev)
 		ev->state = NULL;
 		return true;
 	case ENVS_EV_PASS:
+		drifts_clear(e);
+		e->drifts = ev->drifts;
+		e->ndrifts = ev->ndrifts;
+		ev->drifts = NULL;
+		ev->ndrifts = 0;
 		e->passes++;
 		return true;
 	}
@@ -106,5 +140,13 @@ const char *env_state_configmap(const struct env_state *s, const char *name)
 	for (size_t i = 0; s && i < s->nconfigmaps; i++)
 		if (!strcmp(s->configmaps[i].name, name))
 			return s->configmaps[i].data_json;
+	return NULL;
+}
+
+const struct drift *store_envs_drift(const struct store_envs *e, const char *app)
+{
+	for (size_t i = 0; i < e->ndrifts; i++)
+		if (!strcmp(e->drifts[i].app, app))
+			return &e->drifts[i];
 	return NULL;
 }

@@ -50,10 +50,31 @@ struct env_state {
 	size_t nconfigmaps;
 };
 
+/* Configuration drift: how one app's pod templates differ across the
+ * environments that list it, one value per field and environment, as the
+ * env source compared them at the end of a pass (env/drift.h). */
+struct drift_item {
+	char *field;                /* "containers.web.env.LOG_LEVEL", "replicas" */
+	char **values;              /* one per compared environment; NULL: absent there */
+};
+
+struct drift {
+	char *app;
+	char **envs;                /* the environments compared (those that list the app) */
+	size_t nenvs;
+	struct drift_item *items;
+	size_t n;
+	size_t expected;            /* differences left out as declared */
+	char **missing;             /* "prod: deploy/web not found", "stage: <read error>" */
+	size_t nmissing;
+};
+
 struct store_envs {
 	struct env_state *envs;     /* in the order of .shipdeck.yml */
 	size_t n;
 	uint64_t passes;            /* whole passes over every environment */
+	struct drift *drifts;       /* one per app, of the last pass */
+	size_t ndrifts;
 };
 
 enum envs_event_type {
@@ -65,12 +86,15 @@ struct envs_event {
 	enum envs_event_type type;
 	size_t index;
 	struct env_state *state;    /* STATE: moved into the store (the struct too) */
+	struct drift *drifts;       /* PASS: each app's, moved into the store (the array too) */
+	size_t ndrifts;
 };
 
 void store_envs_init(struct store_envs *e);
 void store_envs_free(struct store_envs *e);
 bool store_envs_apply(struct store_envs *e, struct envs_event *ev);
 void env_state_free(struct env_state *s);
+void drift_free(struct drift *d);
 
 /* Lookups; results point into the store (valid until the next apply). */
 const struct env_state *store_envs_find(const struct store_envs *e, const char *name);
@@ -78,5 +102,7 @@ const struct env_state *store_envs_find(const struct store_envs *e, const char *
 const struct env_run *env_state_run(const struct env_state *s, const char *app);
 const struct kube_deployment *env_state_deployment(const struct env_state *s, const char *name);
 const char *env_state_configmap(const struct env_state *s, const char *name);
+/* app's drift of the last pass, or NULL (no pass yet, or no environment lists it). */
+const struct drift *store_envs_drift(const struct store_envs *e, const char *app);
 
 #endif

@@ -48,6 +48,9 @@ sd_check "with each environment's value" json_q_lines d1.json \
 sd_check "the expected ones still left out" json_q_lines d1.json "d[0]['expected'] == 2"
 drift >d1.txt
 sd_check "text: the fields and values" grep -qF '  prod       "debug"' d1.txt
+(cd "$REPO" && timeout 20 "$SHIPDECK" --kubeconfig "$KC_one" drift api) >d9.txt 2>&1; rc=$?
+sd_check "an app no environment lists: exit 2, named" \
+	sh -c "test $rc = 2 && grep -q \"no environment lists app 'api'\" d9.txt"
 
 K -n prod patch configmap web-config --type=merge -p '{"data":{"pool":"2"}}' >/dev/null || sd_fail "patch the ConfigMap"
 drift --json >d2.json

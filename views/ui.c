@@ -441,8 +441,10 @@ static void draw_when_due(struct ui *ui)
 {
 	int64_t wait;
 
-	if (ui->drawn_version != ui->app->store.version || !ui->builds_seen_once)
+	if (ui->drawn_version != ui->app->store.version || !ui->builds_seen_once) {
 		watch_builds(ui);
+		chaos_view_watch(ui);
+	}
 
 	if (ui->dirty) {
 		ui_draw(ui);

@@ -79,6 +79,7 @@ struct ui {
 	} seen_builds[16];
 	size_t nseen_builds;
 	bool builds_seen_once;
+	int chaos_followed;         /* the chaos run the panes last turned to */
 
 	int last_key;               /* the key being dispatched, for hints that name it */
 

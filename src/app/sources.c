@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chaos/catalog.h"
 #include "chaos/runner.h"
 #include "ci/backend.h"
 #include "ci/logpager.h"
@@ -136,7 +137,7 @@ static const struct console_source {
 	{ .start = start_registry, .stop = registry_source_stop },
 	{ .start = start_env, .stop = env_source_stop },
 	{ .start = start_metrics, .stop = canary_ctl_stop },
-	{ .stop = chaos_run_stop },
+	{ .start = chaos_catalog_start, .stop = chaos_run_stop },
 };
 
 enum { NSOURCES = sizeof console_sources / sizeof *console_sources };

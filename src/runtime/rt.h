@@ -108,7 +108,7 @@ struct rt {
 	 * calls confirm for destructive actions. */
 	void (*confirm)(struct rt *rt, struct action_req *req);
 
-	struct log_provider log_providers[4];
+	struct log_provider log_providers[8];
 	int nlog_providers;
 	struct log_provider detail_providers[4];
 	int ndetail_providers;

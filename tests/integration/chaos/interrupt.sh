@@ -39,6 +39,9 @@ journal=$RUNS/1/journal.json
 [ -z "$(pgrep -g "$pid")" ] || fail "processes of group $pid left: $(pgrep -g "$pid")"
 jq -s -e 'map(select(.action == "chaos-run" and .phase == "result"))[0] | .result == "failed" and .to == "interrupted"' \
 	"$AUDIT" >/dev/null || { cat "$AUDIT"; fail "audit record"; }
+# the interrupt is a change of its own, through the gate: intent, then result
+jq -s -e 'map(select(.action == "cancel" and .target == "experiment chaos/slow.json") | .phase) == ["intent", "result"]' \
+	"$AUDIT" >/dev/null || { cat "$AUDIT"; fail "the interrupt's audit records"; }
 [ "$(jq -r .status "$RUNS/1/run.json")" = interrupted ] || fail "run.json status"
 tmux_quit
 echo "ok - x interrupts, rollbacks run, nothing left (pid $pid)"

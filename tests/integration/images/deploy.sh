@@ -31,8 +31,18 @@ sd_check "headless: build 2 runs on web, 2 pods, by tag" \
 	json_q runs.json "row('${TAG[2]}')['runsOn'] == [{'namespace': 'default', 'deployment': 'web', 'pods': 2, 'by': 'tag'}]"
 sd_check "headless: build 4 runs nowhere" json_q runs.json "row('${TAG[4]}')['runsOn'] == []"
 
-# marked TAG: the row of TAG starts with ▶ (the selected deployment runs it)
-marked() { sd_tmux_screen | grep -q -- "^▶.. $1 "; }
+# marked TAG: the row of TAG starts with ▶ (the selected deployment runs it),
+# within 5 s: a capture can land between the lines of one frame (CI's ASan
+# build saw the warning line drawn and the rows under it not yet)
+marked() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		sd_tmux_screen 2>/dev/null | grep -q -- "^▶.. $1 " && return 0
+		sleep 0.1
+	done
+	sd_tmux_screen >&2 2>/dev/null
+	return 1
+}
 wait_image() {
 	for ((i = 0; i < 100; i++)); do [ "$(image_of_web)" = "$1" ] && return 0; sleep 0.1; done
 	return 1

@@ -14,7 +14,8 @@
 #include <time.h>
 
 #include "action/builder.h"
-#include "metrics/canary_ops.h"
+#include "action/gate.h"
+#include "model/release.h"
 #include "util/strbuf.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
@@ -56,7 +57,7 @@ static void app_line(struct view_ctx *c, int y, const struct app_conf *conf, boo
 	bool fill = sel && c->focused;   /* the bar of a selection only where the keys go */
 	int x;
 
-	release_read(&c->app->store.kube, conf, canary_ns(&c->app->rt, conf), &r);
+	release_read(&c->app->store.kube, conf, release_ns(&c->app->store.kube, conf), &r);
 	if (r.problem[0])
 		snprintf(where, sizeof where, "%s", r.problem);
 	else if (r.blue_green)
@@ -485,7 +486,7 @@ static void canary_draw(void *priv, struct view_ctx *c)
 	}
 	conf = selected(v, c);
 	st = store_canary_app(&c->app->store.canary, conf->name);
-	release_read(&c->app->store.kube, conf, canary_ns(&c->app->rt, conf), &r);
+	release_read(&c->app->store.kube, conf, release_ns(&c->app->store.kube, conf), &r);
 	c->want_rows = want_rows(p, conf, &r, st);
 	snprintf(c->subtitle, sizeof c->subtitle, "%s · %s", conf->name,
 		 r.blue_green ? "blue/green" : "canary");

@@ -37,7 +37,7 @@ struct canary_cmd {
 static int fetch(struct canary_cmd *c)
 {
 	static const enum kube_resource kinds[] = { KUBE_DEPLOYMENTS, KUBE_SERVICES };
-	const char *ns = canary_ns(&c->app->rt, c->conf);
+	const char *ns = release_ns(&c->app->store.kube, c->conf);
 
 	for (size_t k = 0; k < 2; k++) {
 		struct store_event ev = { .domain = STORE_KUBE };
@@ -57,7 +57,7 @@ static int fetch(struct canary_cmd *c)
 
 static void read_release(struct canary_cmd *c, struct release *r)
 {
-	release_read(&c->app->store.kube, c->conf, canary_ns(&c->app->rt, c->conf), r);
+	release_read(&c->app->store.kube, c->conf, release_ns(&c->app->store.kube, c->conf), r);
 }
 
 static int status(struct canary_cmd *c)

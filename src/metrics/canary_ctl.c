@@ -266,7 +266,7 @@ static bool check(struct ctl_app *ca)
 		schedule(ca, 0, "no cluster: start with --kubeconfig or `shipdeck demo`");
 		return false;
 	}
-	ns = canary_ns(rt, conf);
+	ns = release_ns(&rt->store->kube, conf);
 	if (watched && *watched && strcmp(ns, watched)) {
 		schedule(ca, 0, "app %s is in namespace %s; the console watches %s (:ns %s)",
 			 ca->name, ns, watched, ns);

@@ -8,15 +8,6 @@
 #include "util/timefmt.h"
 #include "util/xalloc.h"
 
-const char *canary_ns(const struct rt *rt, const struct app_conf *conf)
-{
-	if (conf->namespace)
-		return conf->namespace;
-	if (rt->store->kube.namespace && *rt->store->kube.namespace)
-		return rt->store->kube.namespace;
-	return "default";
-}
-
 int canary_release(const struct rt *rt, const char *name, struct release *r,
 		   struct err *err)
 {
@@ -30,7 +21,7 @@ int canary_release(const struct rt *rt, const char *name, struct release *r,
 			       rt->project->path ? rt->project->path : ".shipdeck.yml",
 			       rt->project->apps[0].name, rt->project->napps > 1 ? ", …" : "");
 	}
-	release_read(&rt->store->kube, conf, canary_ns(rt, conf), r);
+	release_read(&rt->store->kube, conf, release_ns(&rt->store->kube, conf), r);
 	r->by = rt->user;
 	return 0;
 }

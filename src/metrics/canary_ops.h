@@ -13,9 +13,6 @@
 #include "kube/rollout_ops.h"
 #include "metrics/release.h"
 
-/* The namespace of app conf: its own, else the one in use. */
-const char *canary_ns(const struct rt *rt, const struct app_conf *conf);
-
 /* Reads app name's release. -1 with err when .shipdeck.yml has no such app. */
 int canary_release(const struct rt *rt, const char *name, struct release *r,
 		   struct err *err);

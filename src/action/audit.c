@@ -207,20 +207,6 @@ char *audit_readable(const char *data, size_t len)
 	return sb_steal(&out);
 }
 
-/* Replaces log buffer id with text (taken). */
-static void load_log(struct rt *rt, const char *id, char *title, char *text)
-{
-	struct store_event ev = { .domain = STORE_LOG };
-
-	ev.log = (struct log_event){ .type = LOG_EV_OPEN, .id = xstrdup(id), .title = title };
-	rt_apply(rt, &ev);
-	ev.log = (struct log_event){ .type = LOG_EV_APPEND, .id = xstrdup(id), .text = text,
-				     .text_len = strlen(text), .time_ms = time_wall_ms() };
-	rt_apply(rt, &ev);
-	ev.log = (struct log_event){ .type = LOG_EV_CLOSE, .id = xstrdup(id) };
-	rt_apply(rt, &ev);
-}
-
 int audit_show(struct rt *rt, struct err *err)
 {
 	static const char none[] = "(no actions recorded yet)";
@@ -232,9 +218,9 @@ int audit_show(struct rt *rt, struct err *err)
 		if (!data)
 			return -1;
 	}
-	load_log(rt, "audit", xasprintf("audit log %s · Enter: the JSON records", rt->audit_path),
+	rt_log_put(rt, "audit", xasprintf("audit log %s · Enter: the JSON records", rt->audit_path),
 		 len ? audit_readable(data, len) : xstrdup(none));
-	load_log(rt, "audit/json", xasprintf("audit log %s (JSON) · Enter: one line per action",
+	rt_log_put(rt, "audit/json", xasprintf("audit log %s (JSON) · Enter: one line per action",
 					     rt->audit_path),
 		 len ? data : xstrdup(none));
 	if (!len)

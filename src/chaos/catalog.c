@@ -10,23 +10,7 @@
 #include "chaos/runner.h"
 #include "util/file.h"
 #include "util/strbuf.h"
-#include "util/timefmt.h"
 #include "util/xalloc.h"
-
-/* A whole buffer at once: opened (emptied), filled, closed. */
-static void put_buffer(struct rt *rt, const char *id, const char *title, char *text)
-{
-	struct store_event ev = { .domain = STORE_LOG };
-
-	ev.log = (struct log_event){ .type = LOG_EV_OPEN, .id = xstrdup(id),
-				     .title = xstrdup(title) };
-	rt_apply(rt, &ev);
-	ev.log = (struct log_event){ .type = LOG_EV_APPEND, .id = xstrdup(id), .text = text,
-				     .text_len = strlen(text), .time_ms = time_wall_ms() };
-	rt_apply(rt, &ev);
-	ev.log = (struct log_event){ .type = LOG_EV_CLOSE, .id = xstrdup(id) };
-	rt_apply(rt, &ev);
-}
 
 /* Past runs, newest first (at most 10): :chaos show N reads one back. */
 static void list_runs(struct strbuf *sb)
@@ -85,7 +69,7 @@ static void list_experiments(struct rt *rt)
 		sb_printf(&sb, "engine: %s\n", tool);
 	else
 		sb_printf(&sb, "%s\n", chaos_install_hint);
-	put_buffer(rt, "chaos", "chaos experiments", sb_steal(&sb));
+	rt_log_put(rt, "chaos", xstrdup("chaos experiments"), sb_steal(&sb));
 	free(tool);
 	free(dir);
 }
@@ -101,7 +85,7 @@ static void read_back(struct rt *rt, const char *id, long n)
 		char title[64];
 
 		snprintf(title, sizeof title, "chaos %ld (%s)", n, "from the state folder");
-		put_buffer(rt, id, title, data);
+		rt_log_put(rt, id, xstrdup(title), data);
 	} else {
 		rt_message(rt, STATUS_ERROR, "chaos show %ld: %s", n, err.msg);
 	}

@@ -74,6 +74,19 @@ void rt_open_log(struct rt *rt, const char *id)
 	ask_provider(rt, rt->log_providers, rt->nlog_providers, id);
 }
 
+void rt_log_put(struct rt *rt, const char *id, char *title, char *text)
+{
+	struct store_event ev = { .domain = STORE_LOG };
+
+	ev.log = (struct log_event){ .type = LOG_EV_OPEN, .id = xstrdup(id), .title = title };
+	rt_apply(rt, &ev);
+	ev.log = (struct log_event){ .type = LOG_EV_APPEND, .id = xstrdup(id), .text = text,
+				     .text_len = strlen(text), .time_ms = time_wall_ms() };
+	rt_apply(rt, &ev);
+	ev.log = (struct log_event){ .type = LOG_EV_CLOSE, .id = xstrdup(id) };
+	rt_apply(rt, &ev);
+}
+
 void rt_log_window(struct rt *rt, const char *id, uint64_t first, size_t n)
 {
 	if (rt->log_pager.window)

@@ -138,6 +138,9 @@ void rt_vsource_state(struct rt *rt, enum source_id source, enum source_state st
  * matches starts filling buffer id (or does nothing when it already does). */
 void rt_log_provider(struct rt *rt, const char *prefix, log_open_fn open, void *ctx);
 void rt_open_log(struct rt *rt, const char *id);
+/* Replaces log buffer id with text, whole and closed (title and text taken):
+ * what a provider answers with when it has it all at once. */
+void rt_log_put(struct rt *rt, const char *id, char *title, char *text);
 
 /* Lines [first, first + n) of buffer id read back from disk into its
  * window. */

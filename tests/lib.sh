@@ -1,9 +1,12 @@
-# Shared helpers for shipdeck's shell tests (screen, tmux, integration).
+# The one library of shipdeck's shell tests (screen, tmux, integration).
 # Source it, then call sd_setup. Every test gets a private HOME and XDG folders,
-# a fixed terminal and time zone, and kills what it started on exit.
+# a fixed terminal and time zone, and kills what it started on exit. The
+# libraries of a test area (integration/*/lib.sh) build on it and add only
+# what their area needs (a sandbox, a repository, Prometheus).
 #
 #   SHIPDECK       the binary under test (default: ../build/shipdeck)
 #   UPDATE_GOLDEN  set to 1 to rewrite golden files instead of comparing
+#   KEEP_TMP       set to keep the test's folder (KEEP_WORK says the same)
 
 set -u
 
@@ -14,26 +17,67 @@ SD_ROOT=$(cd "$SD_TESTS/.." && pwd)
 . "$SD_TESTS/cluster.sh"
 SD_PIDS=()
 SD_TMUX=""
+SD_TMUX_SERVERS=()
+SD_EXIT_HOOKS=()
+SD_KEEP_ON_FAILURE=""
 SD_FAILED=0
 
-sd_cleanup() {
-	local pid
-	[ -n "$SD_TMUX" ] && tmux -L "$SD_TMUX" kill-server 2>/dev/null || true
-	for pid in "${SD_PIDS[@]}"; do
-		kill "$pid" 2>/dev/null
-	done
-	for pid in "${SD_PIDS[@]}"; do
-		wait "$pid" 2>/dev/null
-	done
-	[ -n "${SD_TMP:-}" ] && [ -z "${KEEP_TMP:-}" ] && rm -rf "$SD_TMP"
+# sd_track PID: a background process to stop on exit.
+sd_track() {
+	SD_PIDS+=("$1")
 }
 
+# sd_untrack PID: one the test has stopped itself (its pid may be reused).
+sd_untrack() {
+	local kept=() pid
+	for pid in "${SD_PIDS[@]}"; do
+		[ "$pid" = "$1" ] || kept+=("$pid")
+	done
+	SD_PIDS=("${kept[@]}")
+}
+
+# sd_on_exit FUNCTION: runs first on exit, with SD_RC the test's exit status
+# (e.g. to show a server's log when the test failed).
+sd_on_exit() {
+	SD_EXIT_HOOKS+=("$1")
+}
+
+sd_cleanup() {
+	SD_RC=$?
+	local pid h s
+	# every step may fail (a process already gone): none may stop the rest
+	for h in "${SD_EXIT_HOOKS[@]}"; do
+		"$h" || true
+	done
+	for s in "$SD_TMUX" "${SD_TMUX_SERVERS[@]}"; do
+		[ -z "$s" ] || command tmux -L "$s" kill-server 2>/dev/null || true
+	done
+	for pid in "${SD_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null || true
+	done
+	for pid in "${SD_PIDS[@]}"; do
+		wait "$pid" 2>/dev/null || true
+	done
+	if [ -n "${SD_TMP:-}" ]; then
+		if [ -n "${KEEP_TMP:-}${KEEP_WORK:-}" ] \
+		   || { [ -n "$SD_KEEP_ON_FAILURE" ] && [ "$SD_RC" != 0 ] && [ "$SD_RC" != 77 ]; }; then
+			echo "# kept $SD_TMP" >&2
+		else
+			rm -rf "$SD_TMP"
+		fi
+	fi
+	return "$SD_RC"
+}
+
+# sd_setup [NAME]: the test's folder ($SD_TMP, /tmp/NAME.XXXXXX), a
+# hermetic HOME, XDG folders and kubectl cache, UTC, UTF-8, a known TERM.
 sd_setup() {
-	SD_TMP=$(mktemp -d /tmp/shipdeck-test.XXXXXX)
+	SD_TMP=$(mktemp -d "/tmp/${1:-shipdeck-test}.XXXXXX")
+	# short paths: a message that names a file (the audit log) fits the status bar
 	export HOME=$SD_TMP/home
-	export XDG_CONFIG_HOME=$HOME/.config XDG_STATE_HOME=$HOME/.local/state
-	export XDG_CACHE_HOME=$HOME/.cache
-	mkdir -p "$XDG_CONFIG_HOME" "$XDG_STATE_HOME" "$XDG_CACHE_HOME"
+	export XDG_CONFIG_HOME=$SD_TMP/config XDG_STATE_HOME=$SD_TMP/state
+	export XDG_CACHE_HOME=$SD_TMP/cache
+	mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_STATE_HOME" "$XDG_CACHE_HOME"
 	export TZ=UTC LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color
 	unset NO_COLOR KUBECONFIG
 	export KUBECACHEDIR=$SD_TMP/kubecache
@@ -105,20 +149,20 @@ sd_golden() {
 sd_tmux_start() {
 	local cols=$1 lines=$2
 	shift 2
-	[ -n "$SD_TMUX" ] && tmux -L "$SD_TMUX" kill-server 2>/dev/null || true
+	[ -n "$SD_TMUX" ] && command tmux -L "$SD_TMUX" kill-server 2>/dev/null || true
 	SD_TMUX=shipdeck-test-$$-$RANDOM
-	tmux -L "$SD_TMUX" -f /dev/null new-session -d -x "$cols" -y "$lines" \
+	command tmux -L "$SD_TMUX" -f /dev/null new-session -d -x "$cols" -y "$lines" \
 		-e HOME="$HOME" -e XDG_CONFIG_HOME="$XDG_CONFIG_HOME" \
 		-e XDG_STATE_HOME="$XDG_STATE_HOME" -e XDG_CACHE_HOME="$XDG_CACHE_HOME" \
 		-e TERM=xterm-256color -e LANG=C.UTF-8 -e TZ=UTC "$@"
 }
 
 sd_tmux() {
-	tmux -L "$SD_TMUX" "$@"
+	command tmux -L "$SD_TMUX" "$@"
 }
 
 sd_tmux_screen() {
-	tmux -L "$SD_TMUX" capture-pane -p "$@"
+	command tmux -L "$SD_TMUX" capture-pane -p "$@"
 }
 
 # sd_tmux_wait TEXT [SECONDS]: waits until TEXT is on the screen.
@@ -138,4 +182,28 @@ sd_tmux_wait() {
 # A free TCP port on 127.0.0.1 (free_port.py says which and why).
 sd_free_port() {
 	python3 "$SD_TESTS/free_port.py"
+}
+
+# sd_wait_until SECONDS CMD...: polls CMD every 0.1 s; 1 when it never held.
+sd_wait_until() {
+	local limit=$1 i=0
+	shift
+	while ! "$@" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ "$i" -ge $((limit * 10)) ] && return 1
+		sleep 0.1
+	done
+}
+
+# The minor version of kubectl on PATH ("" without one).
+sd_kubectl_minor() {
+	command -v kubectl >/dev/null 2>&1 || return 0
+	kubectl version --client -o json 2>/dev/null | sed -n 's/.*"minor": *"\([0-9]*\).*/\1/p' | head -1
+}
+
+# Whether kubectl on PATH is 1.27 or newer (the oldest the tests speak to).
+sd_kubectl_ok() {
+	local v
+	v=$(sd_kubectl_minor)
+	[ -n "$v" ] && [ "$v" -ge 27 ]
 }

@@ -72,7 +72,7 @@ up_rc=$?
 cp "$T/upstream.json" "$reports/conformance-upstream.json" 2>/dev/null
 kill -TERM "$up_pid"
 wait "$up_pid" 2>/dev/null
-PIDS=$(echo "$PIDS" | sed "s/ $up_pid\b//")
+sd_untrack "$up_pid"
 [ "$up_rc" -eq 0 ] || fail "a scenario's check failed on the upstream control plane"
 "$py" "$here/conformance.py" compare --known "$here/known-differences.tsv" \
 	"$T/sandbox.json" "$T/upstream.json" | tee "$reports/conformance-differences.txt"

@@ -10,9 +10,7 @@ command -v prometheus >/dev/null 2>&1 || skip "Debian's prometheus not installed
 command -v jq >/dev/null 2>&1 || skip "jq not installed"
 kubectl_ok || skip "kubectl >= 1.27 not found"
 
-free_port() {
-	python3 "$CANARY_DIR/../../free_port.py"
-}
+free_port() { sd_free_port; }
 
 # start_world [sandbox flags...]: the sandbox with shop and pay (time scale 50).
 start_world() {
@@ -31,7 +29,7 @@ start_prometheus() {
 	if cluster_is_upstream; then
 		"${SHIPDECK_TRAFFIC:?}" --traffic-only --kubeconfig "$KC" --port 0 \
 			--faults "$CANARY_DIR/faults.yaml" >"$WORK/traffic.out" 2>"$WORK/traffic.err" &
-		PIDS="$PIDS $!"
+		sd_track "$!"
 		url=$(cluster_wait_listening "$WORK/traffic.out" $!) \
 			|| { cat "$WORK/traffic.err"; fail "the simulated traffic did not start"; }
 		scheme=http target=${url#http://} tls=""
@@ -51,7 +49,7 @@ YML
 	prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" \
 		--web.listen-address="127.0.0.1:$port" >"$dir/log" 2>&1 &
 	PROMPID=$!
-	PIDS="$PIDS $PROMPID"
+	sd_track "$PROMPID"
 	PROM=http://127.0.0.1:$port
 	wait_until 30 curl -fs "$PROM/-/ready" || { tail "$dir/log"; fail "prometheus did not start"; }
 	# the sandbox is scraped: wait for its first samples
@@ -91,7 +89,7 @@ start_fake_prometheus() {
 	# below could still read the first server's line before the child runs
 	: >"$WORK/fake-prom.out"
 	python3 "$CANARY_DIR/fake_prometheus.py" --mode "$1" >>"$WORK/fake-prom.out" 2>&1 &
-	PIDS="$PIDS $!"
+	sd_track "$!"
 	wait_until 10 grep -q 'listening on' "$WORK/fake-prom.out" || fail "the fake prometheus did not start"
 	PROM=http://127.0.0.1:$(sed -n 's/listening on //p' "$WORK/fake-prom.out")
 }

@@ -19,7 +19,7 @@ s.bind(("127.0.0.1", 0))
 s.listen(64)
 print(s.getsockname()[1], flush=True)
 time.sleep(3600)' >"$WORK/hang.port" &
-PIDS="$PIDS $!"
+sd_track "$!"
 wait_until 5 test -s "$WORK/hang.port" || fail "the hanging server did not start"
 HANG=$(cat "$WORK/hang.port")
 

@@ -32,7 +32,7 @@ start_proxy() {
 	python3 "$FAILURES/fault_proxy.py" --upstream "$PORT" --port-file "$WORK/proxy.port" \
 		--control-port-file "$WORK/proxy.ctl" --log "$WORK/proxy.jsonl" "${tls[@]}" "$@" \
 		2>"$WORK/proxy.err" &
-	PIDS="$PIDS $!"
+	sd_track "$!"
 	wait_until 10 test -s "$WORK/proxy.port" || { cat "$WORK/proxy.err"; fail "the proxy did not start"; }
 	PROXY_PORT=$(cat "$WORK/proxy.port")
 	CTL_PORT=$(cat "$WORK/proxy.ctl")

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Acceptance 3: cancelling a step that spawned children and grandchildren —
 # its shell ignoring TERM (so the KILL after the grace period is needed), a
 # child in a session of its own — leaves no process of the build, whether

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Acceptance 2: a dirty work tree does not leak into a build (the build sees
 # the committed file), and a build leaves the operator's tree — its files,
 # its .git and `git status` — exactly as they were.

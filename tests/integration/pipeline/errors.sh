@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Exit codes and messages: a bad pipeline file exits 2 naming file:line:col
 # and the key; usage errors exit 2; --read-only exits 4; a missing secret
 # fails its step and says how to set it.

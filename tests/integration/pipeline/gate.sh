@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Acceptance 1: a failing test gates the image. The publish step is skipped
 # and its side effect never exists; fixed and committed, the build passes and
 # publish runs with SHIPDECK_IMAGE_TAG=<sha7>-<build>. Also: --tests runs only

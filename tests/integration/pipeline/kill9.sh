@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Acceptance 4: kill -9 of shipdeck mid-build. After a restart the build shows
 # as interrupted, the processes it left are stopped, its log up to the crash
 # is readable, and the next build gets a fresh number — never a reused one,

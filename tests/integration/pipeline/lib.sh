@@ -1,25 +1,17 @@
-# Shared by the pipeline integration tests: a private HOME and XDG folders,
-# real git repositories, and waiting that tolerates a loaded machine.
+# Shared by the pipeline integration tests: real git repositories and the
+# builds' folders, on ../../lib.sh (a private HOME and XDG folders, waiting
+# that tolerates a loaded machine).
 # Usage: . lib.sh [SHIPDECK] (default: $SHIPDECK, then build/shipdeck)
 set -eu
 
 SHIPDECK=$(realpath "${1:-${SHIPDECK:-build/shipdeck}}")
-WORK=$(mktemp -d /tmp/shipdeck-pipeline-test.XXXXXX)
-export HOME=$WORK/home XDG_CONFIG_HOME=$WORK/home/config XDG_STATE_HOME=$WORK/home/state
-export XDG_CACHE_HOME=$WORK/home/cache TZ=UTC LANG=C.UTF-8 TERM=xterm-256color
+. "$(dirname "${BASH_SOURCE[0]}")/../../lib.sh"
+sd_setup shipdeck-pipeline-test
+SD_KEEP_ON_FAILURE=1   # a failed build's folders are the evidence
+WORK=$SD_TMP
 export GIT_AUTHOR_NAME=Tester GIT_AUTHOR_EMAIL=tester@example.com
 export GIT_COMMITTER_NAME=Tester GIT_COMMITTER_EMAIL=tester@example.com
-unset SHIPDECK_SCRIPT SHIPDECK_SCRIPT_OUT KUBECONFIG
-mkdir -p "$HOME" "$XDG_CONFIG_HOME"
-trap 'cleanup' EXIT
-
-cleanup_hooks=""
-cleanup() {
-	rc=$?
-	for h in $cleanup_hooks; do $h || true; done
-	if [ "$rc" -eq 0 ]; then rm -rf "$WORK"; else echo "# kept $WORK" >&2; fi
-	exit $rc
-}
+unset SHIPDECK_SCRIPT SHIPDECK_SCRIPT_OUT
 
 fail() {
 	echo "FAIL: $*" >&2
@@ -46,15 +38,7 @@ commit_all() {
 }
 
 # wait_for SECONDS CMD...: until CMD succeeds.
-wait_for() {
-	limit=$1
-	shift
-	end=$(($(date +%s) + limit))
-	until "$@" >/dev/null 2>&1; do
-		[ "$(date +%s)" -lt "$end" ] || return 1
-		sleep 0.1
-	done
-}
+wait_for() { sd_wait_until "$@"; }
 
 # The folder of build N of the repository at DIR.
 build_dir() {

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # shipdeck pipeline lint (issue 15) on 38 real .drone.yml files kept byte
 # for byte in tests/fixtures/drone-corpus (sources in its SOURCES file):
 # every one loads (exit 0), and each pipeline's services and steps come out

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Services and detached steps (issue 15): a service (a small HTTP server)
 # starts before the steps, a step reaches it, the build passes, and the
 # service's process is gone afterwards (checked by the pid it wrote). A

@@ -22,7 +22,7 @@ keys 4   # the rollout pane
 	done
 ) &
 churn=$!
-PIDS="$PIDS $churn"
+sd_track "$churn"
 died() {
 	cat "$WORK"/asan.* 2>/dev/null || true
 	fail "the console died while keys met a churning store"

@@ -18,45 +18,33 @@ fi
 SANDBOX_BIN=$(cd "$(dirname "$SANDBOX_BIN")" && pwd)/$(basename "$SANDBOX_BIN")
 
 SANDBOX_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-. "$SANDBOX_LIB_DIR/../../cluster.sh"
+. "$SANDBOX_LIB_DIR/../../lib.sh"
 
-skip() { echo "SKIP: $*"; exit 77; }
+skip() { sd_skip "$@"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 note() { echo "# $*"; }
 
 command -v kubectl >/dev/null 2>&1 || skip "no kubectl on PATH"
-KUBECTL_MINOR=$(kubectl version --client -o json 2>/dev/null \
-	| sed -n 's/.*"minor": *"\([0-9]*\).*/\1/p' | head -1)
-[ -n "$KUBECTL_MINOR" ] && [ "$KUBECTL_MINOR" -ge 27 ] \
-	|| skip "kubectl ${KUBECTL_MINOR:+1.$KUBECTL_MINOR }is older than 1.27"
+KUBECTL_MINOR=$(sd_kubectl_minor)
+sd_kubectl_ok || skip "kubectl ${KUBECTL_MINOR:+1.$KUBECTL_MINOR }is older than 1.27"
 command -v curl >/dev/null 2>&1 || skip "no curl on PATH"
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/sandbox-test.XXXXXX")
-export KUBECACHEDIR=$T/kube-cache
+sd_setup sandbox-test
+T=$SD_TMP
 export HOME=$T
-export TZ=UTC
-PIDS=""
 
-cleanup() {
-	local rc=$?
-	for p in $PIDS; do
-		kill "$p" 2>/dev/null
-	done
-	for p in $PIDS; do
-		wait "$p" 2>/dev/null
-	done
-	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && [ -f "$T/sandbox.err" ]; then
+# a failed test shows the end of what the sandbox said
+sandbox_err_tail() {
+	if [ "$SD_RC" -ne 0 ] && [ "$SD_RC" -ne 77 ] && [ -f "$T/sandbox.err" ]; then
 		echo "--- sandbox stderr ---" >&2
 		tail -20 "$T/sandbox.err" >&2
 	fi
-	rm -rf "$T"
-	exit "$rc"
 }
-trap cleanup EXIT
+sd_on_exit sandbox_err_tail
 trap 'exit 1' INT TERM
 
 # Remembers a background process to kill on exit.
-track() { PIDS="$PIDS $1"; }
+track() { sd_track "$1"; }
 
 # sandbox_start [FLAGS...]: starts the sandbox, waits for its one line,
 # sets SANDBOX_URL, SANDBOX_PID, SANDBOX_TOKEN and KUBECONFIG.
@@ -81,7 +69,7 @@ sandbox_stop() {
 	kill -TERM "$SANDBOX_PID"
 	wait "$SANDBOX_PID"
 	local rc=$?
-	PIDS=$(echo "$PIDS" | sed "s/ $SANDBOX_PID\b//")
+	sd_untrack "$SANDBOX_PID"
 	[ "$rc" -eq 0 ] || fail "sandbox exited with $rc on SIGTERM"
 	# Sanitizer builds report here (UBSan does not change the exit status).
 	if grep -Eq 'runtime error:|Sanitizer' "$T/sandbox.err"; then
@@ -112,11 +100,7 @@ expect_eq() {
 wait_for() {
 	local limit=$1
 	shift
-	local end=$((SECONDS + limit))
-	until "$@" >/dev/null 2>&1; do
-		[ $SECONDS -lt $end ] || fail "timed out after ${limit}s waiting for: $*"
-		sleep 0.1
-	done
+	sd_wait_until "$limit" "$@" || fail "timed out after ${limit}s waiting for: $*"
 }
 
 # A Deployment (maxSurge 1, maxUnavailable 0, readiness probe) and a
@@ -171,9 +155,7 @@ lines_ge() {
 
 # free_port: a TCP port nothing listens on at 127.0.0.1 (for programs that,
 # unlike the sandbox, cannot pick one themselves): tests/free_port.py
-free_port() {
-	python3 "$SANDBOX_LIB_DIR/../../free_port.py"
-}
+free_port() { sd_free_port; }
 
 # rs_watch APP FILE: watches the ReplicaSets of app=APP into FILE as
 # "EVENT NAME DESIRED" lines, until the test ends.

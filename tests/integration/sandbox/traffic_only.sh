@@ -201,7 +201,7 @@ note "ok: the cluster saw only GETs from the mirror ($(mirror_requests "$T/reque
 kill -TERM "$TRAFFIC_PID"
 wait "$TRAFFIC_PID"
 rc=$?
-PIDS=$(echo "$PIDS" | sed "s/ $TRAFFIC_PID\b//")
+sd_untrack "$TRAFFIC_PID"
 expect_eq "$rc" 0 "SIGTERM ends the traffic-only sandbox cleanly"
 if grep -Eq 'runtime error:|Sanitizer' "$T/traffic.err"; then
 	cat "$T/traffic.err" >&2
@@ -224,7 +224,7 @@ for p in $(k get pods -l app=web -o jsonpath='{.items[*].metadata.name}'); do
 done
 kill -TERM "$TRAFFIC_PID"
 wait "$TRAFFIC_PID" || fail "traffic-only with CA and token files: exit $?"
-PIDS=$(echo "$PIDS" | sed "s/ $TRAFFIC_PID\b//")
+sd_untrack "$TRAFFIC_PID"
 note "ok: certificate-authority and tokenFile as files next to the kubeconfig"
 
 # Mistakes, each named.
@@ -290,7 +290,7 @@ if cluster_is_upstream; then
 	metrics | grep -q 'namespace="default"' && fail "default's pods without the right to list them"
 	kill -TERM "$TRAFFIC_PID"
 	wait "$TRAFFIC_PID" || fail "traffic-only in shop: exit $?"
-	PIDS=$(echo "$PIDS" | sed "s/ $TRAFFIC_PID\b//")
+	sd_untrack "$TRAFFIC_PID"
 	note "ok: a user who may read namespace shop only gets shop's traffic"
 fi
 
@@ -328,6 +328,6 @@ grep -v '"method":"GET"' "$T/requests2.log" | grep -Ev '"path":"/api(s/apps)?/v1
 	&& fail "a write outside kubectl's namespaced paths"
 kill -TERM "$TRAFFIC_PID"
 wait "$TRAFFIC_PID" || fail "traffic-only exit $?"
-PIDS=$(echo "$PIDS" | sed "s/ $TRAFFIC_PID\b//")
+sd_untrack "$TRAFFIC_PID"
 grep -q 'retrying' "$T/traffic.err" && fail "a 410 is not an error: $(cat "$T/traffic.err")"
 sandbox_stop

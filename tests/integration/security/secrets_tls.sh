@@ -63,7 +63,7 @@ with open(sys.argv[1], "ab") as out:
         except OSError:
             pass
         c.close()' "$WORK/plain.bytes" >"$WORK/plain.port" &
-PIDS="$PIDS $!"
+sd_track "$!"
 wait_until 5 test -s "$WORK/plain.port" || fail "the plain listener did not start"
 sed "s#server: https://127.0.0.1:$PORT#server: http://127.0.0.1:$(cat "$WORK/plain.port")#" "$KC" >"$D/plain.yaml"
 headless plain "$D/plain.yaml"

@@ -253,7 +253,7 @@ wait_screen 30 'step 1 of 4'
 # headless beside the console: watch follows to Healthy, undo refuses read-only
 sd --json rollout watch rollout/web --timeout 120s >"$WORK/watch.jsonl" 2>"$WORK/watch.err" &
 WATCH=$!
-PIDS="$PIDS $WATCH"
+sd_track "$WATCH"
 rc=0
 sd --read-only rollout undo rollout/web >/dev/null 2>"$WORK/undo.err" || rc=$?
 [ "$rc" = 4 ] && grep -q 'read-only: rollback disabled' "$WORK/undo.err" || fail "read-only undo: $(cat "$WORK/undo.err")"

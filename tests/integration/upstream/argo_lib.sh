@@ -33,7 +33,7 @@ start_controller() {
 	shift 3
 	"$@" >"$log" 2>&1 &
 	CTL_PID=$!
-	PIDS="$PIDS $CTL_PID"
+	sd_track "$CTL_PID"
 	for ((i = 0; i < 600; i++)); do
 		curl -sf -o /dev/null "$url" && return 0
 		if ! kill -0 "$CTL_PID" 2>/dev/null; then
@@ -94,7 +94,7 @@ start_traffic_prometheus() {
 	mkdir -p "$dir"
 	"${SHIPDECK_TRAFFIC:?}" --traffic-only --kubeconfig "$KC" --port 0 --faults "$1" \
 		>"$WORK/traffic.out" 2>"$WORK/traffic.err" &
-	PIDS="$PIDS $!"
+	sd_track "$!"
 	url=$(cluster_wait_listening "$WORK/traffic.out" $!) \
 		|| { cat "$WORK/traffic.err"; fail "the simulated traffic did not start"; }
 	cat >"$dir/prometheus.yml" <<YML
@@ -106,7 +106,7 @@ YML
 	port=$(free_port)
 	prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" \
 		--web.listen-address="127.0.0.1:$port" >"$dir/log" 2>&1 &
-	PIDS="$PIDS $!"
+	sd_track "$!"
 	PROM=http://127.0.0.1:$port
 	wait_until 30 curl -fs "$PROM/-/ready" || { tail "$dir/log"; fail "prometheus did not start"; }
 	note "traffic at $url, prometheus at $PROM"

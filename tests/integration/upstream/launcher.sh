@@ -58,7 +58,7 @@ step 3 'the port asked for is in use'
 python3 -c 'import socket,sys,time
 s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(); print(s.getsockname()[1], flush=True); time.sleep(60)' \
 	>"$WORK/busy.port" &
-PIDS="$PIDS $!"
+sd_track "$!"
 wait_until 5 test -s "$WORK/busy.port"
 busy=$(cat "$WORK/busy.port")
 launch busy --port "$busy"
@@ -87,7 +87,7 @@ YAML
 "$UPSTREAM" --kubeconfig-out "$WORK/good.kc" --dir "$WORK/good" --faults "$WORK/faults.yaml" \
 	--time-scale 10 >"$WORK/good.out" 2>"$WORK/good.err" &
 good=$!
-PIDS="$PIDS $good"
+sd_track "$good"
 url=$(cluster_wait_listening "$WORK/good.out" "$good") || { cat "$WORK/good.err"; fail "no start"; }
 [ "$(wc -l <"$WORK/good.out")" = 1 ] || fail "more than one line on stdout"
 export KUBECONFIG=$WORK/good.kc

@@ -66,7 +66,7 @@ static struct action_req *interrupt(struct rt *rt, const struct action_sel *s, b
 	struct action_req *req;
 	char *target;
 
-	if (!chaos_run_active(rt) || !ch->running) {
+	if (!ch->running) {
 		err_set(err, "no chaos experiment is running");
 		return NULL;
 	}

@@ -105,11 +105,6 @@ static void plan_free(void *data)
 	free(p);
 }
 
-bool chaos_run_active(const struct rt *rt)
-{
-	return rt->chaos_run != NULL;
-}
-
 static void emit_log(struct rt *rt, const char *id, char *text)
 {
 	struct store_event ev = { .domain = STORE_LOG };

@@ -52,7 +52,6 @@ extern const struct action_builder chaos_builders[];
 /* The request's run: starts the child (chaos_run_request sets it). */
 int chaos_run_start(struct rt *rt, struct action_req *req, struct err *err);
 
-bool chaos_run_active(const struct rt *rt);
 /* SIGINT to the run's group; false when nothing runs. */
 bool chaos_run_interrupt(struct rt *rt);
 /* At exit: interrupts a run still going and runs the loop until it has

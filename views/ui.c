@@ -20,7 +20,7 @@
 
 /* From the pane list: NAME's view is NAME_view. */
 static const struct view *const all_views[PANE_COUNT] = {
-#define PANE_VIEW(A, id, name, key, help) [PANE_##id] = &name##_view,
+#define PANE_VIEW(A, id, name, ...) [PANE_##id] = &name##_view,
 	SHIPDECK_PANES(PANE_VIEW, )
 #undef PANE_VIEW
 };
@@ -29,7 +29,7 @@ static const struct view *const all_views[PANE_COUNT] = {
 static int pane_focused_by(enum action_id a)
 {
 	switch (a) {
-#define FOCUS_CASE(A, id, name, key, help) case ACTION_FOCUS_##id: return PANE_##id;
+#define FOCUS_CASE(A, id, ...) case ACTION_FOCUS_##id: return PANE_##id;
 	SHIPDECK_PANES(FOCUS_CASE, )
 #undef FOCUS_CASE
 	default: return -1;

@@ -88,7 +88,7 @@ struct view {
 };
 
 /* One per pane of action/panes.h, in views/NAME.c. */
-#define PANE_VIEW_DECL(A, id, name, key, help) extern const struct view name##_view;
+#define PANE_VIEW_DECL(A, id, name, ...) extern const struct view name##_view;
 SHIPDECK_PANES(PANE_VIEW_DECL, )
 #undef PANE_VIEW_DECL
 

@@ -18,7 +18,7 @@ enum {
 };
 
 /* A pane's focus action: FOCUS_<ID>, "focus-<name>" (action/panes.h). */
-#define ACTION_OF_PANE(X, id, name, key, help) X(FOCUS_##id, "focus-" #name, key, 0, NULL, help)
+#define ACTION_OF_PANE(X, id, name, key, help, ...) X(FOCUS_##id, "focus-" #name, key, 0, NULL, help)
 
 /* X(ID, name, default keys (space-separated), flags, owning pane or NULL, help) */
 #define SHIPDECK_ACTIONS(X) \

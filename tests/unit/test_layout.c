@@ -15,8 +15,9 @@ static const char *describe(int cols, int lines, int zoomed)
 int main(void)
 {
 	tap_is_str(describe(200, 50, -1),
-		   "pipeline 0,0 80x25; log 25,0 80x24; images 17,81 119x16; rollout 0,81 119x17; "
-		   "canary 33,81 119x16; status 49,0 200x1", "wide: side by side, the right stacked");
+		   "pipeline 0,0 80x25; log 25,0 80x24; images 23,81 119x13; rollout 0,81 119x23; "
+		   "canary 36,81 119x13; status 49,0 200x1",
+		   "wide: side by side, the right by rank, the rollout two rows a turn");
 	tap_is_str(describe(80, 24, -1),
 		   "pipeline 0,0 80x4; log 4,0 80x4; images 8,0 80x4; rollout 12,0 80x7; "
 		   "canary 19,0 80x4; status 23,0 80x1", "narrow: stacked, the rollout first");
@@ -39,8 +40,8 @@ int main(void)
 		want[PANE_CANARY] = 20;
 		layout_compute_by_content(&l, 200, 50, -1, want);
 		layout_describe(&l, buf, sizeof buf);
-		tap_is_str(buf, "pipeline 0,0 80x8; log 8,0 80x41; images 17,81 119x16; "
-			   "rollout 0,81 119x17; canary 33,81 119x16; status 49,0 200x1",
+		tap_is_str(buf, "pipeline 0,0 80x8; log 8,0 80x41; images 23,81 119x13; "
+			   "rollout 0,81 119x23; canary 36,81 119x13; status 49,0 200x1",
 			   "by content: too much for all, turns share it");
 		want[PANE_CANARY] = 4;
 		layout_compute_by_content(&l, 80, 24, -1, want);
@@ -62,8 +63,8 @@ int main(void)
 			layout_compute(&l, w, h, -1);
 			for (int p = 0; p < PANE_COUNT; p++) {
 				area += l.pane[p].w * l.pane[p].h;
-				shown += l.pane[p].h >= 2;   /* a pane of the list without its place
-							      * in layout.c gets none */
+				shown += l.pane[p].h >= 2;   /* every pane of the list has its
+							      * place from its line */
 			}
 			if (l.separator_x >= 0)
 				area += l.separator_h;

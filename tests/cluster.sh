@@ -112,23 +112,6 @@ for line in (sys.stdin if sys.argv[1] == "-" else open(sys.argv[1])):
 	fi
 }
 
-# cluster_golden PATH: the golden file a screen is compared with on this
-# cluster — PATH on the sandbox; on the real control plane PATH with
-# ".upstream" before its ".golden" (or at its end). The screens differ where
-# the clusters do: the kubeconfig's context, node names, the template hashes
-# (and so the widths of the name columns), the events only a kubelet sends.
-# A screen the same on both (no upstream file) has one golden.
-# UPDATE_GOLDEN=1 with SHIPDECK_CLUSTER=upstream writes the upstream ones.
-cluster_golden() {
-	local up=$1.upstream
-	[ "${1%.golden}" != "$1" ] && up=${1%.golden}.upstream.golden
-	if cluster_is_upstream && { [ -e "$up" ] || [ "${UPDATE_GOLDEN:-}" = 1 ]; }; then
-		echo "$up"
-	else
-		echo "$1"
-	fi
-}
-
 # cluster_demo_flag: what `shipdeck demo` is told to run this cluster on.
 cluster_demo_flag() {
 	if cluster_is_upstream; then echo "--cluster upstream"; else echo "--cluster sandbox"; fi

@@ -124,24 +124,43 @@ sd_script() {
 	return "$code"
 }
 
-# sd_golden DUMP GOLDEN [SED_SCRIPT]: compares a dump (normalised by the sed
-# script) with the golden file.
+# sd_normalise FILE [SED]: the file as its golden has it: through SED
+# first, then tests/golden/normalise.sed.
+sd_normalise() {
+	sed -E "${2:-}" "$1" | sed -E -f "$SD_TESTS/golden/normalise.sed"
+}
+
+# sd_golden DUMP NAME [SED]: compares a screen dump with its golden,
+# tests/golden/NAME (AREA/SCREEN-COLSxLINES: tests/golden/README.md). DUMP
+# is a file, or a dump's name in $SD_OUT. The dump goes through SED (what
+# only this test knows: its commits' hashes), then through the one
+# normaliser, tests/golden/normalise.sed (what changes run to run on every
+# screen). On the upstream control plane NAME.upstream is the golden where
+# there is one. UPDATE_GOLDEN=1 rewrites the golden instead.
 sd_golden() {
-	local dump=$SD_OUT/$1 golden=$2 norm=${3:-}
+	local dump=$1 golden=$SD_TESTS/golden/$2 norm=${3:-}
 	local got=$SD_TMP/golden.got
+	case $dump in */*) ;; *) dump=$SD_OUT/$dump ;; esac
 	if [ ! -f "$dump" ]; then
-		sd_fail "screen $1 was not dumped"
-		return
+		sd_fail "screen $(basename "$dump") was not dumped"
+		return 0
 	fi
-	if [ -n "$norm" ]; then sed -E "$norm" "$dump" >"$got"; else cp "$dump" "$got"; fi
-	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+	if cluster_is_upstream && { [ -e "$golden.upstream" ] || [ "${UPDATE_GOLDEN:-}" = 1 ]; }; then
+		golden=$golden.upstream
+	fi
+	sd_normalise "$dump" "$norm" >"$got"
+	if [ "${UPDATE_GOLDEN:-}" = 1 ] && [ "$golden" != "${golden%.upstream}" ] \
+	   && cmp -s "${golden%.upstream}" "$got"; then
+		rm -f "$golden"     # the same on both clusters: one golden
+		sd_pass "golden ${golden%.upstream} holds on both clusters"
+	elif [ "${UPDATE_GOLDEN:-}" = 1 ]; then
 		mkdir -p "$(dirname "$golden")"
 		cp "$got" "$golden"
 		sd_pass "golden $golden updated"
 	elif diff -u "$golden" "$got"; then
-		sd_pass "screen $1 matches $(basename "$golden")"
+		sd_pass "screen $(basename "$dump") matches $2"
 	else
-		sd_fail "screen $1 differs from $golden"
+		sd_fail "screen $(basename "$dump") differs from $golden"
 	fi
 }
 

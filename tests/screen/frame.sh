@@ -3,7 +3,6 @@
 # what is not configured; help; read-only; too small; a rebound key; themes.
 . "$(dirname "$0")/../lib.sh"
 sd_setup
-G=$SD_TESTS/screen/golden/frame
 cd "$SD_TMP"
 
 cat >steps <<'STEPS'
@@ -41,10 +40,10 @@ dump complete-alias
 key Esc
 STEPS
 sd_script 200x50 steps
-sd_golden wide "$G/wide-200x50"
-sd_golden help "$G/help-200x50"
-sd_golden zoomed "$G/zoomed-200x50"
-sd_golden narrow "$G/narrow-80x24"
+sd_golden wide frame/wide-200x50
+sd_golden help frame/help-200x50
+sd_golden zoomed frame/zoomed-200x50
+sd_golden narrow frame/narrow-80x24
 sd_check "too small says so" grep -q "terminal too small" "$SD_OUT/tiny"
 sd_check "too small says the minimum" grep -q "(need 40×12)" "$SD_OUT/tiny"
 sd_check "resize back restores the frame" cmp -s "$SD_OUT/narrow" "$SD_OUT/narrow-again"

@@ -33,12 +33,9 @@ sd_check "dry run: prod unchanged" test "$(pod_digests "$KC_one" prod)" = "${DIG
 
 # screen goldens (script mode): the image tags pane with a line and a
 # column per environment, and the rollout pane with web's drift (the image)
-G=$SD_TESTS/integration/envs/golden
-# names first: a ReplicaSet hash such as 5859d8889s reads as an age otherwise
-NORM='s/web-[a-z0-9]{6,10}-[a-z0-9]{5} +/web-HASH-XXXXX  /g; s/POD +STATUS/POD  STATUS/; s/web-[a-z0-9]{6,10}\b/web-HASH/g;
-      s/\b[0-9]+(y|d|h|m|s)([0-9]+[dhms])?\b */AGE /g; s/127\.0\.0\.1:[0-9]{5}/127.0.0.1:PORTS/g;
-      s/(sandbox|kwok)-node-[0-9]/sandbox-node-N/g;
-      s#/tmp/shipdeck-test\.[A-Za-z0-9]{6}#/tmp/shipdeck-test.XXXXXX#g'
+# one golden for both clusters: the pod column is as wide as the names,
+# whose hashes are of other lengths there
+NORM='s/POD +STATUS/POD STATUS/'
 cat >steps <<STEPS
 wait-for one/prod
 key 3
@@ -50,8 +47,8 @@ wait-for drift of web
 dump rollout
 STEPS
 sd_script 200x50 "$SD_TMP/steps" --kubeconfig "$KC_one" -n stage --repo "$REPO"
-sd_golden images "$G/images-200x50" "$NORM"
-sd_golden rollout "$G/rollout-200x50" "$NORM"
+sd_golden images envs/images-200x50
+sd_golden rollout envs/rollout-200x50
 
 sd_tmux_start 200 50 "$SHIPDECK" --kubeconfig "$KC_one" --repo "$REPO"
 sd_tmux send-keys 3 Enter

@@ -8,7 +8,6 @@
 # with two samples against eleven (min_samples 5): no data, not a PASS, and
 # automatic mode does not promote.
 . "$(dirname "$0")/../../integration/canary/lib.sh"
-: "${GOLDENS:=$(cd "$(dirname "$0")" && pwd)}"
 start_world
 start_fake_prometheus fixed
 make_repo "$PROM" 2s 2
@@ -29,25 +28,10 @@ dump-roles stacked-80x24.roles
 STEPS
 console "$WORK/steps"
 
-normalise() {
-	sed -E -e 's/next analysis in [0-9]+s/next analysis in Ns/' \
-		-e 's/analysing…/next analysis in Ns/' \
-		-e 's/[0-9]{2}:[0-9]{2}:[0-9]{2}/HH:MM:SS/g' -e 's#/tmp/shipdeck-it\.[A-Za-z0-9]+#WORK#' \
-		-e 's/\b[0-9]+(s|m[0-9]+s|m)\b/AGE/g' -e 's/ +$//' "$1"
-}
-
-status=0
 for f in fail-200x50 fail-80x24 stacked-80x24; do
-	[ -f "$WORK/out/$f" ] || fail "no dump $f"
-	normalise "$WORK/out/$f" >"$WORK/out/$f.norm"
-	golden=$(cluster_golden "$GOLDENS/$f.golden")
-	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
-		cp "$WORK/out/$f.norm" "$golden"
-	elif ! diff -u "$golden" "$WORK/out/$f.norm"; then
-		status=1
-	fi
+	sd_golden "$WORK/out/$f" "canary/$f"
 done
-[ $status = 0 ] || fail "screens differ from the goldens"
+[ "$SD_FAILED" = 0 ] || fail "screens differ from the goldens"
 
 # a FAIL in the failure colour on the verdict's line (the list's row is
 # selected: the selection's colour)

@@ -7,7 +7,6 @@
 . "$(dirname "$0")/../../lib.sh"
 . "$(dirname "$0")/repo.sh"
 sd_setup
-G=$SD_TESTS/screen/pipeline/golden
 hostile_repo "$SD_TMP/evil"
 cd "$SD_TMP/evil"
 
@@ -21,8 +20,8 @@ dump wrapped
 STEPS
 sd_script 200x50 "$SD_TMP/steps"
 norm_for "$SD_TMP/evil"
-sd_golden hostile "$G/hostile-200x50" "$NORM"
-sd_golden wrapped "$G/hostile-wrapped-200x50" "$NORM"
+sd_golden hostile pipeline/hostile-200x50 "$NORM"
+sd_golden wrapped pipeline/hostile-wrapped-200x50 "$NORM"
 sd_check "no control character on screen" sh -c "! LC_ALL=C grep -qP '[\\x00-\\x08\\x0b-\\x1f\\x7f]' '$SD_OUT/hostile'"
 sd_check "a cursor move is text in its row" grep -q "^cursor-moved" "$SD_OUT/hostile"
 sd_check "colours kept as colours" grep -q "^red and bold green" "$SD_OUT/hostile"

@@ -7,7 +7,6 @@
 . "$(dirname "$0")/../../lib.sh"
 . "$(dirname "$0")/repo.sh"
 sd_setup
-G=$SD_TESTS/screen/pipeline/golden
 R=$SD_TMP/app
 mkdir -p "$R"
 git -C "$R" init -q -b main
@@ -52,8 +51,8 @@ dump build
 STEPS
 sd_script 200x40 "$SD_TMP/steps"
 norm_for "$R"
-sd_golden notices "$G/notices-200x40" "$NORM"
-sd_golden build "$G/notices-build-200x40" "$NORM"
+sd_golden notices pipeline/notices-200x40 "$NORM"
+sd_golden build pipeline/notices-build-200x40 "$NORM"
 sd_check "one line per key, naming the step" grep -q '`volumes` (build): ignored by the local runner' "$SD_OUT/notices"
 sd_check "the rest are counted" grep -q 'and [0-9]* more ignored keys: shipdeck pipeline lint' "$SD_OUT/notices"
 sd_check "the plugin step needs its image" grep -q 'push .*not started' "$SD_OUT/build"

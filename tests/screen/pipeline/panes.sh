@@ -6,7 +6,6 @@
 . "$(dirname "$0")/../../lib.sh"
 . "$(dirname "$0")/repo.sh"
 sd_setup
-G=$SD_TESTS/screen/pipeline/golden
 make_repo "$SD_TMP/app"
 cd "$SD_TMP/app"
 
@@ -41,19 +40,19 @@ sd_script 200x50 "$SD_TMP/steps"
 sd_check "t: the status bar says build 1 failed: test" grep -q "build 1 failed: test" "$SD_OUT/tests"
 sd_check "b: the status bar says build 2 failed: test" grep -q "build 2 failed: test" "$SD_OUT/build"
 norm_for "$SD_TMP/app"
-sd_golden empty "$G/empty-200x50" "$NORM"
-sd_golden tests "$G/tests-200x50" "$NORM"
-sd_golden build "$G/build-200x50" "$NORM"
-sd_golden steps "$G/steps-200x50" "$NORM"
-sd_golden lint "$G/lint-200x50" "$NORM"
-sd_golden search "$G/search-200x50" "$NORM"
-sd_golden wrap-time "$G/wrap-time-200x50" "$NORM"
-sd_golden build-1 "$G/build-1-200x50" "$NORM"
-sd_golden narrow "$G/narrow-80x24" "$NORM"
+sd_golden empty pipeline/empty-200x50 "$NORM"
+sd_golden tests pipeline/tests-200x50 "$NORM"
+sd_golden build pipeline/build-200x50 "$NORM"
+sd_golden steps pipeline/steps-200x50 "$NORM"
+sd_golden lint pipeline/lint-200x50 "$NORM"
+sd_golden search pipeline/search-200x50 "$NORM"
+sd_golden wrap-time pipeline/wrap-time-200x50 "$NORM"
+sd_golden build-1 pipeline/build-1-200x50 "$NORM"
+sd_golden narrow pipeline/narrow-80x24 "$NORM"
 sd_check "the failing step's log follows t" grep -q "assertion failed: 2+2 = 5" "$SD_OUT/tests"
 sd_check "publish is skipped" grep -q "publish .*skipped" "$SD_OUT/build"
 sd_check "docker steps say where they run" grep -q "docker steps run on this host" "$SD_OUT/build"
 sd_check "the secret is masked" grep -q "compiling with token \*\*\*" "$SD_OUT/steps"
 sd_check "the secret never reaches the screen" sh -c "! grep -rq hunter2 '$SD_OUT'"
-sd_check "times shown with T" grep -q "^HH:MM:SS " <(sed -E "$NORM" "$SD_OUT/wrap-time")
+sd_check "times shown with T" grep -q "^HH:MM:SS " <(sd_normalise "$SD_OUT/wrap-time")
 sd_done

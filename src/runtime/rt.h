@@ -78,14 +78,15 @@ struct rt {
 	const char *audit_path;
 
 	/* Each source's own slot; NULL when not configured (the pane says how
-	 * to configure). A source touches only its own. */
-	struct kube_client *kube;
-	struct ci_runner *ci;
-	struct ci_remote *ci_remote;  /* the remote CI backend the pipeline pane reads */
-	struct registry_source *registry;
-	struct canary_ctl *canary;
-	struct chaos_run *chaos_run;    /* the chaos experiment under way, or NULL */
-	struct env_source *envs;        /* environments: of .shipdeck.yml, or NULL */
+	 * to configure). A source touches only its own: each comment starts
+	 * with the folder that owns it (tests/unit/layering.sh reads them). */
+	struct kube_client *kube;           /* kube/ */
+	struct ci_runner *ci;               /* ci/ */
+	struct ci_remote *ci_remote;        /* ci/: the remote backend the pipeline pane reads */
+	struct registry_source *registry;   /* registry/ */
+	struct canary_ctl *canary;          /* metrics/ */
+	struct chaos_run *chaos_run;        /* chaos/: the experiment under way, or NULL */
+	struct env_source *envs;            /* env/: of .shipdeck.yml, or NULL */
 
 	/* What one source asks of another, wired in one place (app/sources.c):
 	 * a source calls these, never another source. */
